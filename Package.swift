@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "clustertop",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "clustertop", targets: ["clustertop"]),
+        .library(name: "ClusterSim", targets: ["ClusterSim"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+    ],
+    targets: [
+        // The simulator: pure, deterministic, no terminal, no wall clock, no printing.
+        .target(
+            name: "ClusterSim",
+            dependencies: [
+                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+        // The executable: ArgumentParser commands, wiring only.
+        .executableTarget(
+            name: "clustertop",
+            dependencies: [
+                "ClusterSim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // Speed and memory benchmarks, kept out of `swift test`.
+        .executableTarget(
+            name: "clustertop-bench",
+            dependencies: ["ClusterSim"],
+            path: "Benchmarks/clustertop-bench"
+        ),
+        .testTarget(name: "ClusterSimTests", dependencies: ["ClusterSim"], resources: [.copy("fixtures")]),
+    ]
+)
+
+// Strict Swift 6 settings, set once for every target.
+for target in package.targets {
+    var settings = target.swiftSettings ?? []
+    settings.append(.swiftLanguageMode(.v6))
+    target.swiftSettings = settings
+}

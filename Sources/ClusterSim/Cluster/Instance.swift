@@ -1,0 +1,68 @@
+import DequeModule
+
+/// Whether an instance serves requests.
+public enum InstanceStatus: UInt8, Sendable {
+    /// Serving: takes new requests and runs iterations.
+    case active
+    /// Loading its model; becomes active at `readyAt`.
+    case starting
+    /// Finishing what it holds; takes no new requests.
+    case draining
+    /// Gone: holds nothing, runs nothing.
+    case failed
+    /// Drained and released.
+    case retired
+}
+
+/// One request's share of an iteration: `tokens` new tokens to compute.
+public struct BatchEntry: Sendable {
+    public var request: Int32
+    public var tokens: Int32
+}
+
+/// One model replica on `tensorParallel` GPUs of one type, with its queues and paged KV cache.
+///
+/// Queues follow vLLM (research/policies.md §1): `waiting` is FIFO and preempted requests go back
+/// to its front; `running` is in admission order, so the most recently admitted request is last.
+public struct Instance: Sendable {
+    public let id: Int32
+    public let gpu: GPUSpec
+    public let model: ModelSpec
+    public let tensorParallel: Int
+    public let cost: CostModel
+    public var status: InstanceStatus
+    public var readyAt: SimTime = 0
+    public var kv: KVCache
+    public var waiting = Deque<Int32>()
+    public var running: [Int32] = []
+    /// The batch of the iteration in flight (empty when idle).
+    public var batch: [BatchEntry] = []
+    public var busy = false
+    /// A `schedule` event is pending for this instance.
+    public var kickPending = false
+    public var iterationStart: SimTime = 0
+    public var iterationEnd: SimTime = 0
+    public var lastShape = BatchShape()
+
+    // Counters for the dashboard and the report.
+    public var iterations: Int64 = 0
+    public var tokensGenerated: Int64 = 0
+    public var preemptions: Int64 = 0
+    public var busyTime: SimTime = 0
+
+    public init(id: Int32, gpu: GPUSpec, model: ModelSpec, tensorParallel: Int, constants: CostConstants, status: InstanceStatus) {
+        self.id = id
+        self.gpu = gpu
+        self.model = model
+        self.tensorParallel = tensorParallel
+        self.cost = CostModel(gpu: gpu, model: model, tensorParallel: tensorParallel, constants: constants)
+        self.kv = KVCache(totalBlocks: KVCache.capacity(gpu: gpu, model: model, tensorParallel: tensorParallel) ?? 0)
+        self.status = status
+    }
+
+    /// Requests waiting plus running: Vidur's "outstanding requests".
+    public var outstanding: Int { waiting.count + running.count }
+
+    /// Takes new requests.
+    public var accepting: Bool { status == .active }
+}

@@ -1,0 +1,90 @@
+/// Where a request is in its life.
+public enum RequestPhase: UInt8, Sendable {
+    /// In an instance's waiting queue (new, or preempted and waiting to be recomputed).
+    case waiting
+    /// Admitted to an instance's running batch.
+    case running
+    /// Waiting for an instance to exist (every instance that could serve it has failed).
+    case unassigned
+}
+
+/// One LLM request, as the simulator tracks it (research/policies.md §1).
+///
+/// Token accounting follows vLLM v1: `computedTokens` have KV in the cache, the request holds
+/// `promptTokens + generatedTokens` tokens, and each iteration hands it `q` new tokens to compute;
+/// when the computed count catches up with the held count, the iteration samples one output
+/// token. A fresh prompt, a chunk of it, a decode step and the recomputation after a preemption are
+/// all the same rule.
+public struct Request: Sendable {
+    /// Dense arrival index: the n-th request that arrived in the run.
+    public var serial: Int64
+    public var arrival: SimTime
+    public var promptTokens: Int32
+    /// The true output length (hidden from policies that do not predict it).
+    public var outputTokens: Int32
+    public var tenant: Int16
+    /// The workload stream it came from (it names the model the request needs).
+    public var stream: Int16
+    public var priority: Priority
+    public var phase: RequestPhase = .waiting
+    public var instance: Int32 = -1
+    public var generatedTokens: Int32 = 0
+    public var computedTokens: Int32 = 0
+    /// KV blocks this request holds on its instance.
+    public var blocks: Int32 = 0
+    /// First time it was handed tokens to compute, or -1.
+    public var firstScheduled: SimTime = -1
+    public var firstToken: SimTime = -1
+    public var lastToken: SimTime = -1
+    public var preemptions: Int32 = 0
+    /// Position in its instance's admission order (larger = admitted later).
+    public var admittedAt: SimTime = 0
+
+    /// Tokens the request holds: its prompt and what it has generated so far.
+    public var heldTokens: Int32 { promptTokens + generatedTokens }
+    /// Tokens still to compute before the next output token.
+    public var pendingTokens: Int32 { heldTokens - computedTokens }
+    /// True while the request decodes one token per iteration (its prompt, or recomputation, is done).
+    public var isDecoding: Bool { generatedTokens > 0 && pendingTokens == 1 }
+}
+
+/// A request's priority class (Llumnix distinguishes high-priority requests).
+public enum Priority: Int8, Sendable, CaseIterable {
+    case low = 0, normal = 1, high = 2
+
+    public var name: String {
+        switch self {
+        case .low: "low"
+        case .normal: "normal"
+        case .high: "high"
+        }
+    }
+}
+
+/// Requests in a dense array indexed by `Int32` slot, with recycled slots: no dictionary and no
+/// per-request allocation on the hot path; a finished request's slot is reused.
+public struct RequestTable: Sendable {
+    public private(set) var slots: [Request] = []
+    var freeSlots: [Int32] = []
+
+    public init() {}
+
+    /// Requests currently stored (arrived and not finished or rejected).
+    public var liveCount: Int { slots.count - freeSlots.count }
+
+    public subscript(_ id: Int32) -> Request {
+        get { slots[Int(id)] }
+        _modify { yield &slots[Int(id)] }
+    }
+
+    public mutating func insert(_ r: Request) -> Int32 {
+        if let slot = freeSlots.popLast() {
+            slots[Int(slot)] = r
+            return slot
+        }
+        slots.append(r)
+        return Int32(slots.count - 1)
+    }
+
+    public mutating func remove(_ id: Int32) { freeSlots.append(id) }
+}

@@ -1,0 +1,452 @@
+import DequeModule
+
+/// One entry of the event log the dashboard shows.
+public struct LogEntry: Sendable, Hashable {
+    public var time: SimTime
+    public var text: String
+}
+
+/// The whole simulated cluster: a value. Copy it and the copy runs on independently, which is how
+/// "what if I switched policy now" is answered.
+///
+/// A discrete-event simulator in the style of SimPy's `Environment` and vidur: one owner of
+/// virtual time, events ordered by (time, kind rank, insertion order) as `EventKind` writes down,
+/// one event per instance iteration rather than per token, one pending arrival per stream.
+/// Everything random comes from streams split from the scenario seed, so a scenario, a seed and a
+/// list of commands at given instants give the same run bit for bit.
+public struct Simulation: Sendable {
+    /// Internal actions at an instant: user and scenario commands, and the follow-ups they schedule.
+    enum Control: Sendable {
+        case command(Command)
+        case spikeEnd(factor: Double)
+        case activate(instance: Int32)
+    }
+
+    public let scenario: Scenario
+    public private(set) var now: SimTime = 0
+    /// Arrivals stop at this instant.
+    public private(set) var arrivalEnd: SimTime
+    var queue = EventQueue()
+    public private(set) var instances: [Instance] = []
+    public private(set) var requests = RequestTable()
+    public private(set) var streams: [ArrivalStream] = []
+    public private(set) var globalPolicy: GlobalPolicy
+    public private(set) var localPolicy: LocalPolicy
+    public private(set) var metrics: Metrics
+    public private(set) var log = Deque<LogEntry>()
+    /// Requests that no instance can take at the moment (every candidate failed or is starting).
+    public private(set) var unassigned = Deque<Int32>()
+    /// Current arrival-rate multiplier (product of active spikes).
+    public private(set) var rateMultiplier: Double = 1
+    var activeSpikes: [Double] = []
+    var controls: [Control] = []
+    var nextSerial: Int64 = 0
+    var clusterUsedBlocks: Int64 = 0
+    var clusterTotalBlocks: Int64 = 0
+    var finishedScratch: [Int32] = []
+    /// Commands applied so far, with the instant they took effect (what a recording stores).
+    public private(set) var commandLog: [(time: SimTime, command: Command)] = []
+
+    public static let logCapacity = 200
+    /// Seconds an added instance needs before it serves (model load and warm-up).
+    public static let startupSeconds = 20.0
+
+    /// Builds the cluster of `scenario`; `durationSeconds` overrides the scenario's duration.
+    public init(scenario: Scenario, durationSeconds: Double? = nil) throws {
+        self.scenario = scenario
+        let params = scenario.policy.params
+        guard let g = try GlobalPolicy(id: scenario.policy.global, params: params) else {
+            throw SimulationError.unknownPolicy(scenario.policy.global)
+        }
+        guard let l = try LocalPolicy(id: scenario.policy.local, params: params) else {
+            throw SimulationError.unknownPolicy(scenario.policy.local)
+        }
+        globalPolicy = g
+        localPolicy = l
+        metrics = Metrics(tenantCount: scenario.tenants.count)
+        arrivalEnd = Time.seconds(durationSeconds ?? scenario.durationSeconds)
+        for group in scenario.cluster {
+            for _ in 0..<group.count {
+                _ = try addInstance(gpu: group.gpu, model: group.model, tensorParallel: group.tensorParallel, status: .active)
+            }
+        }
+        for (index, spec) in scenario.workload.enumerated() {
+            guard let tenant = scenario.tenants.firstIndex(where: { $0.name == spec.tenant }) else {
+                throw SimulationError.unknownTenant(spec.tenant)
+            }
+            var stream = ArrivalStream(
+                tenant: Int16(tenant), model: spec.model, process: spec.arrival, input: spec.input, output: spec.output,
+                seed: scenario.seed, index: index)
+            stream.pendingBase = stream.drawGap()
+            streams.append(stream)
+            scheduleArrival(Int32(index))
+        }
+        for event in scenario.events {
+            controls.append(.command(event.command))
+            queue.push(at: Time.seconds(event.atSeconds), .control, target: Int32(controls.count - 1))
+        }
+    }
+
+    // MARK: - Running
+
+    /// True when nothing is left to happen.
+    public var isFinished: Bool { queue.isEmpty }
+
+    /// The instant of the next event, if any.
+    public var nextEventTime: SimTime? { queue.nextTime }
+
+    /// Requests that arrived and have not completed or been rejected.
+    public var inFlight: Int { requests.liveCount }
+
+    /// Handles the next event; false when there is none.
+    @discardableResult
+    public mutating func step() -> Bool {
+        guard let event = queue.pop() else { return false }
+        now = event.time
+        switch event.kind {
+        case .control: handleControl(Int(event.target))
+        case .iterationEnd: endIteration(event.target)
+        case .arrival: handleArrival(event.target, generation: event.generation)
+        case .tick: break
+        case .schedule: startIteration(event.target)
+        }
+        return true
+    }
+
+    /// Handles every event up to and including `time`, then sets the clock to `time`.
+    public mutating func run(until time: SimTime) {
+        while let next = queue.nextTime, next <= time { step() }
+        if time > now { now = time }
+    }
+
+    /// Runs until nothing is left: arrivals have stopped and every request has drained.
+    public mutating func runToEnd() {
+        while step() {}
+    }
+
+    /// Applies `command` at the current instant (after the events already handled at it).
+    public mutating func apply(_ command: Command) {
+        controls.append(.command(command))
+        queue.push(at: now, .control, target: Int32(controls.count - 1))
+    }
+
+    // MARK: - Instances
+
+    mutating func addInstance(gpu: String, model: String, tensorParallel: Int, status: InstanceStatus) throws -> Int32 {
+        guard let g = GPUCatalog.spec(gpu) else { throw SimulationError.unknownGPU(gpu) }
+        guard let m = ModelCatalog.spec(model) else { throw SimulationError.unknownModel(model) }
+        let id = Int32(instances.count)
+        let instance = Instance(id: id, gpu: g, model: m, tensorParallel: tensorParallel, constants: .default, status: status)
+        guard instance.kv.totalBlocks > 0 else { throw SimulationError.doesNotFit(model: model, gpu: gpu, tp: tensorParallel) }
+        instances.append(instance)
+        if status == .active { clusterTotalBlocks += Int64(instance.kv.totalBlocks) }
+        return id
+    }
+
+    /// Asks instance `i` to form a batch at the current instant, once every event of the instant is in.
+    mutating func kick(_ i: Int32) {
+        if instances[Int(i)].kickPending || instances[Int(i)].busy { return }
+        instances[Int(i)].kickPending = true
+        queue.push(at: now, .schedule, target: i)
+    }
+
+    mutating func startIteration(_ i: Int32) {
+        let index = Int(i)
+        instances[index].kickPending = false
+        let status = instances[index].status
+        guard status == .active || status == .draining, !instances[index].busy else { return }
+        let usedBefore = instances[index].kv.usedBlocks
+        let shape = localPolicy.formBatch(&instances[index], &requests, now: now)
+        noteKV(change: instances[index].kv.usedBlocks - usedBefore)
+        guard !instances[index].batch.isEmpty else { return }
+        let duration = instances[index].cost.duration(shape)
+        instances[index].busy = true
+        instances[index].iterationStart = now
+        instances[index].iterationEnd = now + duration
+        instances[index].lastShape = shape
+        queue.push(at: now + duration, .iterationEnd, target: i)
+    }
+
+    mutating func endIteration(_ i: Int32) {
+        let index = Int(i)
+        guard instances[index].status != .failed, instances[index].busy else { return }
+        let usedBefore = instances[index].kv.usedBlocks
+        var finished = finishedScratch
+        finished.removeAll(keepingCapacity: true)
+        var tokens: Int64 = 0
+        for entry in instances[index].batch {
+            let id = entry.request
+            requests[id].computedTokens += entry.tokens
+            let r = requests[id]
+            guard r.computedTokens == r.heldTokens else { continue }
+            // The iteration sampled one output token for this request.
+            requests[id].generatedTokens += 1
+            tokens += 1
+            if r.firstToken < 0 {
+                requests[id].firstToken = now
+                metrics.ttft.record(now - r.arrival)
+                metrics.tenants[Int(r.tenant)].ttft.record(now - r.arrival)
+                metrics.queue.record(r.firstScheduled - r.arrival)
+            } else {
+                metrics.tbt.record(now - r.lastToken)
+            }
+            requests[id].lastToken = now
+            if r.generatedTokens + 1 >= r.outputTokens {
+                instances[index].kv.release(r.blocks)
+                requests[id].blocks = 0
+                finished.append(id)
+            }
+        }
+        metrics.outputTokens += tokens
+        instances[index].tokensGenerated += tokens
+        instances[index].iterations += 1
+        instances[index].busyTime += now - instances[index].iterationStart
+        instances[index].batch.removeAll(keepingCapacity: true)
+        instances[index].busy = false
+        if !finished.isEmpty {
+            instances[index].running.removeAll { requests[$0].blocks == 0 && requests[$0].generatedTokens >= requests[$0].outputTokens }
+            for id in finished { complete(id) }
+        }
+        finishedScratch = finished
+        noteKV(change: instances[index].kv.usedBlocks - usedBefore)
+        if instances[index].status == .draining && instances[index].outstanding == 0 {
+            retire(i)
+        } else {
+            kick(i)
+        }
+    }
+
+    /// Records a finished request and frees its slot.
+    mutating func complete(_ id: Int32) {
+        let r = requests[id]
+        let tenant = Int(r.tenant)
+        let slo = scenario.tenants[tenant].slo
+        let e2e = now - r.arrival
+        let ttft = r.firstToken - r.arrival
+        metrics.e2e.record(e2e)
+        var tpotMet = true
+        if r.outputTokens > 1 {
+            let tpot = (e2e - ttft) / Int64(r.outputTokens - 1)
+            metrics.tpot.record(tpot)
+            tpotMet = Double(tpot) <= slo.tpotMs * 1000
+        }
+        let ttftMet = Double(ttft) <= slo.ttftMs * 1000
+        metrics.completed += 1
+        metrics.lastCompletion = now
+        metrics.tenants[tenant].completed += 1
+        if ttftMet && tpotMet { metrics.tenants[tenant].sloMet += 1 }
+        if !ttftMet { metrics.tenants[tenant].ttftViolations += 1 }
+        if !tpotMet { metrics.tenants[tenant].tpotViolations += 1 }
+        requests.remove(id)
+    }
+
+    /// Keeps the cluster's KV integrals and peak in step with a change of `change` used blocks.
+    mutating func noteKV(change: Int32) {
+        guard change != 0 else { return }
+        metrics.accumulateKV(now: now, used: clusterUsedBlocks, total: clusterTotalBlocks)
+        clusterUsedBlocks += Int64(change)
+        metrics.observeKVPeak(used: clusterUsedBlocks, total: clusterTotalBlocks)
+    }
+
+    /// Accounts a change of the cluster's total blocks (an instance joins or leaves).
+    mutating func noteCapacity(change: Int64) {
+        metrics.accumulateKV(now: now, used: clusterUsedBlocks, total: clusterTotalBlocks)
+        clusterTotalBlocks += change
+    }
+
+    // MARK: - Arrivals and dispatch
+
+    mutating func scheduleArrival(_ s: Int32) {
+        let t = streams[Int(s)].pendingTime(multiplier: rateMultiplier)
+        if t < arrivalEnd {
+            queue.push(at: t, .arrival, target: s, generation: streams[Int(s)].generation)
+        }
+    }
+
+    mutating func handleArrival(_ s: Int32, generation: UInt32) {
+        let si = Int(s)
+        guard streams[si].generation == generation else { return }
+        let (prompt, output) = streams[si].drawLengths()
+        let tenant = streams[si].tenant
+        let request = Request(
+            serial: nextSerial, arrival: now, promptTokens: prompt, outputTokens: output, tenant: tenant, stream: Int16(s),
+            priority: scenario.tenants[Int(tenant)].priority)
+        nextSerial += 1
+        metrics.arrived += 1
+        metrics.tenants[Int(tenant)].arrived += 1
+        let id = requests.insert(request)
+        dispatch(id)
+        streams[si].pendingBase = streams[si].drawGap()
+        streams[si].anchor = now
+        streams[si].generation &+= 1
+        scheduleArrival(s)
+    }
+
+    /// Sends request `id` (new, or orphaned by a failure) to an instance chosen by the global policy.
+    mutating func dispatch(_ id: Int32) {
+        let model = streams[Int(requests[id].stream)].model
+        guard let chosen = globalPolicy.dispatch(model: model, instances: instances) else {
+            requests[id].phase = .unassigned
+            requests[id].instance = -1
+            unassigned.append(id)
+            return
+        }
+        let inst = instances[Int(chosen)]
+        let r = requests[id]
+        // A prompt as long as the model's context is refused (vLLM's max_model_len check); the
+        // output is cut to the context that is left, as a max_tokens limit would.
+        let context = Int32(inst.model.maxContext)
+        let output = min(r.outputTokens, context - r.promptTokens)
+        if r.promptTokens >= context || KVCache.blocksFor(tokens: r.promptTokens + output) > inst.kv.totalBlocks * 99 / 100 {
+            reject(id)
+            return
+        }
+        requests[id].outputTokens = output
+        requests[id].phase = .waiting
+        requests[id].instance = chosen
+        instances[Int(chosen)].waiting.append(id)
+        kick(chosen)
+    }
+
+    mutating func reject(_ id: Int32) {
+        metrics.rejected += 1
+        metrics.tenants[Int(requests[id].tenant)].rejected += 1
+        requests.remove(id)
+    }
+
+    // MARK: - Controls
+
+    mutating func handleControl(_ index: Int) {
+        switch controls[index] {
+        case .command(let command):
+            commandLog.append((now, command))
+            execute(command)
+        case .spikeEnd(let factor):
+            if let k = activeSpikes.firstIndex(of: factor) { activeSpikes.remove(at: k) }
+            setRateMultiplier(activeSpikes.reduce(1, *))
+            note("spike x\(Report.number(factor, 2)) ended")
+        case .activate(let i):
+            guard instances[Int(i)].status == .starting else { return }
+            instances[Int(i)].status = .active
+            noteCapacity(change: Int64(instances[Int(i)].kv.totalBlocks))
+            note("instance \(i) ready")
+            redispatchUnassigned()
+        }
+    }
+
+    mutating func execute(_ command: Command) {
+        switch command {
+        case .spike(let factor, let duration):
+            activeSpikes.append(factor)
+            setRateMultiplier(activeSpikes.reduce(1, *))
+            controls.append(.spikeEnd(factor: factor))
+            queue.push(at: now + Time.seconds(duration), .control, target: Int32(controls.count - 1))
+            note(command.summary)
+        case .setGlobalPolicy(let id):
+            guard let p = try? GlobalPolicy(id: id, params: scenario.policy.params) else {
+                note("unknown global policy \(id); ignored")
+                return
+            }
+            globalPolicy = p
+            note(command.summary)
+        case .setLocalPolicy(let id):
+            guard let p = try? LocalPolicy(id: id, params: scenario.policy.params) else {
+                note("unknown local policy \(id); ignored")
+                return
+            }
+            localPolicy = p
+            note(command.summary)
+            for i in instances.indices { kick(Int32(i)) }
+        case .fail(let i):
+            guard instances.indices.contains(i), instances[i].status != .failed, instances[i].status != .retired else {
+                note("no live instance \(i) to fail; ignored")
+                return
+            }
+            failInstance(Int32(i))
+            note(command.summary)
+        case .add(let gpu, let model, let tp):
+            guard let i = try? addInstance(gpu: gpu, model: model, tensorParallel: tp, status: .starting) else {
+                note("cannot add \(model) on \(gpu) tp \(tp); ignored")
+                return
+            }
+            instances[Int(i)].readyAt = now + Time.seconds(Simulation.startupSeconds)
+            controls.append(.activate(instance: i))
+            queue.push(at: instances[Int(i)].readyAt, .control, target: Int32(controls.count - 1))
+            note("instance \(i) starting (\(gpu), \(model), tp \(tp))")
+        case .drain(let i):
+            guard instances.indices.contains(i), instances[i].status == .active else {
+                note("no active instance \(i) to drain; ignored")
+                return
+            }
+            instances[i].status = .draining
+            note(command.summary)
+            if instances[i].outstanding == 0 { retire(Int32(i)) }
+        }
+    }
+
+    /// Changes the arrival-rate multiplier now, carrying every stream's pending gap over.
+    mutating func setRateMultiplier(_ m: Double) {
+        let old = rateMultiplier
+        rateMultiplier = m
+        for s in streams.indices {
+            streams[s].rebase(now: now, oldMultiplier: old)
+            scheduleArrival(Int32(s))
+        }
+    }
+
+    /// The instance stops: its requests lose their KV and are dispatched again, in admission order
+    /// then queue order (recomputation from scratch, as after a preemption).
+    mutating func failInstance(_ i: Int32) {
+        let index = Int(i)
+        let orphans = instances[index].running + Array(instances[index].waiting)
+        let wasActive = instances[index].status == .active || instances[index].status == .draining
+        for id in orphans {
+            requests[id].blocks = 0
+            requests[id].computedTokens = 0
+        }
+        noteKV(change: -instances[index].kv.usedBlocks)
+        if wasActive { noteCapacity(change: -Int64(instances[index].kv.totalBlocks)) }
+        instances[index].status = .failed
+        instances[index].running.removeAll()
+        instances[index].waiting.removeAll()
+        instances[index].batch.removeAll()
+        instances[index].busy = false
+        instances[index].kv = KVCache(totalBlocks: instances[index].kv.totalBlocks)
+        for id in orphans { dispatch(id) }
+    }
+
+    mutating func retire(_ i: Int32) {
+        instances[Int(i)].status = .retired
+        noteCapacity(change: -Int64(instances[Int(i)].kv.totalBlocks))
+        note("instance \(i) drained and retired")
+    }
+
+    mutating func redispatchUnassigned() {
+        let pending = unassigned
+        unassigned.removeAll()
+        for id in pending { dispatch(id) }
+    }
+
+    mutating func note(_ text: String) {
+        if log.count >= Simulation.logCapacity { log.removeFirst() }
+        log.append(LogEntry(time: now, text: text))
+    }
+}
+
+public enum SimulationError: Error, Sendable, CustomStringConvertible {
+    case unknownPolicy(String)
+    case unknownTenant(String)
+    case unknownGPU(String)
+    case unknownModel(String)
+    case doesNotFit(model: String, gpu: String, tp: Int)
+
+    public var description: String {
+        switch self {
+        case .unknownPolicy(let id): "unknown policy \"\(id)\""
+        case .unknownTenant(let name): "unknown tenant \"\(name)\""
+        case .unknownGPU(let id): "unknown GPU \"\(id)\""
+        case .unknownModel(let id): "unknown model \"\(id)\""
+        case .doesNotFit(let model, let gpu, let tp): "\(model) does not fit on \(gpu) at tp \(tp)"
+        }
+    }
+}

@@ -1,0 +1,19 @@
+/// Round-robin dispatch: each request goes to the next accepting instance in id order.
+///
+/// Vidur's `RoundRobinGlobalScheduler`; instances that do not accept (failed, draining, starting, or
+/// serving another model) are skipped.
+public struct RoundRobin: Sendable, Hashable {
+    public var next = 0
+
+    mutating func dispatch(model: String?, instances: [Instance]) -> Int32? {
+        let n = instances.count
+        for step in 0..<n {
+            let i = (next + step) % n
+            if instances[i].accepts(model: model) {
+                next = (i + 1) % n
+                return Int32(i)
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,45 @@
+/// vLLM v0's default scheduler: prefill-prioritizing continuous batching with paged KV.
+///
+/// Follows vLLM's `vllm/core/scheduler.py` (v0.4–0.6 era) as summarised in research/policies.md §2.2:
+/// each iteration first admits whole prompts from the head of `waiting` in FCFS order (stopping at
+/// the first that does not fit: the prompt's blocks above a 1% watermark, the token budget
+/// `max_num_batched_tokens`, the sequence cap `max_num_seqs`); if any was admitted the iteration is
+/// prefill-only, which stalls every decode for one iteration. Otherwise every running request
+/// decodes one token, and a missing block is found by recompute-preempting the most recently
+/// admitted request, which returns to the head of `waiting`.
+///
+/// Simplified: no swap preemption (vLLM uses it only for beam search / n > 1), no swapped queue.
+public struct VLLMv0: Sendable, Hashable {
+    public var maxNumSeqs: Int32
+    /// Zero means "the model's context length, at least 2048" (vLLM's default).
+    public var maxBatchedTokens: Int32
+    public var watermark: Double
+
+    public init(params: PolicyParams = PolicyParams()) throws {
+        maxNumSeqs = Int32(try params.integer("max_num_seqs", default: 256, in: 1...65536))
+        maxBatchedTokens = Int32(try params.integer("max_num_batched_tokens", default: 0, in: 0...1_048_576))
+        watermark = try params.number("watermark", default: 0.01, in: 0...0.5)
+    }
+
+    func formBatch(_ inst: inout Instance, _ requests: inout RequestTable, now: SimTime) -> BatchShape {
+        var shape = BatchShape()
+        let watermarkBlocks = Int32((watermark * Double(inst.kv.totalBlocks)).rounded(.down))
+        let tokenBudget = maxBatchedTokens > 0 ? maxBatchedTokens : Int32(max(inst.model.maxContext, 2048))
+        var batchedTokens: Int32 = 0
+        while let head = inst.waiting.first {
+            let r = requests[head]
+            let need = inst.blocksNeeded(head, tokens: r.heldTokens, requests)
+            if batchedTokens + r.pendingTokens > tokenBudget || inst.running.count >= Int(maxNumSeqs)
+                || inst.kv.freeBlocks - need < watermarkBlocks
+            {
+                break
+            }
+            let id = inst.admitHead(blocks: need, &requests, now: now)
+            inst.schedule(id, tokens: r.pendingTokens, &requests, now: now, shape: &shape)
+            batchedTokens += r.pendingTokens
+        }
+        if shape.prefillSeqs > 0 { return shape }
+        _ = inst.scheduleDecodes(&requests, now: now, budget: Int32.max, shape: &shape)
+        return shape
+    }
+}

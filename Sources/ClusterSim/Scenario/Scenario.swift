@@ -1,0 +1,114 @@
+/// A scenario: the cluster, the policies, the tenants, the workload and the timed events of a run.
+///
+/// The file format (YAML) is documented in docs/scenarios.md; `ScenarioParser` reads it with
+/// located errors.
+public struct Scenario: Sendable {
+    public var name: String
+    public var description: String
+    public var seed: UInt64
+    /// Arrivals stop at this instant; the run then drains what is in flight.
+    public var durationSeconds: Double
+    public var cluster: [InstanceGroup]
+    public var policy: PolicySpec
+    public var tenants: [TenantSpec]
+    public var workload: [StreamSpec]
+    public var events: [TimedEvent]
+    /// The file's text, kept so a recording can replay the run without the file.
+    public var sourceText: String
+    /// Where it came from, for messages ("Scenarios/x.yaml", or "built-in default").
+    public var source: String
+
+    public init(
+        name: String, description: String = "", seed: UInt64, durationSeconds: Double, cluster: [InstanceGroup],
+        policy: PolicySpec, tenants: [TenantSpec], workload: [StreamSpec], events: [TimedEvent] = [],
+        sourceText: String = "", source: String = "<memory>"
+    ) {
+        self.name = name
+        self.description = description
+        self.seed = seed
+        self.durationSeconds = durationSeconds
+        self.cluster = cluster
+        self.policy = policy
+        self.tenants = tenants
+        self.workload = workload
+        self.events = events
+        self.sourceText = sourceText
+        self.source = source
+    }
+}
+
+/// `count` identical instances: a model on `tp` GPUs of one type.
+public struct InstanceGroup: Sendable, Hashable {
+    public var gpu: String
+    public var model: String
+    public var count: Int
+    public var tensorParallel: Int
+
+    public init(gpu: String, model: String, count: Int = 1, tensorParallel: Int = 1) {
+        self.gpu = gpu
+        self.model = model
+        self.count = count
+        self.tensorParallel = tensorParallel
+    }
+}
+
+public struct PolicySpec: Sendable, Hashable {
+    public var global: String
+    public var local: String
+    public var params: PolicyParams
+
+    public init(global: String = "round-robin", local: String = "vllm-v0", params: PolicyParams = PolicyParams()) {
+        self.global = global
+        self.local = local
+        self.params = params
+    }
+}
+
+/// A tenant's service-level objective: time to first token and time per output token.
+public struct SLO: Sendable, Hashable {
+    public var ttftMs: Double
+    public var tpotMs: Double
+    public init(ttftMs: Double, tpotMs: Double) {
+        self.ttftMs = ttftMs
+        self.tpotMs = tpotMs
+    }
+}
+
+public struct TenantSpec: Sendable, Hashable {
+    public var name: String
+    public var priority: Priority
+    public var slo: SLO
+    public init(name: String, priority: Priority = .normal, slo: SLO) {
+        self.name = name
+        self.priority = priority
+        self.slo = slo
+    }
+}
+
+/// One stream of requests of a tenant.
+public struct StreamSpec: Sendable, Hashable {
+    public var tenant: String
+    /// The model the requests need (nil: any instance).
+    public var model: String?
+    public var arrival: ArrivalProcess
+    public var input: LengthDistribution
+    public var output: LengthDistribution
+
+    public init(tenant: String, model: String? = nil, arrival: ArrivalProcess, input: LengthDistribution, output: LengthDistribution) {
+        self.tenant = tenant
+        self.model = model
+        self.arrival = arrival
+        self.input = input
+        self.output = output
+    }
+}
+
+/// A command at a scenario instant.
+public struct TimedEvent: Sendable, Hashable {
+    public var atSeconds: Double
+    public var command: Command
+    public init(atSeconds: Double, command: Command) {
+        self.atSeconds = atSeconds
+        self.command = command
+    }
+}

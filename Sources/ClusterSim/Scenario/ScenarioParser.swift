@@ -1,0 +1,277 @@
+import Yams
+
+/// Reads a scenario from YAML text, checking every key and value with located errors.
+///
+/// Limits keep a typo from exhausting memory or running forever: they are in `Limits`.
+public enum ScenarioParser {
+    public enum Limits {
+        public static let maxInstances = 4096
+        public static let maxDurationSeconds = 7.0 * 24 * 3600
+        public static let maxRate = 100_000.0
+        public static let maxTokens = 1_048_576
+        public static let maxSpikeFactor = 1000.0
+        public static let maxExpectedRequests = 200_000_000.0
+        public static let maxStreams = 1000
+        public static let maxEvents = 100_000
+    }
+
+    /// Parses `text`; `file` names it in errors.
+    public static func parse(_ text: String, file: String) throws(ScenarioError) -> Scenario {
+        let root: Node
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ScenarioError(file: file, line: 1, column: 1, path: "", message: "the file is empty; a scenario needs at least cluster, tenants and workload")
+            }
+            root = node
+        } catch let e as ScenarioError {
+            throw e
+        } catch let e as YamlError {
+            throw yamlError(e, file: file)
+        } catch {
+            throw ScenarioError(file: file, line: 0, column: 0, path: "", message: "not valid YAML: \(error)")
+        }
+        do {
+            return try scenario(YAMLValue(node: root, path: "", file: file), text: text, file: file)
+        } catch let e as ScenarioError {
+            throw e
+        } catch {
+            throw ScenarioError(file: file, line: 0, column: 0, path: "", message: "\(error)")
+        }
+    }
+
+    static func yamlError(_ e: YamlError, file: String) -> ScenarioError {
+        switch e {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _):
+            let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+            return ScenarioError(file: file, line: mark.line, column: mark.column, path: "", message: "not valid YAML: \(what)")
+        case .composer(let context, let problem, let mark, _):
+            let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+            return ScenarioError(file: file, line: mark.line, column: mark.column, path: "", message: "not valid YAML: \(what)")
+        case .reader(let problem, _, let offset, _):
+            return ScenarioError(file: file, line: 0, column: 0, path: "", message: "not readable text (\(problem) at byte \(offset))")
+        default:
+            return ScenarioError(file: file, line: 0, column: 0, path: "", message: "not valid YAML: \(e)")
+        }
+    }
+
+    static let topKeys = ["name", "description", "seed", "duration_s", "cluster", "policy", "tenants", "workload", "events"]
+
+    static func scenario(_ root: YAMLValue, text: String, file: String) throws -> Scenario {
+        let top = try root.mapping(allowed: topKeys)
+        let name = try top["name"]?.string() ?? "unnamed"
+        let description = try top["description"]?.string() ?? ""
+        let seed = UInt64(try top["seed"]?.integer("a non-negative whole number", in: 0...Int.max) ?? 1)
+        let duration = try top.required("duration_s").number("a positive number of seconds", in: 0...Limits.maxDurationSeconds, openLow: true)
+
+        let clusterValue = try top.required("cluster")
+        let groupValues = try clusterValue.sequence()
+        guard !groupValues.isEmpty else { throw clusterValue.error("expected at least one instance group, got an empty list") }
+        var cluster: [InstanceGroup] = []
+        var totalInstances = 0
+        for g in groupValues {
+            let group = try instanceGroup(g)
+            totalInstances += group.count
+            if totalInstances > Limits.maxInstances {
+                throw g.error("the cluster has \(totalInstances) instances; at most \(Limits.maxInstances) are supported")
+            }
+            cluster.append(group)
+        }
+
+        let policy = try policySpec(top["policy"])
+
+        let tenantValues = try top.required("tenants").sequence()
+        var tenants: [TenantSpec] = []
+        for t in tenantValues {
+            let spec = try tenant(t)
+            if tenants.contains(where: { $0.name == spec.name }) { throw t.error("duplicate tenant name \"\(spec.name)\"") }
+            tenants.append(spec)
+        }
+        guard !tenants.isEmpty else { throw try top.required("tenants").error("expected at least one tenant, got an empty list") }
+
+        let workloadValue = try top.required("workload")
+        let streamValues = try workloadValue.sequence()
+        guard !streamValues.isEmpty else { throw workloadValue.error("expected at least one stream, got an empty list") }
+        guard streamValues.count <= Limits.maxStreams else { throw workloadValue.error("at most \(Limits.maxStreams) streams, got \(streamValues.count)") }
+        var workload: [StreamSpec] = []
+        for s in streamValues {
+            workload.append(try stream(s, tenants: tenants, cluster: cluster))
+        }
+
+        var events: [TimedEvent] = []
+        if let eventsValue = top["events"] {
+            let values = try eventsValue.sequence()
+            guard values.count <= Limits.maxEvents else { throw eventsValue.error("at most \(Limits.maxEvents) events, got \(values.count)") }
+            for e in values { events.append(try event(e, duration: duration)) }
+        }
+
+        // Bound the work: expected arrivals with the largest spike in force all along.
+        let peakFactor = events.reduce(1.0) { acc, e in
+            if case .spike(let f, _) = e.command { return acc * max(1, f) }
+            return acc
+        }
+        let expected = workload.reduce(0.0) { $0 + $1.arrival.rate } * duration * min(peakFactor, Limits.maxSpikeFactor)
+        if expected > Limits.maxExpectedRequests {
+            throw try top.required("duration_s").error(
+                "the workload would bring about \(Report.number(expected, 0)) requests; at most \(Report.number(Limits.maxExpectedRequests, 0)) are supported (lower the rates or the duration)")
+        }
+
+        return Scenario(
+            name: name, description: description, seed: seed, durationSeconds: duration, cluster: cluster, policy: policy,
+            tenants: tenants, workload: workload, events: events, sourceText: text, source: file)
+    }
+
+    static func instanceGroup(_ v: YAMLValue) throws -> InstanceGroup {
+        let m = try v.mapping(allowed: ["gpu", "model", "count", "tp"])
+        let gpuValue = try m.required("gpu"), modelValue = try m.required("model")
+        let gpu = try gpuValue.string(oneOf: GPUCatalog.ids)
+        let model = try modelValue.string(oneOf: ModelCatalog.ids)
+        let count = try m["count"]?.integer("a whole number of instances", in: 1...Limits.maxInstances) ?? 1
+        let tpValue = m["tp"]
+        let tp = try tpValue?.integer("a tensor-parallel degree", in: 1...8) ?? 1
+        let modelSpec = ModelCatalog.spec(model)!, gpuSpec = GPUCatalog.spec(gpu)!
+        guard [1, 2, 4, 8].contains(tp), modelSpec.kvHeads % tp == 0 else {
+            throw (tpValue ?? v).error("expected a tensor-parallel degree of 1, 2, 4 or 8 that divides the model's \(modelSpec.kvHeads) KV heads, got \(tp)")
+        }
+        guard KVCache.capacity(gpu: gpuSpec, model: modelSpec, tensorParallel: tp) != nil else {
+            let weightsGB = modelSpec.weightBytes / Double(tp) / 1e9
+            throw v.error(
+                "\(model) needs \(Report.number(weightsGB, 1)) GB of weights per GPU at tp \(tp), which leaves no room for KV cache on \(gpu) (\(Report.number(gpuSpec.memoryBytes / 1e9, 0)) GB); raise tp or pick a larger GPU")
+        }
+        return InstanceGroup(gpu: gpu, model: model, count: count, tensorParallel: tp)
+    }
+
+    static func policySpec(_ value: YAMLValue?) throws -> PolicySpec {
+        guard let value else { return PolicySpec() }
+        let m = try value.mapping(allowed: ["global", "local", "params"])
+        var spec = PolicySpec()
+        if let g = m["global"] { spec.global = try g.string(oneOf: GlobalPolicy.ids) }
+        if let l = m["local"] { spec.local = try l.string(oneOf: LocalPolicy.ids) }
+        if let p = m["params"] {
+            let known = PolicyCatalog.parameterNames
+            let pm = try p.mapping(allowed: known)
+            var values: [String: Double] = [:]
+            for (key, v) in pm.entries { values[key] = try v.number(in: -1e12...1e12) }
+            spec.params = PolicyParams(values)
+            // Build both policies once so out-of-range parameters are reported here, located.
+            do {
+                _ = try GlobalPolicy(id: spec.global, params: spec.params)
+                _ = try LocalPolicy(id: spec.local, params: spec.params)
+            } catch let e as PolicyParamError {
+                throw (pm[e.key] ?? p).error(e.message)
+            }
+        }
+        return spec
+    }
+
+    static func tenant(_ v: YAMLValue) throws -> TenantSpec {
+        let m = try v.mapping(allowed: ["name", "priority", "slo"])
+        let name = try m.required("name").string()
+        let priorityName = try m["priority"]?.string(oneOf: Priority.allCases.map(\.name)) ?? "normal"
+        let priority = Priority.allCases.first { $0.name == priorityName }!
+        let sm = try m.required("slo").mapping(allowed: ["ttft_ms", "tpot_ms"])
+        let ttft = try sm.required("ttft_ms").number("a positive number of milliseconds", in: 0...86_400_000, openLow: true)
+        let tpot = try sm.required("tpot_ms").number("a positive number of milliseconds", in: 0...86_400_000, openLow: true)
+        return TenantSpec(name: name, priority: priority, slo: SLO(ttftMs: ttft, tpotMs: tpot))
+    }
+
+    static func stream(_ v: YAMLValue, tenants: [TenantSpec], cluster: [InstanceGroup]) throws -> StreamSpec {
+        let m = try v.mapping(allowed: ["tenant", "model", "arrival", "input_tokens", "output_tokens"])
+        let tenantValue = try m.required("tenant")
+        let tenant = try tenantValue.string(oneOf: tenants.map(\.name))
+        var model: String? = nil
+        if let mv = m["model"] {
+            let served = Array(Set(cluster.map(\.model))).sorted()
+            model = try mv.string(oneOf: served)
+        }
+        let am = try m.required("arrival").mapping(allowed: ["process", "rate", "cv"])
+        let process = try am.required("process").string(oneOf: ["poisson", "gamma"])
+        let rate = try am.required("rate").number("a positive number of requests per second", in: 0...Limits.maxRate, openLow: true)
+        let arrival: ArrivalProcess
+        if process == "gamma" {
+            let cv = try am.required("cv").number("a positive coefficient of variation", in: 0...100, openLow: true)
+            arrival = .gamma(rate: rate, cv: cv)
+        } else {
+            if let cv = am["cv"] { throw cv.error("cv applies to gamma arrivals only (a Poisson process has cv 1)") }
+            arrival = .poisson(rate: rate)
+        }
+        let input = try lengths(try m.required("input_tokens"))
+        let output = try lengths(try m.required("output_tokens"))
+        return StreamSpec(tenant: tenant, model: model, arrival: arrival, input: input, output: output)
+    }
+
+    static func lengths(_ v: YAMLValue) throws -> LengthDistribution {
+        let m = try v.mapping(allowed: ["dist", "value", "min", "max", "mean", "sigma", "s"])
+        let dist = try m.required("dist").string(oneOf: ["fixed", "uniform", "lognormal", "zipf"])
+        let allowedByDist: [String: [String]] = [
+            "fixed": ["dist", "value"], "uniform": ["dist", "min", "max"], "lognormal": ["dist", "mean", "sigma", "max"],
+            "zipf": ["dist", "s", "max"],
+        ]
+        for key in m.keys where !allowedByDist[dist]!.contains(key) {
+            throw m[key]!.error("\"\(key)\" does not apply to a \(dist) distribution (it takes \(allowedByDist[dist]!.dropFirst().joined(separator: ", ")))")
+        }
+        let tokens = 1...Limits.maxTokens
+        switch dist {
+        case "fixed":
+            return .fixed(value: try m.required("value").integer("a whole number of tokens", in: tokens))
+        case "uniform":
+            let lo = try m.required("min").integer("a whole number of tokens", in: tokens)
+            let hiValue = try m.required("max")
+            let hi = try hiValue.integer("a whole number of tokens", in: tokens)
+            guard hi >= lo else { throw hiValue.error("expected max ≥ min (\(lo)), got \(hi)") }
+            return .uniform(min: lo, max: hi)
+        case "lognormal":
+            let mean = try m.required("mean").number("a positive number of tokens", in: 1...Double(Limits.maxTokens))
+            let sigma = try m.required("sigma").number("a log-space standard deviation", in: 0...4)
+            let hi = try m.required("max").integer("a whole number of tokens", in: tokens)
+            return .lognormal(mean: mean, sigma: sigma, max: hi)
+        default:
+            let s = try m.required("s").number("a positive exponent", in: 0...10, openLow: true)
+            let hi = try m.required("max").integer("a whole number of tokens", in: tokens)
+            return .zipf(s: s, max: hi)
+        }
+    }
+
+    static func event(_ v: YAMLValue, duration: Double) throws -> TimedEvent {
+        let kinds = ["spike", "policy", "fail", "add", "drain"]
+        let m = try v.mapping(allowed: ["at_s"] + kinds)
+        let at = try m.required("at_s").number("a time in seconds", in: 0...Limits.maxDurationSeconds)
+        let present = m.keys.filter { kinds.contains($0) }
+        guard present.count == 1, let kind = present.first else {
+            throw v.error("expected exactly one of \(kinds.joined(separator: ", ")) beside at_s, got \(present.isEmpty ? "none" : present.joined(separator: " and "))")
+        }
+        let body = m[kind]!
+        switch kind {
+        case "spike":
+            let sm = try body.mapping(allowed: ["factor", "duration_s"])
+            let factor = try sm.required("factor").number("a positive factor", in: 0...Limits.maxSpikeFactor, openLow: true)
+            let d = try sm.required("duration_s").number("a positive number of seconds", in: 0...Limits.maxDurationSeconds, openLow: true)
+            return TimedEvent(atSeconds: at, command: .spike(factor: factor, durationSeconds: d))
+        case "policy":
+            let pm = try body.mapping(allowed: ["global", "local"])
+            // A switch of both is two commands at the same instant; keep it one event with two parts.
+            if let g = pm["global"], pm["local"] == nil {
+                return TimedEvent(atSeconds: at, command: .setGlobalPolicy(try g.string(oneOf: GlobalPolicy.ids)))
+            }
+            if let l = pm["local"], pm["global"] == nil {
+                return TimedEvent(atSeconds: at, command: .setLocalPolicy(try l.string(oneOf: LocalPolicy.ids)))
+            }
+            throw body.error("expected one of global or local (use two events to switch both)")
+        case "fail":
+            return TimedEvent(atSeconds: at, command: .fail(instance: try instanceIndex(body)))
+        case "drain":
+            return TimedEvent(atSeconds: at, command: .drain(instance: try instanceIndex(body)))
+        default:
+            let group = try instanceGroup(body)
+            guard group.count == 1 else { throw body.error("add starts one instance; use several events for more") }
+            return TimedEvent(atSeconds: at, command: .add(gpu: group.gpu, model: group.model, tensorParallel: group.tensorParallel))
+        }
+    }
+
+    static func instanceIndex(_ v: YAMLValue) throws -> Int {
+        if case .mapping = v.node {
+            let m = try v.mapping(allowed: ["instance"])
+            return try m.required("instance").integer("an instance number", in: 0...Limits.maxInstances * 2)
+        }
+        return try v.integer("an instance number", in: 0...Limits.maxInstances * 2)
+    }
+}

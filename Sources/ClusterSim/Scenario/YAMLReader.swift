@@ -1,0 +1,109 @@
+import Yams
+
+/// A YAML node with its key path and file, whose accessors throw located `ScenarioError`s.
+///
+/// Every check says what was expected and what was found, at the node's line and column.
+struct YAMLValue {
+    let node: Node
+    let path: String
+    let file: String
+
+    func error(_ message: String) -> ScenarioError {
+        ScenarioError(file: file, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0, path: path, message: message)
+    }
+
+    /// How the value looks, for "got …" in messages.
+    var found: String {
+        switch node {
+        case .scalar(let s):
+            if s.string.isEmpty || s.string == "~" || s.string == "null" { return "nothing" }
+            return "\"\(s.string.count > 40 ? String(s.string.prefix(40)) + "…" : s.string)\""
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        }
+    }
+
+    func child(_ node: Node, key: String) -> YAMLValue {
+        YAMLValue(node: node, path: path.isEmpty ? key : "\(path).\(key)", file: file)
+    }
+
+    /// The mapping's entries; keys outside `allowed` are errors with a "did you mean" hint.
+    func mapping(allowed: [String]) throws -> YAMLMapping {
+        guard case .mapping(let m) = node else { throw error("expected a mapping, got \(found)") }
+        var entries: [(String, YAMLValue, Node)] = []
+        for (k, v) in m {
+            guard case .scalar(let ks) = k else {
+                throw YAMLValue(node: k, path: path, file: file).error("expected a key name, got \(YAMLValue(node: k, path: path, file: file).found)")
+            }
+            let key = ks.string
+            let keyValue = YAMLValue(node: k, path: path.isEmpty ? key : "\(path).\(key)", file: file)
+            guard allowed.contains(key) else {
+                var message = "unknown key \"\(key)\""
+                if let hint = suggestion(for: key, among: allowed) { message += "; did you mean \"\(hint)\"?" }
+                message += " (expected one of: \(allowed.joined(separator: ", ")))"
+                throw YAMLValue(node: k, path: path, file: file).error(message)
+            }
+            if entries.contains(where: { $0.0 == key }) { throw keyValue.error("duplicate key \"\(key)\"") }
+            entries.append((key, child(v, key: key), k))
+        }
+        return YAMLMapping(owner: self, entries: entries.map { ($0.0, $0.1) })
+    }
+
+    func sequence() throws -> [YAMLValue] {
+        guard case .sequence(let s) = node else { throw error("expected a list, got \(found)") }
+        return s.enumerated().map { i, n in YAMLValue(node: n, path: "\(path)[\(i)]", file: file) }
+    }
+
+    func string() throws -> String {
+        guard case .scalar(let s) = node, !s.string.isEmpty else { throw error("expected text, got \(found)") }
+        return s.string
+    }
+
+    func string(oneOf choices: [String]) throws -> String {
+        let s = try string()
+        guard choices.contains(s) else {
+            var message = "expected one of \(choices.joined(separator: ", ")), got \"\(s)\""
+            if let hint = suggestion(for: s, among: choices) { message += "; did you mean \"\(hint)\"?" }
+            throw error(message)
+        }
+        return s
+    }
+
+    func number(_ what: String = "a number", in range: ClosedRange<Double>, openLow: Bool = false) throws -> Double {
+        guard case .scalar(let s) = node, let v = Double(s.string.replacingOccurrences(of: "_", with: "")), v.isFinite else {
+            throw error("expected \(what), got \(found)")
+        }
+        guard range.contains(v), !(openLow && v == range.lowerBound) else {
+            let low = openLow ? "above \(Report.number(range.lowerBound))" : "from \(Report.number(range.lowerBound))"
+            throw error("expected \(what) \(low) to \(Report.number(range.upperBound)), got \(s.string)")
+        }
+        return v
+    }
+
+    func integer(_ what: String = "a whole number", in range: ClosedRange<Int>) throws -> Int {
+        guard case .scalar(let s) = node, let v = Int(s.string.replacingOccurrences(of: "_", with: "")) else {
+            if case .scalar(let s) = node, let d = Double(s.string), d.isFinite {
+                throw error("expected \(what), got \(s.string)")
+            }
+            throw error("expected \(what), got \(found)")
+        }
+        guard range.contains(v) else {
+            throw error("expected \(what) from \(range.lowerBound) to \(range.upperBound), got \(s.string)")
+        }
+        return v
+    }
+}
+
+struct YAMLMapping {
+    let owner: YAMLValue
+    let entries: [(String, YAMLValue)]
+
+    subscript(_ key: String) -> YAMLValue? { entries.first { $0.0 == key }?.1 }
+
+    func required(_ key: String) throws -> YAMLValue {
+        guard let v = self[key] else { throw owner.error("missing key \"\(key)\"") }
+        return v
+    }
+
+    var keys: [String] { entries.map(\.0) }
+}

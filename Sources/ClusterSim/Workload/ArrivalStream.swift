@@ -1,0 +1,81 @@
+/// How requests of a stream arrive in time.
+public enum ArrivalProcess: Sendable, Hashable {
+    /// Exponential gaps at `rate` requests per second.
+    case poisson(rate: Double)
+    /// Gamma-distributed gaps with mean 1/rate and coefficient of variation `cv` (cv > 1: bursty,
+    /// as in Llumnix's experiments).
+    case gamma(rate: Double, cv: Double)
+
+    public var rate: Double {
+        switch self {
+        case .poisson(let r): r
+        case .gamma(let r, _): r
+        }
+    }
+}
+
+/// One stream of requests: a tenant's arrival process and length distributions.
+///
+/// Arrivals are generated lazily, one pending arrival per stream. Load spikes change the rate by a
+/// time change: the stream draws each gap in "base time" (at its nominal rate) and base time runs
+/// `multiplier` times faster than simulated time. When the multiplier changes, the remaining base
+/// time of the pending gap is carried over, so a spike starting or ending mid-gap is exact for
+/// Poisson arrivals and keeps the shape of Gamma ones.
+public struct ArrivalStream: Sendable {
+    public let tenant: Int16
+    public let model: String?
+    public let process: ArrivalProcess
+    public let input: LengthSampler
+    public let output: LengthSampler
+    var gapRandom: RandomStream
+    var lengthRandom: RandomStream
+    /// Base time (µs at nominal rate) left until the pending arrival, as of `anchor`.
+    var pendingBase: Double = 0
+    var anchor: SimTime = 0
+    /// Increments whenever the pending arrival is rescheduled; older events are ignored.
+    var generation: UInt32 = 0
+    /// No more arrivals (the scenario's duration has passed).
+    var finished = false
+    public private(set) var arrived: Int64 = 0
+
+    public init(tenant: Int16, model: String?, process: ArrivalProcess, input: LengthDistribution, output: LengthDistribution, seed: UInt64, index: Int) {
+        self.tenant = tenant
+        self.model = model
+        self.process = process
+        self.input = LengthSampler(input)
+        self.output = LengthSampler(output)
+        gapRandom = RandomStream(seed: seed, label: "arrivals", index: index)
+        lengthRandom = RandomStream(seed: seed, label: "lengths", index: index)
+    }
+
+    /// Draws the next gap in base microseconds.
+    mutating func drawGap() -> Double {
+        switch process {
+        case .poisson(let rate):
+            return gapRandom.exponential() / rate * 1e6
+        case .gamma(let rate, let cv):
+            let shape = 1 / (cv * cv)
+            return gapRandom.gamma(shape: shape) / shape / rate * 1e6
+        }
+    }
+
+    /// Simulated time of the pending arrival under `multiplier`.
+    func pendingTime(multiplier: Double) -> SimTime {
+        anchor + SimTime((pendingBase / multiplier).rounded(.up))
+    }
+
+    /// Carries the pending gap over a change of rate multiplier at `now`.
+    mutating func rebase(now: SimTime, oldMultiplier: Double) {
+        pendingBase = Swift.max(0, pendingBase - Double(now - anchor) * oldMultiplier)
+        anchor = now
+        generation &+= 1
+    }
+
+    /// Draws the lengths of the next request.
+    mutating func drawLengths() -> (prompt: Int32, output: Int32) {
+        let p = input.sample(&lengthRandom)
+        let o = output.sample(&lengthRandom)
+        arrived += 1
+        return (p, o)
+    }
+}

@@ -1,0 +1,104 @@
+import ArgumentParser
+import ClusterSim
+import Foundation
+
+enum ReportFormat: String, ExpressibleByArgument, CaseIterable {
+    case table, json, csv
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run a scenario headless and print its metrics.",
+        discussion: """
+            Simulates the scenario to the end (arrivals stop at duration_s, then everything in \
+            flight drains) as fast as the machine allows, and prints the report. The JSON and CSV \
+            outputs are identical for identical inputs except the wall_s field. Progress goes to \
+            standard error when it is a terminal.
+
+            SCENARIO is a YAML file, a file name in ./Scenarios without .yaml, or "default" (the \
+            built-in default scenario, also used when SCENARIO is left out).
+            """)
+
+    @Argument(help: "Scenario file, or \"default\".")
+    var scenario: String?
+
+    @Option(help: "Seed for every random stream (overrides the scenario's seed).")
+    var seed: UInt64?
+
+    @Option(name: .customLong("global"), help: "Global policy id (overrides the scenario's).")
+    var globalPolicy: String?
+
+    @Option(name: .customLong("local"), help: "Local policy id (overrides the scenario's).")
+    var localPolicy: String?
+
+    @Option(help: "Seconds of arrivals (overrides duration_s).")
+    var duration: Double?
+
+    @Option(help: "Output format: table, json or csv.")
+    var format: ReportFormat = .table
+
+    @Flag(help: "No progress line on standard error.")
+    var quiet = false
+
+    func run() throws {
+        var scenario = loadScenario(self.scenario)
+        checkPolicy(globalPolicy, among: GlobalPolicy.ids, option: "--global")
+        checkPolicy(localPolicy, among: LocalPolicy.ids, option: "--local")
+        if let seed { scenario.seed = seed }
+        if let globalPolicy { scenario.policy.global = globalPolicy }
+        if let localPolicy { scenario.policy.local = localPolicy }
+        if let duration {
+            guard duration > 0, duration <= ScenarioParser.Limits.maxDurationSeconds else {
+                fail("--duration: expected seconds above 0 and up to \(Int(ScenarioParser.Limits.maxDurationSeconds)), got \(duration)")
+            }
+            scenario.durationSeconds = duration
+        }
+        var sim: Simulation
+        do {
+            sim = try Simulation(scenario: scenario)
+        } catch {
+            fail("\(scenario.source): \(error)")
+        }
+        let started = Date()
+        let progress = Progress(enabled: !quiet && isatty(2) == 1, total: scenario.durationSeconds)
+        while !sim.isFinished {
+            for _ in 0..<20_000 where sim.step() {}
+            progress.update(sim)
+        }
+        progress.finish()
+        let report = Report(sim, wallSeconds: Date().timeIntervalSince(started))
+        let text: String
+        switch format {
+        case .table: text = report.tableText
+        case .json: text = report.jsonText
+        case .csv: text = report.csvText
+        }
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+}
+
+/// A progress line on standard error, redrawn at most five times a second.
+final class Progress {
+    let enabled: Bool
+    let total: Double
+    var lastDraw = Date.distantPast
+
+    init(enabled: Bool, total: Double) {
+        self.enabled = enabled
+        self.total = total
+    }
+
+    func update(_ sim: Simulation) {
+        guard enabled, Date().timeIntervalSince(lastDraw) > 0.2 else { return }
+        lastDraw = Date()
+        let t = Time.toSeconds(sim.now)
+        let phase = t < total ? "\(Int(t * 100 / total))%" : "draining"
+        let line = "\rsimulated \(Report.number(t, 1)) s of \(Report.number(total, 0)) s (\(phase)), \(sim.metrics.arrived) arrived, \(sim.metrics.completed) completed, \(sim.inFlight) in flight   "
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+
+    func finish() {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+    }
+}

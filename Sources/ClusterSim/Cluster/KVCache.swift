@@ -14,6 +14,8 @@ public struct KVCache: Sendable, Hashable {
     public private(set) var usedBlocks: Int32 = 0
     /// Blocks reserved for an incoming migration (counted in `usedBlocks` too).
     public var reservedBlocks: Int32 = 0
+    /// Free blocks that still hold a cached prefix (prefix caching): counted as free, evictable.
+    public var cachedBlocks: Int32 = 0
 
     public init(totalBlocks: Int32) { self.totalBlocks = totalBlocks }
 

@@ -44,6 +44,9 @@ public struct Simulation: Sendable {
     var clusterUsedBlocks: Int64 = 0
     var clusterTotalBlocks: Int64 = 0
     var finishedScratch: [Int32] = []
+    /// Migrations in flight, and the most recent finished ones (newest last).
+    public internal(set) var activeMigrations: [MigrationInfo] = []
+    public internal(set) var recentMigrations = Deque<MigrationInfo>()
     /// Commands applied so far, with the instant they took effect (what a recording stores).
     public private(set) var commandLog: [(time: SimTime, command: Command)] = []
 

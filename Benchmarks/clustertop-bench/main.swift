@@ -1,1 +1,80 @@
-print("bench")
+import ClusterSim
+import Foundation
+
+// Speed and memory benchmarks of the simulator, kept out of `swift test`.
+// Run in release: swift run -c release clustertop-bench [core|all] [--requests N]
+// Figures and how to read them: BENCHMARKS.md.
+
+func peakRSSMegabytes() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+        let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
+        return kb / 1024
+    }
+    return 0
+}
+
+/// The chat-like workload of the core benchmark: lognormal prompts (mean 1024) and outputs (mean 256).
+func chatScenario(instances: Int, rate: Double, duration: Double, local: String, global: String) -> Scenario {
+    Scenario(
+        name: "bench-\(instances)x-h100", seed: 42, durationSeconds: duration,
+        cluster: [InstanceGroup(gpu: "h100", model: "llama3-8b", count: instances)],
+        policy: PolicySpec(global: global, local: local),
+        tenants: [TenantSpec(name: "chat", slo: SLO(ttftMs: 2000, tpotMs: 100))],
+        workload: [
+            StreamSpec(
+                tenant: "chat", arrival: .poisson(rate: rate),
+                input: .lognormal(mean: 1024, sigma: 1.0, max: 6144),
+                output: .lognormal(mean: 256, sigma: 0.8, max: 2048))
+        ])
+}
+
+/// Requests per second one instance sustains: an overloaded single instance's completion rate.
+func singleInstanceCapacity(local: String) throws -> Double {
+    var sim = try Simulation(scenario: chatScenario(instances: 1, rate: 200, duration: 60, local: local, global: "round-robin"))
+    sim.runToEnd()
+    // Completions per second over the busy period (the backlog keeps the instance saturated).
+    return Double(sim.metrics.completed) / Time.toSeconds(sim.metrics.lastCompletion)
+}
+
+func coreBenchmark(requests: Int, global: String) throws {
+    let local = "vllm-v0"
+    let capacity = try singleInstanceCapacity(local: local)
+    let instances = 64
+    let rate = 0.8 * capacity * Double(instances)
+    let duration = Double(requests) / rate
+    print("core: \(instances)x llama3-8b on h100, \(global)/\(local), capacity \(Report.number(capacity, 2)) req/s per instance, rate \(Report.number(rate, 1)) req/s (80%), \(Report.number(duration, 0)) s of arrivals")
+    var sim = try Simulation(scenario: chatScenario(instances: instances, rate: rate, duration: duration, local: local, global: global))
+    let start = Date()
+    sim.runToEnd()
+    let wall = Date().timeIntervalSince(start)
+    let iterations = sim.instances.reduce(Int64(0)) { $0 + $1.iterations }
+    let report = Report(sim)
+    print("  requests \(sim.metrics.completed) completed of \(sim.metrics.arrived), simulated \(Report.number(Time.toSeconds(sim.metrics.lastCompletion), 0)) s")
+    print("  wall \(Report.number(wall, 2)) s, \(Report.number(Double(sim.metrics.completed) / wall, 0)) requests/s, \(Report.number(Double(iterations) / wall, 0)) iterations/s, peak RSS \(Report.number(peakRSSMegabytes(), 0)) MB")
+    print("  p99 TTFT \(Report.number(report.double("ttft_ms.p99") ?? 0, 1)) ms, p99 TBT \(Report.number(report.double("tbt_ms.p99") ?? 0, 1)) ms, KV mean \(Report.number((report.double("kv.mean_utilization") ?? 0) * 100, 1))%")
+}
+
+var arguments = Array(CommandLine.arguments.dropFirst())
+var requests = 1_000_000
+if let i = arguments.firstIndex(of: "--requests"), i + 1 < arguments.count, let n = Int(arguments[i + 1]) {
+    requests = n
+    arguments.removeSubrange(i...(i + 1))
+}
+var global = "least-outstanding"
+if let i = arguments.firstIndex(of: "--global"), i + 1 < arguments.count {
+    global = arguments[i + 1]
+    arguments.removeSubrange(i...(i + 1))
+}
+let which = arguments.first ?? "core"
+do {
+    switch which {
+    case "core": try coreBenchmark(requests: requests, global: global)
+    default:
+        print("usage: clustertop-bench [core] [--requests N] [--global ID]")
+        exit(2)
+    }
+} catch {
+    print("error: \(error)")
+    exit(1)
+}

@@ -1,6 +1,7 @@
 /// Scenarios built into the executable, so clustertop works from any folder.
 ///
-/// `default` is the text of `Scenarios/default.yaml` (a test checks that the two stay equal).
+/// `default` is the text of `Scenarios/default.yaml`; `scripts/embed-scenarios.sh` writes this
+/// file and a test checks that the two stay equal.
 public enum BuiltinScenarios {
     public static let names = ["default"]
 
@@ -46,5 +47,6 @@ workload:
     output_tokens: {dist: fixed, value: 512}
 events:
   - {at_s: 120, spike: {factor: 3, duration_s: 30}}
+
 """#
 }

@@ -74,8 +74,8 @@ struct YAMLValue {
             throw error("expected \(what), got \(found)")
         }
         guard range.contains(v), !(openLow && v == range.lowerBound) else {
-            let low = openLow ? "above \(Report.number(range.lowerBound))" : "from \(Report.number(range.lowerBound))"
-            throw error("expected \(what) \(low) to \(Report.number(range.upperBound)), got \(s.string)")
+            let low = openLow ? "above \(compact(range.lowerBound))" : "from \(compact(range.lowerBound))"
+            throw error("expected \(what) \(low) to \(compact(range.upperBound)), got \(s.string)")
         }
         return v
     }
@@ -92,6 +92,11 @@ struct YAMLValue {
         }
         return v
     }
+}
+
+/// `12`, `0.5`: a number as a person would write it.
+func compact(_ v: Double) -> String {
+    v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v)
 }
 
 struct YAMLMapping {

@@ -1,0 +1,36 @@
+import Testing
+
+@testable import ClusterSim
+
+@Suite struct EventQueueTests {
+    @Test func ordersByTimeThenRankThenInsertion() {
+        var q = EventQueue()
+        q.push(at: 10, .schedule, target: 1)
+        q.push(at: 10, .arrival, target: 2)
+        q.push(at: 5, .schedule, target: 3)
+        q.push(at: 10, .control, target: 4)
+        q.push(at: 10, .arrival, target: 5)
+        q.push(at: 10, .iterationEnd, target: 6)
+        var order: [Int32] = []
+        while let e = q.pop() { order.append(e.target) }
+        #expect(order == [3, 4, 6, 2, 5, 1])
+    }
+
+    @Test func randomStreamsAreIndependentAndReproducible() {
+        var a = RandomStream(seed: 7, label: "arrivals", index: 0)
+        var b = RandomStream(seed: 7, label: "arrivals", index: 0)
+        var c = RandomStream(seed: 7, label: "arrivals", index: 1)
+        let xs = (0..<5).map { _ in a.next() }
+        #expect(xs == (0..<5).map { _ in b.next() })
+        #expect(xs != (0..<5).map { _ in c.next() })
+    }
+
+    @Test func gammaSamplesHaveTheRequestedMean() {
+        var rng = RandomStream(seed: 3, label: "gamma")
+        for shape in [0.0625, 0.5, 1, 4] {
+            let n = 200_000
+            let mean = (0..<n).reduce(0.0) { acc, _ in acc + rng.gamma(shape: shape) } / Double(n)
+            #expect(abs(mean - shape) / shape < 0.03, "shape \(shape): mean \(mean)")
+        }
+    }
+}

@@ -26,6 +26,8 @@ public struct Request: Sendable {
     /// The workload stream it came from (it names the model the request needs).
     public var stream: Int16
     public var priority: Priority
+    /// The shareable prefix of its prompt (for prefix caching and prefix-aware routing).
+    public var prefix: PrefixRef = .none
     public var phase: RequestPhase = .waiting
     public var instance: Int32 = -1
     public var generatedTokens: Int32 = 0

@@ -79,7 +79,7 @@ public struct Simulation: Sendable {
             }
             var stream = ArrivalStream(
                 tenant: Int16(tenant), model: spec.model, process: spec.arrival, input: spec.input, output: spec.output,
-                seed: scenario.seed, index: index)
+                sharedPrefix: spec.sharedPrefix, seed: scenario.seed, index: index)
             stream.pendingBase = stream.drawGap()
             streams.append(stream)
             scheduleArrival(Int32(index))
@@ -269,11 +269,12 @@ public struct Simulation: Sendable {
     mutating func handleArrival(_ s: Int32, generation: UInt32) {
         let si = Int(s)
         guard streams[si].generation == generation else { return }
-        let (prompt, output) = streams[si].drawLengths()
+        let (prompt, output, prefix) = streams[si].drawRequest()
         let tenant = streams[si].tenant
-        let request = Request(
+        var request = Request(
             serial: nextSerial, arrival: now, promptTokens: prompt, outputTokens: output, tenant: tenant, stream: Int16(s),
             priority: scenario.tenants[Int(tenant)].priority)
+        request.prefix = prefix
         nextSerial += 1
         metrics.arrived += 1
         metrics.tenants[Int(tenant)].arrived += 1
@@ -315,6 +316,26 @@ public struct Simulation: Sendable {
         metrics.rejected += 1
         metrics.tenants[Int(requests[id].tenant)].rejected += 1
         requests.remove(id)
+    }
+
+    // MARK: - Prefixes
+
+    /// vLLM's identity of full block `k` of request `id`'s prompt (a hash that also covers every
+    /// earlier block, research/policies.md §2.5), or nil when the block is not shareable: past
+    /// the shared prefix, or not full.
+    public func blockHash(of id: Int32, block k: Int32) -> UInt64? {
+        let r = requests[id]
+        guard r.prefix.kind != .none, (k + 1) * KVCache.blockTokens <= r.prefix.tokens else { return nil }
+        switch r.prefix.kind {
+        case .group:
+            // Group g's system prompt: the same for every stream naming the same group, salted
+            // by the stream so two streams' groups differ.
+            return mixHash(mixHash(UInt64(r.stream) &+ 0x5EED, UInt64(r.prefix.source)), UInt64(k))
+        case .trace:
+            return streams[Int(r.stream)].traceBlockHash(record: r.prefix.source, block: k)
+        case .none:
+            return nil
+        }
     }
 
     // MARK: - Controls

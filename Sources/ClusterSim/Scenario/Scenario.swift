@@ -93,13 +93,19 @@ public struct StreamSpec: Sendable, Hashable {
     public var arrival: ArrivalProcess
     public var input: LengthDistribution
     public var output: LengthDistribution
+    /// Shared system prompts among the stream's requests (nil: every prompt is unique).
+    public var sharedPrefix: SharedPrefixSpec?
 
-    public init(tenant: String, model: String? = nil, arrival: ArrivalProcess, input: LengthDistribution, output: LengthDistribution) {
+    public init(
+        tenant: String, model: String? = nil, arrival: ArrivalProcess, input: LengthDistribution, output: LengthDistribution,
+        sharedPrefix: SharedPrefixSpec? = nil
+    ) {
         self.tenant = tenant
         self.model = model
         self.arrival = arrival
         self.input = input
         self.output = output
+        self.sharedPrefix = sharedPrefix
     }
 }
 

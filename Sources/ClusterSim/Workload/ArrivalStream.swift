@@ -27,6 +27,8 @@ public struct ArrivalStream: Sendable {
     public let process: ArrivalProcess
     public let input: LengthSampler
     public let output: LengthSampler
+    public let sharedPrefix: SharedPrefixSpec?
+    let groupSampler: LengthSampler?
     var gapRandom: RandomStream
     var lengthRandom: RandomStream
     /// Base time (µs at nominal rate) left until the pending arrival, as of `anchor`.
@@ -38,12 +40,21 @@ public struct ArrivalStream: Sendable {
     var finished = false
     public private(set) var arrived: Int64 = 0
 
-    public init(tenant: Int16, model: String?, process: ArrivalProcess, input: LengthDistribution, output: LengthDistribution, seed: UInt64, index: Int) {
+    public init(
+        tenant: Int16, model: String?, process: ArrivalProcess, input: LengthDistribution, output: LengthDistribution,
+        sharedPrefix: SharedPrefixSpec? = nil, seed: UInt64, index: Int
+    ) {
         self.tenant = tenant
         self.model = model
         self.process = process
         self.input = LengthSampler(input)
         self.output = LengthSampler(output)
+        self.sharedPrefix = sharedPrefix
+        if let p = sharedPrefix {
+            groupSampler = LengthSampler(p.skew > 0 ? .zipf(s: p.skew, max: p.groups) : .uniform(min: 1, max: p.groups))
+        } else {
+            groupSampler = nil
+        }
         gapRandom = RandomStream(seed: seed, label: "arrivals", index: index)
         lengthRandom = RandomStream(seed: seed, label: "lengths", index: index)
     }
@@ -71,11 +82,20 @@ public struct ArrivalStream: Sendable {
         generation &+= 1
     }
 
-    /// Draws the lengths of the next request.
-    mutating func drawLengths() -> (prompt: Int32, output: Int32) {
-        let p = input.sample(&lengthRandom)
+    /// Draws the lengths and the shared prefix of the next request.
+    mutating func drawRequest() -> (prompt: Int32, output: Int32, prefix: PrefixRef) {
+        var p = input.sample(&lengthRandom)
         let o = output.sample(&lengthRandom)
         arrived += 1
-        return (p, o)
+        guard let shared = sharedPrefix, let groups = groupSampler else { return (p, o, .none) }
+        let group = groups.sample(&lengthRandom) - 1
+        // The shared system prompt comes on top of the drawn user prompt.
+        p += Int32(shared.tokens)
+        return (p, o, PrefixRef(kind: .group, source: group, tokens: Int32(shared.tokens)))
     }
+}
+
+extension ArrivalStream {
+    /// The hash of full 16-token block `k` of trace record `record` (set when traces land).
+    func traceBlockHash(record: Int32, block k: Int32) -> UInt64? { nil }
 }

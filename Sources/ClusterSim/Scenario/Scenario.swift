@@ -9,6 +9,8 @@ public struct Scenario: Sendable {
     /// Arrivals stop at this instant; the run then drains what is in flight.
     public var durationSeconds: Double
     public var cluster: [InstanceGroup]
+    /// The network between instances, used for KV transfers (migration).
+    public var link: LinkSpec
     public var policy: PolicySpec
     public var tenants: [TenantSpec]
     public var workload: [StreamSpec]
@@ -20,7 +22,7 @@ public struct Scenario: Sendable {
 
     public init(
         name: String, description: String = "", seed: UInt64, durationSeconds: Double, cluster: [InstanceGroup],
-        policy: PolicySpec, tenants: [TenantSpec], workload: [StreamSpec], events: [TimedEvent] = [],
+        link: LinkSpec = LinkSpec(), policy: PolicySpec, tenants: [TenantSpec], workload: [StreamSpec], events: [TimedEvent] = [],
         sourceText: String = "", source: String = "<memory>"
     ) {
         self.name = name
@@ -28,6 +30,7 @@ public struct Scenario: Sendable {
         self.seed = seed
         self.durationSeconds = durationSeconds
         self.cluster = cluster
+        self.link = link
         self.policy = policy
         self.tenants = tenants
         self.workload = workload
@@ -117,4 +120,13 @@ public struct TimedEvent: Sendable, Hashable {
         self.atSeconds = atSeconds
         self.command = command
     }
+}
+
+/// The link KV caches cross between instances (research/policies.md §4.4): 100 Gb/s Ethernet with
+/// a 2 ms setup by default.
+public struct LinkSpec: Sendable, Hashable {
+    public var gigabitsPerSecond: Double = 100
+    public var setupMilliseconds: Double = 2
+    public init() {}
+    public var bytesPerSecond: Double { gigabitsPerSecond * 1e9 / 8 }
 }

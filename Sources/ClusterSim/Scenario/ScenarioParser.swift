@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// Reads a scenario from YAML text, checking every key and value with located errors.
@@ -15,8 +16,10 @@ public enum ScenarioParser {
         public static let maxEvents = 100_000
     }
 
-    /// Parses `text`; `file` names it in errors.
-    public static func parse(_ text: String, file: String) throws(ScenarioError) -> Scenario {
+    /// Parses `text`; `file` names it in errors, and trace files are read relative to
+    /// `baseDirectory` (by default the folder of `file`).
+    public static func parse(_ text: String, file: String, baseDirectory: String? = nil) throws(ScenarioError) -> Scenario {
+        let base = baseDirectory ?? (file as NSString).deletingLastPathComponent
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
@@ -31,7 +34,7 @@ public enum ScenarioParser {
             throw ScenarioError(file: file, line: 0, column: 0, path: "", message: "not valid YAML: \(error)")
         }
         do {
-            return try scenario(YAMLValue(node: root, path: "", file: file), text: text, file: file)
+            return try scenario(YAMLValue(node: root, path: "", file: file), text: text, file: file, base: base)
         } catch let e as ScenarioError {
             throw e
         } catch {
@@ -54,9 +57,9 @@ public enum ScenarioParser {
         }
     }
 
-    static let topKeys = ["name", "description", "seed", "duration_s", "cluster", "policy", "tenants", "workload", "events"]
+    static let topKeys = ["name", "description", "seed", "duration_s", "cluster", "link", "policy", "tenants", "workload", "events"]
 
-    static func scenario(_ root: YAMLValue, text: String, file: String) throws -> Scenario {
+    static func scenario(_ root: YAMLValue, text: String, file: String, base: String) throws -> Scenario {
         let top = try root.mapping(allowed: topKeys)
         let name = try top["name"]?.string() ?? "unnamed"
         let description = try top["description"]?.string() ?? ""
@@ -94,7 +97,7 @@ public enum ScenarioParser {
         guard streamValues.count <= Limits.maxStreams else { throw workloadValue.error("at most \(Limits.maxStreams) streams, got \(streamValues.count)") }
         var workload: [StreamSpec] = []
         for s in streamValues {
-            workload.append(try stream(s, tenants: tenants, cluster: cluster))
+            workload.append(try stream(s, tenants: tenants, cluster: cluster, base: base))
         }
 
         var events: [TimedEvent] = []
@@ -102,7 +105,9 @@ public enum ScenarioParser {
             let values = try eventsValue.sequence()
             guard values.count <= Limits.maxEvents else { throw eventsValue.error("at most \(Limits.maxEvents) events, got \(values.count)") }
             for e in values { events.append(try event(e, duration: duration)) }
+            try checkInstanceNumbers(events, values, initial: totalInstances)
         }
+        let link = try linkSpec(top["link"])
 
         // Bound the work: expected arrivals with the largest spike in force all along.
         let peakFactor = events.reduce(1.0) { acc, e in
@@ -116,8 +121,8 @@ public enum ScenarioParser {
         }
 
         return Scenario(
-            name: name, description: description, seed: seed, durationSeconds: duration, cluster: cluster, policy: policy,
-            tenants: tenants, workload: workload, events: events, sourceText: text, source: file)
+            name: name, description: description, seed: seed, durationSeconds: duration, cluster: cluster, link: link,
+            policy: policy, tenants: tenants, workload: workload, events: events, sourceText: text, source: file)
     }
 
     static func instanceGroup(_ v: YAMLValue) throws -> InstanceGroup {
@@ -174,14 +179,29 @@ public enum ScenarioParser {
         return TenantSpec(name: name, priority: priority, slo: SLO(ttftMs: ttft, tpotMs: tpot))
     }
 
-    static func stream(_ v: YAMLValue, tenants: [TenantSpec], cluster: [InstanceGroup]) throws -> StreamSpec {
-        let m = try v.mapping(allowed: ["tenant", "model", "arrival", "input_tokens", "output_tokens"])
+    static func stream(_ v: YAMLValue, tenants: [TenantSpec], cluster: [InstanceGroup], base: String) throws -> StreamSpec {
+        let isTrace: Bool
+        if case .mapping(let raw) = v.node { isTrace = raw.keys.contains { $0.string == "trace" } } else { isTrace = false }
+        let keys = isTrace ? ["tenant", "model", "trace"] : ["tenant", "model", "arrival", "input_tokens", "output_tokens", "shared_prefix"]
+        let m = try v.mapping(allowed: keys)
         let tenantValue = try m.required("tenant")
         let tenant = try tenantValue.string(oneOf: tenants.map(\.name))
         var model: String? = nil
         if let mv = m["model"] {
             let served = Array(Set(cluster.map(\.model))).sorted()
             model = try mv.string(oneOf: served)
+        }
+        if isTrace {
+            let spec = try traceSpec(try m.required("trace"), base: base)
+            return StreamSpec(tenant: tenant, model: model, arrival: .trace(spec), input: .fixed(value: 1), output: .fixed(value: 1))
+        }
+        var shared: SharedPrefixSpec? = nil
+        if let sp = m["shared_prefix"] {
+            let pm = try sp.mapping(allowed: ["groups", "tokens", "skew"])
+            shared = SharedPrefixSpec(
+                groups: try pm.required("groups").integer("a whole number of groups", in: 1...100_000),
+                tokens: try pm.required("tokens").integer("a whole number of tokens", in: 1...Limits.maxTokens),
+                skew: try pm["skew"]?.number("a Zipf exponent", in: 0...10) ?? 0)
         }
         let am = try m.required("arrival").mapping(allowed: ["process", "rate", "cv"])
         let process = try am.required("process").string(oneOf: ["poisson", "gamma"])
@@ -196,7 +216,57 @@ public enum ScenarioParser {
         }
         let input = try lengths(try m.required("input_tokens"))
         let output = try lengths(try m.required("output_tokens"))
-        return StreamSpec(tenant: tenant, model: model, arrival: arrival, input: input, output: output)
+        return StreamSpec(tenant: tenant, model: model, arrival: arrival, input: input, output: output, sharedPrefix: shared)
+    }
+
+    static func traceSpec(_ v: YAMLValue, base: String) throws -> TraceStreamSpec {
+        let m = try v.mapping(allowed: ["format", "file", "time_scale", "rate_scale", "start_s", "end_s", "spread_s"])
+        let formatName = try m.required("format").string(oneOf: Trace.Format.allCases.map(\.rawValue))
+        let format = Trace.Format(rawValue: formatName)!
+        let fileValue = try m.required("file")
+        let file = try fileValue.string()
+        let resolved = file.hasPrefix("/") ? file : (base.isEmpty ? file : "\(base)/\(file)")
+        guard let data = FileManager.default.contents(atPath: resolved) else {
+            throw fileValue.error("cannot read trace file \(resolved)")
+        }
+        let trace = try TraceReader.read(data, format: format, file: resolved)
+        var spec = TraceStreamSpec(format: format, file: file, resolvedPath: resolved, trace: trace)
+        spec.timeScale = try m["time_scale"]?.number("a positive time scale", in: 0...1000, openLow: true) ?? 1
+        spec.rateScale = try m["rate_scale"]?.number("a positive rate scale", in: 0...1000, openLow: true) ?? 1
+        spec.startSeconds = try m["start_s"]?.number("a time in seconds", in: 0...Limits.maxDurationSeconds) ?? 0
+        if let endValue = m["end_s"] {
+            let end = try endValue.number("a time in seconds", in: 0...Limits.maxDurationSeconds)
+            guard end > spec.startSeconds else { throw endValue.error("expected end_s after start_s (\(compact(spec.startSeconds))), got \(compact(end))") }
+            spec.endSeconds = end
+        }
+        spec.spreadSeconds = try m["spread_s"]?.number("a number of seconds", in: 0...3600) ?? spec.spreadSeconds
+        return spec
+    }
+
+    static func linkSpec(_ value: YAMLValue?) throws -> LinkSpec {
+        guard let value else { return LinkSpec() }
+        let m = try value.mapping(allowed: ["gbps", "setup_ms"])
+        var link = LinkSpec()
+        if let g = m["gbps"] { link.gigabitsPerSecond = try g.number("a positive bandwidth in Gbit/s", in: 0...100_000, openLow: true) }
+        if let s = m["setup_ms"] { link.setupMilliseconds = try s.number("milliseconds", in: 0...60_000) }
+        return link
+    }
+
+    /// Instances named by fail and drain events must exist at that instant (initial ones plus
+    /// those added by earlier events).
+    static func checkInstanceNumbers(_ events: [TimedEvent], _ values: [YAMLValue], initial: Int) throws {
+        let order = events.indices.sorted { (events[$0].atSeconds, $0) < (events[$1].atSeconds, $1) }
+        var count = initial
+        for k in order {
+            switch events[k].command {
+            case .add: count += 1
+            case .fail(let i), .drain(let i):
+                if i >= count {
+                    throw values[k].error("instance \(i) does not exist at \(compact(events[k].atSeconds)) s (instances 0 to \(count - 1))")
+                }
+            default: break
+            }
+        }
     }
 
     static func lengths(_ v: YAMLValue) throws -> LengthDistribution {

@@ -5,11 +5,15 @@ public enum ArrivalProcess: Sendable, Hashable {
     /// Gamma-distributed gaps with mean 1/rate and coefficient of variation `cv` (cv > 1: bursty,
     /// as in Llumnix's experiments).
     case gamma(rate: Double, cv: Double)
+    /// The arrivals and token counts of a trace file (the stream's length distributions are unused).
+    case trace(TraceStreamSpec)
 
+    /// Mean requests per second.
     public var rate: Double {
         switch self {
         case .poisson(let r): r
         case .gamma(let r, _): r
+        case .trace(let t): t.meanRate
         }
     }
 }
@@ -31,6 +35,9 @@ public struct ArrivalStream: Sendable {
     let groupSampler: LengthSampler?
     var gapRandom: RandomStream
     var lengthRandom: RandomStream
+    /// For trace streams: arrival instants (µs, after slicing and scaling) and the trace record of each.
+    let traceSchedule: TraceSchedule?
+    var traceCursor = 0
     /// Base time (µs at nominal rate) left until the pending arrival, as of `anchor`.
     var pendingBase: Double = 0
     var anchor: SimTime = 0
@@ -57,22 +64,36 @@ public struct ArrivalStream: Sendable {
         }
         gapRandom = RandomStream(seed: seed, label: "arrivals", index: index)
         lengthRandom = RandomStream(seed: seed, label: "lengths", index: index)
+        if case .trace(let spec) = process {
+            var rng = RandomStream(seed: seed, label: "trace-rate", index: index)
+            traceSchedule = TraceSchedule(spec, random: &rng)
+        } else {
+            traceSchedule = nil
+        }
     }
 
     /// Draws the next gap in base microseconds.
     mutating func drawGap() -> Double {
+        if let schedule = traceSchedule {
+            guard traceCursor < schedule.times.count else { return .infinity }
+            let previous = traceCursor > 0 ? schedule.times[traceCursor - 1] : 0
+            return Double(schedule.times[traceCursor] - previous)
+        }
         switch process {
         case .poisson(let rate):
             return gapRandom.exponential() / rate * 1e6
         case .gamma(let rate, let cv):
             let shape = 1 / (cv * cv)
             return gapRandom.gamma(shape: shape) / shape / rate * 1e6
+        case .trace:
+            return .infinity
         }
     }
 
     /// Simulated time of the pending arrival under `multiplier`.
     func pendingTime(multiplier: Double) -> SimTime {
-        anchor + SimTime((pendingBase / multiplier).rounded(.up))
+        let wait = (pendingBase / multiplier).rounded(.up)
+        return wait < 1e17 ? anchor + SimTime(wait) : .max
     }
 
     /// Carries the pending gap over a change of rate multiplier at `now`.
@@ -84,6 +105,16 @@ public struct ArrivalStream: Sendable {
 
     /// Draws the lengths and the shared prefix of the next request.
     mutating func drawRequest() -> (prompt: Int32, output: Int32, prefix: PrefixRef) {
+        if let schedule = traceSchedule {
+            let record = schedule.records[traceCursor]
+            traceCursor += 1
+            arrived += 1
+            let trace = schedule.trace
+            let prompt = max(1, trace.inputs[Int(record)]), output = max(1, trace.outputs[Int(record)])
+            guard trace.hasPrefixes else { return (prompt, output, .none) }
+            let covered = Int32(trace.prefixBlocks(Int(record)).count) * Trace.mooncakeBlockTokens
+            return (prompt, output, PrefixRef(kind: .trace, source: record, tokens: min(prompt, covered)))
+        }
         var p = input.sample(&lengthRandom)
         let o = output.sample(&lengthRandom)
         arrived += 1
@@ -96,6 +127,13 @@ public struct ArrivalStream: Sendable {
 }
 
 extension ArrivalStream {
-    /// The hash of full 16-token block `k` of trace record `record` (set when traces land).
-    func traceBlockHash(record: Int32, block k: Int32) -> UInt64? { nil }
+    /// The hash of full 16-token block `k` of trace record `record`: Mooncake's 512-token block
+    /// id (which already stands for its whole prefix) with the block's position inside it.
+    func traceBlockHash(record: Int32, block k: Int32) -> UInt64? {
+        guard let trace = traceSchedule?.trace else { return nil }
+        let blocks = trace.prefixBlocks(Int(record))
+        let outer = Int(k * KVCache.blockTokens / Trace.mooncakeBlockTokens)
+        guard outer < blocks.count else { return nil }
+        return mixHash(mixHash(0x7EACE, UInt64(blocks[blocks.startIndex + outer])), UInt64(k))
+    }
 }

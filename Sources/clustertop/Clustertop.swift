@@ -18,7 +18,7 @@ struct Clustertop: ParsableCommand {
               clustertop run my.yaml --seed 3 --duration 60 --format csv > run.csv
             """,
         version: ClusterSimVersion.string,
-        subcommands: [Run.self],
+        subcommands: [Run.self, Validate.self, Scenarios.self, Replay.self],
         defaultSubcommand: Run.self
     )
 }
@@ -51,6 +51,14 @@ func loadScenario(_ argument: String?) -> Scenario {
     } catch {
         fail(error.description)
     }
+}
+
+/// The absolute folder a scenario's trace paths are relative to (the scenario file's folder).
+func scenarioBaseDirectory(_ scenario: Scenario) -> String {
+    let folder = (scenario.source as NSString).deletingLastPathComponent
+    let cwd = FileManager.default.currentDirectoryPath
+    if scenario.source.hasPrefix("built-in") { return cwd }
+    return folder.hasPrefix("/") ? folder : (folder.isEmpty ? cwd : "\(cwd)/\(folder)")
 }
 
 /// Checks a policy id given on the command line, with a "did you mean" hint.

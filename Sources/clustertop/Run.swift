@@ -40,6 +40,9 @@ struct Run: ParsableCommand {
     @Flag(help: "No progress line on standard error.")
     var quiet = false
 
+    @Option(help: "Record the session to this file (JSON Lines), for `clustertop replay`.")
+    var record: String?
+
     func run() throws {
         var scenario = loadScenario(self.scenario)
         checkPolicy(globalPolicy, among: GlobalPolicy.ids, option: "--global")
@@ -53,27 +56,18 @@ struct Run: ParsableCommand {
             }
             scenario.durationSeconds = duration
         }
-        var sim: Simulation
+        var session: Session
         do {
-            sim = try Simulation(scenario: scenario)
+            session = Session(try Simulation(scenario: scenario))
+            if let record { try session.startRecording(path: record, baseDirectory: scenarioBaseDirectory(scenario)) }
         } catch {
             fail("\(scenario.source): \(error)")
         }
         let started = Date()
         let progress = Progress(enabled: !quiet && isatty(2) == 1, total: scenario.durationSeconds)
-        while !sim.isFinished {
-            for _ in 0..<20_000 where sim.step() {}
-            progress.update(sim)
-        }
+        session.runToEnd { progress.update($0) }
         progress.finish()
-        let report = Report(sim, wallSeconds: Date().timeIntervalSince(started))
-        let text: String
-        switch format {
-        case .table: text = report.tableText
-        case .json: text = report.jsonText
-        case .csv: text = report.csvText
-        }
-        FileHandle.standardOutput.write(Data(text.utf8))
+        printReport(Report(session.sim, wallSeconds: Date().timeIntervalSince(started)), format: format)
     }
 }
 

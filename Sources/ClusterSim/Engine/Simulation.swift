@@ -47,8 +47,9 @@ public struct Simulation: Sendable {
     /// Migrations in flight, and the most recent finished ones (newest last).
     public internal(set) var activeMigrations: [MigrationInfo] = []
     public internal(set) var recentMigrations = Deque<MigrationInfo>()
-    /// Commands applied so far, with the instant they took effect (what a recording stores).
-    public private(set) var commandLog: [(time: SimTime, command: Command)] = []
+    /// Commands applied from outside so far (not the scenario's own events), with the instant and
+    /// the number of events handled when each was applied: what a recording stores.
+    public private(set) var commandLog: [(time: SimTime, events: Int64, command: Command)] = []
 
     public static let logCapacity = 200
     /// Seconds an added instance needs before it serves (model load and warm-up).
@@ -106,6 +107,7 @@ public struct Simulation: Sendable {
     public mutating func step() -> Bool {
         guard let event = queue.pop() else { return false }
         now = event.time
+        eventsHandled += 1
         switch event.kind {
         case .control: handleControl(Int(event.target))
         case .iterationEnd: endIteration(event.target)
@@ -114,6 +116,16 @@ public struct Simulation: Sendable {
         case .schedule: startIteration(event.target)
         }
         return true
+    }
+
+    /// Events handled since the start: with the clock, the exact point a command took effect at.
+    public private(set) var eventsHandled: Int64 = 0
+
+    /// Handles events until `count` have been handled, then sets the clock to `time`: brings a
+    /// replay to the exact point a recorded command or checkpoint was taken.
+    public mutating func replay(toEvent count: Int64, clock time: SimTime) {
+        while eventsHandled < count, step() {}
+        if time > now, (queue.nextTime ?? .max) >= time { now = time }
     }
 
     /// Handles every event up to and including `time`, then sets the clock to `time`.
@@ -129,6 +141,7 @@ public struct Simulation: Sendable {
 
     /// Applies `command` at the current instant (after the events already handled at it).
     public mutating func apply(_ command: Command) {
+        commandLog.append((now, eventsHandled, command))
         controls.append(.command(command))
         queue.push(at: now, .control, target: Int32(controls.count - 1))
     }
@@ -343,7 +356,6 @@ public struct Simulation: Sendable {
     mutating func handleControl(_ index: Int) {
         switch controls[index] {
         case .command(let command):
-            commandLog.append((now, command))
             execute(command)
         case .spikeEnd(let factor):
             if let k = activeSpikes.firstIndex(of: factor) { activeSpikes.remove(at: k) }

@@ -161,6 +161,14 @@ public struct Report: Sendable {
         json = .object(fields)
     }
 
+    /// Adds the `wall_s` field (the only one that differs between two runs of the same inputs).
+    public mutating func addWallTime(_ seconds: Double) {
+        if case .object(var fields) = json, !fields.contains(where: { $0.0 == "wall_s" }) {
+            fields.append(("wall_s", .number(seconds, decimals: 3)))
+            json = .object(fields)
+        }
+    }
+
     /// The value at a dotted path as a number (for tests and comparisons).
     public func double(_ path: String) -> Double? { json.value(at: path)?.doubleValue }
 

@@ -1,0 +1,257 @@
+import Foundation
+
+/// A session recording: everything needed to replay a run exactly (JSON Lines, one object a line).
+///
+/// Lines, in order of simulated time:
+/// - `header`: format version, clustertop version, the scenario's full text and source, the
+///   effective seed, policies and duration, the checkpoint period, and each trace file's digest;
+/// - `command`: a command and the simulated instant (µs) it took effect;
+/// - `checkpoint`: cumulative figures at a multiple of the checkpoint period;
+/// - `report`: the report at the end (complete: the run drained; otherwise the instant recording stopped).
+/// Each line is written and flushed as it happens, so a session killed at any moment leaves a
+/// file that replays up to its last complete line.
+public struct Recording: Sendable {
+    public static let formatVersion = 1
+
+    public struct Header: Sendable {
+        public var clustertopVersion: String
+        public var scenarioSource: String
+        public var scenarioText: String
+        /// Folder that trace paths in the scenario are relative to.
+        public var baseDirectory: String
+        public var seed: UInt64
+        public var globalPolicy: String
+        public var localPolicy: String
+        public var durationSeconds: Double
+        public var checkpointSeconds: Double
+        public var traces: [(file: String, digest: String)]
+    }
+
+    public struct Checkpoint: Sendable, Hashable {
+        public var time: SimTime
+        public var events: Int64
+        public var figures: [(name: String, value: Int64)]
+        public static func == (a: Checkpoint, b: Checkpoint) -> Bool {
+            a.time == b.time && a.events == b.events && a.figures.map(\.name) == b.figures.map(\.name) && a.figures.map(\.value) == b.figures.map(\.value)
+        }
+        public func hash(into h: inout Hasher) { h.combine(time) }
+    }
+
+    public enum Entry: Sendable {
+        /// A command, the instant it took effect and the number of events handled before it.
+        case command(SimTime, events: Int64, Command)
+        case checkpoint(Checkpoint)
+    }
+
+    public var header: Header
+    public var entries: [Entry]
+    /// The final report's JSON text, its instant, and whether the run had drained.
+    public var finalReport: (json: String, time: SimTime, complete: Bool)?
+    /// Set when the last line was cut (the session was killed mid-write).
+    public var truncatedAtLine: Int?
+
+    /// The cumulative figures a checkpoint compares.
+    public static func figures(_ sim: Simulation) -> [(name: String, value: Int64)] {
+        [
+            ("arrived", sim.metrics.arrived), ("completed", sim.metrics.completed), ("rejected", sim.metrics.rejected),
+            ("output_tokens", sim.metrics.outputTokens),
+            ("iterations", sim.instances.reduce(0) { $0 + $1.iterations }),
+            ("preemptions", sim.instances.reduce(0) { $0 + $1.preemptions }), ("migrations", sim.metrics.migrations),
+            ("kv_used_block_seconds", Int64(sim.metrics.kvUsedIntegral / 1e6)),
+        ]
+    }
+}
+
+// MARK: - Commands as JSON
+
+extension Command {
+    var jsonObject: [String: Any] {
+        switch self {
+        case .spike(let f, let d): ["type": "spike", "factor": f, "duration_s": d]
+        case .setGlobalPolicy(let id): ["type": "global", "id": id]
+        case .setLocalPolicy(let id): ["type": "local", "id": id]
+        case .fail(let i): ["type": "fail", "instance": i]
+        case .add(let gpu, let model, let tp): ["type": "add", "gpu": gpu, "model": model, "tp": tp]
+        case .drain(let i): ["type": "drain", "instance": i]
+        }
+    }
+
+    init?(jsonObject o: [String: Any]) {
+        switch o["type"] as? String {
+        case "spike":
+            guard let f = o["factor"] as? Double, let d = o["duration_s"] as? Double else { return nil }
+            self = .spike(factor: f, durationSeconds: d)
+        case "global":
+            guard let id = o["id"] as? String else { return nil }
+            self = .setGlobalPolicy(id)
+        case "local":
+            guard let id = o["id"] as? String else { return nil }
+            self = .setLocalPolicy(id)
+        case "fail":
+            guard let i = o["instance"] as? Int else { return nil }
+            self = .fail(instance: i)
+        case "drain":
+            guard let i = o["instance"] as? Int else { return nil }
+            self = .drain(instance: i)
+        case "add":
+            guard let g = o["gpu"] as? String, let m = o["model"] as? String, let tp = o["tp"] as? Int else { return nil }
+            self = .add(gpu: g, model: m, tensorParallel: tp)
+        default:
+            return nil
+        }
+    }
+}
+
+// MARK: - Writing
+
+/// Appends a recording's lines to a file as they happen, flushing each one.
+///
+/// Used from one thread at a time (the simulator's); not shared.
+public final class RecordingWriter: @unchecked Sendable {
+    public let path: String
+    public let checkpointSeconds: Double
+    let handle: FileHandle
+    var nextCheckpoint: SimTime
+
+    /// Creates (or truncates) `path` and writes the header and every command `sim` applied so far,
+    /// so a recording started mid-session still replays from the start.
+    public init(path: String, sim: Simulation, baseDirectory: String, checkpointSeconds: Double = 10) throws {
+        self.path = path
+        self.checkpointSeconds = checkpointSeconds
+        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
+            throw RecordingError(message: "cannot write the recording \(path)")
+        }
+        self.handle = handle
+        let step = Time.seconds(checkpointSeconds)
+        nextCheckpoint = (sim.now / step + 1) * step
+        let s = sim.scenario
+        var traces: [[String: Any]] = []
+        for stream in s.workload {
+            if case .trace(let t) = stream.arrival { traces.append(["file": t.resolvedPath, "digest": t.trace.digest]) }
+        }
+        write([
+            "kind": "header", "format": Recording.formatVersion, "clustertop": ClusterSimVersion.string,
+            "scenario_source": s.source, "scenario_text": s.sourceText, "base_directory": baseDirectory,
+            "seed": s.seed, "global": s.policy.global, "local": s.policy.local, "duration_s": s.durationSeconds,
+            "checkpoint_s": checkpointSeconds, "traces": traces,
+        ])
+        for entry in sim.commandLog { command(entry.command, at: entry.time, events: entry.events) }
+    }
+
+    deinit { try? handle.close() }
+
+    func write(_ object: [String: Any]) {
+        guard var data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
+        data.append(UInt8(ascii: "\n"))
+        handle.write(data)
+        try? handle.synchronize()
+    }
+
+    public func command(_ c: Command, at time: SimTime, events: Int64) {
+        write(["kind": "command", "t_us": time, "events": events, "command": c.jsonObject])
+    }
+
+    /// The next instant a checkpoint is due.
+    public var checkpointDue: SimTime { nextCheckpoint }
+
+    /// Writes the checkpoint for `sim`, which must stand at `checkpointDue`.
+    public func checkpoint(_ sim: Simulation) {
+        var figures: [String: Any] = [:]
+        for (name, value) in Recording.figures(sim) { figures[name] = value }
+        write(["kind": "checkpoint", "t_us": sim.now, "events": sim.eventsHandled, "figures": figures])
+        nextCheckpoint += Time.seconds(checkpointSeconds)
+    }
+
+    /// Writes the final report of `sim` (complete: the run drained).
+    public func finish(_ sim: Simulation, complete: Bool) {
+        write(["kind": "report", "t_us": sim.now, "complete": complete, "report": Report(sim).jsonText])
+        try? handle.close()
+    }
+}
+
+public struct RecordingError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(message: String) { self.message = message }
+    public var description: String { message }
+}
+
+// MARK: - Reading
+
+extension Recording {
+    /// Reads a recording; a cut last line is dropped (and noted), any other bad line is an error.
+    public static func read(_ data: Data, file: String) throws(RecordingError) -> Recording {
+        var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        let endsWithNewline = data.last == UInt8(ascii: "\n")
+        if endsWithNewline { lines.removeLast() }
+        var header: Header? = nil
+        var entries: [Entry] = []
+        var final: (String, SimTime, Bool)? = nil
+        var truncated: Int? = nil
+        for (n, line) in lines.enumerated() {
+            let isLast = n == lines.count - 1
+            guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] else {
+                if isLast && !endsWithNewline {
+                    truncated = n + 1
+                    break
+                }
+                throw RecordingError(message: "\(file):\(n + 1): not a recording line (expected a JSON object)")
+            }
+            func bad(_ what: String) -> RecordingError { RecordingError(message: "\(file):\(n + 1): \(what)") }
+            let kind = object["kind"] as? String
+            if header == nil {
+                guard kind == "header" else { throw bad("expected the header line first; is this a clustertop recording?") }
+                guard (object["format"] as? Int) == formatVersion else { throw bad("recording format \(object["format"] ?? "?") is not supported (this clustertop reads format \(formatVersion))") }
+                guard let text = object["scenario_text"] as? String, let source = object["scenario_source"] as? String,
+                    let seed = (object["seed"] as? NSNumber)?.uint64Value, let g = object["global"] as? String, let l = object["local"] as? String,
+                    let d = object["duration_s"] as? Double, let cp = object["checkpoint_s"] as? Double
+                else { throw bad("the header lacks scenario_text, seed, policies, duration_s or checkpoint_s") }
+                let traces = (object["traces"] as? [[String: Any]] ?? []).compactMap { t -> (String, String)? in
+                    guard let f = t["file"] as? String, let d = t["digest"] as? String else { return nil }
+                    return (f, d)
+                }
+                header = Header(
+                    clustertopVersion: object["clustertop"] as? String ?? "?", scenarioSource: source, scenarioText: text,
+                    baseDirectory: object["base_directory"] as? String ?? "", seed: seed, globalPolicy: g, localPolicy: l,
+                    durationSeconds: d, checkpointSeconds: cp, traces: traces)
+                continue
+            }
+            guard let t = (object["t_us"] as? NSNumber)?.int64Value else { throw bad("missing t_us") }
+            let events = (object["events"] as? NSNumber)?.int64Value ?? 0
+            switch kind {
+            case "command":
+                guard let c = (object["command"] as? [String: Any]).flatMap(Command.init(jsonObject:)) else { throw bad("unknown command") }
+                entries.append(.command(t, events: events, c))
+            case "checkpoint":
+                guard let f = object["figures"] as? [String: Any] else { throw bad("checkpoint without figures") }
+                let figures = f.keys.sorted().compactMap { k in (f[k] as? NSNumber).map { (k, $0.int64Value) } }
+                entries.append(.checkpoint(Checkpoint(time: t, events: events, figures: figures)))
+            case "report":
+                guard let r = object["report"] as? String else { throw bad("report line without a report") }
+                final = (r, t, object["complete"] as? Bool ?? false)
+            default:
+                throw bad("unknown line kind \"\(kind ?? "")\"")
+            }
+        }
+        guard let header else { throw RecordingError(message: "\(file): empty recording (no header line)") }
+        return Recording(header: header, entries: entries, finalReport: final, truncatedAtLine: truncated)
+    }
+
+    /// The scenario as recorded, with the recorded seed, policies and duration.
+    public func scenario() throws(ScenarioError) -> Scenario {
+        var s = try ScenarioParser.parse(header.scenarioText, file: header.scenarioSource, baseDirectory: header.baseDirectory)
+        s.seed = header.seed
+        s.policy.global = header.globalPolicy
+        s.policy.local = header.localPolicy
+        s.durationSeconds = header.durationSeconds
+        return s
+    }
+
+    /// Trace files that differ from the recording: (file, recorded digest, current digest).
+    public func changedTraces(_ s: Scenario) -> [(file: String, recorded: String, now: String)] {
+        var current: [String: String] = [:]
+        for stream in s.workload {
+            if case .trace(let t) = stream.arrival { current[t.resolvedPath] = t.trace.digest }
+        }
+        return header.traces.compactMap { f, d in current[f] == d ? nil : (f, d, current[f] ?? "missing") }
+    }
+}

@@ -1,0 +1,54 @@
+/// A simulation with an optional recorder: the one place commands and time go through, so that
+/// what is recorded is exactly what happened.
+///
+/// Time advances with `advance(to:)`, which stops at every checkpoint instant on the way so that
+/// checkpoints (and a replay's comparisons) see the state after every event up to that instant.
+public struct Session: Sendable {
+    public var sim: Simulation
+    public private(set) var recorder: RecordingWriter?
+
+    public init(_ sim: Simulation) { self.sim = sim }
+
+    public var isRecording: Bool { recorder != nil }
+
+    /// Starts recording to `path` (the recording replays from the session's start).
+    public mutating func startRecording(path: String, baseDirectory: String, checkpointSeconds: Double = 10) throws {
+        recorder = try RecordingWriter(path: path, sim: sim, baseDirectory: baseDirectory, checkpointSeconds: checkpointSeconds)
+        sim.note("recording to \(path)")
+    }
+
+    /// Stops recording; the file ends with the report at this instant.
+    public mutating func stopRecording() {
+        guard let r = recorder else { return }
+        sim.note("recording stopped (\(r.path))")
+        r.finish(sim, complete: false)
+        recorder = nil
+    }
+
+    /// Applies `command` now, and records it.
+    public mutating func apply(_ command: Command) {
+        recorder?.command(command, at: sim.now, events: sim.eventsHandled)
+        sim.apply(command)
+    }
+
+    /// Handles every event up to `time`, writing checkpoints on the way.
+    public mutating func advance(to time: SimTime) {
+        while let r = recorder, r.checkpointDue <= time {
+            sim.run(until: r.checkpointDue)
+            r.checkpoint(sim)
+        }
+        sim.run(until: time)
+    }
+
+    /// Runs until nothing is left, then closes the recording with the final report.
+    public mutating func runToEnd(progress: ((Simulation) -> Void)? = nil) {
+        let step = Time.seconds(10)
+        while !sim.isFinished {
+            let next = min(sim.nextEventTime ?? sim.now, .max - step) + step
+            advance(to: recorder.map { min($0.checkpointDue, next) } ?? next)
+            progress?(sim)
+        }
+        recorder?.finish(sim, complete: true)
+        recorder = nil
+    }
+}

@@ -1,0 +1,94 @@
+import ArgumentParser
+import ClusterSim
+import Foundation
+
+struct Validate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Check scenario files and report every problem with its place.",
+        discussion: """
+            Reads each file as `run` would (trace files included) and prints "FILE: ok" with a \
+            one-line summary, or the first problem as FILE:LINE:COLUMN: key.path: message. Exit \
+            status 0 when every file is valid, 2 otherwise.
+
+            Example:
+              clustertop validate Scenarios/*.yaml
+            """)
+
+    @Argument(help: "Scenario files.")
+    var files: [String]
+
+    func run() throws {
+        guard !files.isEmpty else { fail("name at least one scenario file") }
+        var bad = 0
+        for file in files {
+            switch checkScenarioFile(file) {
+            case .success(let s):
+                let instances = s.cluster.reduce(0) { $0 + $1.count }
+                let rate = s.workload.reduce(0.0) { $0 + $1.arrival.rate }
+                print("\(file): ok (\(instances) instances, \(s.workload.count) streams, \(Report.number(rate, 1)) req/s for \(Report.number(s.durationSeconds, 0)) s, \(s.events.count) events)")
+            case .failure(let message):
+                bad += 1
+                FileHandle.standardError.write(Data("\(message)\n".utf8))
+            }
+        }
+        if bad > 0 { throw ExitCode(2) }
+    }
+}
+
+enum CheckResult {
+    case success(Scenario)
+    case failure(String)
+}
+
+/// Reads and checks one scenario file, without exiting.
+func checkScenarioFile(_ file: String) -> CheckResult {
+    guard let data = FileManager.default.contents(atPath: file) else { return .failure("\(file): cannot read the file") }
+    guard let text = String(data: data, encoding: .utf8) else { return .failure("\(file): not UTF-8 text") }
+    do {
+        let scenario = try ScenarioParser.parse(text, file: file)
+        _ = try Simulation(scenario: scenario)
+        return .success(scenario)
+    } catch let e as ScenarioError {
+        return .failure(e.description)
+    } catch {
+        return .failure("\(file): \(error)")
+    }
+}
+
+struct Scenarios: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the ready-to-run scenarios with their one-line descriptions.",
+        discussion: """
+            Lists the built-in default and the files in a scenarios folder (./Scenarios by default). \
+            Run one with `clustertop run NAME` or watch it with `clustertop watch NAME`.
+            """)
+
+    @Option(help: "The folder to list.")
+    var folder = "Scenarios"
+
+    func run() throws {
+        var rows: [(String, String)] = []
+        for name in BuiltinScenarios.names {
+            if let text = BuiltinScenarios.text(name), let s = try? ScenarioParser.parse(text, file: name) {
+                rows.append(("\(name) (built-in)", s.description))
+            }
+        }
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
+        for file in files {
+            let path = "\(folder)/\(file)"
+            let name = String(file.dropLast(5))
+            switch checkScenarioFile(path) {
+            case .success(let s): rows.append((name, s.description))
+            case .failure(let message): rows.append((name, "INVALID: \(message)"))
+            }
+        }
+        if files.isEmpty && !FileManager.default.fileExists(atPath: folder) {
+            FileHandle.standardError.write(Data("(no folder \(folder); showing the built-in scenarios only)\n".utf8))
+        }
+        let width = min(28, rows.map(\.0.count).max() ?? 0)
+        for (name, description) in rows {
+            let padded = name.count >= width ? name + "  " : name + String(repeating: " ", count: width - name.count + 2)
+            print(padded + String(description.prefix(max(20, 78 - max(width, name.count)))))
+        }
+    }
+}

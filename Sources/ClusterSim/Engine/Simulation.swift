@@ -152,7 +152,8 @@ public struct Simulation: Sendable {
         guard let g = GPUCatalog.spec(gpu) else { throw SimulationError.unknownGPU(gpu) }
         guard let m = ModelCatalog.spec(model) else { throw SimulationError.unknownModel(model) }
         let id = Int32(instances.count)
-        let instance = Instance(id: id, gpu: g, model: m, tensorParallel: tensorParallel, constants: .default, status: status)
+        let constants = scenario.calibrations[gpu] ?? CostConstants.builtin(for: g)
+        let instance = Instance(id: id, gpu: g, model: m, tensorParallel: tensorParallel, constants: constants, status: status)
         guard instance.kv.totalBlocks > 0 else { throw SimulationError.doesNotFit(model: model, gpu: gpu, tp: tensorParallel) }
         instances.append(instance)
         if status == .active { clusterTotalBlocks += Int64(instance.kv.totalBlocks) }

@@ -37,61 +37,170 @@ public struct BatchShape: Sendable, Hashable {
         decodeSeqs += 1
         decodeContextTokens += c
     }
+
+    /// The shape of the calibration script's iterations: `prefillSeqs` chunks of `prefillLength`
+    /// tokens on `prefixLength` cached ones, and `decodeBatch` decodes of `decodeContext` tokens each.
+    public init(prefillSeqs: Int, prefillLength: Int, prefixLength: Int, decodeBatch: Int, decodeContext: Int) {
+        let chunks = Double(prefillSeqs), q = Double(prefillLength), c = Double(prefixLength)
+        self.prefillSeqs = prefillSeqs
+        prefillTokens = prefillSeqs * prefillLength
+        prefillPrefixProduct = chunks * q * c
+        prefillSquares = chunks * q * q
+        prefillPrefixTokens = prefillSeqs * prefixLength
+        decodeSeqs = decodeBatch
+        decodeContextTokens = decodeBatch * decodeContext
+    }
 }
 
 /// The fitted constants of the cost model for one GPU type; each has a physical meaning.
+///
+/// Efficiencies are fractions of the GPU's own ceilings (`GPUSpec.effectiveFlops` and
+/// `effectiveBandwidth`), so constants fitted on one GPU carry to another through its ceilings;
+/// overheads are wall time that neither ceiling shortens (kernel launches and ramp-up inside a
+/// CUDA graph). docs/cost-model.md gives the formula and the fitted values.
 public struct CostConstants: Sendable, Hashable, Codable {
-    /// Fixed time per iteration (scheduling, launches, sampling), seconds.
+    /// Fixed time per iteration outside the GPU (the engine's scheduler, sampling on the host),
+    /// seconds. Zero for the calibration script, which replays CUDA graphs; never fitted.
     public var overhead: Double
-    /// Fraction of the effective matmul throughput reached by the linear layers on large batches.
-    public var linearEfficiency: Double
-    /// Tokens at which the linear layers reach half of `linearEfficiency` (small GEMMs are inefficient).
-    public var linearHalfTokens: Double
-    /// Fraction of effective memory bandwidth reached when streaming weights and KV.
+    /// Fixed time per transformer layer (its dozen kernels' launch and ramp-up), seconds.
+    public var layerOverhead: Double
+    /// Extra fixed time per layer when the batch holds prefill chunks (their attention kernel), seconds.
+    public var prefillAttentionOverhead: Double
+    /// Extra fixed time per layer when the batch holds decodes (their attention kernel), seconds.
+    public var decodeAttentionOverhead: Double
+    /// Extra fixed time per layer when a prefill chunk has a cached prefix (one more attention), seconds.
+    public var prefixAttentionOverhead: Double
+    /// Read bandwidth reached when streaming weights, KV cache and activations, as a fraction of
+    /// the measured copy bandwidth (which counts bytes read plus written; a pure read can beat it).
     public var memoryEfficiency: Double
-    /// Fraction of the effective matmul throughput reached by attention.
+    /// Matmul throughput reached by the linear layers, as a fraction of the measured matmul ceiling.
+    public var linearEfficiency: Double
+    /// How sharply a linear layer turns from weight-bound to compute-bound: time is the p-norm
+    /// (p = this) of the two roofline times; large p is a hard max, 1 a sum.
+    public var rooflineSharpness: Double
+    /// FLOP throughput of prefill attention (flash kernels), as a fraction of the matmul ceiling.
     public var attentionEfficiency: Double
-    /// Extra time per sequence in the batch (per-request kernels, metadata), seconds.
-    public var perSequence: Double
+    /// Read rate of a cached prefix by a prefill chunk's attention, as a fraction of the copy
+    /// bandwidth: low, since a short chunk gives the kernel few blocks to spread over the GPU.
+    public var prefixReadEfficiency: Double
 
     public init(
-        overhead: Double, linearEfficiency: Double, linearHalfTokens: Double, memoryEfficiency: Double,
-        attentionEfficiency: Double, perSequence: Double
+        overhead: Double = 0, layerOverhead: Double, prefillAttentionOverhead: Double, decodeAttentionOverhead: Double,
+        prefixAttentionOverhead: Double, memoryEfficiency: Double, linearEfficiency: Double, rooflineSharpness: Double,
+        attentionEfficiency: Double, prefixReadEfficiency: Double
     ) {
         self.overhead = overhead
-        self.linearEfficiency = linearEfficiency
-        self.linearHalfTokens = linearHalfTokens
+        self.layerOverhead = layerOverhead
+        self.prefillAttentionOverhead = prefillAttentionOverhead
+        self.decodeAttentionOverhead = decodeAttentionOverhead
+        self.prefixAttentionOverhead = prefixAttentionOverhead
         self.memoryEfficiency = memoryEfficiency
+        self.linearEfficiency = linearEfficiency
+        self.rooflineSharpness = rooflineSharpness
         self.attentionEfficiency = attentionEfficiency
-        self.perSequence = perSequence
+        self.prefixReadEfficiency = prefixReadEfficiency
     }
 
-    /// Defaults for any GPU without a fit of its own (research/policies.md §7.2 starting points).
-    public static let `default` = CostConstants(
-        overhead: 0.0015, linearEfficiency: 0.85, linearHalfTokens: 64, memoryEfficiency: 0.92,
-        attentionEfficiency: 0.45, perSequence: 0.000002)
+    /// Fitted on the 313 measured H100 iterations (`MeasuredData.h100IterationsCSV`) by
+    /// `Calibration.fit`; `CostModelTests` refits them and checks they have not drifted.
+    public static let h100 = CostConstants(
+        layerOverhead: 37.5115e-6, prefillAttentionOverhead: 16.5805e-6, decodeAttentionOverhead: 16.3333e-6,
+        prefixAttentionOverhead: 10.1885e-6, memoryEfficiency: 1.04295, linearEfficiency: 0.842941,
+        rooflineSharpness: 3.18088, attentionEfficiency: 0.608189, prefixReadEfficiency: 0.163657)
+
+    /// The built-in constants for `gpu`: the H100 fit for every GPU, applied with that GPU's own
+    /// ceilings (measured where we have them, as for the H200; datasheet times the H100's
+    /// measured-to-datasheet ratio otherwise).
+    public static func builtin(for gpu: GPUSpec) -> CostConstants { .h100 }
+
+    /// Same as `.h100`: the constants used when nothing more specific is known.
+    public static let `default` = h100
+
+    /// The constants' names in `subscript(index:)` order: `overhead`, then the fitted ones.
+    public static let names = [
+        "overhead", "layerOverhead", "prefillAttentionOverhead", "decodeAttentionOverhead", "prefixAttentionOverhead",
+        "memoryEfficiency", "linearEfficiency", "rooflineSharpness", "attentionEfficiency", "prefixReadEfficiency",
+    ]
+
+    /// The constant named `names[index]`, so fits and files can walk them in order.
+    public subscript(index index: Int) -> Double {
+        get {
+            switch index {
+            case 0: overhead
+            case 1: layerOverhead
+            case 2: prefillAttentionOverhead
+            case 3: decodeAttentionOverhead
+            case 4: prefixAttentionOverhead
+            case 5: memoryEfficiency
+            case 6: linearEfficiency
+            case 7: rooflineSharpness
+            case 8: attentionEfficiency
+            default: prefixReadEfficiency
+            }
+        }
+        set {
+            switch index {
+            case 0: overhead = newValue
+            case 1: layerOverhead = newValue
+            case 2: prefillAttentionOverhead = newValue
+            case 3: decodeAttentionOverhead = newValue
+            case 4: prefixAttentionOverhead = newValue
+            case 5: memoryEfficiency = newValue
+            case 6: linearEfficiency = newValue
+            case 7: rooflineSharpness = newValue
+            case 8: attentionEfficiency = newValue
+            default: prefixReadEfficiency = newValue
+            }
+        }
+    }
+}
+
+/// A link a KV cache can move over.
+public enum GPULink: String, Sendable, Hashable, CaseIterable {
+    /// GPU to host memory (swapping), PCIe: about 55 GB/s measured on both the H100 and the H200.
+    case hostPCIe
+    /// GPU to GPU in a node (migration), NVLink where there is one.
+    case peer
 }
 
 /// Iteration time of one instance (a model on `tp` GPUs of one type) for a batch shape.
 ///
-/// Roofline per part, after research/policies.md §7.2 and vidur's split of linear layers and
-/// attention: the linear layers cost the larger of their FLOPs and their weight reads; attention
-/// costs the larger of its FLOPs and its KV reads; a fixed overhead and a per-sequence cost are
-/// added, and two ring all-reduces per layer when tensor-parallel.
+/// A roofline per part of the forward pass, after vidur's split of linear layers and attention,
+/// with constants fitted to measured iterations (docs/cost-model.md):
+///
+///     t = overhead + layers·(layerOverhead + [prefill]·prefillAttentionOverhead
+///                            + [decode]·decodeAttentionOverhead + [prefix]·prefixAttentionOverhead)
+///       + ‖linear FLOPs / (F·linearEfficiency), weight bytes / (B·memoryEfficiency)‖_p   (layers, then LM head)
+///       + activation bytes / (B·memoryEfficiency)
+///       + causal-attention FLOPs / (F·attentionEfficiency)
+///       + decode KV bytes / (B·memoryEfficiency)
+///       + ‖prefix-attention FLOPs / (F·attentionEfficiency), prefix KV bytes / (B·prefixReadEfficiency)‖₂
+///       + two ring all-reduces per layer when tensor-parallel
+///
+/// F and B are the GPU's measured matmul throughput and copy bandwidth; p is `rooflineSharpness`.
+/// Simplifications: GEMM tile and wave quantization are smoothed over (they cause most of the
+/// remaining ±5% errors); the tensor-parallel all-reduce is a bandwidth-plus-latency guess, not fitted.
 public struct CostModel: Sendable, Hashable {
     public let gpu: GPUSpec
     public let model: ModelSpec
     public let tensorParallel: Int
     public let constants: CostConstants
 
-    // Per-rank quantities, precomputed so that a prediction is a handful of multiplications.
-    let linearFlopsPerToken: Double
-    let headFlopsPerSequence: Double
-    let weightBytes: Double
-    let attentionFlopsPerPair: Double
-    let kvBytesPerToken: Double
-    let flops: Double
-    let bandwidth: Double
+    // Per-rank seconds, precomputed so that a prediction is a handful of multiplications and two powers.
+    let fixedSeconds: Double
+    let perLayerPrefill: Double
+    let perLayerDecode: Double
+    let perLayerPrefix: Double
+    let linearSecondsPerToken: Double
+    let linearWeightSeconds: Double
+    let headSecondsPerSequence: Double
+    let headWeightSeconds: Double
+    let activationSecondsPerToken: Double
+    let attentionSecondsPerPair: Double
+    let kvReadSecondsPerToken: Double
+    let prefixReadSecondsPerToken: Double
+    let sharpness: Double
+    let inverseSharpness: Double
     let allReduceSecondsPerToken: Double
     let allReduceLatency: Double
 
@@ -100,48 +209,83 @@ public struct CostModel: Sendable, Hashable {
         self.model = model
         self.tensorParallel = tp
         self.constants = constants
-        let ranks = Double(tp)
-        linearFlopsPerToken = 2 * model.layerParameters / ranks
-        headFlopsPerSequence = 2 * model.headParameters / ranks
-        weightBytes = 2 * (model.layerParameters + model.headParameters) / ranks
+        let c = constants
+        let ranks = Double(tp), layers = Double(model.layers)
+        let flops = gpu.effectiveFlops, bandwidth = gpu.effectiveBandwidth
+        let linearFlops = flops * c.linearEfficiency, memory = bandwidth * c.memoryEfficiency
+        fixedSeconds = c.overhead + layers * c.layerOverhead
+        perLayerPrefill = layers * c.prefillAttentionOverhead
+        perLayerDecode = layers * c.decodeAttentionOverhead
+        perLayerPrefix = layers * c.prefixAttentionOverhead
+        // A multiply-add is 2 FLOPs; BF16 weights are 2 bytes each; every rank holds 1/tp of each matrix.
+        linearSecondsPerToken = 2 * model.layerParameters / ranks / linearFlops
+        linearWeightSeconds = 2 * model.layerParameters / ranks / memory
+        headSecondsPerSequence = 2 * model.headParameters / ranks / linearFlops
+        headWeightSeconds = 2 * model.headParameters / ranks / memory
+        activationSecondsPerToken = model.activationBytesPerToken(tensorParallel: tp) / memory
         // QKᵀ and AV: 2 matmuls × 2 FLOPs per multiply-add, per query head, per (query, key) pair.
-        attentionFlopsPerPair = 4 * Double(model.layers * model.queryHeads * model.headDim) / ranks
-        kvBytesPerToken = model.kvBytesPerToken / ranks
-        flops = gpu.effectiveFlops
-        // The measured copy figure counts bytes read plus written; a read-only stream gets all of it.
-        bandwidth = gpu.effectiveBandwidth
+        attentionSecondsPerPair =
+            4 * Double(model.layers * model.queryHeads * model.headDim) / ranks / (flops * c.attentionEfficiency)
+        kvReadSecondsPerToken = model.kvBytesPerToken / ranks / memory
+        prefixReadSecondsPerToken = model.kvBytesPerToken / ranks / (bandwidth * c.prefixReadEfficiency)
+        sharpness = c.rooflineSharpness
+        inverseSharpness = 1 / c.rooflineSharpness
         if tp > 1 {
             // Ring all-reduce moves 2(TP−1)/TP of the activations, twice per layer.
-            let perToken = 2 * Double(model.layers) * 2 * (ranks - 1) / ranks * Double(model.hidden) * 2
+            let perToken = 2 * layers * 2 * (ranks - 1) / ranks * Double(model.hidden) * 2
             allReduceSecondsPerToken = perToken / gpu.interconnectBandwidth
-            allReduceLatency = 2 * Double(model.layers) * 10e-6
+            allReduceLatency = 2 * layers * 10e-6
         } else {
             allReduceSecondsPerToken = 0
             allReduceLatency = 0
         }
     }
 
+    /// ‖(a, b)‖_p: the roofline of two times, smoothed where they are close.
+    @inline(__always)
+    func roofline(_ a: Double, _ b: Double) -> Double {
+        let high = max(a, b), low = min(a, b)
+        if low <= 0 { return high }
+        return high * _pow(1 + _pow(low / high, sharpness), inverseSharpness)
+    }
+
     /// Predicted iteration time in seconds.
     public func seconds(_ b: BatchShape) -> Double {
         if b.isEmpty { return 0 }
-        let c = constants
         let tokens = Double(b.tokens)
-        let sequences = Double(b.prefillSeqs + b.decodeSeqs)
-        let gemmEfficiency = c.linearEfficiency * tokens / (tokens + c.linearHalfTokens)
-        let linearCompute = (linearFlopsPerToken * tokens + headFlopsPerSequence * sequences) / (flops * gemmEfficiency)
-        let linearMemory = weightBytes / (bandwidth * c.memoryEfficiency)
-        let pairs = b.prefillPrefixProduct + b.prefillSquares / 2 + Double(b.decodeContextTokens)
-        let attentionCompute = attentionFlopsPerPair * pairs / (flops * c.attentionEfficiency)
-        let kvTokens = Double(b.prefillPrefixTokens + b.prefillTokens + b.decodeContextTokens)
-        let attentionMemory = kvBytesPerToken * kvTokens / (bandwidth * c.memoryEfficiency)
-        let communication = tensorParallel > 1 ? allReduceLatency + allReduceSecondsPerToken * tokens : 0
-        return c.overhead + c.perSequence * sequences + max(linearCompute, linearMemory)
-            + max(attentionCompute, attentionMemory) + communication
+        var t = fixedSeconds
+        if b.prefillSeqs > 0 { t += perLayerPrefill }
+        if b.decodeSeqs > 0 { t += perLayerDecode }
+        t += roofline(linearSecondsPerToken * tokens, linearWeightSeconds)
+        t += roofline(headSecondsPerSequence * Double(b.prefillSeqs + b.decodeSeqs), headWeightSeconds)
+        t += activationSecondsPerToken * tokens
+        t += attentionSecondsPerPair * 0.5 * b.prefillSquares
+        t += kvReadSecondsPerToken * Double(b.decodeContextTokens)
+        if b.prefillPrefixTokens > 0 {
+            let compute = attentionSecondsPerPair * b.prefillPrefixProduct
+            let read = prefixReadSecondsPerToken * Double(b.prefillPrefixTokens)
+            t += perLayerPrefix + (compute * compute + read * read).squareRoot()
+        }
+        if tensorParallel > 1 { t += allReduceLatency + allReduceSecondsPerToken * tokens }
+        return t
     }
 
     /// Predicted iteration time in simulated microseconds (at least 1).
     public func duration(_ b: BatchShape) -> SimTime {
         max(1, SimTime((seconds(b) * 1e6).rounded()))
+    }
+
+    /// Seconds to move the KV cache of `tokens` tokens over `link`: each of the `tp` ranks moves its
+    /// share over its own link, after a fixed `setup` (block gathering, the copy's launch; an
+    /// assumption, not measured).
+    public func kvTransferSeconds(tokens: Int, over link: GPULink, setup: Double = 0.002) -> Double {
+        let bytesPerRank = Double(tokens) * model.kvBytesPerToken / Double(tensorParallel)
+        return setup + bytesPerRank / gpu.bandwidth(of: link)
+    }
+
+    /// `kvTransferSeconds` in simulated microseconds.
+    public func kvTransferTime(tokens: Int, over link: GPULink, setup: Double = 0.002) -> SimTime {
+        Time.seconds(kvTransferSeconds(tokens: tokens, over: link, setup: setup))
     }
 
     /// Time to move `bytes` of KV cache over a link of `bandwidth` bytes/s, with a fixed setup cost.

@@ -1,9 +1,9 @@
 /// A GPU type: datasheet figures plus, where we measured one, its measured ceilings.
 ///
 /// Datasheet values follow `research/policies.md` §7.3 (NVIDIA datasheets, dense BF16 without
-/// sparsity). Measured ceilings come from `Sources/ClusterSim/Hardware/Data/devices_measured.json`
-/// (an H100 SXM and an H200, measured with the calibration script); a GPU without measurements
-/// borrows the measured-to-datasheet ratios of the H100.
+/// sparsity). Measured ceilings come from `MeasuredData.devicesMeasuredJSON` (an H100 SXM and an
+/// H200, measured for this project with the calibration script); a GPU without measurements borrows
+/// the measured-to-datasheet ratios of the H100.
 public struct GPUSpec: Sendable, Hashable {
     public var id: String
     public var name: String
@@ -31,6 +31,14 @@ public struct GPUSpec: Sendable, Hashable {
     /// Effective matmul throughput: measured, or datasheet scaled by the H100's measured ratio.
     public var effectiveFlops: Double {
         measuredMatmulFlops ?? bf16Flops * GPUCatalog.h100FlopsRatio
+    }
+
+    /// Bytes per second per direction over `link`.
+    public func bandwidth(of link: GPULink) -> Double {
+        switch link {
+        case .hostPCIe: pcieBandwidth
+        case .peer: interconnectBandwidth
+        }
     }
 }
 

@@ -31,6 +31,18 @@ public struct ModelSpec: Sendable, Hashable {
 
     /// KV-cache bytes per token for the whole model: K and V, every layer, BF16.
     public var kvBytesPerToken: Double { Double(2 * layers * kvHeads * headDim * 2) }
+
+    /// Bytes of activations each token moves through memory outside the matmuls and attention, per
+    /// rank, all layers: two RMSNorms (read and write the hidden state), two residual adds (read two,
+    /// write one), the attention output's re-layout copy, and SiLU and the gate product over the MLP's
+    /// intermediate (read one and write one, then read two and write one). BF16, unfused kernels as
+    /// the calibration script (PyTorch eager ops in a CUDA graph) runs them; the tensor-parallel ranks
+    /// split the attention heads and the MLP, and each holds the whole hidden state.
+    public func activationBytesPerToken(tensorParallel tp: Int = 1) -> Double {
+        let replicated = 2.0 * (2 * 2 + 2 * 3) * Double(hidden)
+        let split = 2.0 * (2 * Double(hidden) + 5 * Double(ffn)) / Double(tp)
+        return Double(layers) * (replicated + split)
+    }
 }
 
 public enum ModelCatalog {
@@ -38,6 +50,10 @@ public enum ModelCatalog {
         ModelSpec(
             id: "llama3-8b", layers: 32, queryHeads: 32, kvHeads: 8, headDim: 128, hidden: 4096, ffn: 14336,
             vocab: 128_256, maxContext: 8192),
+        // Llama 3.1 8B: the same shape as Llama 3 8B with a 128k-token context (long-prompt traces).
+        ModelSpec(
+            id: "llama3.1-8b", layers: 32, queryHeads: 32, kvHeads: 8, headDim: 128, hidden: 4096, ffn: 14336,
+            vocab: 128_256, maxContext: 131_072),
         ModelSpec(
             id: "mistral-7b", layers: 32, queryHeads: 32, kvHeads: 8, headDim: 128, hidden: 4096, ffn: 14336,
             vocab: 32000, maxContext: 32768),

@@ -19,6 +19,9 @@ public struct Scenario: Sendable {
     public var sourceText: String
     /// Where it came from, for messages ("Scenarios/x.yaml", or "built-in default").
     public var source: String
+    /// Cost-model constants per GPU id from calibration files (`cluster[].calibration`, `run
+    /// --calibration`); a GPU type not named here uses `CostConstants.builtin(for:)`.
+    public var calibrations: [String: CostConstants] = [:]
 
     public init(
         name: String, description: String = "", seed: UInt64, durationSeconds: Double, cluster: [InstanceGroup],

@@ -70,9 +70,11 @@ public enum ScenarioParser {
         let groupValues = try clusterValue.sequence()
         guard !groupValues.isEmpty else { throw clusterValue.error("expected at least one instance group, got an empty list") }
         var cluster: [InstanceGroup] = []
+        var calibrations: [String: CostConstants] = [:]
         var totalInstances = 0
         for g in groupValues {
             let group = try instanceGroup(g)
+            try readCalibration(g, gpu: group.gpu, scenarioFile: file, into: &calibrations)
             totalInstances += group.count
             if totalInstances > Limits.maxInstances {
                 throw g.error("the cluster has \(totalInstances) instances; at most \(Limits.maxInstances) are supported")
@@ -120,13 +122,15 @@ public enum ScenarioParser {
                 "the workload would bring about \(Report.number(expected, 0)) requests; at most \(Report.number(Limits.maxExpectedRequests, 0)) are supported (lower the rates or the duration)")
         }
 
-        return Scenario(
+        var scenario = Scenario(
             name: name, description: description, seed: seed, durationSeconds: duration, cluster: cluster, link: link,
             policy: policy, tenants: tenants, workload: workload, events: events, sourceText: text, source: file)
+        scenario.calibrations = calibrations
+        return scenario
     }
 
     static func instanceGroup(_ v: YAMLValue) throws -> InstanceGroup {
-        let m = try v.mapping(allowed: ["gpu", "model", "count", "tp"])
+        let m = try v.mapping(allowed: ["gpu", "model", "count", "tp", "calibration"])
         let gpuValue = try m.required("gpu"), modelValue = try m.required("model")
         let gpu = try gpuValue.string(oneOf: GPUCatalog.ids)
         let model = try modelValue.string(oneOf: ModelCatalog.ids)

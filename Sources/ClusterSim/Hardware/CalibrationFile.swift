@@ -1,0 +1,125 @@
+import Foundation
+import Yams
+
+/// A calibration file: the cost model's constants for one GPU type, as `clustertop calibrate`
+/// writes them. YAML; constants it leaves out keep their built-in values.
+///
+///     format: clustertop-calibration-1
+///     gpu: h100
+///     constants:
+///       layer_overhead_us: 37.51
+///       memory_efficiency: 1.043
+///       ...
+///
+/// Scenarios name one per instance group (`cluster[].calibration: FILE`, relative to the
+/// scenario's folder), `clustertop run` takes one with `--calibration FILE`; either applies to every
+/// instance of that GPU type.
+public struct CalibrationFile: Sendable, Hashable {
+    public static let format = "clustertop-calibration-1"
+
+    public var gpu: String
+    public var constants: CostConstants
+
+    public init(gpu: String, constants: CostConstants) {
+        self.gpu = gpu
+        self.constants = constants
+    }
+
+    /// File keys, in `CostConstants.subscript(index:)` order, with the factor from the file's unit
+    /// to the constant's and the range accepted in the file's unit.
+    static let keys: [(name: String, scale: Double, range: ClosedRange<Double>)] = [
+        ("overhead_us", 1e-6, 0...1e6),
+        ("layer_overhead_us", 1e-6, 0...1e4),
+        ("prefill_attention_overhead_us", 1e-6, 0...1e4),
+        ("decode_attention_overhead_us", 1e-6, 0...1e4),
+        ("prefix_attention_overhead_us", 1e-6, 0...1e4),
+        ("memory_efficiency", 1, 1e-4...4),
+        ("linear_efficiency", 1, 1e-4...4),
+        ("roofline_sharpness", 1, 1...64),
+        ("attention_efficiency", 1, 1e-4...4),
+        ("prefix_read_efficiency", 1, 1e-5...4),
+    ]
+
+    /// Parses a calibration file's text; `file` names it in errors.
+    public static func parse(_ text: String, file: String) throws(ScenarioError) -> CalibrationFile {
+        do {
+            guard let node = try Yams.compose(yaml: text) else {
+                throw ScenarioError(file: file, line: 1, column: 1, path: "", message: "the file is empty; expected format, gpu and constants")
+            }
+            let root = YAMLValue(node: node, path: "", file: file)
+            let top = try root.mapping(allowed: ["format", "gpu", "constants"])
+            let formatValue = try top.required("format")
+            guard try formatValue.string() == format else {
+                throw formatValue.error("expected \(format), got \(formatValue.found) (not a clustertop calibration file?)")
+            }
+            let gpu = try top.required("gpu").string(oneOf: GPUCatalog.ids)
+            var constants = CostConstants.builtin(for: GPUCatalog.spec(gpu)!)
+            let m = try top.required("constants").mapping(allowed: keys.map(\.name))
+            for (index, entry) in keys.enumerated() {
+                guard let v = m[entry.name] else { continue }
+                constants[index: index] = try v.number(in: entry.range) * entry.scale
+            }
+            return CalibrationFile(gpu: gpu, constants: constants)
+        } catch let e as ScenarioError {
+            throw e
+        } catch let e as YamlError {
+            throw ScenarioParser.yamlError(e, file: file)
+        } catch {
+            throw ScenarioError(file: file, line: 0, column: 0, path: "", message: "\(error)")
+        }
+    }
+
+    /// Reads and parses the file at `path`; `name` is how errors call it.
+    public static func load(path: String, name: String? = nil) throws(ScenarioError) -> CalibrationFile {
+        let shown = name ?? path
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ScenarioError(file: shown, line: 0, column: 0, path: "", message: "cannot read the calibration file")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ScenarioError(file: shown, line: 0, column: 0, path: "", message: "not UTF-8 text")
+        }
+        return try parse(text, file: shown)
+    }
+
+    /// The file's text; `comment` lines (without `#`) go first.
+    public func yamlText(comment: [String] = []) -> String {
+        var lines = comment.map { $0.isEmpty ? "#" : "# \($0)" }
+        lines.append("format: \(CalibrationFile.format)")
+        lines.append("gpu: \(gpu)")
+        lines.append("constants:")
+        for (index, entry) in CalibrationFile.keys.enumerated() {
+            // Shortest text that reads back as the same Double.
+            lines.append("  \(entry.name): \(constants[index: index] / entry.scale)")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension ScenarioParser {
+    /// Reads the `calibration` key of instance group `group` (on `gpu`), if it has one, into
+    /// `calibrations`. The path is relative to the folder of `scenarioFile`.
+    static func readCalibration(
+        _ group: YAMLValue, gpu: String, scenarioFile: String, into calibrations: inout [String: CostConstants]
+    ) throws {
+        guard case .mapping(let m) = group.node,
+            let node = m.first(where: { if case .scalar(let k) = $0.key { k.string == "calibration" } else { false } })?.value
+        else { return }
+        let value = group.child(node, key: "calibration")
+        let name = try value.string()
+        var path = name
+        if !name.hasPrefix("/"), let slash = scenarioFile.lastIndex(of: "/") {
+            path = String(scenarioFile[...slash]) + name
+        }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw value.error("no calibration file \"\(path)\" (the path is relative to the scenario's folder)")
+        }
+        let file = try CalibrationFile.load(path: path)
+        guard file.gpu == gpu else {
+            throw value.error("\(path) calibrates gpu \(file.gpu), but this group runs on \(gpu)")
+        }
+        if let existing = calibrations[gpu], existing != file.constants {
+            throw value.error("another group already names a different calibration for \(gpu); one per GPU type")
+        }
+        calibrations[gpu] = file.constants
+    }
+}

@@ -20,7 +20,7 @@ public enum BuiltinScenarios {
 # Try: `clustertop run default --local sarathi` against the default vllm-v0 (tail TBT), and
 # `--global least-outstanding` against round-robin (the slow L40S gets less work).
 name: default
-description: heterogeneous chat cluster (H100, A100, L40S) with a 3x spike at 2 min
+description: "heterogeneous chat cluster (H100, A100, L40S) with a 3x spike at 2 min"
 seed: 7
 duration_s: 300
 cluster:

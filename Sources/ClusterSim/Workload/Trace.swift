@@ -69,14 +69,19 @@ public enum TraceReader {
         guard let text = String(data: data, encoding: .utf8) else {
             throw fail(file, 0, 0, "", "not UTF-8 text")
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
+        // Split on the byte, not the Character: "\r\n" is a single Character in Swift.
+        var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
+            let s = Substring(line)
+            return s.hasSuffix("\r") ? s.dropLast() : s
+        }
         while let last = lines.last, last.isEmpty { lines.removeLast() }
         guard let headerLine = lines.first else { throw fail(file, 1, 1, "", "the file is empty") }
         let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
         var index: [Int] = []
         for name in columns {
             guard let i = header.firstIndex(of: name) else {
-                throw fail(file, 1, 1, "", "missing column \"\(name)\" (the header has: \(header.joined(separator: ", ")); expected \(columns.joined(separator: ",")))")
+                let found = header.joined(separator: ",")
+                throw fail(file, 1, 1, "", "missing column \"\(name)\" (expected the header \(columns.joined(separator: ",")), got \"\(found.prefix(60))\(found.count > 60 ? "…" : "")\")")
             }
             index.append(i)
         }
@@ -178,7 +183,7 @@ public enum TraceReader {
             }
             func number(_ key: String) throws(ScenarioError) -> Double {
                 guard let value = record[key] else { throw fail(file, lineNumber, 1, key, "missing field") }
-                guard let n = value as? NSNumber, !(value is Bool), n.doubleValue.isFinite else {
+                guard let n = value as? NSNumber, Swift.type(of: value) != Bool.self, n.doubleValue.isFinite else {
                     throw fail(file, lineNumber, 1, key, "expected a number, got \(String(describing: value).prefix(40))")
                 }
                 return n.doubleValue
@@ -208,7 +213,7 @@ public enum TraceReader {
                     throw fail(file, lineNumber, 1, "hash_ids", "\(ids.count) blocks of 512 tokens for \(input) input tokens")
                 }
                 for id in ids {
-                    guard let n = id as? NSNumber, !(id is Bool), n.doubleValue >= 0, n.doubleValue <= Double(UInt32.max), n.doubleValue == n.doubleValue.rounded() else {
+                    guard let n = id as? NSNumber, Swift.type(of: id) != Bool.self, n.doubleValue >= 0, n.doubleValue <= Double(UInt32.max), n.doubleValue == n.doubleValue.rounded() else {
                         throw fail(file, lineNumber, 1, "hash_ids", "expected whole-number block ids, got \(String(describing: id).prefix(40))")
                     }
                     hashes.append(UInt32(n.doubleValue))

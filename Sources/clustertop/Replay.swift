@@ -45,7 +45,12 @@ struct Replay: ParsableCommand {
         checkPolicy(localPolicy, among: LocalPolicy.ids, option: "--local")
         let recording = loadRecording(file)
         let started = Date()
-        var outcome = replayHeadless(recording, global: globalPolicy, local: localPolicy)
+        var outcome: ReplayOutcome
+        do {
+            outcome = try recording.replay(global: globalPolicy, local: localPolicy)
+        } catch {
+            fail("\(file): \(error)")
+        }
         outcome.report.addWallTime(Date().timeIntervalSince(started))
         printReport(outcome.report, format: format)
         if let problem = outcome.divergence {
@@ -64,90 +69,6 @@ func loadRecording(_ path: String) -> Recording {
     } catch {
         fail(error.description)
     }
-}
-
-struct ReplayOutcome {
-    var report: Report
-    var divergence: String?
-    var summary: String
-}
-
-/// Replays `recording` without a terminal. With no policy override, checks each checkpoint and the
-/// final report and stops at the first difference.
-func replayHeadless(_ recording: Recording, global: String?, local: String?) -> ReplayOutcome {
-    var scenario: Scenario
-    do {
-        scenario = try recording.scenario()
-    } catch {
-        fail("the recording's scenario: \(error.description)")
-    }
-    let comparing = global != nil || local != nil
-    if let global { scenario.policy.global = global }
-    if let local { scenario.policy.local = local }
-    let version = recording.header.clustertopVersion
-    let versionNote = version == ClusterSimVersion.string ? "" : " (recorded with clustertop \(version), this is \(ClusterSimVersion.string))"
-    if !comparing, let changed = recording.changedTraces(scenario).first {
-        fail("trace \(changed.file) changed since the recording (digest \(changed.recorded) recorded, \(changed.now) now)")
-    }
-    var sim: Simulation
-    do {
-        sim = try Simulation(scenario: scenario)
-    } catch {
-        fail("\(scenario.source): \(error)")
-    }
-    var checkpoints = 0, commands = 0
-    for entry in recording.entries {
-        switch entry {
-        case .command(let t, let events, let command):
-            if comparing {
-                sim.run(until: t)
-                if case .setGlobalPolicy = command { continue }
-                if case .setLocalPolicy = command { continue }
-            } else {
-                sim.replay(toEvent: events, clock: t)
-            }
-            sim.apply(command)
-            commands += 1
-        case .checkpoint(let cp):
-            guard !comparing else { continue }
-            sim.replay(toEvent: cp.events, clock: cp.time)
-            checkpoints += 1
-            let now = Dictionary(uniqueKeysWithValues: Recording.figures(sim).map { ($0.name, $0.value) })
-            for (name, recorded) in cp.figures where now[name] != recorded {
-                let problem = "at checkpoint \(checkpoints) (t=\(Report.number(Time.toSeconds(cp.time), 1)) s): \(name) is \(recorded) in the recording, \(now[name].map(String.init) ?? "missing") in the replay\(versionNote)"
-                return ReplayOutcome(report: Report(sim), divergence: problem, summary: "")
-            }
-        }
-    }
-    var summary = "replayed \(commands) commands"
-    if let final = recording.finalReport, !comparing {
-        if final.complete { sim.runToEnd() } else { sim.run(until: final.time) }
-        let report = Report(sim)
-        if let difference = firstDifference(recorded: final.json, replayed: report.jsonText) {
-            return ReplayOutcome(report: report, divergence: "in the final report: \(difference)\(versionNote)", summary: "")
-        }
-        summary += ", \(checkpoints) checkpoints and the final report match the recording"
-        return ReplayOutcome(report: report, divergence: nil, summary: summary)
-    }
-    sim.runToEnd()
-    if comparing {
-        summary += " under \(scenario.policy.global) / \(scenario.policy.local) (no checks: other policies)"
-    } else {
-        summary += ", \(checkpoints) checkpoints match; the recording has no final report"
-        if let line = recording.truncatedAtLine { summary += " (cut at line \(line))" }
-        summary += ", so the replay ran on to the end"
-    }
-    return ReplayOutcome(report: Report(sim), divergence: nil, summary: summary)
-}
-
-/// The first line where two report texts differ, ignoring wall-clock fields.
-func firstDifference(recorded: String, replayed: String) -> String? {
-    let a = recorded.split(separator: "\n").filter { !$0.contains("\"wall") }
-    let b = replayed.split(separator: "\n").filter { !$0.contains("\"wall") }
-    for (x, y) in zip(a, b) where x != y {
-        return "recorded \(x.trimmingCharacters(in: .whitespaces)), replayed \(y.trimmingCharacters(in: .whitespaces))"
-    }
-    return a.count == b.count ? nil : "the reports have different fields"
 }
 
 func printReport(_ report: Report, format: ReportFormat) {

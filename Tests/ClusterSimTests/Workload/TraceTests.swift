@@ -1,0 +1,140 @@
+import Foundation
+import Testing
+
+@testable import ClusterSim
+
+/// The project's root folder (for the shipped scenarios and traces).
+let projectRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+func shippedTrace(_ name: String, _ format: Trace.Format) throws -> Trace {
+    let url = projectRoot.appendingPathComponent("Scenarios/traces/\(name)")
+    return try TraceReader.read(try Data(contentsOf: url), format: format, file: name)
+}
+
+@Suite struct TraceTests {
+    @Test func azureCodeTrace() throws {
+        let t = try shippedTrace("azure2023_AzureLLMInferenceTrace_code.csv", .azure)
+        #expect(t.count == 8819)
+        #expect(t.arrivals.first == 0 && t.arrivals.last == 3_435_948_056)
+        #expect(t.inputs.reduce(0) { $0 + Int($1) } == 18_059_974)
+        #expect(t.outputs.reduce(0) { $0 + Int($1) } == 245_896)
+        #expect(!t.hasPrefixes)
+    }
+
+    @Test func azureConversationTrace() throws {
+        let t = try shippedTrace("azure2023_AzureLLMInferenceTrace_conv.csv", .azure)
+        #expect(t.count == 19366)
+        #expect(t.arrivals.last == 3_501_721_937)
+        #expect(t.inputs.reduce(0) { $0 + Int($1) } == 22_361_870)
+        #expect(t.outputs.reduce(0) { $0 + Int($1) } == 4_088_665)
+    }
+
+    @Test func mooncakeTraces() throws {
+        let c = try shippedTrace("mooncake_fast25_conversation_trace.jsonl", .mooncake)
+        #expect(c.count == 12031)
+        #expect(c.arrivals.first == 0 && c.arrivals.last == 3_536_999_000)
+        #expect(c.inputs.reduce(0) { $0 + Int($1) } == 144_793_823)
+        #expect(c.outputs.reduce(0) { $0 + Int($1) } == 4_122_048)
+        #expect(c.hashIds.count == 288_500)
+        #expect(Array(c.prefixBlocks(0)) == Array(0...13).map(UInt32.init))
+        let s = try shippedTrace("mooncake_fast25_synthetic_trace.jsonl", .mooncake)
+        #expect(s.count == 3993)
+        #expect(s.arrivals.last == 1_022_025_000)
+        #expect(s.inputs.reduce(0) { $0 + Int($1) } == 61_194_628)
+        #expect(s.outputs.reduce(0) { $0 + Int($1) } == 595_432)
+        #expect(s.hashIds.count == 121_877)
+    }
+
+    func read(_ text: String, _ format: Trace.Format) -> String {
+        do {
+            _ = try TraceReader.read(Data(text.utf8), format: format, file: "t")
+            return "ok"
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test func badTraceLinesAreLocated() {
+        #expect(read("arrival_s,input_tokens,output_tokens\n0.5,10,5\n1.0,ten,5\n", .csv) == "t:3:5: input_tokens: expected a whole number of tokens from 0 to 1048576, got \"ten\"")
+        #expect(read("arrival_s,input_tokens\n0.5,10\n", .csv).hasPrefix("t:1:1: missing column \"output_tokens\""))
+        #expect(read("TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:17:03.97,10,5\nyesterday,1,1\n", .azure) == "t:3:1: TIMESTAMP: expected a time like 2023-11-16 18:17:03.9799600, got \"yesterday\"")
+        #expect(read("{\"timestamp\": 0, \"input_length\": 5, \"output_length\": 1}\n{\"timestamp\": 10, \"input_length\": -5, \"output_length\": 1}\n", .mooncake) == "t:2:1: input_length: expected a whole number of tokens from 0 to 1048576, got -5")
+        #expect(read("{\"timestamp\": 10, \"input_length\": 5, \"output_length\": 1}\n{\"timestamp\": 0, \"input_length\": 5, \"output_length\": 1}\n", .mooncake).hasPrefix("t:2:1: timestamp: arrivals must not go back in time"))
+        #expect(read("{\"timestamp\": 0, \"input_length\": 5}\n", .mooncake) == "t:1:1: output_length: missing field")
+        #expect(read("not json\n", .mooncake) == "t:1:1: expected a JSON object on this line")
+        #expect(read("arrival_s,input_tokens,output_tokens\n", .csv) == "t: the trace has no requests")
+    }
+
+    @Test func plainCSVIsSortedByTime() throws {
+        let t = try TraceReader.read(Data("arrival_s,input_tokens,output_tokens\n2,20,2\n1,10,1\n".utf8), format: .csv, file: "t")
+        #expect(t.arrivals == [1_000_000, 2_000_000] && t.inputs == [10, 20])
+    }
+
+    @Test func schedulesSpreadSliceAndScale() throws {
+        var trace = Trace()
+        trace.arrivals = [0, 0, 0, 3_000_000, 10_000_000]
+        trace.inputs = [1, 2, 3, 4, 5]
+        trace.outputs = [1, 1, 1, 1, 1]
+        var spec = TraceStreamSpec(format: .mooncake, file: "t", resolvedPath: "t", trace: trace)
+        var rng = RandomStream(seed: 1, label: "t")
+        // Three requests at 0 spread over the 3 s to the next timestamp.
+        #expect(TraceSchedule(spec, random: &rng).times == [0, 1_000_000, 2_000_000, 3_000_000, 10_000_000])
+        spec.startSeconds = 1
+        spec.endSeconds = 5
+        spec.timeScale = 2
+        #expect(TraceSchedule(spec, random: &rng).times == [0, 2_000_000, 4_000_000])
+        #expect(TraceSchedule(spec, random: &rng).records == [1, 2, 3])
+        spec = TraceStreamSpec(format: .csv, file: "t", resolvedPath: "t", trace: trace)
+        spec.rateScale = 3
+        #expect(TraceSchedule(spec, random: &rng).times.count == 15)
+        spec.rateScale = 0.5
+        var kept = 0
+        for seed in 0..<200 {
+            var r = RandomStream(seed: UInt64(seed), label: "t")
+            kept += TraceSchedule(spec, random: &r).times.count
+        }
+        #expect(abs(Double(kept) / 1000 - 0.5) < 0.06)
+    }
+
+    @Test func aTraceStreamReplaysEveryRequestInItsWindow() throws {
+        let text = """
+            name: trace
+            duration_s: 4000
+            cluster: [{gpu: h100, model: llama3.1-8b, count: 2}]
+            tenants: [{name: t, slo: {ttft_ms: 1000, tpot_ms: 100}}]
+            workload:
+              - tenant: t
+                trace: {format: mooncake, file: traces/mooncake_fast25_synthetic_trace.jsonl, end_s: 300}
+            """
+        let s = try ScenarioParser.parse(text, file: "x.yaml", baseDirectory: projectRoot.appendingPathComponent("Scenarios").path)
+        var sim = try Simulation(scenario: s)
+        sim.runToEnd()
+        let trace = try shippedTrace("mooncake_fast25_synthetic_trace.jsonl", .mooncake)
+        let expected = trace.arrivals.filter { $0 < 300_000_000 }.count
+        #expect(sim.metrics.arrived == Int64(expected))
+        #expect(sim.metrics.completed + sim.metrics.rejected == sim.metrics.arrived)
+    }
+
+    @Test func mooncakeBlocksShareHashesAcrossRequests() throws {
+        let text = """
+            name: trace
+            duration_s: 100
+            cluster: [{gpu: h100, model: llama3.1-8b}]
+            tenants: [{name: t, slo: {ttft_ms: 1000, tpot_ms: 100}}]
+            workload:
+              - tenant: t
+                trace: {format: mooncake, file: traces/mooncake_fast25_conversation_trace.jsonl, end_s: 1}
+            """
+        let s = try ScenarioParser.parse(text, file: "x.yaml", baseDirectory: projectRoot.appendingPathComponent("Scenarios").path)
+        var sim = try Simulation(scenario: s)
+        // The first two requests share hash id 0 (their first 512 tokens = 32 blocks), then differ.
+        sim.run(until: Time.seconds(1))
+        let ids = (0..<Int32(sim.requests.slots.count)).filter { sim.requests[$0].serial < 2 }.sorted { sim.requests[$0].serial < sim.requests[$1].serial }
+        try #require(ids.count == 2)
+        #expect(sim.blockHash(of: ids[0], block: 0) == sim.blockHash(of: ids[1], block: 0))
+        #expect(sim.blockHash(of: ids[0], block: 31) == sim.blockHash(of: ids[1], block: 31))
+        #expect(sim.blockHash(of: ids[0], block: 32) != sim.blockHash(of: ids[1], block: 32))
+        #expect(sim.blockHash(of: ids[0], block: 0) != sim.blockHash(of: ids[0], block: 1))
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import Testing
+
+@testable import ClusterSim
+
+@Suite struct RecordingTests {
+    static let scenarioText = """
+        name: rec
+        seed: 5
+        duration_s: 40
+        cluster:
+          - {gpu: h100, model: llama3-8b, count: 3}
+        tenants:
+          - {name: chat, slo: {ttft_ms: 800, tpot_ms: 60}}
+        workload:
+          - tenant: chat
+            arrival: {process: gamma, rate: 30, cv: 2}
+            input_tokens: {dist: lognormal, mean: 800, sigma: 0.8, max: 4000}
+            output_tokens: {dist: lognormal, mean: 150, sigma: 0.6, max: 800}
+        events:
+          - {at_s: 10, spike: {factor: 2, duration_s: 5}}
+        """
+
+    func temporaryFile(_ name: String) -> String {
+        FileManager.default.temporaryDirectory.appendingPathComponent("clustertop-\(name)-\(UUID().uuidString).jsonl").path
+    }
+
+    /// Records a session with user commands at awkward instants (two at the same instant, one
+    /// between checkpoints, one after arrivals stop); returns the file and the report text.
+    func recordSession(path: String, complete: Bool = true) throws -> String {
+        let scenario = try ScenarioParser.parse(Self.scenarioText, file: "rec.yaml")
+        var session = Session(try Simulation(scenario: scenario))
+        try session.startRecording(path: path, baseDirectory: "/", checkpointSeconds: 5)
+        session.advance(to: Time.seconds(7.3))
+        session.apply(.setLocalPolicy("sarathi"))
+        session.apply(.spike(factor: 3, durationSeconds: 2))
+        session.advance(to: Time.seconds(7.3))
+        session.apply(.fail(instance: 1))
+        session.advance(to: Time.seconds(21.05))
+        session.apply(.add(gpu: "h100", model: "llama3-8b", tensorParallel: 1))
+        session.advance(to: Time.seconds(45))
+        session.apply(.setGlobalPolicy("least-outstanding"))
+        if complete {
+            session.runToEnd()
+        } else {
+            session.advance(to: Time.seconds(50))
+            session.stopRecording()
+        }
+        return Report(session.sim).jsonText
+    }
+
+    @Test func recordThenReplayGivesTheIdenticalReport() throws {
+        let path = temporaryFile("full")
+        let recorded = try recordSession(path: path)
+        let recording = try Recording.read(try Data(contentsOf: URL(fileURLWithPath: path)), file: path)
+        #expect(recording.entries.filter { if case .command = $0 { true } else { false } }.count == 5)
+        #expect(recording.entries.filter { if case .checkpoint = $0 { true } else { false } }.count >= 9)
+        let outcome = try recording.replay()
+        #expect(outcome.divergence == nil)
+        #expect(outcome.report.jsonText == recorded)
+        #expect(outcome.summary.contains("final report match"))
+    }
+
+    @Test func aRecordingStoppedMidSessionReplaysToThatInstant() throws {
+        let path = temporaryFile("stopped")
+        let recorded = try recordSession(path: path, complete: false)
+        let recording = try Recording.read(try Data(contentsOf: URL(fileURLWithPath: path)), file: path)
+        #expect(recording.finalReport?.complete == false)
+        let outcome = try recording.replay()
+        #expect(outcome.divergence == nil)
+        #expect(outcome.report.jsonText == recorded)
+    }
+
+    @Test func aRecordingStartedMidSessionStillReplaysFromTheStart() throws {
+        let scenario = try ScenarioParser.parse(Self.scenarioText, file: "rec.yaml")
+        var session = Session(try Simulation(scenario: scenario))
+        session.advance(to: Time.seconds(3))
+        session.apply(.spike(factor: 2, durationSeconds: 3))
+        session.advance(to: Time.seconds(12))
+        let path = temporaryFile("late")
+        try session.startRecording(path: path, baseDirectory: "/")
+        session.apply(.drain(instance: 2))
+        session.runToEnd()
+        let recording = try Recording.read(try Data(contentsOf: URL(fileURLWithPath: path)), file: path)
+        let outcome = try recording.replay()
+        #expect(outcome.divergence == nil)
+        #expect(outcome.report.jsonText == Report(session.sim).jsonText)
+    }
+
+    @Test func aRecordingCutMidLineReplaysUpToItsLastCompleteLine() throws {
+        let path = temporaryFile("cut")
+        _ = try recordSession(path: path)
+        var data = try Data(contentsOf: URL(fileURLWithPath: path))
+        // Drop the report line and half of the line before it, as a kill mid-write would.
+        var lines = data.split(separator: UInt8(ascii: "\n"))
+        lines.removeLast()
+        let half = lines.removeLast().prefix(20)
+        data = Data(lines.joined(separator: [UInt8(ascii: "\n")])) + Data([UInt8(ascii: "\n")]) + Data(half)
+        let recording = try Recording.read(data, file: path)
+        #expect(recording.truncatedAtLine == lines.count + 1)
+        #expect(recording.finalReport == nil)
+        let outcome = try recording.replay()
+        #expect(outcome.divergence == nil)
+        #expect(outcome.summary.contains("cut at line"))
+        #expect(outcome.simulation.isFinished)
+    }
+
+    @Test func aReplayThatDivergesNamesTheCheckpointAndTheFigure() throws {
+        let path = temporaryFile("tampered")
+        _ = try recordSession(path: path)
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        // Tamper with the second checkpoint's completed count.
+        var lines = text.components(separatedBy: "\n")
+        let checkpointLines = lines.indices.filter { lines[$0].contains("\"kind\":\"checkpoint\"") }
+        let k = checkpointLines[1]
+        let regex = try Regex(#""completed":(\d+)"#)
+        if let match = lines[k].firstMatch(of: regex), let n = Int(lines[k][match.range].split(separator: ":")[1]) {
+            lines[k].replaceSubrange(match.range, with: "\"completed\":\(n + 1)")
+        }
+        text = lines.joined(separator: "\n")
+        let recording = try Recording.read(Data(text.utf8), file: path)
+        let outcome = try recording.replay()
+        let divergence = try #require(outcome.divergence)
+        #expect(divergence.hasPrefix("at checkpoint 2 (t=10.0 s): completed is"))
+        #expect(divergence.contains("in the recording"))
+    }
+
+    @Test func aChangedTraceStopsTheReplay() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clustertop-trace-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let trace = folder.appendingPathComponent("t.csv")
+        try "arrival_s,input_tokens,output_tokens\n0.5,100,10\n1.5,200,20\n".write(to: trace, atomically: true, encoding: .utf8)
+        let text = """
+            name: traced
+            duration_s: 10
+            cluster: [{gpu: h100, model: llama3-8b}]
+            tenants: [{name: t, slo: {ttft_ms: 1000, tpot_ms: 100}}]
+            workload: [{tenant: t, trace: {format: csv, file: t.csv}}]
+            """
+        let scenario = try ScenarioParser.parse(text, file: "traced.yaml", baseDirectory: folder.path)
+        var session = Session(try Simulation(scenario: scenario))
+        let path = temporaryFile("traced")
+        try session.startRecording(path: path, baseDirectory: folder.path)
+        session.runToEnd()
+        let recording = try Recording.read(try Data(contentsOf: URL(fileURLWithPath: path)), file: path)
+        #expect(try recording.replay().divergence == nil)
+        try "arrival_s,input_tokens,output_tokens\n0.5,100,10\n1.5,201,20\n".write(to: trace, atomically: true, encoding: .utf8)
+        #expect(throws: RecordingError.self) { _ = try recording.replay() }
+        // Under another policy the same arrivals replay without checks.
+        #expect(try recording.replay(local: "sarathi").divergence == nil)
+    }
+
+    @Test func otherPoliciesReplayTheSameArrivals() throws {
+        let path = temporaryFile("compare")
+        _ = try recordSession(path: path)
+        let recording = try Recording.read(try Data(contentsOf: URL(fileURLWithPath: path)), file: path)
+        let same = try recording.replay()
+        let other = try recording.replay(global: "round-robin", local: "vllm-v0")
+        #expect(other.report.double("requests.arrived") == same.report.double("requests.arrived"))
+        #expect(other.report.jsonText != same.report.jsonText)
+    }
+
+    @Test func badRecordingsAreExplained() {
+        func message(_ text: String) -> String {
+            do {
+                _ = try Recording.read(Data(text.utf8), file: "r.jsonl")
+                return "ok"
+            } catch {
+                return error.description
+            }
+        }
+        #expect(message("") == "r.jsonl: empty recording (no header line)")
+        #expect(message("{\"kind\":\"command\"}\n") == "r.jsonl:1: expected the header line first; is this a clustertop recording?")
+        #expect(message("garbage\n{}\n") == "r.jsonl:1: not a recording line (expected a JSON object)")
+    }
+}

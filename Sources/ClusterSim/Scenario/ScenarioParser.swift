@@ -20,6 +20,7 @@ public enum ScenarioParser {
     /// `baseDirectory` (by default the folder of `file`).
     public static func parse(_ text: String, file: String, baseDirectory: String? = nil) throws(ScenarioError) -> Scenario {
         let base = baseDirectory ?? (file as NSString).deletingLastPathComponent
+        try checkShape(text, file: file)
         let root: Node
         do {
             guard let node = try Yams.compose(yaml: text) else {
@@ -39,6 +40,58 @@ public enum ScenarioParser {
             throw e
         } catch {
             throw ScenarioError(file: file, line: 0, column: 0, path: "", message: "\(error)")
+        }
+    }
+
+    /// Refuses texts whose size or nesting would exhaust the YAML parser (it recurses once per
+    /// level): more than 4 MB, flow collections nested deeper than 64, or lines indented past
+    /// 256 columns. Brackets inside quotes and comments do not count.
+    static func checkShape(_ text: String, file: String) throws(ScenarioError) {
+        guard text.utf8.count <= 4 << 20 else {
+            throw ScenarioError(file: file, line: 0, column: 0, path: "", message: "the file is over 4 MB; a scenario is a few kilobytes (put requests in a trace file)")
+        }
+        var depth = 0, line = 1, column = 0
+        var quote: UInt8? = nil
+        var comment = false, lineStart = true, indent = 0
+        var previous: UInt8 = 10
+        for byte in text.utf8 {
+            column += 1
+            if byte == 10 {
+                line += 1
+                column = 0
+                comment = false
+                lineStart = true
+                indent = 0
+                previous = byte
+                continue
+            }
+            if lineStart {
+                if byte == 32 {
+                    indent += 1
+                    if indent > 256 {
+                        throw ScenarioError(file: file, line: line, column: column, path: "", message: "a line indented past 256 columns; nesting that deep is not a scenario")
+                    }
+                    previous = byte
+                    continue
+                }
+                lineStart = false
+            }
+            if comment { continue }
+            if let q = quote {
+                if byte == q { quote = nil }
+            } else if byte == 34 || byte == 39 {
+                quote = byte
+            } else if byte == 35 && (previous == 32 || previous == 10 || previous == 9) {
+                comment = true
+            } else if byte == 91 || byte == 123 {
+                depth += 1
+                if depth > 64 {
+                    throw ScenarioError(file: file, line: line, column: column, path: "", message: "lists or mappings nested deeper than 64 levels; nesting that deep is not a scenario")
+                }
+            } else if byte == 93 || byte == 125 {
+                depth = max(0, depth - 1)
+            }
+            previous = byte
         }
     }
 

@@ -103,6 +103,15 @@ import Testing
         }
     }
 
+    @Test func deepNestingIsRefusedBeforeTheParserRecurses() {
+        for text in [String(repeating: "[", count: 100_000), "a: " + String(repeating: "{b: ", count: 50_000) + "1" + String(repeating: "}", count: 50_000)] {
+            #expect(throws: ScenarioError.self) { _ = try ScenarioParser.parse(text, file: "deep.yaml") }
+        }
+        var indented = ""
+        for level in 0..<400 { indented += String(repeating: " ", count: level) + "- \n" }
+        #expect(throws: ScenarioError.self) { _ = try ScenarioParser.parse(indented, file: "deep.yaml") }
+    }
+
     @Test func malformedTracesGiveErrorsNotCrashes() {
         let samples: [(String, Trace.Format)] = [
             ("TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:17:03.9799600,4808,10\n2023-11-16 18:17:04.0319600,3180,8\n", .azure),

@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "clustertop", targets: ["clustertop"]),
         .library(name: "ClusterSim", targets: ["ClusterSim"]),
+        .library(name: "Dashboard", targets: ["Dashboard"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -23,11 +24,27 @@ let package = Package(
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // ncurses (wide-character build) as a system library: a module map and a shim header, the only C.
+        .systemLibrary(
+            name: "CNcursesw",
+            providers: [.apt(["libncurses-dev"]), .brew(["ncurses"])]
+        ),
+        // The live UI: screen buffer, widgets, key table, reducer, simulation runner; the ncurses
+        // backend in one folder (Terminal/Ncurses), the only code that imports CNcursesw.
+        .target(
+            name: "Dashboard",
+            dependencies: [
+                "ClusterSim",
+                "CNcursesw",
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
         // The executable: ArgumentParser commands, wiring only.
         .executableTarget(
             name: "clustertop",
             dependencies: [
                 "ClusterSim",
+                "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -37,7 +54,14 @@ let package = Package(
             dependencies: ["ClusterSim"],
             path: "Benchmarks/clustertop-bench"
         ),
+        // Dashboard benchmarks: frame build + diff time, runner overhead at 1x.
+        .executableTarget(
+            name: "dashboard-bench",
+            dependencies: ["ClusterSim", "Dashboard"],
+            path: "Benchmarks/dashboard-bench"
+        ),
         .testTarget(name: "ClusterSimTests", dependencies: ["ClusterSim"], resources: [.copy("fixtures")]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "ClusterSim"], exclude: ["Golden"]),
     ]
 )
 

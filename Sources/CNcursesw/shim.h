@@ -1,0 +1,45 @@
+// The ncurses (wide-character) API as Swift sees it, plus getters for what Swift cannot import:
+// function-like macros (getmaxyx, KEY_F), attribute macros with casts (A_BOLD...), and the C
+// globals (stdscr, COLORS...) that Swift 6 rejects as shared mutable state (research/tui.md §5.2).
+#ifndef CNCURSESW_SHIM_H
+#define CNCURSESW_SHIM_H
+
+// Must come before the include, or cchar_t, wadd_wch and setcchar vanish.
+#ifndef NCURSES_WIDECHAR
+#define NCURSES_WIDECHAR 1
+#endif
+
+#include <locale.h>
+#include <langinfo.h>
+#include <signal.h>
+#include <unistd.h>
+#if defined(__APPLE__)
+#include <curses.h>
+#else
+#include <ncursesw/curses.h>
+#endif
+
+static inline WINDOW *ncw_stdscr(void) { return stdscr; }
+static inline int ncw_lines(void) { return LINES; }
+static inline int ncw_cols(void) { return COLS; }
+static inline int ncw_colors(void) { return COLORS; }
+static inline int ncw_color_pairs(void) { return COLOR_PAIRS; }
+
+static inline attr_t ncw_a_normal(void) { return A_NORMAL; }
+static inline attr_t ncw_a_bold(void) { return A_BOLD; }
+static inline attr_t ncw_a_reverse(void) { return A_REVERSE; }
+static inline attr_t ncw_a_dim(void) { return A_DIM; }
+static inline attr_t ncw_a_underline(void) { return A_UNDERLINE; }
+
+static inline int ncw_key_f(int n) { return KEY_F(n); }
+static inline void ncw_getmaxyx(WINDOW *w, int *y, int *x) { getmaxyx(w, *y, *x); }
+
+// True when the current locale's character set is UTF-8 (call after setlocale).
+static inline int ncw_locale_is_utf8(void) {
+    const char *codeset = nl_langinfo(CODESET);
+    if (!codeset) return 0;
+    return (codeset[0] == 'U' || codeset[0] == 'u') && (codeset[1] == 'T' || codeset[1] == 't') &&
+           (codeset[2] == 'F' || codeset[2] == 'f') && codeset[3] == '-' && codeset[4] == '8';
+}
+
+#endif

@@ -1,0 +1,149 @@
+/// Everything a key can do.
+public enum Action: Sendable, Hashable {
+    case nextGlobalPolicy, previousGlobalPolicy, nextLocalPolicy, previousLocalPolicy, pickPolicy
+    case fireSpike, editSpike, spikeStronger, spikeWeaker, spikeLonger, spikeShorter
+    case failInstance, addInstance, drainInstance
+    case togglePause, step, faster, slower
+    case toggleRecording
+    case focusUp, focusDown, pageUp, pageDown, focusFirst, focusLast, openDetails
+    case selectPrevious, selectNext, confirm
+    case close, help, redraw, quit
+}
+
+/// Where a binding applies: the main screen (and the details panel over it), or one overlay.
+public enum Scope: Sendable, Hashable {
+    /// Everywhere, including overlays.
+    case anywhere
+    /// The main screen, and the details panel (which keeps the main keys).
+    case main
+    case details
+    case help
+    case policyPicker
+    case spikeEditor
+}
+
+/// One row of the key table: the keys, what they do, where, and how the help screen and the hint
+/// bar describe them.
+public struct KeyBinding: Sendable {
+    public var keys: [Key]
+    public var action: Action
+    public var scope: Scope
+    public var section: String
+    /// The help screen's description.
+    public var help: String
+    /// The hint bar's short label (nil: not on the hint bar).
+    public var hint: String?
+    /// How the hint bar writes the keys, when not the first key's label (e.g. "+/-").
+    public var hintKeys: String?
+
+    public init(_ keys: [Key], _ action: Action, _ scope: Scope, _ section: String, _ help: String, hint: String? = nil, hintKeys: String? = nil) {
+        self.keys = keys
+        self.action = action
+        self.scope = scope
+        self.section = section
+        self.help = help
+        self.hint = hint
+        self.hintKeys = hintKeys
+    }
+}
+
+/// The one key table: it drives dispatch, the hint bar and the help screen (k9s's key registry).
+///
+/// Stable defaults scripts can rely on: `g` next global policy, `l` next local policy, `s` fire a
+/// load spike, space pause, `+` and `-` speed, `?` help, `q` quit. No Ctrl-letter binding does
+/// anything important (tmux prefixes), and arrows always work where `j`/`k` do.
+public enum KeyTable {
+    public static let bindings: [KeyBinding] = [
+        // Policies
+        .init(["g"], .nextGlobalPolicy, .main, "Policies", "next global policy (dispatch)", hint: "global"),
+        .init(["G"], .previousGlobalPolicy, .main, "Policies", "previous global policy"),
+        .init(["l"], .nextLocalPolicy, .main, "Policies", "next local policy (batching)", hint: "local"),
+        .init(["L"], .previousLocalPolicy, .main, "Policies", "previous local policy"),
+        .init(["p"], .pickPolicy, .main, "Policies", "pick a policy from a list"),
+        // Load and instances
+        .init(["s"], .fireSpike, .main, "Load and instances", "fire a load spike (as set)", hint: "spike"),
+        .init(["S"], .editSpike, .main, "Load and instances", "set the spike, then fire"),
+        .init(["]"], .spikeStronger, .main, "Load and instances", "stronger spike"),
+        .init(["["], .spikeWeaker, .main, "Load and instances", "weaker spike"),
+        .init(["}"], .spikeLonger, .main, "Load and instances", "longer spike"),
+        .init(["{"], .spikeShorter, .main, "Load and instances", "shorter spike"),
+        .init(["f"], .failInstance, .main, "Load and instances", "fail the focused instance", hint: "fail"),
+        .init(["a"], .addInstance, .main, "Load and instances", "add one like the focused", hint: "add"),
+        .init(["d"], .drainInstance, .main, "Load and instances", "drain the focused instance", hint: "drain"),
+        // Time
+        .init([" "], .togglePause, .main, "Time", "pause or resume the simulation", hint: "pause"),
+        .init(["."], .step, .main, "Time", "step 0.1 s (pauses first)"),
+        .init(["+", "="], .faster, .main, "Time", "faster: 0.1x to 1000x, then max", hint: "speed", hintKeys: "+/-"),
+        .init(["-", "_"], .slower, .main, "Time", "slower"),
+        .init(["r"], .toggleRecording, .main, "Time", "start or stop recording", hint: "rec"),
+        // Navigation
+        .init([.up, "k"], .focusUp, .main, "Navigation", "focus the instance above"),
+        .init([.down, "j"], .focusDown, .main, "Navigation", "focus the instance below"),
+        .init([.pageUp], .pageUp, .main, "Navigation", "a page up"),
+        .init([.pageDown], .pageDown, .main, "Navigation", "a page down"),
+        .init([.home], .focusFirst, .main, "Navigation", "first instance"),
+        .init([.end], .focusLast, .main, "Navigation", "last instance"),
+        .init([.enter], .openDetails, .main, "Navigation", "details: queue, requests, KV blocks", hint: "details"),
+        // Policy picker
+        .init([.up, "k"], .selectPrevious, .policyPicker, "Policy picker", "previous policy"),
+        .init([.down, "j", .tab], .selectNext, .policyPicker, "Policy picker", "next policy"),
+        .init([.enter], .confirm, .policyPicker, "Policy picker", "switch to the selected policy"),
+        // Spike editor
+        .init([.right, "]"], .spikeStronger, .spikeEditor, "Spike editor", "stronger"),
+        .init([.left, "["], .spikeWeaker, .spikeEditor, "Spike editor", "weaker"),
+        .init([.up, "}"], .spikeLonger, .spikeEditor, "Spike editor", "longer"),
+        .init([.down, "{"], .spikeShorter, .spikeEditor, "Spike editor", "shorter"),
+        .init([.enter, "s"], .fireSpike, .spikeEditor, "Spike editor", "fire the spike"),
+        // Help
+        .init([.up, "k"], .selectPrevious, .help, "Help", "scroll up"),
+        .init([.down, "j"], .selectNext, .help, "Help", "scroll down"),
+        // Details panel
+        .init([.enter], .close, .details, "Details panel", "close the details"),
+        // Everywhere
+        .init([.escape], .close, .anywhere, "Screen", "close the panel"),
+        .init(["?", .function(1)], .help, .anywhere, "Screen", "this help", hint: "help"),
+        .init([.control("l")], .redraw, .anywhere, "Screen", "redraw the whole screen"),
+        .init(["q", .function(10), .interrupt], .quit, .anywhere, "Screen", "quit (also Ctrl-C)", hint: "quit"),
+    ]
+
+    /// The scopes whose bindings apply in `overlay`, most specific first.
+    static func scopes(for overlay: UIState.Overlay) -> [Scope] {
+        switch overlay {
+        case .none: [.main, .anywhere]
+        case .details: [.details, .main, .anywhere]
+        case .help: [.help, .anywhere]
+        case .policyPicker: [.policyPicker, .anywhere]
+        case .spikeEditor: [.spikeEditor, .anywhere]
+        }
+    }
+
+    /// The action `key` triggers with `overlay` open, if any.
+    public static func action(for key: Key, overlay: UIState.Overlay) -> Action? {
+        for scope in scopes(for: overlay) {
+            if let b = bindings.first(where: { $0.scope == scope && $0.keys.contains(key) }) { return b.action }
+        }
+        return nil
+    }
+
+    /// Hint-bar entries (keys, label) for the main screen, in table order.
+    public static func hints(_ glyphs: Glyphs) -> [(keys: String, label: String)] {
+        bindings.compactMap { b in
+            guard let hint = b.hint else { return nil }
+            return (b.hintKeys ?? b.keys[0].label(glyphs), hint)
+        }
+    }
+
+    /// Help-screen sections in table order: title, then (keys, description) rows.
+    public static func helpSections(_ glyphs: Glyphs) -> [(title: String, rows: [(keys: String, text: String)])] {
+        var sections: [(title: String, rows: [(keys: String, text: String)])] = []
+        for b in bindings {
+            let keys = b.keys.filter { $0 != .interrupt }.map { $0.label(glyphs) }.joined(separator: " ")
+            if let i = sections.firstIndex(where: { $0.title == b.section }) {
+                sections[i].rows.append((keys, b.help))
+            } else {
+                sections.append((b.section, [(keys, b.help)]))
+            }
+        }
+        return sections
+    }
+}

@@ -1,0 +1,235 @@
+import ClusterSim
+import Foundation
+
+/// The UI's own state: focus, scrolling, open panels, and the settings keys adjust before they
+/// are sent (spike size and length). Everything else on screen comes from the snapshot.
+public struct UIState: Sendable, Equatable {
+    public enum Overlay: Sendable, Equatable {
+        case none, help, details, policyPicker, spikeEditor
+    }
+
+    public var overlay: Overlay = .none
+    /// Index of the focused instance row.
+    public var focus = 0
+    /// First instance row shown.
+    public var scroll = 0
+    /// Instance rows the table showed in the last frame (for paging and keeping the focus visible).
+    public var tableRows = 10
+    public var instanceCount = 0
+    public var paused: Bool
+    public var speed: Double
+    public var spikeFactor: Double = 3
+    public var spikeSeconds: Double = 30
+    public var globalPolicy: String
+    public var localPolicy: String
+    public var globalPolicies: [String]
+    public var localPolicies: [String]
+    /// Row selected in the policy picker: global policies first, then local ones.
+    public var pickerSelection = 0
+    public var recording = false
+    /// First line of the help screen shown.
+    public var helpScroll = 0
+    /// Set by the quit keys; the loop ends.
+    public var quit = false
+
+    public init(
+        paused: Bool = false, speed: Double = 1, globalPolicy: String = "", localPolicy: String = "",
+        globalPolicies: [String] = [], localPolicies: [String] = []
+    ) {
+        self.paused = paused
+        self.speed = speed
+        self.globalPolicy = globalPolicy
+        self.localPolicy = localPolicy
+        self.globalPolicies = globalPolicies
+        self.localPolicies = localPolicies
+    }
+
+    public static let spikeFactors: [Double] = [1.5, 2, 3, 4, 5, 8, 10, 20, 50]
+    public static let spikeDurations: [Double] = [5, 10, 15, 30, 60, 120, 300, 600]
+    /// Simulated seconds one `.` advances.
+    public static let stepSeconds = 0.1
+}
+
+/// What the loop must do after a key: send a command to the simulation thread, or repaint fully.
+public enum Effect: Sendable, Equatable {
+    case send(RunnerCommand)
+    case redraw
+}
+
+/// Key handling as a pure function of (state, key, latest snapshot) in the shape of TCA's
+/// `reduce(into:action:)`: a key sequence goes in, the new state and the commands come out, so
+/// tests need no terminal and no simulation thread.
+public enum Reducer {
+    /// Looks `key` up in the key table for the open panel and reduces its action.
+    public static func handle(_ key: Key, state: inout UIState, snapshot: DashboardSnapshot?) -> [Effect] {
+        if key == .resize { return [.redraw] }
+        guard let action = KeyTable.action(for: key, overlay: state.overlay) else { return [] }
+        return reduce(action, state: &state, snapshot: snapshot)
+    }
+
+    public static func reduce(_ action: Action, state: inout UIState, snapshot: DashboardSnapshot?) -> [Effect] {
+        switch action {
+        case .nextGlobalPolicy, .previousGlobalPolicy:
+            guard let id = cycle(state.globalPolicies, from: state.globalPolicy, by: action == .nextGlobalPolicy ? 1 : -1) else { return [] }
+            state.globalPolicy = id
+            return [.send(.simulation(.setGlobalPolicy(id)))]
+        case .nextLocalPolicy, .previousLocalPolicy:
+            guard let id = cycle(state.localPolicies, from: state.localPolicy, by: action == .nextLocalPolicy ? 1 : -1) else { return [] }
+            state.localPolicy = id
+            return [.send(.simulation(.setLocalPolicy(id)))]
+        case .pickPolicy:
+            state.overlay = .policyPicker
+            state.pickerSelection = state.globalPolicies.firstIndex(of: state.globalPolicy) ?? 0
+            return []
+        case .selectPrevious, .selectNext:
+            if state.overlay == .help {
+                state.helpScroll = max(0, state.helpScroll + (action == .selectNext ? 1 : -1))
+                return []
+            }
+            let n = state.globalPolicies.count + state.localPolicies.count
+            guard n > 0 else { return [] }
+            state.pickerSelection = (state.pickerSelection + (action == .selectNext ? 1 : n - 1)) % n
+            return []
+        case .confirm:
+            state.overlay = .none
+            let g = state.globalPolicies.count
+            if state.pickerSelection < g {
+                let id = state.globalPolicies[state.pickerSelection]
+                state.globalPolicy = id
+                return [.send(.simulation(.setGlobalPolicy(id)))]
+            }
+            let l = state.pickerSelection - g
+            guard state.localPolicies.indices.contains(l) else { return [] }
+            let id = state.localPolicies[l]
+            state.localPolicy = id
+            return [.send(.simulation(.setLocalPolicy(id)))]
+        case .fireSpike:
+            if state.overlay == .spikeEditor { state.overlay = .none }
+            return [.send(.simulation(.spike(factor: state.spikeFactor, durationSeconds: state.spikeSeconds)))]
+        case .editSpike:
+            state.overlay = .spikeEditor
+            return []
+        case .spikeStronger, .spikeWeaker:
+            state.spikeFactor = step(UIState.spikeFactors, from: state.spikeFactor, by: action == .spikeStronger ? 1 : -1)
+            return []
+        case .spikeLonger, .spikeShorter:
+            state.spikeSeconds = step(UIState.spikeDurations, from: state.spikeSeconds, by: action == .spikeLonger ? 1 : -1)
+            return []
+        case .failInstance:
+            guard let row = focused(state, snapshot) else { return [] }
+            return [.send(.simulation(.fail(instance: row.id)))]
+        case .drainInstance:
+            guard let row = focused(state, snapshot) else { return [] }
+            return [.send(.simulation(.drain(instance: row.id)))]
+        case .addInstance:
+            guard let row = focused(state, snapshot) else { return [] }
+            return [.send(.simulation(.add(gpu: row.gpu, model: row.model, tensorParallel: row.tensorParallel)))]
+        case .togglePause:
+            state.paused.toggle()
+            return [.send(.setPaused(state.paused))]
+        case .step:
+            var effects: [Effect] = []
+            if !state.paused {
+                state.paused = true
+                effects.append(.send(.setPaused(true)))
+            }
+            effects.append(.send(.step(seconds: UIState.stepSeconds)))
+            return effects
+        case .faster, .slower:
+            let next = step(RunClock.speedSteps, from: state.speed, by: action == .faster ? 1 : -1)
+            guard next != state.speed else { return [] }
+            state.speed = next
+            return [.send(.setSpeed(next))]
+        case .toggleRecording:
+            state.recording.toggle()
+            return [.send(state.recording ? .startRecording : .stopRecording)]
+        case .focusUp: return moveFocus(&state, to: state.focus - 1)
+        case .focusDown: return moveFocus(&state, to: state.focus + 1)
+        case .pageUp: return moveFocus(&state, to: state.focus - max(1, state.tableRows - 1))
+        case .pageDown: return moveFocus(&state, to: state.focus + max(1, state.tableRows - 1))
+        case .focusFirst: return moveFocus(&state, to: 0)
+        case .focusLast: return moveFocus(&state, to: state.instanceCount - 1)
+        case .openDetails:
+            guard state.instanceCount > 0 else { return [] }
+            state.overlay = .details
+            return [.send(.showDetails(instance: state.focus))]
+        case .close:
+            let wasDetails = state.overlay == .details
+            state.overlay = .none
+            return wasDetails ? [.send(.showDetails(instance: nil))] : []
+        case .help:
+            let wasDetails = state.overlay == .details
+            state.overlay = state.overlay == .help ? .none : .help
+            state.helpScroll = 0
+            return wasDetails ? [.send(.showDetails(instance: nil))] : []
+        case .redraw:
+            return [.redraw]
+        case .quit:
+            state.quit = true
+            return []
+        }
+    }
+
+    /// Takes what the snapshot knows better than the UI. Settings with commands still in flight
+    /// (`pending`) keep the UI's value, so a quick second key press cycles from the first one's result.
+    public static func sync(_ state: inout UIState, with snapshot: DashboardSnapshot, pending: Bool) {
+        state.instanceCount = snapshot.instances.count
+        state.globalPolicies = snapshot.globalPolicies
+        state.localPolicies = snapshot.localPolicies
+        if !pending {
+            state.globalPolicy = snapshot.globalPolicy
+            state.localPolicy = snapshot.localPolicy
+            state.paused = snapshot.clock.paused
+            state.speed = snapshot.clock.speed
+            if case .on = snapshot.recording { state.recording = true } else { state.recording = false }
+        }
+        clampFocus(&state)
+    }
+
+    /// Takes what the last frame's layout says: how many instance rows the table shows (keeping
+    /// the focus visible) and how far the help scrolls.
+    public static func layout(_ state: inout UIState, _ layout: DashboardView.Layout) {
+        if layout.tableRows > 0 {
+            state.tableRows = layout.tableRows
+            clampFocus(&state)
+        }
+        state.helpScroll = min(state.helpScroll, layout.helpMaxScroll)
+    }
+
+    static func clampFocus(_ state: inout UIState) {
+        state.focus = max(0, min(state.focus, state.instanceCount - 1))
+        if state.focus < state.scroll { state.scroll = state.focus }
+        if state.focus >= state.scroll + state.tableRows { state.scroll = state.focus - state.tableRows + 1 }
+        state.scroll = max(0, min(state.scroll, state.instanceCount - state.tableRows))
+    }
+
+    static func moveFocus(_ state: inout UIState, to index: Int) -> [Effect] {
+        let before = state.focus
+        state.focus = index
+        clampFocus(&state)
+        if state.overlay == .details && state.focus != before { return [.send(.showDetails(instance: state.focus))] }
+        return []
+    }
+
+    static func focused(_ state: UIState, _ snapshot: DashboardSnapshot?) -> InstanceRow? {
+        guard let snapshot, snapshot.instances.indices.contains(state.focus) else { return nil }
+        return snapshot.instances[state.focus]
+    }
+
+    /// The id after (or before) `current` in `ids`, wrapping around.
+    static func cycle(_ ids: [String], from current: String, by delta: Int) -> String? {
+        guard !ids.isEmpty else { return nil }
+        let i = ids.firstIndex(of: current) ?? (delta > 0 ? -1 : 0)
+        return ids[((i + delta) % ids.count + ids.count) % ids.count]
+    }
+
+    /// The step of `steps` after (or before) the one nearest to `value`, clamped to the ends.
+    static func step(_ steps: [Double], from value: Double, by delta: Int) -> Double {
+        var nearest = 0
+        for (i, s) in steps.enumerated() where abs(log(s) - log(value)) < abs(log(steps[nearest]) - log(value)) || s == value {
+            nearest = i
+            if s == value { break }
+        }
+        return steps[max(0, min(steps.count - 1, nearest + delta))]
+    }
+}

@@ -1,0 +1,111 @@
+import ClusterSim
+import DequeModule
+
+/// Metrics of the recent past, from successive samples of the simulator's cumulative counters:
+/// one sample per simulated second, each series point summarizing the `windowPoints` seconds
+/// before it (SLO attainment, P99 TTFT and TBT of what completed or was emitted in that window).
+///
+/// The simulator keeps only cumulative histograms; a window's quantile is the quantile of the
+/// difference of two copies of a histogram (`Histogram.quantile(_:since:)`).
+public struct MetricsWindow: Sendable {
+    public static let pointInterval: SimTime = 1_000_000
+    public static let windowPoints = 5
+    /// Points kept per series (the widest sparkline the screen can show).
+    public static let capacity = 240
+
+    struct Sample: Sendable {
+        var time: SimTime
+        var arrived: Int64
+        var completed: Int64
+        var sloMet: Int64
+        var outputTokens: Int64
+        var ttft: Histogram
+        var tbt: Histogram
+        var tenantCompleted: [Int64]
+        var tenantMet: [Int64]
+        var instanceTokens: [Int64]
+    }
+
+    var samples = Deque<Sample>()
+    public private(set) var attainment = Deque<Double>()
+    public private(set) var p99TTFT = Deque<Double>()
+    public private(set) var p99TBT = Deque<Double>()
+    /// The simulated instant of the next sample.
+    public private(set) var nextSampleTime: SimTime
+
+    public init(_ sim: Simulation) {
+        let interval = MetricsWindow.pointInterval
+        nextSampleTime = (sim.now / interval + 1) * interval
+        samples.append(MetricsWindow.sample(sim))
+    }
+
+    static func sample(_ sim: Simulation) -> Sample {
+        let m = sim.metrics
+        return Sample(
+            time: sim.now, arrived: m.arrived, completed: m.completed, sloMet: m.sloMet, outputTokens: m.outputTokens,
+            ttft: m.ttft, tbt: m.tbt, tenantCompleted: m.tenants.map(\.completed), tenantMet: m.tenants.map(\.sloMet),
+            instanceTokens: sim.instances.map(\.tokensGenerated))
+    }
+
+    /// Takes the sample due at `sim.now` (the caller runs the simulation to `nextSampleTime` first).
+    public mutating func sample(_ sim: Simulation) {
+        let newest = MetricsWindow.sample(sim)
+        samples.append(newest)
+        while samples.count > MetricsWindow.windowPoints + 1 { samples.removeFirst() }
+        let oldest = samples[0]
+        let done = newest.completed - oldest.completed
+        MetricsWindow.push(&attainment, done > 0 ? Double(newest.sloMet - oldest.sloMet) / Double(done) : .nan)
+        MetricsWindow.push(&p99TTFT, newest.ttft.quantile(0.99, since: oldest.ttft).map { Double($0) / 1000 } ?? .nan)
+        MetricsWindow.push(&p99TBT, newest.tbt.quantile(0.99, since: oldest.tbt).map { Double($0) / 1000 } ?? .nan)
+        nextSampleTime = sim.now + MetricsWindow.pointInterval
+    }
+
+    static func push(_ series: inout Deque<Double>, _ value: Double) {
+        if series.count >= capacity { series.removeFirst() }
+        series.append(value)
+    }
+
+    /// Simulated seconds the window spans now (less than `windowPoints` early in a run).
+    var spanSeconds: Double {
+        guard let first = samples.first, let last = samples.last else { return 0 }
+        return Time.toSeconds(last.time - first.time)
+    }
+
+    /// Cluster rates over the window.
+    public var rates: RecentRates {
+        guard let first = samples.first, let last = samples.last, last.time > first.time else { return RecentRates() }
+        let dt = spanSeconds
+        let done = last.completed - first.completed
+        return RecentRates(
+            arrivalsPerSecond: Double(last.arrived - first.arrived) / dt,
+            completionsPerSecond: Double(done) / dt,
+            tokensPerSecond: Double(last.outputTokens - first.outputTokens) / dt,
+            attainment: done > 0 ? Double(last.sloMet - first.sloMet) / Double(done) : nil)
+    }
+
+    /// Output tokens per second of instance `i` over the window.
+    public func tokensPerSecond(instance i: Int) -> Double {
+        guard let first = samples.first, let last = samples.last, last.time > first.time, i < last.instanceTokens.count else { return 0 }
+        let before = i < first.instanceTokens.count ? first.instanceTokens[i] : 0
+        return Double(last.instanceTokens[i] - before) / spanSeconds
+    }
+
+    /// Tenant `t`'s misses per second and attainment over the window.
+    public func tenantRecent(_ t: Int) -> (missesPerSecond: Double, attainment: Double?) {
+        guard let first = samples.first, let last = samples.last, last.time > first.time, t < last.tenantCompleted.count else {
+            return (0, nil)
+        }
+        let done = last.tenantCompleted[t] - first.tenantCompleted[t]
+        let met = last.tenantMet[t] - first.tenantMet[t]
+        return (Double(done - met) / spanSeconds, done > 0 ? Double(met) / Double(done) : nil)
+    }
+
+    /// The series as a snapshot carries them (at most `points` each, newest last).
+    public func history(points: Int = MetricsWindow.capacity) -> History {
+        History(
+            pointSeconds: Time.toSeconds(MetricsWindow.pointInterval),
+            windowSeconds: Time.toSeconds(MetricsWindow.pointInterval) * Double(MetricsWindow.windowPoints),
+            attainment: Array(attainment.suffix(points)), p99TTFTMilliseconds: Array(p99TTFT.suffix(points)),
+            p99TBTMilliseconds: Array(p99TBT.suffix(points)))
+    }
+}

@@ -1,0 +1,300 @@
+import ClusterSim
+import Dispatch
+import Foundation
+import Synchronization
+
+/// What the UI asks of the simulation thread.
+public enum RunnerCommand: Sendable, Equatable {
+    /// A command for the simulated cluster (policy, spike, fail, add, drain).
+    case simulation(Command)
+    case setPaused(Bool)
+    /// Simulated seconds per wall second; `.infinity` runs as fast as possible.
+    case setSpeed(Double)
+    /// Advance by this many simulated seconds (used while paused).
+    case step(seconds: Double)
+    /// Which instance's details the snapshots carry (nil: none).
+    case showDetails(instance: Int?)
+    case startRecording
+    case stopRecording
+}
+
+/// Runs a `SimulationDriver` on its own Dispatch queue, paced so simulated time follows wall time
+/// times the speed, and hands the newest snapshot to the UI thread through a one-value mailbox.
+///
+/// The shape is bottom's (research/tui.md §1.5, §7): only immutable values cross threads; the UI
+/// takes the latest snapshot and drops older ones, so a slow terminal never slows the simulation,
+/// and a fast simulation never floods the terminal (snapshots are published at most at the frame
+/// rate). Commands travel the other way through a locked inbox that wakes the loop at once, and
+/// each carries a sequence number the snapshot echoes, so the UI can show a key's effect on the
+/// very next frame. When the simulation cannot reach the wall-clock target within a tick's
+/// compute budget it drops the debt (a live view, not a replay) and flags itself as lagging.
+public final class SimulationRunner: Sendable {
+    struct Inbox: Sendable {
+        var commands: [(sequence: UInt64, command: RunnerCommand)] = []
+        var nextSequence: UInt64 = 1
+        var stopping = false
+    }
+
+    struct Outbox: Sendable {
+        var snapshot: DashboardSnapshot?
+        var version: UInt64 = 0
+    }
+
+    let queue = DispatchQueue(label: "clustertop.simulation", qos: .userInitiated)
+    let inbox = Mutex(Inbox())
+    let outbox = Mutex(Outbox())
+    let pending = Atomic<Bool>(false)
+    let wake = DispatchSemaphore(value: 0)
+    let finished = DispatchSemaphore(value: 0)
+    let initial: Mutex<SimulationDriver?>
+    let framesPerSecond: Double
+    let startSpeed: Double
+    let startPaused: Bool
+    /// Lines to print once the terminal is back (where a recording was saved).
+    let farewell = Mutex<[String]>([])
+
+    public init(driver: SimulationDriver, speed: Double = 1, paused: Bool = false, framesPerSecond: Double = 20) {
+        initial = Mutex(driver)
+        self.framesPerSecond = max(1, framesPerSecond)
+        self.startSpeed = speed
+        self.startPaused = paused
+    }
+
+    /// Starts the simulation thread; it publishes a first snapshot at once.
+    public func start() {
+        guard let driver = initial.withLock({ d -> SimulationDriver? in
+            let taken = d
+            d = nil
+            return taken
+        }) else { return }
+        queue.async { [self] in
+            var loop = Loop(runner: self, driver: driver)
+            loop.run()
+            finished.signal()
+        }
+    }
+
+    /// Queues `command` for the simulation thread and wakes it; returns the sequence number that
+    /// the first snapshot showing its effect will carry in `appliedSequence`.
+    @discardableResult
+    public func send(_ command: RunnerCommand) -> UInt64 {
+        let sequence = inbox.withLock { box -> UInt64 in
+            let s = box.nextSequence
+            box.nextSequence += 1
+            box.commands.append((s, command))
+            return s
+        }
+        pending.store(true, ordering: .releasing)
+        wake.signal()
+        return sequence
+    }
+
+    /// The newest snapshot and its version (increases with every publication).
+    public func latest() -> (snapshot: DashboardSnapshot?, version: UInt64) {
+        outbox.withLock { ($0.snapshot, $0.version) }
+    }
+
+    /// Waits up to `timeout` seconds for a snapshot that has applied command `sequence`.
+    public func waitForSnapshot(applying sequence: UInt64, timeout: Double) -> DashboardSnapshot? {
+        let deadline = DispatchTime.now().uptimeNanoseconds + UInt64(timeout * 1e9)
+        while true {
+            if let s = outbox.withLock({ $0.snapshot }), s.appliedSequence >= sequence { return s }
+            if DispatchTime.now().uptimeNanoseconds >= deadline { return nil }
+            usleep(500)
+        }
+    }
+
+    /// Stops the simulation thread and waits for it, ending any recording first; returns what
+    /// to tell the user once the terminal is back (where a recording was saved).
+    @discardableResult
+    public func stop() -> [String] {
+        inbox.withLock { $0.stopping = true }
+        pending.store(true, ordering: .releasing)
+        wake.signal()
+        finished.wait()
+        return farewell.withLock { $0 }
+    }
+
+    func publish(_ snapshot: DashboardSnapshot) {
+        outbox.withLock {
+            $0.snapshot = snapshot
+            $0.version += 1
+        }
+    }
+
+    func takeCommands() -> (commands: [(sequence: UInt64, command: RunnerCommand)], stopping: Bool) {
+        pending.store(false, ordering: .releasing)
+        return inbox.withLock { box in
+            let taken = box.commands
+            box.commands.removeAll()
+            return (taken, box.stopping)
+        }
+    }
+}
+
+/// The simulation thread's loop; it owns the driver, so nothing in it is shared.
+struct Loop {
+    let runner: SimulationRunner
+    var driver: SimulationDriver
+    var paused: Bool
+    var speed: Double
+    var detail: Int?
+    var applied: UInt64 = 0
+    /// Wall and simulated instants that pacing counts from (reset on pause, speed change, lag).
+    var anchorWall: UInt64
+    var anchorSim: SimTime
+    var lagging = false
+    var lastLagAt: UInt64 = 0
+    var achieved: Double = 0
+    var meterWall: UInt64
+    var meterSim: SimTime
+    let period: UInt64
+
+    init(runner: SimulationRunner, driver: SimulationDriver) {
+        self.runner = runner
+        self.driver = driver
+        paused = runner.startPaused
+        speed = runner.startSpeed
+        let now = Loop.wallNow()
+        anchorWall = now
+        anchorSim = driver.now
+        meterWall = now
+        meterSim = driver.now
+        period = UInt64(1e9 / runner.framesPerSecond)
+    }
+
+    static func wallNow() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+
+    var clock: RunClock { RunClock(paused: paused, speed: speed, achievedSpeed: paused ? 0 : achieved, lagging: lagging && !paused) }
+
+    mutating func reanchor() {
+        anchorWall = Loop.wallNow()
+        anchorSim = driver.now
+    }
+
+    mutating func run() {
+        runner.publish(driver.snapshot(clock: clock, detail: detail, appliedSequence: applied))
+        var nextTick = Loop.wallNow()
+        while true {
+            let tickStart = Loop.wallNow()
+            let (commands, stopping) = runner.takeCommands()
+            if stopping {
+                if let path = driver.stopRecording() {
+                    runner.farewell.withLock { $0.append("recording saved to \(path); replay it with `clustertop replay \(path)`") }
+                }
+                return
+            }
+            var changed = !commands.isEmpty
+            for (sequence, command) in commands {
+                handle(command)
+                applied = sequence
+            }
+            if !paused {
+                let target: SimTime
+                if speed.isFinite {
+                    let now = Loop.wallNow()
+                    let elapsed = now > anchorWall ? Double(now - anchorWall) / 1e9 : 0
+                    target = anchorSim + SimTime(elapsed * speed * 1e6)
+                } else {
+                    target = .max / 4
+                }
+                // Leave a fifth of the frame period free so commands and publication stay prompt.
+                let deadline = tickStart + period * 4 / 5
+                let runner = self.runner
+                let reached = driver.advance(to: target) {
+                    Loop.wallNow() >= deadline || runner.pending.load(ordering: .acquiring)
+                }
+                changed = true
+                if !reached && speed.isFinite && !runner.pending.load(ordering: .acquiring) {
+                    lagging = true
+                    lastLagAt = Loop.wallNow()
+                    reanchor()
+                } else if lagging && Loop.wallNow() &- lastLagAt > 1_000_000_000 {
+                    lagging = false
+                }
+                measure()
+            }
+            if changed {
+                runner.publish(driver.snapshot(clock: clock, detail: detail, appliedSequence: applied))
+            }
+            if runner.pending.load(ordering: .acquiring) { continue }
+            if !paused && !speed.isFinite { continue }
+            nextTick = max(nextTick + period, Loop.wallNow() &- period)
+            let now = Loop.wallNow()
+            if nextTick > now {
+                _ = runner.wake.wait(timeout: .now() + .nanoseconds(Int(nextTick - now)))
+            }
+        }
+    }
+
+    /// Updates the measured speed about once a second.
+    mutating func measure() {
+        let now = Loop.wallNow()
+        let dt = now &- meterWall
+        if now > meterWall && dt >= 500_000_000 {
+            achieved = Double(driver.now - meterSim) / 1e6 / (Double(dt) / 1e9)
+            meterWall = now
+            meterSim = driver.now
+        }
+    }
+
+    mutating func resetMeter() {
+        meterWall = Loop.wallNow()
+        meterSim = driver.now
+        achieved = paused ? 0 : achieved
+    }
+
+    mutating func handle(_ command: RunnerCommand) {
+        switch command {
+        case .simulation(let c):
+            driver.apply(c)
+        case .setPaused(let p):
+            guard p != paused else { return }
+            paused = p
+            driver.note(p ? "paused" : "resumed at \(Format.speed(speed))")
+            reanchor()
+            resetMeter()
+            lagging = false
+        case .setSpeed(let s):
+            guard s != speed else { return }
+            speed = s
+            driver.note("speed \(Format.speed(s))")
+            reanchor()
+            resetMeter()
+            lagging = false
+        case .step(let seconds):
+            driver.advance(to: driver.now + Time.seconds(seconds))
+            driver.note("stepped \(Format.fixed(seconds, 1)) s to \(Time.clock(driver.now))")
+            reanchor()
+        case .showDetails(let i):
+            detail = i
+        case .startRecording:
+            if driver.session.isRecording { return }
+            if driver.isReplay {
+                driver.note("a replay is not recorded again", kind: .recording)
+                return
+            }
+            let path = Loop.recordingPath(directory: driver.recordingDirectory, scenario: driver.simulation.scenario.name)
+            do {
+                try driver.startRecording(path: path)
+            } catch {
+                driver.note("cannot record: \(error)", kind: .recording)
+            }
+        case .stopRecording:
+            driver.stopRecording()
+        }
+    }
+
+    /// A fresh file name for a recording started with the `r` key.
+    static func recordingPath(directory: String, scenario: String) -> String {
+        let stamp = Int(Date().timeIntervalSince1970)
+        let safe = String(scenario.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) || $0 == "-" ? Character($0) : "_" })
+        var path = (directory as NSString).appendingPathComponent("clustertop-\(safe)-\(stamp).jsonl")
+        var n = 2
+        while FileManager.default.fileExists(atPath: path) {
+            path = (directory as NSString).appendingPathComponent("clustertop-\(safe)-\(stamp)-\(n).jsonl")
+            n += 1
+        }
+        return path
+    }
+}

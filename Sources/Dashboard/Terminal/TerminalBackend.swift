@@ -1,0 +1,42 @@
+/// A terminal the dashboard can draw on and read keys from. The ncurses backend is the real one;
+/// `InMemoryBackend` lets tests drive the whole loop without a terminal.
+@MainActor
+public protocol TerminalBackend: AnyObject {
+    /// Current size in cells.
+    var size: (width: Int, height: Int) { get }
+    /// Writes what changed since the previous frame; `full` writes everything (after a resize or Ctrl-L).
+    func present(_ buffer: ScreenBuffer, full: Bool)
+    /// The next key, waiting at most `timeoutMilliseconds` (0: do not wait); nil when none came.
+    func nextKey(timeoutMilliseconds: Int) -> Key?
+}
+
+/// A terminal in memory: keys are queued by the test and typed one per frame (as a user types
+/// after seeing the screen); frames are kept.
+@MainActor
+public final class InMemoryBackend: TerminalBackend {
+    public var size: (width: Int, height: Int)
+    public var keys: [Key]
+    public private(set) var frames: [ScreenBuffer] = []
+    public private(set) var writtenSpans = 0
+    var previous: ScreenBuffer?
+    var framesAtLastKey = -1
+
+    public init(width: Int, height: Int, keys: [Key] = []) {
+        size = (width, height)
+        self.keys = keys
+    }
+
+    public func present(_ buffer: ScreenBuffer, full: Bool) {
+        writtenSpans += buffer.changes(from: full ? nil : previous).count
+        previous = buffer
+        frames.append(buffer)
+    }
+
+    public func nextKey(timeoutMilliseconds: Int) -> Key? {
+        guard !keys.isEmpty, frames.count > framesAtLastKey else { return nil }
+        framesAtLastKey = frames.count
+        return keys.removeFirst()
+    }
+
+    public var lastFrame: ScreenBuffer? { frames.last }
+}

@@ -1,0 +1,69 @@
+import ClusterSim
+
+/// The two header rows: what runs and how fast (row 1), and how the cluster is doing (row 2).
+public enum HeaderWidget {
+    public static func draw(_ s: DashboardSnapshot, _ state: UIState, in rect: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
+        guard rect.height >= 1 else { return }
+        let bar = CellStyle(.header)
+        let strong = CellStyle(.headerStrong)
+        buffer.fill(rect.row(0), " ", bar)
+        let clock = s.clock
+        var state1: [(String, CellStyle)]
+        if clock.paused {
+            state1 = [(glyphs.paused + " PAUSED", strong)]
+        } else {
+            state1 = [(glyphs.playing + " running", bar)]
+        }
+        var speed: [(String, CellStyle)] = [("speed ", bar), (Format.speed(clock.speed), strong)]
+        if clock.lagging && !clock.paused {
+            speed.append((" BEHIND: " + Format.speed(clock.achievedSpeed) + " max", CellStyle(.badgeFail)))
+        }
+        var fields: [Draw.Field] = [
+            Draw.Field([("clustertop", strong)], priority: 1),
+            Draw.Field([(s.scenario, bar)], priority: 5),
+            Draw.Field([(Time.clock(s.now), strong)], priority: 10),
+            Draw.Field(state1, priority: 10),
+            Draw.Field(speed, priority: 9),
+            Draw.Field([("global ", bar), (s.globalPolicy, strong)], priority: 8),
+            Draw.Field([("local ", bar), (s.localPolicy, strong)], priority: 8),
+        ]
+        if case .on = s.recording {
+            fields.append(Draw.Field([(glyphs.recording + " REC", CellStyle(.badgeFail))], priority: 7))
+        }
+        Draw.fitted(fields, separator: ("  ", bar), in: Rect(x: rect.x + 1, y: rect.y, width: rect.width - 2, height: 1), into: &buffer)
+
+        guard rect.height >= 2 else { return }
+        let row = rect.row(1)
+        let label = CellStyle(.dim)
+        let value = CellStyle(.normal, [.bold])
+        let r = s.recent
+        var arrival: [(String, CellStyle)] = [
+            ("arrivals ", label), (Format.fixed(r.arrivalsPerSecond, 1), value), ("/s", label),
+            (" (rate " + Format.fixed(s.nominalArrivalRate, 1) + ")", label),
+        ]
+        if s.rateMultiplier != 1 {
+            arrival.append((" SPIKE x" + Format.fixed(s.rateMultiplier, s.rateMultiplier == s.rateMultiplier.rounded() ? 0 : 1), CellStyle(.warn)))
+        }
+        let sloNow = r.attainment
+        let sloStyle = CellStyle(sloRole(sloNow ?? s.totals.attainment), [.bold])
+        var slo: [(String, CellStyle)] = [("SLO ", label), (Format.percent(s.totals.attainment), sloStyle)]
+        if let sloNow { slo.append((" (last 5s " + Format.percent(sloNow) + ")", label)) }
+        let fields2: [Draw.Field] = [
+            Draw.Field(arrival, priority: 10),
+            Draw.Field([("done ", label), (Format.fixed(r.completionsPerSecond, 1), value), ("/s", label)], priority: 6),
+            Draw.Field([(Format.compact(r.tokensPerSecond), value), (" tok/s", label)], priority: 7),
+            Draw.Field(slo, priority: 9),
+            Draw.Field([("queued ", label), (String(s.totals.waiting), CellStyle(.queue, [.bold]))], priority: 8),
+            Draw.Field([("in flight ", label), (String(s.totals.inFlight), value)], priority: 5),
+            Draw.Field(
+                s.totals.unassigned > 0 ? [("unassigned ", label), (String(s.totals.unassigned), CellStyle(.critical))] : [],
+                priority: 4),
+        ].filter { !$0.pieces.isEmpty }
+        Draw.fitted(fields2, separator: ("  ", .normal), in: Rect(x: row.x + 1, y: row.y, width: row.width - 2, height: 1), into: &buffer)
+    }
+
+    /// Severity of an SLO attainment (k9s's thresholds turned around: below 90% is critical).
+    public static func sloRole(_ attainment: Double) -> StyleRole {
+        attainment >= 0.99 ? .ok : attainment >= 0.9 ? .warn : .critical
+    }
+}

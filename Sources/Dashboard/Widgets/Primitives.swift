@@ -1,0 +1,165 @@
+/// Small drawing pieces the widgets share: bars, sparklines, boxes, rules and fitted text lines.
+public enum Draw {
+    /// A smooth horizontal bar: `fraction` of `width` cells filled with partial blocks, the rest
+    /// with `track`.
+    public static func bar(
+        _ fraction: Double, x: Int, y: Int, width: Int, glyphs: Glyphs, style: CellStyle, track: Unicode.Scalar,
+        trackStyle: CellStyle, into buffer: inout ScreenBuffer
+    ) {
+        guard width > 0 else { return }
+        let f = fraction.isFinite ? max(0, min(1, fraction)) : 0
+        let eighths = Int((f * Double(width * 8)).rounded())
+        let full = eighths / 8, part = eighths % 8
+        for i in 0..<width {
+            if i < full {
+                buffer.put(glyphs.eighths[8], x: x + i, y: y, style)
+            } else if i == full && part > 0 {
+                buffer.put(glyphs.eighths[part], x: x + i, y: y, style)
+            } else {
+                buffer.put(track, x: x + i, y: y, trackStyle)
+            }
+        }
+    }
+
+    /// A bar of consecutive segments (value, glyph, style), each given its share of `total` and
+    /// at least one cell when it is not zero; the cells are apportioned by cumulative rounding.
+    public static func segments(
+        _ parts: [(value: Double, glyph: Unicode.Scalar, style: CellStyle)], total: Double, x: Int, y: Int, width: Int,
+        into buffer: inout ScreenBuffer
+    ) {
+        guard width > 0, total > 0 else { return }
+        var cells: [Int] = []
+        var sum = 0.0
+        var previous = 0
+        for p in parts {
+            sum += p.value
+            let boundary = min(width, Int((sum / total * Double(width)).rounded()))
+            cells.append(max(0, boundary - previous))
+            previous = max(previous, boundary)
+        }
+        // A part that is not zero gets at least one cell, taken from the largest.
+        for i in parts.indices where parts[i].value > 0 && cells[i] == 0 {
+            if let j = cells.indices.max(by: { cells[$0] < cells[$1] }), cells[j] > 1 {
+                cells[j] -= 1
+                cells[i] = 1
+            }
+        }
+        var col = x
+        for (i, p) in parts.enumerated() {
+            for _ in 0..<cells[i] {
+                buffer.put(p.glyph, x: col, y: y, p.style)
+                col += 1
+            }
+        }
+    }
+
+    /// A sparkline of the last `width` values, scaled to `low...high`; NaN draws a blank. `style`
+    /// picks each point's style from its value.
+    public static func sparkline(
+        _ values: [Double], low: Double, high: Double, x: Int, y: Int, width: Int, glyphs: Glyphs,
+        style: (Double) -> CellStyle, into buffer: inout ScreenBuffer
+    ) {
+        guard width > 0 else { return }
+        let shown = values.suffix(width)
+        let start = x + width - shown.count
+        let levels = glyphs.spark.count
+        let span = high - low
+        for (i, v) in shown.enumerated() {
+            guard v.isFinite else { continue }
+            let f = span > 0 ? max(0, min(1, (v - low) / span)) : 0
+            let level = min(levels - 1, Int((f * Double(levels - 1)).rounded()))
+            buffer.put(glyphs.spark[level], x: start + i, y: y, style(v))
+        }
+    }
+
+    /// A bar graph of the last `rect.width` values over `rect.height` rows, scaled to `low...high`,
+    /// each column built from eighth blocks; NaN draws an empty column.
+    public static func graph(
+        _ values: [Double], low: Double, high: Double, in rect: Rect, glyphs: Glyphs, style: (Double) -> CellStyle,
+        into buffer: inout ScreenBuffer
+    ) {
+        guard !rect.isEmpty else { return }
+        let shown = values.suffix(rect.width)
+        let start = rect.x + rect.width - shown.count
+        let span = high - low
+        let total = rect.height * 8
+        for (i, v) in shown.enumerated() {
+            guard v.isFinite else { continue }
+            let f = span > 0 ? max(0, min(1, (v - low) / span)) : 0
+            let eighths = max(1, Int((f * Double(total)).rounded()))
+            let st = style(v)
+            for r in 0..<rect.height {
+                let fill = min(8, eighths - r * 8)
+                guard fill > 0 else { break }
+                buffer.put(glyphs.spark[fill - 1], x: start + i, y: rect.maxY - 1 - r, st)
+            }
+        }
+    }
+
+    /// A box with a title in its top border; the inside is blanked.
+    public static func box(_ rect: Rect, title: String, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
+        guard rect.width >= 2, rect.height >= 2 else { return }
+        let border = CellStyle(.border)
+        buffer.fill(rect, " ", CellStyle(.overlay))
+        for x in rect.x + 1..<rect.maxX - 1 {
+            buffer.put(glyphs.horizontal, x: x, y: rect.y, border)
+            buffer.put(glyphs.horizontal, x: x, y: rect.maxY - 1, border)
+        }
+        for y in rect.y + 1..<rect.maxY - 1 {
+            buffer.put(glyphs.vertical, x: rect.x, y: y, border)
+            buffer.put(glyphs.vertical, x: rect.maxX - 1, y: y, border)
+        }
+        buffer.put(glyphs.topLeft, x: rect.x, y: rect.y, border)
+        buffer.put(glyphs.topRight, x: rect.maxX - 1, y: rect.y, border)
+        buffer.put(glyphs.bottomLeft, x: rect.x, y: rect.maxY - 1, border)
+        buffer.put(glyphs.bottomRight, x: rect.maxX - 1, y: rect.maxY - 1, border)
+        if !title.isEmpty {
+            buffer.put(" " + title + " ", x: rect.x + 2, y: rect.y, CellStyle(.title), maxWidth: rect.width - 4)
+        }
+    }
+
+    /// A panel title: the text, then a rule to the end of the row.
+    public static func title(_ parts: [(String, CellStyle)], in rect: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
+        guard !rect.isEmpty else { return }
+        var x = rect.x
+        for (text, style) in parts { x += buffer.put(text, x: x, y: rect.y, style, clip: rect) }
+        if x < rect.maxX { x += buffer.put(" ", x: x, y: rect.y, clip: rect) }
+        while x < rect.maxX {
+            buffer.put(glyphs.horizontal, x: x, y: rect.y, CellStyle(.border))
+            x += 1
+        }
+    }
+
+    /// A field of a fitted line: atomic pieces of text that are shown together or not at all.
+    public struct Field {
+        public var pieces: [(String, CellStyle)]
+        /// Lower is dropped first when the line is too narrow.
+        public var priority: Int
+
+        public init(_ pieces: [(String, CellStyle)], priority: Int = 0) {
+            self.pieces = pieces
+            self.priority = priority
+        }
+
+        var width: Int { pieces.reduce(0) { $0 + Format.width($1.0) } }
+    }
+
+    /// Writes `fields` left to right with `separator` between, dropping the lowest-priority fields
+    /// until the line fits `rect`'s first row.
+    public static func fitted(
+        _ fields: [Field], separator: (String, CellStyle), in rect: Rect, into buffer: inout ScreenBuffer
+    ) {
+        guard !rect.isEmpty else { return }
+        var kept = fields
+        let sepWidth = Format.width(separator.0)
+        func total(_ f: [Field]) -> Int { f.reduce(0) { $0 + $1.width } + max(0, f.count - 1) * sepWidth }
+        while total(kept) > rect.width, let drop = kept.indices.min(by: { kept[$0].priority < kept[$1].priority }) {
+            kept.remove(at: drop)
+        }
+        var x = rect.x
+        for (i, field) in kept.enumerated() {
+            if i > 0 { x += buffer.put(separator.0, x: x, y: rect.y, separator.1, clip: rect) }
+            for (text, style) in field.pieces { x += buffer.put(text, x: x, y: rect.y, style, clip: rect) }
+        }
+    }
+}

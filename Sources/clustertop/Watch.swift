@@ -1,0 +1,217 @@
+import ArgumentParser
+import ClusterSim
+import Dashboard
+import Foundation
+
+/// A speed on the command line: a factor from 0.1 to 1000, or "max".
+struct SpeedArgument: ExpressibleByArgument {
+    var value: Double
+
+    init(_ value: Double) { self.value = value }
+
+    init?(argument: String) {
+        if ["max", "inf", "fastest"].contains(argument.lowercased()) {
+            value = .infinity
+            return
+        }
+        guard let v = Double(argument.hasSuffix("x") ? String(argument.dropLast()) : argument), v >= 0.1, v <= 1000 else { return nil }
+        value = v
+    }
+
+    var defaultValueDescription: String { value.isFinite ? Report.number(value, -1) : "max" }
+}
+
+/// How the dashboard runs and looks; shared by `watch` and `replay`.
+struct DashboardOptions: ParsableArguments {
+    @Option(help: "Simulated seconds per wall second, 0.1 to 1000, or \"max\" (as fast as possible).")
+    var speed = SpeedArgument(1)
+
+    @Option(help: "Frames per second at most (1 to 60).")
+    var fps: Int = 20
+
+    @Flag(help: "Start paused.")
+    var paused = false
+
+    @Flag(name: .customLong("no-color"), help: "No colours (also when NO_COLOR is set).")
+    var noColor = false
+
+    @Flag(help: "ASCII characters only (also when the locale is not UTF-8).")
+    var ascii = false
+
+    func validate() throws {
+        guard (1...60).contains(fps) else { throw ValidationError("--fps: expected 1 to 60, got \(fps)") }
+    }
+}
+
+struct Watch: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Watch a scenario live in the terminal dashboard (the default command).",
+        discussion: """
+            Runs the scenario with simulated time following wall time times --speed, and shows the \
+            cluster: per-instance queues and KV cache, migrations, SLO attainment per tenant with \
+            sparklines, and the event log. Keys switch policies (g, l), fire load spikes (s), fail, \
+            add or drain instances (f, a, d), pause (space), change speed (+, -), record (r); ? \
+            lists them all.
+
+            The live cluster keeps receiving load after the scenario's duration_s (its timed events \
+            still happen when due); --scenario-duration stops arrivals there instead, as `run` does.
+
+            Needs a terminal; for a headless run use `clustertop run`. --dump-frame prints one frame \
+            as text without a terminal.
+
+            Examples:
+              clustertop                                  the default scenario, live
+              clustertop watch Scenarios/spike.yaml --speed 10 --record session.jsonl
+              clustertop watch default --dump-frame 130 --size 120x40
+            """)
+
+    @Argument(help: "Scenario file, or \"default\".")
+    var scenario: String?
+
+    @Option(help: "Seed for every random stream (overrides the scenario's seed).")
+    var seed: UInt64?
+
+    @Option(name: .customLong("global"), help: "Global policy id to start with.")
+    var globalPolicy: String?
+
+    @Option(name: .customLong("local"), help: "Local policy id to start with.")
+    var localPolicy: String?
+
+    @Option(help: ArgumentHelp("Record the session to FILE (JSON Lines), for `clustertop replay`.", valueName: "FILE"))
+    var record: String?
+
+    @OptionGroup var display: DashboardOptions
+
+    @Flag(help: "Stop arrivals at the scenario's duration_s instead of running on.")
+    var scenarioDuration = false
+
+    @Option(help: ArgumentHelp("Print the frame at SECONDS of simulated time as text and exit (no terminal needed).", valueName: "SECONDS"))
+    var dumpFrame: Double?
+
+    @Option(help: ArgumentHelp("Size of the --dump-frame frame.", valueName: "WxH"))
+    var size: String = "120x40"
+
+    /// Simulated seconds of arrivals in a live session: long enough never to end while watched.
+    /// It is written into the scenario (not only the simulation), so a recording replays it.
+    static let liveDurationSeconds = 100_000_000.0
+
+    func validate() throws {
+        if let dumpFrame, !(dumpFrame >= 0) { throw ValidationError("--dump-frame: expected seconds >= 0, got \(dumpFrame)") }
+    }
+
+    func run() throws {
+        var scenario = loadScenario(self.scenario)
+        checkPolicy(globalPolicy, among: GlobalPolicy.ids, option: "--global")
+        checkPolicy(localPolicy, among: LocalPolicy.ids, option: "--local")
+        if let seed { scenario.seed = seed }
+        if let globalPolicy { scenario.policy.global = globalPolicy }
+        if let localPolicy { scenario.policy.local = localPolicy }
+        if !scenarioDuration { scenario.durationSeconds = Watch.liveDurationSeconds }
+        let simulation: Simulation
+        do {
+            simulation = try Simulation(scenario: scenario)
+        } catch {
+            fail("\(scenario.source): \(error)")
+        }
+        var driver = SimulationDriver(simulation: simulation)
+        driver.scenarioBaseDirectory = scenarioBaseDirectory(scenario)
+
+        if let dumpFrame {
+            let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
+            guard parts.count == 2, parts[0] >= 10, parts[1] >= 3, parts[0] <= 1000, parts[1] <= 500 else {
+                fail("--size: expected WxH such as 120x40, got \"\(size)\"")
+            }
+            driver.advance(to: Time.seconds(dumpFrame))
+            let glyphs: Glyphs = display.ascii ? .ascii : .unicode
+            let frame = DashboardApp.frame(driver, width: parts[0], height: parts[1], glyphs: glyphs)
+            print(frame.text)
+            return
+        }
+        requireTerminal(suggestion: "clustertop run \(self.scenario ?? "default")")
+        if let record {
+            do {
+                try driver.startRecording(path: record)
+            } catch {
+                fail("--record: \(error)")
+            }
+        }
+        runDashboard(driver, options: display)
+    }
+}
+
+/// Exits with a clear message when standard output is not a terminal.
+func requireTerminal(suggestion: String) {
+    guard isatty(1) == 1 else {
+        fail(
+            """
+            standard output is not a terminal, and the dashboard needs one.
+            For a headless run use `\(suggestion)` (a table, or --format json or csv); \
+            `clustertop watch --dump-frame SECONDS` prints one dashboard frame as text.
+            """)
+    }
+}
+
+/// Opens the dashboard on `driver` and runs it until the user quits; the terminal is restored on
+/// every way out (see `NcursesBackend`).
+func runDashboard(_ driver: SimulationDriver, options: DashboardOptions) {
+    let noColor = options.noColor || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
+    let speed = options.speed.value
+    let paused = options.paused
+    let fps = Double(options.fps)
+    let ascii = options.ascii
+    let scenario = driver.simulation.scenario
+    let outcome: Result<[String], TerminalError> = MainActor.assumeIsolated {
+        let backend: NcursesBackend
+        do {
+            backend = try NcursesBackend(options: .init(forceASCII: ascii, noColor: noColor))
+        } catch let error as TerminalError {
+            return .failure(error)
+        } catch {
+            return .failure(.cannotOpen("\(error)"))
+        }
+        let runner = SimulationRunner(driver: driver, speed: speed, paused: paused, framesPerSecond: fps)
+        let state = UIState(
+            paused: paused, speed: speed, globalPolicy: scenario.policy.global, localPolicy: scenario.policy.local,
+            globalPolicies: GlobalPolicy.ids, localPolicies: LocalPolicy.ids)
+        let app = DashboardApp(runner: runner, backend: backend, glyphs: backend.glyphs, state: state, framesPerSecond: fps)
+        let farewell = app.run()
+        backend.close()
+        return .success(farewell)
+    }
+    switch outcome {
+    case .success(let lines):
+        for line in lines { print(line) }
+    case .failure(let error):
+        fail(error.description)
+    }
+}
+
+/// Opens a recording in the dashboard: the recorded commands are applied at their exact points
+/// (after the same number of events); with `global` or `local` the same arrivals and user actions
+/// run under other policies (recorded policy switches skipped, commands applied by time).
+func watchRecording(_ recording: Recording, global: String?, local: String?, options: DashboardOptions) {
+    requireTerminal(suggestion: "clustertop replay FILE --headless")
+    var scenario: Scenario
+    do {
+        scenario = try recording.scenario()
+    } catch {
+        fail("the recording's scenario: \(error.description)")
+    }
+    if let global { scenario.policy.global = global }
+    if let local { scenario.policy.local = local }
+    let simulation: Simulation
+    do {
+        simulation = try Simulation(scenario: scenario)
+    } catch {
+        fail("\(scenario.source): \(error)")
+    }
+    var commands: [SimulationDriver.ScheduledCommand] = []
+    for entry in recording.entries {
+        if case .command(let time, let events, let command) = entry {
+            commands.append(.init(time: time, events: events, command: command))
+        }
+    }
+    var driver = SimulationDriver(replaying: commands, on: simulation, exact: global == nil && local == nil)
+    driver.note("replaying a recording: \(commands.count) commands", kind: .recording)
+    runDashboard(driver, options: options)
+}

@@ -1,0 +1,101 @@
+import ClusterSim
+import Testing
+
+@testable import Dashboard
+
+/// Golden screens at 80x24 and 120x40 (and the overlays, the 64-instance table, ASCII and the
+/// too-small notice) from fixed snapshots. RECORD_GOLDEN=1 re-records them.
+@Suite struct GoldenScreenTests {
+    func check(_ name: String, _ buffer: ScreenBuffer) {
+        if let problem = Golden.check(name, buffer.text) { Issue.record(Comment(rawValue: problem)) }
+    }
+
+    @Test func main80x24() {
+        let s = Fixtures.snapshot()
+        let frame = Fixtures.render(s, Fixtures.state(for: s, focus: 1), width: 80, height: 24)
+        check("main-80x24.txt", frame)
+        // The style plane apart: colours may change without churning the text golden.
+        let styles = (0..<frame.height).map(frame.styleRow).joined(separator: "\n")
+        if let problem = Golden.check("main-80x24.style.txt", styles) { Issue.record(Comment(rawValue: problem)) }
+    }
+
+    @Test func main120x40() {
+        let s = Fixtures.snapshot(paused: true)
+        check("main-120x40.txt", Fixtures.render(s, Fixtures.state(for: s), width: 120, height: 40))
+    }
+
+    @Test func ascii80x24() {
+        let s = Fixtures.snapshot()
+        check("ascii-80x24.txt", Fixtures.render(s, Fixtures.state(for: s), width: 80, height: 24, glyphs: .ascii))
+    }
+
+    @Test func help80x24And120x40() {
+        let s = Fixtures.snapshot()
+        check("help-80x24.txt", Fixtures.render(s, Fixtures.state(for: s, overlay: .help), width: 80, height: 24))
+        check("help-120x40.txt", Fixtures.render(s, Fixtures.state(for: s, overlay: .help), width: 120, height: 40))
+    }
+
+    @Test func details120x40() {
+        let s = Fixtures.snapshot(detail: true)
+        check("details-120x40.txt", Fixtures.render(s, Fixtures.state(for: s, overlay: .details, focus: 3), width: 120, height: 40))
+        check("details-80x24.txt", Fixtures.render(s, Fixtures.state(for: s, overlay: .details, focus: 3), width: 80, height: 24))
+    }
+
+    @Test func pickerAndSpikeEditor80x24() {
+        let s = Fixtures.snapshot()
+        var picker = Fixtures.state(for: s, overlay: .policyPicker)
+        picker.pickerSelection = 3
+        check("picker-80x24.txt", Fixtures.render(s, picker, width: 80, height: 24))
+        var spike = Fixtures.state(for: s, overlay: .spikeEditor)
+        spike.spikeFactor = 5
+        spike.spikeSeconds = 60
+        check("spike-80x24.txt", Fixtures.render(s, spike, width: 80, height: 24))
+    }
+
+    @Test func sixtyFourInstancesScrollWithTheFocus() {
+        let s = Fixtures.snapshot(instances: 64)
+        let state = Fixtures.state(for: s, focus: 40)
+        let frame = Fixtures.render(s, state, width: 120, height: 40)
+        check("large-120x40.txt", frame)
+        // One row per instance, the focused one visible, the position shown.
+        #expect(frame.text.contains("▸40 "))
+        #expect(frame.text.contains("/65↑↓"))
+        let small = Fixtures.render(s, Fixtures.state(for: s, focus: 64), width: 80, height: 24)
+        check("large-80x24.txt", small)
+        #expect(small.text.contains("▸64 "))
+    }
+
+    @Test func tooSmallSaysTheMinimum() {
+        let s = Fixtures.snapshot()
+        let frame = Fixtures.render(s, Fixtures.state(for: s), width: 40, height: 10)
+        check("too-small-40x10.txt", frame)
+        #expect(frame.text.contains("need at least \(DashboardView.minimumWidth)x\(DashboardView.minimumHeight)"))
+    }
+
+    @Test func everyWidthAndHeightDrawsWithoutTrouble() {
+        let s = Fixtures.snapshot(instances: 70, detail: true)
+        for overlay: UIState.Overlay in [.none, .help, .details, .policyPicker, .spikeEditor] {
+            for width in stride(from: 1, through: 240, by: 7) {
+                for height in [1, 2, 5, 17, 18, 19, 24, 33, 60, 80] {
+                    let frame = Fixtures.render(s, Fixtures.state(for: s, overlay: overlay, focus: 69), width: width, height: height)
+                    #expect(frame.width == width)
+                }
+            }
+        }
+    }
+
+    @Test func withoutColourMeaningStaysInTextAndGlyphs() {
+        // Every badge is a word, every bar segment a different glyph, in ASCII too.
+        let s = Fixtures.snapshot()
+        let text = Fixtures.render(s, Fixtures.state(for: s), width: 120, height: 40, glyphs: .ascii).text
+        for word in ["DRAIN", "FAILED", "START 13s", "MIG>3", "MIG<1", "SPIKE x3", "PAUSED"] where word != "PAUSED" {
+            #expect(text.contains(word), "missing \(word)")
+        }
+        #expect(text.contains("#"))
+        #expect(text.contains("%"))
+        #expect(text.contains("+"))
+        for role in StyleRole.allCases where ![.normal, .hint, .overlay, .kvUsed, .kvCached, .kvReserved, .queue, .spark, .ok, .badgeStart, .border].contains(role) {
+            #expect(Theme.look(role, mode: .none) != Look(), "role \(role) has no attribute without colour")
+        }
+    }
+}

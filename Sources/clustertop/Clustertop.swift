@@ -18,8 +18,8 @@ struct Clustertop: ParsableCommand {
               clustertop run my.yaml --seed 3 --duration 60 --format csv > run.csv
             """,
         version: ClusterSimVersion.string,
-        subcommands: [Run.self, Validate.self, Scenarios.self, Replay.self],
-        defaultSubcommand: Run.self
+        subcommands: [Watch.self, Run.self, Validate.self, Scenarios.self, Replay.self],
+        defaultSubcommand: Watch.self
     )
 }
 

@@ -43,6 +43,9 @@ struct Run: ParsableCommand {
     @Option(help: "Record the session to this file (JSON Lines), for `clustertop replay`.")
     var record: String?
 
+    @Option(help: "Calibration file (from `clustertop calibrate`): cost-model constants for the GPU type it names.")
+    var calibration: String?
+
     func run() throws {
         var scenario = loadScenario(self.scenario)
         checkPolicy(globalPolicy, among: GlobalPolicy.ids, option: "--global")
@@ -50,6 +53,10 @@ struct Run: ParsableCommand {
         if let seed { scenario.seed = seed }
         if let globalPolicy { scenario.policy.global = globalPolicy }
         if let localPolicy { scenario.policy.local = localPolicy }
+        if let calibration {
+            let file = loadCalibration(calibration)
+            scenario.calibrations[file.gpu] = file.constants
+        }
         if let duration {
             guard duration > 0, duration <= ScenarioParser.Limits.maxDurationSeconds else {
                 fail("--duration: expected seconds above 0 and up to \(Int(ScenarioParser.Limits.maxDurationSeconds)), got \(duration)")

@@ -40,6 +40,9 @@ public struct CalibrationFile: Sendable, Hashable {
         ("prefix_read_efficiency", 1, 1e-5...4),
     ]
 
+    /// The file's constant keys, in `CostConstants.subscript(index:)` order (`_us`: microseconds).
+    public static var keyNames: [String] { keys.map(\.name) }
+
     /// Parses a calibration file's text; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(ScenarioError) -> CalibrationFile {
         do {
@@ -97,19 +100,16 @@ public struct CalibrationFile: Sendable, Hashable {
 
 extension ScenarioParser {
     /// Reads the `calibration` key of instance group `group` (on `gpu`), if it has one, into
-    /// `calibrations`. The path is relative to the folder of `scenarioFile`.
+    /// `calibrations`. The path is relative to `baseDirectory` (the scenario's folder), as traces are.
     static func readCalibration(
-        _ group: YAMLValue, gpu: String, scenarioFile: String, into calibrations: inout [String: CostConstants]
+        _ group: YAMLValue, gpu: String, baseDirectory base: String, into calibrations: inout [String: CostConstants]
     ) throws {
         guard case .mapping(let m) = group.node,
             let node = m.first(where: { if case .scalar(let k) = $0.key { k.string == "calibration" } else { false } })?.value
         else { return }
         let value = group.child(node, key: "calibration")
         let name = try value.string()
-        var path = name
-        if !name.hasPrefix("/"), let slash = scenarioFile.lastIndex(of: "/") {
-            path = String(scenarioFile[...slash]) + name
-        }
+        let path = name.hasPrefix("/") || base.isEmpty ? name : "\(base)/\(name)"
         guard FileManager.default.fileExists(atPath: path) else {
             throw value.error("no calibration file \"\(path)\" (the path is relative to the scenario's folder)")
         }

@@ -104,9 +104,9 @@ public struct CostConstants: Sendable, Hashable, Codable {
     /// Fitted on the 313 measured H100 iterations (`MeasuredData.h100IterationsCSV`) by
     /// `Calibration.fit`; `CostModelTests` refits them and checks they have not drifted.
     public static let h100 = CostConstants(
-        layerOverhead: 37.5115e-6, prefillAttentionOverhead: 16.5805e-6, decodeAttentionOverhead: 16.3333e-6,
-        prefixAttentionOverhead: 10.1885e-6, memoryEfficiency: 1.04295, linearEfficiency: 0.842941,
-        rooflineSharpness: 3.18088, attentionEfficiency: 0.608189, prefixReadEfficiency: 0.163657)
+        layerOverhead: 37.5114e-6, prefillAttentionOverhead: 16.5806e-6, decodeAttentionOverhead: 16.3334e-6,
+        prefixAttentionOverhead: 10.1882e-6, memoryEfficiency: 1.04295, linearEfficiency: 0.842940,
+        rooflineSharpness: 3.18090, attentionEfficiency: 0.608192, prefixReadEfficiency: 0.163653)
 
     /// The built-in constants for `gpu`: the H100 fit for every GPU, applied with that GPU's own
     /// ceilings (measured where we have them, as for the H200; datasheet times the H100's

@@ -127,7 +127,7 @@ public enum ScenarioParser {
         var totalInstances = 0
         for g in groupValues {
             let group = try instanceGroup(g)
-            try readCalibration(g, gpu: group.gpu, scenarioFile: file, into: &calibrations)
+            try readCalibration(g, gpu: group.gpu, baseDirectory: base, into: &calibrations)
             totalInstances += group.count
             if totalInstances > Limits.maxInstances {
                 throw g.error("the cluster has \(totalInstances) instances; at most \(Limits.maxInstances) are supported")

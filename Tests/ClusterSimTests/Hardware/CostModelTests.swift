@@ -41,7 +41,7 @@ import Testing
         let fitted = Calibration.fit(Self.rows, gpu: Self.h100, start: Calibration.neutralStart)
         for i in Calibration.fitted {
             let relative = abs(fitted[index: i] / CostConstants.h100[index: i] - 1)
-            #expect(relative < 0.01, "\(CostConstants.names[i]): refit \(fitted[index: i]), built in \(CostConstants.h100[index: i])")
+            #expect(relative < 0.001, "\(CostConstants.names[i]): refit \(fitted[index: i]), built in \(CostConstants.h100[index: i])")
         }
         let summary = ErrorSummary(errors: Calibration.relativeErrors(Self.rows, gpu: Self.h100, constants: fitted), rows: Self.rows)
         #expect(summary.all.median < 0.02 && summary.all.p90 < 0.05)

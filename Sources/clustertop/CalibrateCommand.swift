@@ -1,0 +1,118 @@
+import ArgumentParser
+import ClusterSim
+import Foundation
+
+struct CalibrateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "calibrate",
+        abstract: "Fit the cost model's constants for one GPU to your own measurements.",
+        discussion: """
+            Reads a profile CSV in the calibration script's format (docs/cost-model.md: the shape \
+            columns and ms_median), fits the constants for GPU ID, prints them with the error per \
+            kind of iteration (on the fitted rows, and on held-out rows by cross-validation: the \
+            estimate for shapes you did not measure), and writes a calibration file. Name that file \
+            in a scenario (cluster[].calibration: FILE) or with `clustertop run --calibration FILE`.
+
+            Rows whose gpu column is not ID are left out, unless no row names ID and all name the \
+            same GPU (the script writes a GPU it does not know by its device name).
+
+            Example:
+              clustertop calibrate --profile iterations_h100.csv --gpu h100 --output my-h100.yaml
+            """)
+
+    @Option(help: "Profile CSV: iteration shapes with measured ms_median.")
+    var profile: String
+
+    @Option(help: "GPU id the measurements come from (\(GPUCatalog.ids.joined(separator: ", "))).")
+    var gpu: String
+
+    @Option(help: "Calibration file to write (default: <gpu>-calibration.yaml).")
+    var output: String?
+
+    @Option(help: "Folds for the cross-validated error (2 to 20).")
+    var folds: Int = 5
+
+    func run() throws {
+        guard let spec = GPUCatalog.spec(gpu) else {
+            var message = "--gpu: unknown GPU \"\(gpu)\""
+            if let hint = suggestion(for: gpu, among: GPUCatalog.ids) { message += "; did you mean \"\(hint)\"?" }
+            fail(message + " (known: \(GPUCatalog.ids.joined(separator: ", ")))")
+        }
+        guard (2...20).contains(folds) else { fail("--folds: expected 2 to 20, got \(folds)") }
+        let table = loadProfile(profile, requireMeasured: true, anyGPU: true)
+        var rows = table.rows.filter { $0.gpu == gpu }
+        let tags = Set(table.rows.map(\.gpu))
+        if rows.isEmpty {
+            guard tags.count == 1 else {
+                fail("\(profile): no row has gpu \(gpu), and the rows name several GPUs (\(tags.sorted().joined(separator: ", ")))")
+            }
+            rows = table.rows
+        }
+        let minimum = Calibration.fitted.count + 3
+        guard rows.count >= minimum else {
+            fail("\(profile): \(rows.count) rows for \(gpu); a fit of \(Calibration.fitted.count) constants needs at least \(minimum)")
+        }
+
+        let constants = Calibration.fit(rows, gpu: spec)
+        let fitted = ErrorSummary(errors: Calibration.relativeErrors(rows, gpu: spec, constants: constants), rows: rows)
+        let held = ErrorSummary(errors: Calibration.crossValidatedErrors(rows, gpu: spec, folds: folds), rows: rows)
+        var models: [String] = []
+        for row in rows where !models.contains(row.model) { models.append(row.model) }
+        let counts = models.map { id in "\(id) \(rows.filter { $0.model == id }.count)" }.joined(separator: ", ")
+
+        var text = "Fitted \(rows.count) rows (\(counts)) of \(profile) for \(gpu)"
+        if rows.count < table.rows.count { text += "; \(table.rows.count - rows.count) rows of other GPUs left out" }
+        text += ".\n\n" + constantsTable(constants, builtin: CostConstants.builtin(for: spec)) + "\n\n"
+        let missing = IterationKind.allCases.filter { held.byKind[$0] == nil }
+        if !missing.isEmpty {
+            text += "No \(missing.map(\.rawValue).joined(separator: " or ")) rows: the constants only they determine keep their built-in values.\n\n"
+        }
+        text += "Relative error of iteration time on the fitted rows:\n\(fitted.tableText)\n\n"
+        text += "On held-out rows (\(folds)-fold cross-validation; the estimate for shapes not measured):\n\(held.tableText)\n"
+
+        let path = output ?? "\(gpu)-calibration.yaml"
+        let file = CalibrationFile(gpu: gpu, constants: constants)
+        let comment = [
+            "clustertop calibration: the cost model's constants for \(gpu) (docs/cost-model.md).",
+            "Written by `clustertop calibrate --gpu \(gpu)` from \(rows.count) rows of \(profile) (\(counts)).",
+            "Relative error of iteration time: fitted rows median \(percent(fitted.all.median)), p90 \(percent(fitted.all.p90));",
+            "held out (\(folds)-fold cross-validation) median \(percent(held.all.median)), p90 \(percent(held.all.p90)).",
+            "Use it in a scenario (cluster[].calibration: FILE) or with `clustertop run --calibration FILE`.",
+        ]
+        do {
+            try file.yamlText(comment: comment).write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            fail("cannot write \(path): \(error.localizedDescription)")
+        }
+        text += "\nWrote \(path): name it in a scenario (cluster[].calibration: \(path)) or run with --calibration \(path).\n"
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    func percent(_ v: Double) -> String { String(format: "%.1f%%", v * 100) }
+
+    /// One line per constant: its file key, fitted value, built-in value and meaning.
+    func constantsTable(_ c: CostConstants, builtin: CostConstants) -> String {
+        let meanings = [
+            "host time per iteration (not fitted)",
+            "fixed time per transformer layer",
+            "extra per layer when the batch has prefill chunks",
+            "extra per layer when the batch has decodes",
+            "extra per layer when a chunk has a cached prefix",
+            "weight/KV/activation read rate, × measured copy bandwidth",
+            "linear-layer FLOP rate, × measured matmul throughput",
+            "p of the p-norm joining weight and compute times",
+            "prefill attention FLOP rate, × matmul throughput",
+            "cached-prefix read rate, × copy bandwidth",
+        ]
+        var lines = ["constant                         fitted   built-in  meaning"]
+        for (index, key) in CalibrationFile.keyNames.enumerated() {
+            let scale = key.hasSuffix("_us") ? 1e6 : 1
+            let digits = key.hasSuffix("_us") ? "%9.2f" : "%9.4f"
+            let name = key.padding(toLength: 30, withPad: " ", startingAt: 0)
+            lines.append(
+                name + String(format: digits, c[index: index] * scale) + "  " + String(format: digits, builtin[index: index] * scale)
+                    + "  " + meanings[index])
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -32,7 +32,9 @@ func costModelBenchmark(predictions: Int = 20_000_000) {
     }
     let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start)
     let count = passes * shapes.count * models.count
-    print("cost-model: \(count) predictions, \(Report.number(elapsed / Double(count), 1)) ns each (checksum \(Report.number(sum, 3)))")
+    print(
+        "cost-model: \(count) predictions, \(Report.number(elapsed / Double(count), 1)) ns each (checksum \(Report.number(sum, 3)))"
+    )
 
     let rows = Calibration.h100Rows()
     let fitStart = DispatchTime.now().uptimeNanoseconds

@@ -44,13 +44,17 @@ struct CalibrateCommand: ParsableCommand {
         let tags = Set(table.rows.map(\.gpu))
         if rows.isEmpty {
             guard tags.count == 1 else {
-                fail("\(profile): no row has gpu \(gpu), and the rows name several GPUs (\(tags.sorted().joined(separator: ", ")))")
+                fail(
+                    "\(profile): no row has gpu \(gpu), and the rows name several GPUs (\(tags.sorted().joined(separator: ", ")))"
+                )
             }
             rows = table.rows
         }
         let minimum = Calibration.fitted.count + 3
         guard rows.count >= minimum else {
-            fail("\(profile): \(rows.count) rows for \(gpu); a fit of \(Calibration.fitted.count) constants needs at least \(minimum)")
+            fail(
+                "\(profile): \(rows.count) rows for \(gpu); a fit of \(Calibration.fitted.count) constants needs at least \(minimum)"
+            )
         }
 
         let constants = Calibration.fit(rows, gpu: spec)
@@ -65,10 +69,12 @@ struct CalibrateCommand: ParsableCommand {
         text += ".\n\n" + constantsTable(constants, builtin: CostConstants.builtin(for: spec)) + "\n\n"
         let missing = IterationKind.allCases.filter { held.byKind[$0] == nil }
         if !missing.isEmpty {
-            text += "No \(missing.map(\.rawValue).joined(separator: " or ")) rows: the constants only they determine keep their built-in values.\n\n"
+            text +=
+                "No \(missing.map(\.rawValue).joined(separator: " or ")) rows: the constants only they determine keep their built-in values.\n\n"
         }
         text += "Relative error of iteration time on the fitted rows:\n\(fitted.tableText)\n\n"
-        text += "On held-out rows (\(folds)-fold cross-validation; the estimate for shapes not measured):\n\(held.tableText)\n"
+        text +=
+            "On held-out rows (\(folds)-fold cross-validation; the estimate for shapes not measured):\n\(held.tableText)\n"
 
         let path = output ?? "\(gpu)-calibration.yaml"
         let file = CalibrationFile(gpu: gpu, constants: constants)
@@ -84,7 +90,8 @@ struct CalibrateCommand: ParsableCommand {
         } catch {
             fail("cannot write \(path): \(error.localizedDescription)")
         }
-        text += "\nWrote \(path): name it in a scenario (cluster[].calibration: \(path)) or run with --calibration \(path).\n"
+        text +=
+            "\nWrote \(path): name it in a scenario (cluster[].calibration: \(path)) or run with --calibration \(path).\n"
         FileHandle.standardOutput.write(Data(text.utf8))
     }
 
@@ -110,7 +117,8 @@ struct CalibrateCommand: ParsableCommand {
             let digits = key.hasSuffix("_us") ? "%9.2f" : "%9.4f"
             let name = key.padding(toLength: 30, withPad: " ", startingAt: 0)
             lines.append(
-                name + String(format: digits, c[index: index] * scale) + "  " + String(format: digits, builtin[index: index] * scale)
+                name + String(format: digits, c[index: index] * scale) + "  "
+                    + String(format: digits, builtin[index: index] * scale)
                     + "  " + meanings[index])
         }
         return lines.joined(separator: "\n")

@@ -20,7 +20,9 @@ struct CostModelCommand: ParsableCommand {
     @Option(help: "CSV of iteration shapes.")
     var shapes: String
 
-    @Option(help: "Calibration file (from `clustertop calibrate`) for its GPU type; other GPUs keep the built-in constants.")
+    @Option(
+        help: "Calibration file (from `clustertop calibrate`) for its GPU type; other GPUs keep the built-in constants."
+    )
     var calibration: String?
 
     @Option(help: "Tensor-parallel degree of every row.")
@@ -31,11 +33,14 @@ struct CostModelCommand: ParsableCommand {
         let table = loadProfile(shapes, requireMeasured: false)
         let calibrationFile = calibration.map(loadCalibration)
         var output = table.headerLine + ",predicted_ms\n"
-        var errors: [Double] = [], measured: [ProfileRow] = []
+        var errors: [Double] = []
+        var measured: [ProfileRow] = []
         for (row, line) in zip(table.rows, table.lines) {
             let gpu = GPUCatalog.spec(row.gpu)!
-            let constants = calibrationFile?.gpu == row.gpu ? calibrationFile!.constants : CostConstants.builtin(for: gpu)
-            let model = CostModel(gpu: gpu, model: ModelCatalog.spec(row.model)!, tensorParallel: tp, constants: constants)
+            let constants =
+                calibrationFile?.gpu == row.gpu ? calibrationFile!.constants : CostConstants.builtin(for: gpu)
+            let model = CostModel(
+                gpu: gpu, model: ModelCatalog.spec(row.model)!, tensorParallel: tp, constants: constants)
             let predicted = model.seconds(row.shape) * 1e3
             output += line + "," + String(format: "%.4f", predicted) + "\n"
             if let ms = row.measuredMilliseconds {
@@ -46,7 +51,8 @@ struct CostModelCommand: ParsableCommand {
         FileHandle.standardOutput.write(Data(output.utf8))
         if !measured.isEmpty {
             let summary = ErrorSummary(errors: errors, rows: measured)
-            let note = "relative error of predicted_ms against ms_median (\(measured.count) rows):\n\(summary.tableText)\n"
+            let note =
+                "relative error of predicted_ms against ms_median (\(measured.count) rows):\n\(summary.tableText)\n"
             FileHandle.standardError.write(Data(note.utf8))
         }
     }
@@ -57,7 +63,8 @@ func loadProfile(_ path: String, requireMeasured: Bool, anyGPU: Bool = false) ->
     guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read \(path)") }
     guard let text = String(data: data, encoding: .utf8) else { fail("\(path): not UTF-8 text") }
     do {
-        return try ProfileTable.parse(text, file: path, gpus: anyGPU ? nil : GPUCatalog.ids, requireMeasured: requireMeasured)
+        return try ProfileTable.parse(
+            text, file: path, gpus: anyGPU ? nil : GPUCatalog.ids, requireMeasured: requireMeasured)
     } catch {
         fail(error.description)
     }

@@ -32,10 +32,12 @@ public enum Calibration {
         var residuals = problem.residuals(x)
         var cost = sumOfSquares(residuals)
         let n = x.count
-        var damping = -1.0, growth = 2.0
+        var damping = -1.0
+        var growth = 2.0
         for _ in 0..<400 {
             let jacobian = problem.jacobian(x)
-            var normal = [Double](repeating: 0, count: n * n), gradient = [Double](repeating: 0, count: n)
+            var normal = [Double](repeating: 0, count: n * n)
+            var gradient = [Double](repeating: 0, count: n)
             for i in residuals.indices {
                 for a in 0..<n {
                     let ja = jacobian[a][i]
@@ -63,7 +65,9 @@ public enum Calibration {
                 let trialCost = sumOfSquares(trialResiduals)
                 // Nielsen: compare the actual reduction with the one the linear model predicted.
                 var predicted = 0.0
-                for k in 0..<n { predicted += step[k] * (damping * max(diagonal[k], 1e-12 * scale) * step[k] - gradient[k]) }
+                for k in 0..<n {
+                    predicted += step[k] * (damping * max(diagonal[k], 1e-12 * scale) * step[k] - gradient[k])
+                }
                 if trialCost < cost {
                     let rho = predicted > 0 ? (cost - trialCost) / predicted : 1
                     let t = 2 * rho - 1
@@ -88,7 +92,8 @@ public enum Calibration {
     public static func relativeErrors(_ rows: [ProfileRow], gpu: GPUSpec, constants: CostConstants) -> [Double] {
         var models: [String: CostModel] = [:]
         return rows.map { row in
-            let model = models[row.model] ?? CostModel(gpu: gpu, model: ModelCatalog.spec(row.model)!, constants: constants)
+            let model =
+                models[row.model] ?? CostModel(gpu: gpu, model: ModelCatalog.spec(row.model)!, constants: constants)
             models[row.model] = model
             return model.seconds(row.shape) * 1e3 / row.measuredMilliseconds! - 1
         }
@@ -112,7 +117,9 @@ public enum Calibration {
     }
 
     /// Errors of each model's rows predicted by constants fitted on the other models' rows.
-    public static func leaveOneModelOutErrors(_ rows: [ProfileRow], gpu: GPUSpec, start: CostConstants = .h100) -> [Double] {
+    public static func leaveOneModelOutErrors(_ rows: [ProfileRow], gpu: GPUSpec, start: CostConstants = .h100)
+        -> [Double]
+    {
         var errors = [Double](repeating: 0, count: rows.count)
         var modelIDs: [String] = []
         for row in rows where !modelIDs.contains(row.model) { modelIDs.append(row.model) }
@@ -129,7 +136,8 @@ public enum Calibration {
     /// The embedded H100 measurements (`MeasuredData.h100IterationsCSV`).
     public static func h100Rows() -> [ProfileRow] {
         // The embedded text is checked by the tests; it cannot fail to parse.
-        (try? ProfileTable.parse(MeasuredData.h100IterationsCSV, file: "h100_iterations.csv", requireMeasured: true))!.rows
+        (try? ProfileTable.parse(MeasuredData.h100IterationsCSV, file: "h100_iterations.csv", requireMeasured: true))!
+            .rows
     }
 
     // MARK: - The least-squares problem
@@ -173,10 +181,12 @@ public enum Calibration {
         func jacobian(_ x: [Double]) -> [[Double]] {
             let h = 1e-5
             return x.indices.map { k in
-                var up = x, down = x
+                var up = x
+                var down = x
                 up[k] += h
                 down[k] -= h
-                let ru = residuals(up), rd = residuals(down)
+                let ru = residuals(up)
+                let rd = residuals(down)
                 return ru.indices.map { (ru[$0] - rd[$0]) / (2 * h) }
             }
         }
@@ -249,7 +259,8 @@ public struct ErrorSummary: Sendable, Hashable {
     public static func percentile(_ sorted: [Double], _ q: Double) -> Double {
         guard !sorted.isEmpty else { return 0 }
         let position = q * Double(sorted.count - 1)
-        let low = Int(position), high = Swift.min(low + 1, sorted.count - 1)
+        let low = Int(position)
+        let high = Swift.min(low + 1, sorted.count - 1)
         return sorted[low] + (sorted[high] - sorted[low]) * (position - Double(low))
     }
 
@@ -258,9 +269,12 @@ public struct ErrorSummary: Sendable, Hashable {
         func pct(_ v: Double) -> String { Report.number(v * 100, 1) + "%" }
         var lines = ["kind       rows  median     p90     max"]
         func add(_ name: String, _ l: Line) {
-            let cells = [pct(l.median), pct(l.p90), pct(l.max)].map { String(repeating: " ", count: max(0, 8 - $0.count)) + $0 }
+            let cells = [pct(l.median), pct(l.p90), pct(l.max)].map {
+                String(repeating: " ", count: max(0, 8 - $0.count)) + $0
+            }
             let rows = String(l.rows)
-            lines.append(name.padded(to: 9) + String(repeating: " ", count: max(0, 6 - rows.count)) + rows + cells.joined())
+            lines.append(
+                name.padded(to: 9) + String(repeating: " ", count: max(0, 6 - rows.count)) + rows + cells.joined())
         }
         for kind in IterationKind.allCases { if let l = byKind[kind] { add(kind.rawValue, l) } }
         add("all", all)

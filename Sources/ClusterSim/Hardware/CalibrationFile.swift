@@ -47,13 +47,16 @@ public struct CalibrationFile: Sendable, Hashable {
     public static func parse(_ text: String, file: String) throws(ScenarioError) -> CalibrationFile {
         do {
             guard let node = try Yams.compose(yaml: text) else {
-                throw ScenarioError(file: file, line: 1, column: 1, path: "", message: "the file is empty; expected format, gpu and constants")
+                throw ScenarioError(
+                    file: file, line: 1, column: 1, path: "",
+                    message: "the file is empty; expected format, gpu and constants")
             }
             let root = YAMLValue(node: node, path: "", file: file)
             let top = try root.mapping(allowed: ["format", "gpu", "constants"])
             let formatValue = try top.required("format")
             guard try formatValue.string() == format else {
-                throw formatValue.error("expected \(format), got \(formatValue.found) (not a clustertop calibration file?)")
+                throw formatValue.error(
+                    "expected \(format), got \(formatValue.found) (not a clustertop calibration file?)")
             }
             let gpu = try top.required("gpu").string(oneOf: GPUCatalog.ids)
             var constants = CostConstants.builtin(for: GPUCatalog.spec(gpu)!)
@@ -105,7 +108,8 @@ extension ScenarioParser {
         _ group: YAMLValue, gpu: String, baseDirectory base: String, into calibrations: inout [String: CostConstants]
     ) throws {
         guard case .mapping(let m) = group.node,
-            let node = m.first(where: { if case .scalar(let k) = $0.key { k.string == "calibration" } else { false } })?.value
+            let node = m.first(where: { if case .scalar(let k) = $0.key { k.string == "calibration" } else { false } })?
+                .value
         else { return }
         let value = group.child(node, key: "calibration")
         let name = try value.string()

@@ -41,7 +41,9 @@ public struct BatchShape: Sendable, Hashable {
     /// The shape of the calibration script's iterations: `prefillSeqs` chunks of `prefillLength`
     /// tokens on `prefixLength` cached ones, and `decodeBatch` decodes of `decodeContext` tokens each.
     public init(prefillSeqs: Int, prefillLength: Int, prefixLength: Int, decodeBatch: Int, decodeContext: Int) {
-        let chunks = Double(prefillSeqs), q = Double(prefillLength), c = Double(prefixLength)
+        let chunks = Double(prefillSeqs)
+        let q = Double(prefillLength)
+        let c = Double(prefixLength)
         self.prefillSeqs = prefillSeqs
         prefillTokens = prefillSeqs * prefillLength
         prefillPrefixProduct = chunks * q * c
@@ -210,9 +212,12 @@ public struct CostModel: Sendable, Hashable {
         self.tensorParallel = tp
         self.constants = constants
         let c = constants
-        let ranks = Double(tp), layers = Double(model.layers)
-        let flops = gpu.effectiveFlops, bandwidth = gpu.effectiveBandwidth
-        let linearFlops = flops * c.linearEfficiency, memory = bandwidth * c.memoryEfficiency
+        let ranks = Double(tp)
+        let layers = Double(model.layers)
+        let flops = gpu.effectiveFlops
+        let bandwidth = gpu.effectiveBandwidth
+        let linearFlops = flops * c.linearEfficiency
+        let memory = bandwidth * c.memoryEfficiency
         fixedSeconds = c.overhead + layers * c.layerOverhead
         perLayerPrefill = layers * c.prefillAttentionOverhead
         perLayerDecode = layers * c.decodeAttentionOverhead
@@ -244,7 +249,8 @@ public struct CostModel: Sendable, Hashable {
     /// ‖(a, b)‖_p: the roofline of two times, smoothed where they are close.
     @inline(__always)
     func roofline(_ a: Double, _ b: Double) -> Double {
-        let high = max(a, b), low = min(a, b)
+        let high = max(a, b)
+        let low = min(a, b)
         if low <= 0 { return high }
         return high * _pow(1 + _pow(low / high, sharpness), inverseSharpness)
     }

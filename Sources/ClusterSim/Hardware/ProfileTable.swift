@@ -55,7 +55,8 @@ public struct ProfileRow: Sendable, Hashable {
 
     public var shape: BatchShape {
         BatchShape(
-            prefillSeqs: prefillSeqs, prefillLength: prefillLength, prefixLength: prefixLength, decodeBatch: decodeBatch,
+            prefillSeqs: prefillSeqs, prefillLength: prefillLength, prefixLength: prefixLength,
+            decodeBatch: decodeBatch,
             decodeContext: decodeContext)
     }
 
@@ -101,7 +102,11 @@ public struct ProfileTable: Sendable {
             return t.isEmpty || t.hasPrefix("#")
         }
         guard let headerIndex = physical.firstIndex(where: { !skipped($0) }) else {
-            throw ProfileError(file: file, line: 0, message: "the file is empty; expected a header line with the columns \(shapeColumns.joined(separator: ", "))")
+            throw ProfileError(
+                file: file, line: 0,
+                message:
+                    "the file is empty; expected a header line with the columns \(shapeColumns.joined(separator: ", "))"
+            )
         }
         let headerLine = physical[headerIndex]
         let columns = try splitCSV(headerLine, file: file, line: headerIndex + 1).map { $0.trimmingWhitespace }
@@ -113,7 +118,9 @@ public struct ProfileTable: Sendable {
             let list = missing.map { "\"\($0)\"" }.joined(separator: ", ")
             throw ProfileError(
                 file: file, line: headerIndex + 1,
-                message: "missing column\(missing.count > 1 ? "s" : "") \(list) in the header (it needs \(required.joined(separator: ", ")))")
+                message:
+                    "missing column\(missing.count > 1 ? "s" : "") \(list) in the header (it needs \(required.joined(separator: ", ")))"
+            )
         }
 
         var table = ProfileTable(columns: columns, headerLine: headerLine, lines: [], rows: [])
@@ -125,7 +132,8 @@ public struct ProfileTable: Sendable {
                 guard i < fields.count else {
                     throw ProfileError(
                         file: file, line: lineNumber,
-                        message: "\(fields.count) fields, but the header has \(columns.count); column \(name) is missing")
+                        message:
+                            "\(fields.count) fields, but the header has \(columns.count); column \(name) is missing")
                 }
                 return fields[i].trimmingWhitespace
             }
@@ -138,28 +146,36 @@ public struct ProfileTable: Sendable {
                 }
                 return v
             }
-            let gpu = try field("gpu"), model = try field("model")
+            let gpu = try field("gpu")
+            let model = try field("model")
             if let gpus, !gpus.contains(gpu) {
                 var message = "gpu: unknown GPU \"\(gpu)\""
                 if let hint = suggestion(for: gpu, among: gpus) { message += "; did you mean \"\(hint)\"?" }
-                throw ProfileError(file: file, line: lineNumber, message: message + " (known: \(gpus.joined(separator: ", ")))")
+                throw ProfileError(
+                    file: file, line: lineNumber, message: message + " (known: \(gpus.joined(separator: ", ")))")
             }
             guard ModelCatalog.spec(model) != nil else {
                 var message = "model: unknown model \"\(model)\""
-                if let hint = suggestion(for: model, among: ModelCatalog.ids) { message += "; did you mean \"\(hint)\"?" }
+                if let hint = suggestion(for: model, among: ModelCatalog.ids) {
+                    message += "; did you mean \"\(hint)\"?"
+                }
                 throw ProfileError(
-                    file: file, line: lineNumber, message: message + " (known: \(ModelCatalog.ids.joined(separator: ", ")))")
+                    file: file, line: lineNumber,
+                    message: message + " (known: \(ModelCatalog.ids.joined(separator: ", ")))")
             }
             var row = ProfileRow(
                 line: lineNumber, gpu: gpu, model: model, prefillSeqs: try count("prefill_seqs"),
                 prefillLength: try count("prefill_len"), prefixLength: try count("prefix_len"),
                 decodeBatch: try count("decode_batch"), decodeContext: try count("decode_ctx"))
             if row.prefillSeqs > 0 && row.prefillLength == 0 {
-                throw ProfileError(file: file, line: lineNumber, message: "prefill_len: expected at least 1 token per prefill chunk, got 0")
+                throw ProfileError(
+                    file: file, line: lineNumber,
+                    message: "prefill_len: expected at least 1 token per prefill chunk, got 0")
             }
             if row.prefillSeqs == 0 && row.decodeBatch == 0 {
                 throw ProfileError(
-                    file: file, line: lineNumber, message: "an empty iteration: prefill_seqs and decode_batch are both 0")
+                    file: file, line: lineNumber,
+                    message: "an empty iteration: prefill_seqs and decode_batch are both 0")
             }
             if index[measuredColumn] != nil {
                 let s = try field(measuredColumn)
@@ -167,7 +183,8 @@ public struct ProfileTable: Sendable {
                     row.measuredMilliseconds = v
                 } else if requireMeasured || !s.isEmpty {
                     throw ProfileError(
-                        file: file, line: lineNumber, message: "\(measuredColumn): expected a positive number of milliseconds, got \"\(s)\"")
+                        file: file, line: lineNumber,
+                        message: "\(measuredColumn): expected a positive number of milliseconds, got \"\(s)\"")
                 }
             }
             table.rows.append(row)

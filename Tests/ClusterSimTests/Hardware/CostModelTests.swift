@@ -18,7 +18,9 @@ import Testing
         #expect(Self.rows.count == 313)
         #expect(Set(Self.rows.map(\.model)) == ["llama3-8b", "qwen2.5-14b"])
         #expect(Set(Self.rows.map(\.kind)) == Set(IterationKind.allCases))
-        let json = try JSONSerialization.jsonObject(with: Data(MeasuredData.devicesMeasuredJSON.utf8)) as! [String: [String: Any]]
+        let json =
+            try JSONSerialization.jsonObject(with: Data(MeasuredData.devicesMeasuredJSON.utf8))
+            as! [String: [String: Any]]
         for id in ["h100", "h200"] {
             let gpu = GPUCatalog.spec(id)!
             #expect(gpu.measuredCopyBandwidth == (json[id]!["d2d_GBps_rw"] as! Double) * 1e9)
@@ -41,15 +43,19 @@ import Testing
         let fitted = Calibration.fit(Self.rows, gpu: Self.h100, start: Calibration.neutralStart)
         for i in Calibration.fitted {
             let relative = abs(fitted[index: i] / CostConstants.h100[index: i] - 1)
-            #expect(relative < 0.001, "\(CostConstants.names[i]): refit \(fitted[index: i]), built in \(CostConstants.h100[index: i])")
+            #expect(
+                relative < 0.001,
+                "\(CostConstants.names[i]): refit \(fitted[index: i]), built in \(CostConstants.h100[index: i])")
         }
-        let summary = ErrorSummary(errors: Calibration.relativeErrors(Self.rows, gpu: Self.h100, constants: fitted), rows: Self.rows)
+        let summary = ErrorSummary(
+            errors: Calibration.relativeErrors(Self.rows, gpu: Self.h100, constants: fitted), rows: Self.rows)
         #expect(summary.all.median < 0.02 && summary.all.p90 < 0.05)
     }
 
     /// Held-out error, the estimate for shapes not in the file: the targets are median 3%, p90 8%.
     @Test func crossValidatedErrorMeetsTheTargets() {
-        let errors = Calibration.crossValidatedErrors(Self.rows, gpu: Self.h100, folds: 5, start: Calibration.neutralStart)
+        let errors = Calibration.crossValidatedErrors(
+            Self.rows, gpu: Self.h100, folds: 5, start: Calibration.neutralStart)
         let summary = ErrorSummary(errors: errors, rows: Self.rows)
         #expect(summary.all.median < 0.02, "\(summary.tableText)")
         #expect(summary.all.p90 < 0.055, "\(summary.tableText)")
@@ -110,14 +116,19 @@ import Testing
         var built = BatchShape()
         for _ in 0..<3 { built.addPrefill(tokens: 128, cached: 512) }
         for _ in 0..<7 { built.addDecode(context: 300) }
-        #expect(built == BatchShape(prefillSeqs: 3, prefillLength: 128, prefixLength: 512, decodeBatch: 7, decodeContext: 300))
+        #expect(
+            built
+                == BatchShape(prefillSeqs: 3, prefillLength: 128, prefixLength: 512, decodeBatch: 7, decodeContext: 300)
+        )
     }
 
     @Test func kvTransfersGoOverTheCatalogLinks() {
         let model = CostModel(gpu: Self.h100, model: Self.llama, tensorParallel: 2)
         let seconds = model.kvTransferSeconds(tokens: 10_000, over: .hostPCIe, setup: 0)
         #expect(abs(seconds - 10_000 * Self.llama.kvBytesPerToken / 2 / 54.79e9) < 1e-12)
-        #expect(model.kvTransferSeconds(tokens: 10_000, over: .peer) < model.kvTransferSeconds(tokens: 10_000, over: .hostPCIe))
+        #expect(
+            model.kvTransferSeconds(tokens: 10_000, over: .peer)
+                < model.kvTransferSeconds(tokens: 10_000, over: .hostPCIe))
         #expect(model.kvTransferTime(tokens: 0, over: .peer) == 2000)
     }
 }

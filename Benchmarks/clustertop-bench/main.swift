@@ -70,8 +70,9 @@ let which = arguments.first ?? "core"
 do {
     switch which {
     case "core": try coreBenchmark(requests: requests, global: global)
+    case "cost-model": costModelBenchmark()
     default:
-        print("usage: clustertop-bench [core] [--requests N] [--global ID]")
+        print("usage: clustertop-bench [core|cost-model] [--requests N] [--global ID]")
         exit(2)
     }
 } catch {

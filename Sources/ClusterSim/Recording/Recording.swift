@@ -25,6 +25,8 @@ public struct Recording: Sendable {
         public var durationSeconds: Double
         public var checkpointSeconds: Double
         public var traces: [(file: String, digest: String)]
+        /// Cost-model constants per GPU type that the run used instead of the built-in ones.
+        public var calibrations: [String: CostConstants]
     }
 
     public struct Checkpoint: Sendable, Hashable {
@@ -129,8 +131,15 @@ public final class RecordingWriter: @unchecked Sendable {
         for stream in s.workload {
             if case .trace(let t) = stream.arrival { traces.append(["file": t.resolvedPath, "digest": t.trace.digest]) }
         }
+        var calibrations: [String: Any] = [:]
+        for (gpu, constants) in s.calibrations {
+            if let data = try? JSONEncoder().encode(constants), let object = try? JSONSerialization.jsonObject(with: data) {
+                calibrations[gpu] = object
+            }
+        }
         write([
             "kind": "header", "format": Recording.formatVersion, "clustertop": ClusterSimVersion.string,
+            "calibrations": calibrations,
             "scenario_source": s.source, "scenario_text": s.sourceText, "base_directory": baseDirectory,
             "seed": s.seed, "global": s.policy.global, "local": s.policy.local, "duration_s": s.durationSeconds,
             "checkpoint_s": checkpointSeconds, "traces": traces,
@@ -209,10 +218,17 @@ extension Recording {
                     guard let f = t["file"] as? String, let d = t["digest"] as? String else { return nil }
                     return (f, d)
                 }
+                var calibrations: [String: CostConstants] = [:]
+                for (gpu, value) in object["calibrations"] as? [String: Any] ?? [:] {
+                    guard let data = try? JSONSerialization.data(withJSONObject: value),
+                        let constants = try? JSONDecoder().decode(CostConstants.self, from: data)
+                    else { throw bad("the calibration for \(gpu) in the header is not readable") }
+                    calibrations[gpu] = constants
+                }
                 header = Header(
                     clustertopVersion: object["clustertop"] as? String ?? "?", scenarioSource: source, scenarioText: text,
                     baseDirectory: object["base_directory"] as? String ?? "", seed: seed, globalPolicy: g, localPolicy: l,
-                    durationSeconds: d, checkpointSeconds: cp, traces: traces)
+                    durationSeconds: d, checkpointSeconds: cp, traces: traces, calibrations: calibrations)
                 continue
             }
             guard let t = (object["t_us"] as? NSNumber)?.int64Value else { throw bad("missing t_us") }
@@ -243,6 +259,7 @@ extension Recording {
         s.policy.global = header.globalPolicy
         s.policy.local = header.localPolicy
         s.durationSeconds = header.durationSeconds
+        s.calibrations.merge(header.calibrations) { _, recorded in recorded }
         return s
     }
 

@@ -150,6 +150,22 @@ import Testing
         #expect(try recording.replay(local: "sarathi").divergence == nil)
     }
 
+    @Test func calibrationsTravelInTheRecording() throws {
+        var scenario = try ScenarioParser.parse(Self.scenarioText, file: "rec.yaml")
+        var constants = CostConstants.builtin(for: GPUCatalog.spec("h100")!)
+        constants.overhead *= 3
+        scenario.calibrations["h100"] = constants
+        var session = Session(try Simulation(scenario: scenario))
+        let path = temporaryFile("calibrated")
+        try session.startRecording(path: path, baseDirectory: "/")
+        session.runToEnd()
+        let recording = try Recording.read(try Data(contentsOf: URL(fileURLWithPath: path)), file: path)
+        #expect(recording.header.calibrations["h100"] == constants)
+        let outcome = try recording.replay()
+        #expect(outcome.divergence == nil)
+        #expect(outcome.report.jsonText == Report(session.sim).jsonText)
+    }
+
     @Test func otherPoliciesReplayTheSameArrivals() throws {
         let path = temporaryFile("compare")
         _ = try recordSession(path: path)

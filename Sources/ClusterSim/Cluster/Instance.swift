@@ -49,6 +49,18 @@ public struct Instance: Sendable {
     public var tokensGenerated: Int64 = 0
     public var preemptions: Int64 = 0
     public var busyTime: SimTime = 0
+    /// Prompt tokens looked up in the prefix cache at admission, and those found (prefix caching).
+    public var prefixQueryTokens: Int64 = 0
+    public var prefixHitTokens: Int64 = 0
+
+    // Global-policy bookkeeping, kept by the engine whatever the policy so a switch finds it true.
+    /// Estimated seconds of work of the requests dispatched here and not yet gone (HexGen's W_i).
+    public var backlog: Double = 0
+    /// High-priority requests here, waiting or running (Llumnix's priority headroom).
+    public var highPriority: Int32 = 0
+    /// Running requests may have half-done prompts left by another local policy (set at a switch),
+    /// which vLLM v0's batching, that never leaves one, must then finish.
+    public var mayHavePartialPrefills = false
 
     public init(id: Int32, gpu: GPUSpec, model: ModelSpec, tensorParallel: Int, constants: CostConstants, status: InstanceStatus) {
         self.id = id

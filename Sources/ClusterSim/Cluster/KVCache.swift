@@ -11,11 +11,13 @@ public struct KVCache: Sendable, Hashable {
     public static let activationReserve = 2.0 * 1024 * 1024 * 1024
 
     public private(set) var totalBlocks: Int32
-    public private(set) var usedBlocks: Int32 = 0
+    public internal(set) var usedBlocks: Int32 = 0
     /// Blocks reserved for an incoming migration (counted in `usedBlocks` too).
     public var reservedBlocks: Int32 = 0
     /// Free blocks that still hold a cached prefix (prefix caching): counted as free, evictable.
     public var cachedBlocks: Int32 = 0
+    /// The prefix-cache entries (vLLM's automatic prefix caching), referenced or evictable.
+    public internal(set) var prefix = PrefixCache()
 
     public init(totalBlocks: Int32) { self.totalBlocks = totalBlocks }
 
@@ -33,6 +35,10 @@ public struct KVCache: Sendable, Hashable {
     public var utilization: Double { totalBlocks > 0 ? Double(usedBlocks) / Double(totalBlocks) : 0 }
 
     public mutating func allocate(_ n: Int32) {
+        // Lazy eviction (vLLM v1's free queue): a cached prefix block is reused only when no plain
+        // free block is left.
+        let plain = totalBlocks - usedBlocks - cachedBlocks
+        if n > plain { evictCached(n - plain) }
         usedBlocks += n
         assert(usedBlocks <= totalBlocks, "KV blocks over capacity")
     }

@@ -1,9 +1,21 @@
+/// Where a request is in a live migration.
+public enum MigrationPhase: UInt8, Sendable {
+    /// Not migrating.
+    case none
+    /// Its KV blocks are being copied while it keeps decoding on the source (pre-copy stages).
+    case copying
+    /// Stopped for the final stop-and-copy: the source schedules it no more ("downtime").
+    case stopped
+}
+
 /// A live migration of one request's KV cache between two instances, as the dashboard shows it.
 ///
-/// Llumnix-style multi-stage pre-copy (research/policies.md §4.4); the global policies that
-/// migrate fill `Simulation.activeMigrations` and `recentMigrations`.
+/// Llumnix-style multi-stage pre-copy (research/policies.md §4.4): `Simulation+Migration.swift`
+/// runs it; the global policies that migrate (`llumnix`) start it. `Simulation.activeMigrations`
+/// holds the migrations in flight and `recentMigrations` the last finished ones.
 public struct MigrationInfo: Sendable, Hashable {
     public enum Outcome: UInt8, Sendable { case inFlight, committed, aborted }
+    /// The request's serial (its arrival index).
     public var request: Int64
     public var source: Int32
     public var destination: Int32
@@ -18,6 +30,21 @@ public struct MigrationInfo: Sendable, Hashable {
     /// Time the request could not decode (the final stop-and-copy), µs.
     public var downtime: SimTime
     public var outcome: Outcome
+    /// Why it was aborted (empty otherwise).
+    public var abortReason: String = ""
+
+    // Engine state (not shown): the event number of its stage ends, the request's slot, the blocks
+    // reserved on the destination so far, blocks being copied in the current stage, when the
+    // request was stopped, and its preemption count at the start (a preemption aborts).
+    var number: Int32 = 0
+    var slot: Int32 = -1
+    var reserved: Int32 = 0
+    var inStage: Int32 = 0
+    var stoppedAt: SimTime = -1
+    var preemptionsAtStart: Int32 = 0
+    // The policy's limits at the start (a policy switch does not change a migration in flight).
+    var lastStageMax: Int32 = 4
+    var maxStages: Int32 = 3
 
     public init(request: Int64, source: Int32, destination: Int32, blocksTotal: Int32, started: SimTime) {
         self.request = request

@@ -42,6 +42,27 @@ public struct Request: Sendable {
     /// Position in its instance's admission order (larger = admitted later).
     public var admittedAt: SimTime = 0
 
+    // Policy state (Policies/): deadlines, predictions, workflows, migration, prefix caching.
+    /// When it should be done, µs: its tenant's SLO stretched over its length, or its workflow
+    /// stage's deadline (HexGen). Deadline-aware queue orders (EDD, MDD, urgency) read it.
+    public var deadline: SimTime = -1
+    /// The output length a predictor would give (noisy: `prediction_error`); policies read this,
+    /// never `outputTokens`.
+    public var predictedOutput: Int32 = 1
+    /// The agentic workflow it is a call of (a slot of `Simulation.workflows`), or -1.
+    public var workflow: Int32 = -1
+    /// The workflow stage of the call (`Text2SQLStage` raw value).
+    public var stage: UInt8 = 0
+    /// Live migration state.
+    public var migration: MigrationPhase = .none
+    /// Estimated seconds of work it brought to its instance (HexGen's backlog W_i).
+    public var workEstimate: Float = 0
+    /// Leading KV blocks that are shared prefix-cache entries (counted in `blocks` too), the
+    /// entry of the last of them, and whether no more of its blocks may become entries.
+    public var prefixBlocks: Int32 = 0
+    public var prefixEntry: Int32 = -1
+    public var prefixSealed = false
+
     /// Tokens the request holds: its prompt and what it has generated so far.
     public var heldTokens: Int32 { promptTokens + generatedTokens }
     /// Tokens still to compute before the next output token.

@@ -4,9 +4,14 @@ extension Simulation {
     /// Every broken invariant, described; empty when the state is sound.
     public func invariantViolations() -> [String] {
         var problems: [String] = []
-        var seen = [Int32: String]()
-        func place(_ id: Int32, _ where_: String) {
-            if let other = seen[id] { problems.append("request slot \(id) is in \(other) and in \(where_)") }
+        // Where each request was seen: 2 × instance (+1 when waiting), or -1 for unassigned; named
+        // only when a request turns up twice, so the check stays cheap enough to run every event.
+        var seen = [Int32: Int64]()
+        func name(_ place: Int64) -> String {
+            place < 0 ? "unassigned" : "instance \(place / 2) \(place % 2 == 0 ? "running" : "waiting")"
+        }
+        func place(_ id: Int32, _ where_: Int64) {
+            if let other = seen[id] { problems.append("request slot \(id) is in \(name(other)) and in \(name(where_))") }
             seen[id] = where_
         }
         for inst in instances {
@@ -14,28 +19,74 @@ extension Simulation {
             if kv.usedBlocks > kv.totalBlocks { problems.append("instance \(inst.id): \(kv.usedBlocks) blocks used of \(kv.totalBlocks)") }
             if kv.usedBlocks < 0 { problems.append("instance \(inst.id): negative blocks used") }
             var held: Int32 = 0
+            var shared: Int64 = 0
             for id in inst.running {
-                place(id, "instance \(inst.id) running")
+                place(id, 2 * Int64(inst.id))
                 let r = requests[id]
-                held += r.blocks
+                held += r.blocks - r.prefixBlocks
+                shared += Int64(r.prefixBlocks)
+                if r.prefixBlocks > r.blocks || r.prefixBlocks < 0 {
+                    problems.append("request slot \(id) has \(r.prefixBlocks) prefix blocks of \(r.blocks)")
+                }
+                if r.migration != .none && !activeMigrations.contains(where: { $0.slot == id && $0.source == inst.id }) {
+                    problems.append("request slot \(id) is migrating with no migration from instance \(inst.id)")
+                }
                 if r.phase != .running { problems.append("request slot \(id) in running has phase \(r.phase)") }
                 if r.blocks < KVCache.blocksFor(tokens: r.computedTokens) {
                     problems.append("request slot \(id) holds \(r.blocks) blocks for \(r.computedTokens) computed tokens")
                 }
             }
             for id in inst.waiting {
-                place(id, "instance \(inst.id) waiting")
+                place(id, 2 * Int64(inst.id) + 1)
                 held += requests[id].blocks
+                if requests[id].prefixBlocks != 0 { problems.append("waiting request slot \(id) holds prefix blocks") }
+                if requests[id].migration != .none { problems.append("waiting request slot \(id) is migrating") }
                 if requests[id].phase != .waiting { problems.append("request slot \(id) in waiting has phase \(requests[id].phase)") }
             }
-            if held + kv.reservedBlocks != kv.usedBlocks && inst.status != .failed {
-                problems.append("instance \(inst.id): requests hold \(held) blocks, reserved \(kv.reservedBlocks), but \(kv.usedBlocks) are used")
+            if held + kv.prefix.referenced + kv.reservedBlocks != kv.usedBlocks && inst.status != .failed {
+                problems.append(
+                    "instance \(inst.id): requests hold \(held) blocks and \(kv.prefix.referenced) shared prefix blocks, reserved \(kv.reservedBlocks), but \(kv.usedBlocks) are used")
+            }
+            // Prefix caching: references match the requests' shared blocks; evictable entries are
+            // the cached free blocks; nothing overflows.
+            if shared != kv.prefix.references {
+                problems.append("instance \(inst.id): requests hold \(shared) prefix references, the cache counts \(kv.prefix.references)")
+            }
+            if kv.cachedBlocks != kv.prefix.evictable {
+                problems.append("instance \(inst.id): \(kv.cachedBlocks) cached blocks but \(kv.prefix.evictable) evictable entries")
+            }
+            if kv.usedBlocks + kv.cachedBlocks > kv.totalBlocks {
+                problems.append("instance \(inst.id): \(kv.usedBlocks) used and \(kv.cachedBlocks) cached blocks exceed \(kv.totalBlocks)")
+            }
+            problems += kv.prefix.violations().map { "instance \(inst.id): \($0)" }
+            // Migrations: reserved blocks are exactly those of the migrations coming in.
+            let incoming = activeMigrations.filter { $0.destination == inst.id }.reduce(Int32(0)) { $0 + $1.reserved }
+            if incoming != kv.reservedBlocks && inst.status != .failed {
+                problems.append("instance \(inst.id): \(kv.reservedBlocks) blocks reserved but incoming migrations hold \(incoming)")
             }
             for entry in inst.batch where !inst.running.contains(entry.request) {
                 problems.append("instance \(inst.id): batch holds slot \(entry.request), which is not running")
             }
         }
-        for id in unassigned { place(id, "unassigned") }
+        for id in unassigned { place(id, -1) }
+        for m in activeMigrations {
+            let r = requests[m.slot]
+            if r.serial == m.request && r.migration == .stopped && !m.lastStage {
+                problems.append("request slot \(m.slot) stopped before its migration's last stage")
+            }
+            if activeMigrations.filter({ $0.source == m.source || $0.destination == m.source }).count > 1 {
+                problems.append("instance \(m.source) takes part in more than one migration")
+            }
+        }
+        // Workflows: each live workflow's outstanding calls are live requests.
+        var callsOut = [Int32: Int32]()
+        for (id, _) in seen where requests[id].workflow >= 0 { callsOut[requests[id].workflow, default: 0] += 1 }
+        for w in workflows.table.slots.indices where workflows.table.isLive(Int32(w)) {
+            let out = workflows.table[Int32(w)].outstanding
+            if callsOut[Int32(w), default: 0] != out {
+                problems.append("workflow \(w) has \(out) calls outstanding but \(callsOut[Int32(w), default: 0]) live requests")
+            }
+        }
         if seen.count != requests.liveCount {
             problems.append("\(requests.liveCount) live requests but \(seen.count) are queued somewhere")
         }

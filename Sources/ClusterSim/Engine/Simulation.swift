@@ -27,12 +27,12 @@ public struct Simulation: Sendable {
     /// Arrivals stop at this instant.
     public private(set) var arrivalEnd: SimTime
     var queue = EventQueue()
-    public private(set) var instances: [Instance] = []
-    public private(set) var requests = RequestTable()
-    public private(set) var streams: [ArrivalStream] = []
+    public internal(set) var instances: [Instance] = []
+    public internal(set) var requests = RequestTable()
+    public internal(set) var streams: [ArrivalStream] = []
     public private(set) var globalPolicy: GlobalPolicy
     public private(set) var localPolicy: LocalPolicy
-    public private(set) var metrics: Metrics
+    public internal(set) var metrics: Metrics
     public private(set) var log = Deque<LogEntry>()
     /// Requests that no instance can take at the moment (every candidate failed or is starting).
     public private(set) var unassigned = Deque<Int32>()
@@ -50,6 +50,11 @@ public struct Simulation: Sendable {
     /// Commands applied from outside so far (not the scenario's own events), with the instant and
     /// the number of events handled when each was applied: what a recording stores.
     public private(set) var commandLog: [(time: SimTime, events: Int64, command: Command)] = []
+    /// Agentic workflows in flight, what the policies measure beyond `metrics`, and the engine
+    /// state of their periodic work (Simulation+Policies.swift, +Migration, +Workflows).
+    public internal(set) var workflows = WorkflowBook()
+    public internal(set) var policyMetrics = PolicyMetrics()
+    var policyRuntime = PolicyRuntime()
 
     public static let logCapacity = 200
     /// Seconds an added instance needs before it serves (model load and warm-up).
@@ -89,6 +94,7 @@ public struct Simulation: Sendable {
             controls.append(.command(event.command))
             queue.push(at: Time.seconds(event.atSeconds), .control, target: Int32(controls.count - 1))
         }
+        startPolicyWork()
     }
 
     // MARK: - Running
@@ -112,7 +118,7 @@ public struct Simulation: Sendable {
         case .control: handleControl(Int(event.target))
         case .iterationEnd: endIteration(event.target)
         case .arrival: handleArrival(event.target, generation: event.generation)
-        case .tick: break
+        case .tick: handleTick(event.target, generation: event.generation)
         case .schedule: startIteration(event.target)
         }
         return true
@@ -173,7 +179,7 @@ public struct Simulation: Sendable {
         let status = instances[index].status
         guard status == .active || status == .draining, !instances[index].busy else { return }
         let usedBefore = instances[index].kv.usedBlocks
-        let shape = localPolicy.formBatch(&instances[index], &requests, now: now)
+        let shape = localPolicy.formBatch(&instances[index], &requests, now: now, hasher: PrefixHasher(streams: streams))
         noteKV(change: instances[index].kv.usedBlocks - usedBefore)
         guard !instances[index].batch.isEmpty else { return }
         let duration = instances[index].cost.duration(shape)
@@ -209,8 +215,7 @@ public struct Simulation: Sendable {
             }
             requests[id].lastToken = now
             if r.generatedTokens + 1 >= r.outputTokens {
-                instances[index].kv.release(r.blocks)
-                requests[id].blocks = 0
+                instances[index].releaseBlocks(of: id, &requests)
                 finished.append(id)
             }
         }
@@ -254,6 +259,7 @@ public struct Simulation: Sendable {
         if ttftMet && tpotMet { metrics.tenants[tenant].sloMet += 1 }
         if !ttftMet { metrics.tenants[tenant].ttftViolations += 1 }
         if !tpotMet { metrics.tenants[tenant].tpotViolations += 1 }
+        noteCompletion(id)
         requests.remove(id)
     }
 
@@ -283,12 +289,14 @@ public struct Simulation: Sendable {
     mutating func handleArrival(_ s: Int32, generation: UInt32) {
         let si = Int(s)
         guard streams[si].generation == generation else { return }
+        if scenario.workload[si].workflow != nil { return startWorkflow(stream: s) }
         let (prompt, output, prefix) = streams[si].drawRequest()
         let tenant = streams[si].tenant
         var request = Request(
             serial: nextSerial, arrival: now, promptTokens: prompt, outputTokens: output, tenant: tenant, stream: Int16(s),
             priority: scenario.tenants[Int(tenant)].priority)
         request.prefix = prefix
+        annotate(&request, key: requestKey(stream: si))
         nextSerial += 1
         metrics.arrived += 1
         metrics.tenants[Int(tenant)].arrived += 1
@@ -303,7 +311,7 @@ public struct Simulation: Sendable {
     /// Sends request `id` (new, or orphaned by a failure) to an instance chosen by the global policy.
     mutating func dispatch(_ id: Int32) {
         let model = streams[Int(requests[id].stream)].model
-        guard let chosen = globalPolicy.dispatch(model: model, instances: instances) else {
+        guard let chosen = globalPolicy.dispatch(requests[id], model: model, instances: instances, requests: requests, hasher: PrefixHasher(streams: streams)) else {
             requests[id].phase = .unassigned
             requests[id].instance = -1
             unassigned.append(id)
@@ -323,12 +331,14 @@ public struct Simulation: Sendable {
         requests[id].phase = .waiting
         requests[id].instance = chosen
         instances[Int(chosen)].waiting.append(id)
+        noteDispatched(id, on: chosen)
         kick(chosen)
     }
 
     mutating func reject(_ id: Int32) {
         metrics.rejected += 1
         metrics.tenants[Int(requests[id].tenant)].rejected += 1
+        noteRejection(id)
         requests.remove(id)
     }
 
@@ -338,7 +348,11 @@ public struct Simulation: Sendable {
     /// earlier block, research/policies.md §2.5), or nil when the block is not shareable: past
     /// the shared prefix, or not full.
     public func blockHash(of id: Int32, block k: Int32) -> UInt64? {
-        let r = requests[id]
+        Simulation.blockHash(requests[id], block: k, streams: streams)
+    }
+
+    /// `blockHash(of:block:)` for request `r` of one of `streams` (what a policy can call).
+    static func blockHash(_ r: Request, block k: Int32, streams: [ArrivalStream]) -> UInt64? {
         guard r.prefix.kind != .none, (k + 1) * KVCache.blockTokens <= r.prefix.tokens else { return nil }
         switch r.prefix.kind {
         case .group:
@@ -386,6 +400,7 @@ public struct Simulation: Sendable {
             }
             globalPolicy = p
             note(command.summary)
+            restartPolicyTicks()
         case .setLocalPolicy(let id):
             guard let p = try? LocalPolicy(id: id, params: scenario.policy.params) else {
                 note("unknown local policy \(id); ignored")
@@ -393,7 +408,10 @@ public struct Simulation: Sendable {
             }
             localPolicy = p
             note(command.summary)
-            for i in instances.indices { kick(Int32(i)) }
+            for i in instances.indices {
+                instances[i].mayHavePartialPrefills = true
+                kick(Int32(i))
+            }
         case .fail(let i):
             guard instances.indices.contains(i), instances[i].status != .failed, instances[i].status != .retired else {
                 note("no live instance \(i) to fail; ignored")
@@ -434,6 +452,7 @@ public struct Simulation: Sendable {
     /// The instance stops: its requests lose their KV and are dispatched again, in admission order
     /// then queue order (recomputation from scratch, as after a preemption).
     mutating func failInstance(_ i: Int32) {
+        noteFailure(i)
         let index = Int(i)
         let orphans = instances[index].running + Array(instances[index].waiting)
         let wasActive = instances[index].status == .active || instances[index].status == .draining

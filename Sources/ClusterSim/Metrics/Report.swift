@@ -105,6 +105,9 @@ public struct Report: Sendable {
         let makespan = max(simulated, 1e-9)
         let preemptions = sim.instances.reduce(Int64(0)) { $0 + $1.preemptions }
         let iterations = sim.instances.reduce(Int64(0)) { $0 + $1.iterations }
+        let pm = sim.policyMetrics
+        let hits = sim.instances.reduce(Int64(0)) { $0 + $1.prefixHitTokens }
+        let queried = sim.instances.reduce(Int64(0)) { $0 + $1.prefixQueryTokens }
         _ = elapsed
         func latency(_ h: Histogram) -> JSONValue {
             let s = LatencySummary(h)
@@ -151,12 +154,32 @@ public struct Report: Sendable {
                 ("output_tokens_per_s", .number(Double(m.outputTokens) / makespan, decimals: 1)),
             ])),
             ("preemptions", .integer(preemptions)),
-            ("migrations", .object([("count", .integer(m.migrations))])),
+            ("migrations", .object([
+                ("count", .integer(m.migrations)), ("aborted", .integer(pm.migrationsAborted)),
+                ("downtime_p99_ms", .number(Double(pm.migrationDowntime.quantile(0.99)) / 1000, decimals: 3)),
+            ])),
             ("kv", .object([
                 ("mean_utilization", .number(m.kvMeanUtilization, decimals: 4)),
                 ("peak_utilization", .number(m.kvPeakUtilization, decimals: 4)),
             ])),
+            ("prefix_cache", .object([
+                ("hit_rate", .number(queried > 0 ? Double(hits) / Double(queried) : 0, decimals: 4)),
+                ("hit_tokens", .integer(hits)), ("query_tokens", .integer(queried)),
+            ])),
+            ("tardiness", .object([
+                ("total_s", .number(Double(pm.tardiness) / 1e6, decimals: 3)),
+                ("mean_s", .number(pm.deadlined > 0 ? Double(pm.tardiness) / 1e6 / Double(pm.deadlined) : 0, decimals: 4)),
+                ("late", .integer(pm.late)),
+            ])),
         ]
+        if sim.scenario.workload.contains(where: { $0.workflow != nil }) {
+            fields.append(
+                ("workflows", .object([
+                    ("arrived", .integer(pm.workflowsArrived)), ("completed", .integer(pm.workflowsCompleted)),
+                    ("failed", .integer(pm.workflowsFailed)), ("met", .integer(pm.workflowsMet)),
+                    ("slo_attainment", .number(pm.workflowAttainment, decimals: 4)), ("e2e_ms", latency(pm.workflowE2E)),
+                ])))
+        }
         if let wallSeconds { fields.append(("wall_s", .number(wallSeconds, decimals: 3))) }
         json = .object(fields)
     }
@@ -232,6 +255,14 @@ public struct Report: Sendable {
         lines.append(
             "preemptions \(s("preemptions"))  migrations \(s("migrations.count"))  KV mean \(Report.number(d("kv.mean_utilization") * 100, 1))%  peak \(Report.number(d("kv.peak_utilization") * 100, 1))%"
         )
+        lines.append(
+            "prefix hit \(Report.number(d("prefix_cache.hit_rate") * 100, 1))%  tardiness \(Report.number(d("tardiness.total_s"), 1)) s (\(s("tardiness.late")) late)"
+        )
+        if json.value(at: "workflows") != nil {
+            lines.append(
+                "workflows \(s("workflows.completed")) done, SLO \(Report.number(d("workflows.slo_attainment") * 100, 1))%, E2E p50 \(Report.number(d("workflows.e2e_ms.p50") / 1000, 1)) s  p99 \(Report.number(d("workflows.e2e_ms.p99") / 1000, 1)) s"
+            )
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 }

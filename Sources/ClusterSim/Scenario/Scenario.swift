@@ -101,6 +101,8 @@ public struct StreamSpec: Sendable, Hashable {
     public var output: LengthDistribution
     /// Shared system prompts among the stream's requests (nil: every prompt is unique).
     public var sharedPrefix: SharedPrefixSpec?
+    /// Each arrival is an agentic workflow of LLM calls (nil: each arrival is one request).
+    public var workflow: WorkflowSpec? = nil
 
     public init(
         tenant: String, model: String? = nil, arrival: ArrivalProcess, input: LengthDistribution, output: LengthDistribution,

@@ -207,7 +207,7 @@ public enum ScenarioParser {
         let m = try value.mapping(allowed: ["global", "local", "params"])
         var spec = PolicySpec()
         if let g = m["global"] { spec.global = try g.string(oneOf: GlobalPolicy.ids) }
-        if let l = m["local"] { spec.local = try l.string(oneOf: LocalPolicy.ids) }
+        if let l = m["local"] { spec.local = try localPolicyID(l) }
         if let p = m["params"] {
             let known = PolicyCatalog.parameterNames
             let pm = try p.mapping(allowed: known)
@@ -218,6 +218,7 @@ public enum ScenarioParser {
             do {
                 _ = try GlobalPolicy(id: spec.global, params: spec.params)
                 _ = try LocalPolicy(id: spec.local, params: spec.params)
+                _ = try spec.params.number("prediction_error", default: 0.5, in: 0...4)
             } catch let e as PolicyParamError {
                 throw (pm[e.key] ?? p).error(e.message)
             }
@@ -239,6 +240,9 @@ public enum ScenarioParser {
     static func stream(_ v: YAMLValue, tenants: [TenantSpec], cluster: [InstanceGroup], base: String) throws -> StreamSpec {
         let isTrace: Bool
         if case .mapping(let raw) = v.node { isTrace = raw.keys.contains { $0.string == "trace" } } else { isTrace = false }
+        if case .mapping(let raw) = v.node, raw.keys.contains(where: { $0.string == "workflow" }) {
+            return try workflowStream(v, tenants: tenants, cluster: cluster)
+        }
         let keys = isTrace ? ["tenant", "model", "trace"] : ["tenant", "model", "arrival", "input_tokens", "output_tokens", "shared_prefix"]
         let m = try v.mapping(allowed: keys)
         let tenantValue = try m.required("tenant")
@@ -260,20 +264,22 @@ public enum ScenarioParser {
                 tokens: try pm.required("tokens").integer("a whole number of tokens", in: 1...Limits.maxTokens),
                 skew: try pm["skew"]?.number("a Zipf exponent", in: 0...10) ?? 0)
         }
-        let am = try m.required("arrival").mapping(allowed: ["process", "rate", "cv"])
-        let process = try am.required("process").string(oneOf: ["poisson", "gamma"])
-        let rate = try am.required("rate").number("a positive number of requests per second", in: 0...Limits.maxRate, openLow: true)
-        let arrival: ArrivalProcess
-        if process == "gamma" {
-            let cv = try am.required("cv").number("a positive coefficient of variation", in: 0...100, openLow: true)
-            arrival = .gamma(rate: rate, cv: cv)
-        } else {
-            if let cv = am["cv"] { throw cv.error("cv applies to gamma arrivals only (a Poisson process has cv 1)") }
-            arrival = .poisson(rate: rate)
-        }
+        let arrival = try arrivalProcess(try m.required("arrival"))
         let input = try lengths(try m.required("input_tokens"))
         let output = try lengths(try m.required("output_tokens"))
         return StreamSpec(tenant: tenant, model: model, arrival: arrival, input: input, output: output, sharedPrefix: shared)
+    }
+
+    static func arrivalProcess(_ v: YAMLValue) throws -> ArrivalProcess {
+        let am = try v.mapping(allowed: ["process", "rate", "cv"])
+        let process = try am.required("process").string(oneOf: ["poisson", "gamma"])
+        let rate = try am.required("rate").number("a positive number of requests per second", in: 0...Limits.maxRate, openLow: true)
+        if process == "gamma" {
+            let cv = try am.required("cv").number("a positive coefficient of variation", in: 0...100, openLow: true)
+            return .gamma(rate: rate, cv: cv)
+        }
+        if let cv = am["cv"] { throw cv.error("cv applies to gamma arrivals only (a Poisson process has cv 1)") }
+        return .poisson(rate: rate)
     }
 
     static func traceSpec(_ v: YAMLValue, base: String) throws -> TraceStreamSpec {
@@ -380,7 +386,7 @@ public enum ScenarioParser {
                 return TimedEvent(atSeconds: at, command: .setGlobalPolicy(try g.string(oneOf: GlobalPolicy.ids)))
             }
             if let l = pm["local"], pm["global"] == nil {
-                return TimedEvent(atSeconds: at, command: .setLocalPolicy(try l.string(oneOf: LocalPolicy.ids)))
+                return TimedEvent(atSeconds: at, command: .setLocalPolicy(try localPolicyID(l)))
             }
             throw body.error("expected one of global or local (use two events to switch both)")
         case "fail":

@@ -6,7 +6,7 @@ public struct LeastOutstanding: Sendable, Hashable {
     func dispatch(model: String?, instances: [Instance]) -> Int32? {
         var best: Int32? = nil
         var bestLoad = Int.max
-        for i in instances.indices where instances[i].accepts(model: model) {
+        for i in instances.indices where instances.accepts(i, model: model) {
             let load = instances[i].outstanding
             if load < bestLoad {
                 best = Int32(i)

@@ -9,7 +9,7 @@ public struct RoundRobin: Sendable, Hashable {
         let n = instances.count
         for step in 0..<n {
             let i = (next + step) % n
-            if instances[i].accepts(model: model) {
+            if instances.accepts(i, model: model) {
                 next = (i + 1) % n
                 return Int32(i)
             }

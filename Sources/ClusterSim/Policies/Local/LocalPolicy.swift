@@ -1,34 +1,88 @@
 /// A per-instance scheduler: called once per iteration, it picks the batch (research/policies.md §1).
 ///
-/// Adding a policy means one file with its struct and one case here.
+/// A policy is batching mechanics (vLLM v0, Sarathi-Serve, vLLM v1) with a queue order
+/// (`QueueOrder`: FCFS, EDD, MDD, SRPT, urgency). Ids name the mechanics, then `+order`:
+/// `sarathi+mdd`, `vllm-v1+edd`; a plain order id (`edd`, `mdd`, `srpt`, `urgency`) means that order
+/// on vLLM v1's mechanics, the default engine since 2025. Adding mechanics means one file with its
+/// struct and one case here; adding an order, one case of `QueueOrder`.
 public enum LocalPolicy: Sendable, Hashable {
     case vllmV0(VLLMv0)
     case sarathi(Sarathi)
+    case vllmV1(VLLMv1)
 
-    /// Every local policy id, in the order the dashboard cycles through them.
-    public static let ids = ["vllm-v0", "sarathi"]
+    /// The local policy ids the dashboard cycles through: every mechanics, then every order on vLLM v1.
+    public static let ids = ["vllm-v0", "sarathi", "vllm-v1", "edd", "mdd", "srpt", "urgency"]
+
+    /// The batching mechanics ids.
+    public static let baseIDs = ["vllm-v0", "sarathi", "vllm-v1"]
+
+    /// Every id a scenario or the command line may name: `ids` and each mechanics with each order.
+    public static let allIDs: [String] = {
+        var all = ids
+        for base in baseIDs {
+            for order in QueueOrder.allCases where order != .fcfs { all.append("\(base)+\(order.rawValue)") }
+        }
+        return all
+    }()
 
     /// The policy with its default parameters, or nil for an unknown id.
     public init?(id: String, params: PolicyParams = PolicyParams()) throws {
-        switch id {
-        case "vllm-v0": self = .vllmV0(try VLLMv0(params: params))
-        case "sarathi": self = .sarathi(try Sarathi(params: params))
+        var base = id, orderName = "fcfs"
+        if let plus = id.firstIndex(of: "+") {
+            base = String(id[..<plus])
+            orderName = String(id[id.index(after: plus)...])
+        } else if let order = QueueOrder(rawValue: id), order != .fcfs {
+            base = "vllm-v1"
+            orderName = order.rawValue
+        }
+        guard let order = QueueOrder(rawValue: orderName) else { return nil }
+        let rule = order == .fcfs ? OrderRule.fcfs : try OrderRule(order: order, params: params)
+        switch base {
+        case "vllm-v0":
+            var p = try VLLMv0(params: params)
+            p.queue = rule
+            self = .vllmV0(p)
+        case "sarathi":
+            var p = try Sarathi(params: params)
+            p.queue = rule
+            self = .sarathi(p)
+        case "vllm-v1":
+            var p = try VLLMv1(params: params)
+            p.queue = rule
+            self = .vllmV1(p)
         default: return nil
         }
     }
 
+    /// The canonical id: the mechanics, `+order` unless FCFS; an order on vLLM v1 by its plain name.
     public var id: String {
+        let (base, order): (String, QueueOrder) =
+            switch self {
+            case .vllmV0(let p): ("vllm-v0", p.queue.order)
+            case .sarathi(let p): ("sarathi", p.queue.order)
+            case .vllmV1(let p): ("vllm-v1", p.queue.order)
+            }
+        if order == .fcfs { return base }
+        return base == "vllm-v1" ? order.rawValue : "\(base)+\(order.rawValue)"
+    }
+
+    /// The queue order in force.
+    public var order: QueueOrder {
         switch self {
-        case .vllmV0: "vllm-v0"
-        case .sarathi: "sarathi"
+        case .vllmV0(let p): p.queue.order
+        case .sarathi(let p): p.queue.order
+        case .vllmV1(let p): p.queue.order
         }
     }
 
     /// Forms the next batch on `instance` into `instance.batch`, admitting and preempting as the policy does.
-    func formBatch(_ instance: inout Instance, _ requests: inout RequestTable, now: SimTime) -> BatchShape {
+    func formBatch(
+        _ instance: inout Instance, _ requests: inout RequestTable, now: SimTime, hasher: PrefixHasher = .synthetic
+    ) -> BatchShape {
         switch self {
         case .vllmV0(let p): p.formBatch(&instance, &requests, now: now)
         case .sarathi(let p): p.formBatch(&instance, &requests, now: now)
+        case .vllmV1(let p): p.formBatch(&instance, &requests, now: now, hasher: hasher)
         }
     }
 }
@@ -42,7 +96,8 @@ public struct PolicyParams: Sendable, Hashable {
     public func integer(_ key: String, default fallback: Int, in range: ClosedRange<Int>) throws -> Int {
         guard let v = values[key] else { return fallback }
         guard v == v.rounded(), v >= Double(range.lowerBound), v <= Double(range.upperBound) else {
-            throw PolicyParamError(key: key, message: "expected a whole number in \(range.lowerBound)...\(range.upperBound), got \(v)")
+            throw PolicyParamError(
+                key: key, message: "expected a whole number in \(range.lowerBound)...\(range.upperBound), got \(v)")
         }
         return Int(v)
     }
@@ -51,7 +106,8 @@ public struct PolicyParams: Sendable, Hashable {
     public func number(_ key: String, default fallback: Double, in range: ClosedRange<Double>) throws -> Double {
         guard let v = values[key] else { return fallback }
         guard range.contains(v) else {
-            throw PolicyParamError(key: key, message: "expected a number in \(range.lowerBound)...\(range.upperBound), got \(v)")
+            throw PolicyParamError(
+                key: key, message: "expected a number in \(range.lowerBound)...\(range.upperBound), got \(v)")
         }
         return v
     }
@@ -66,7 +122,9 @@ public struct PolicyParamError: Error, Sendable {
 
 extension Instance {
     /// Hands `tokens` new tokens of request `id` to this iteration and adds them to the batch shape.
-    mutating func schedule(_ id: Int32, tokens: Int32, _ requests: inout RequestTable, now: SimTime, shape: inout BatchShape) {
+    mutating func schedule(
+        _ id: Int32, tokens: Int32, _ requests: inout RequestTable, now: SimTime, shape: inout BatchShape
+    ) {
         batch.append(BatchEntry(request: id, tokens: tokens))
         let r = requests[id]
         if r.isDecoding {
@@ -89,27 +147,58 @@ extension Instance {
 
     /// Moves the head of `waiting` to the end of `running`, with the blocks it was granted.
     mutating func admitHead(blocks n: Int32, _ requests: inout RequestTable, now: SimTime) -> Int32 {
-        let id = waiting.removeFirst()
+        admitWaiting(at: 0, blocks: n, &requests, now: now)
+    }
+
+    /// Moves the request at `position` in `waiting` to the end of `running`, with `n` more blocks.
+    mutating func admitWaiting(at position: Int, blocks n: Int32, _ requests: inout RequestTable, now: SimTime) -> Int32
+    {
+        let id = position == 0 ? waiting.removeFirst() : waiting.remove(at: position)
         grant(n, to: id, &requests)
         requests[id].phase = .running
         requests[id].admittedAt = now
+        prefixQueryTokens += Int64(requests[id].promptTokens)
         running.append(id)
         return id
     }
 
     /// Recompute preemption of the most recently admitted running request (vLLM v0 and v1,
     /// research/policies.md §2.2): its blocks are freed, its progress is dropped, and it returns to
-    /// the front of `waiting`. Returns the victim.
+    /// the front of `waiting`. A migration of the victim aborts. Returns the victim.
     mutating func preemptYoungest(_ requests: inout RequestTable) -> Int32 {
         let victim = running.removeLast()
-        kv.release(requests[victim].blocks)
-        requests[victim].blocks = 0
+        releaseBlocks(of: victim, &requests)
         requests[victim].computedTokens = 0
         requests[victim].phase = .waiting
         requests[victim].preemptions += 1
+        requests[victim].migration = .none
         waiting.prepend(victim)
         preemptions += 1
         return victim
+    }
+
+    /// Gives running requests whose prompt is not done their next chunk of at most `budget`
+    /// tokens, in admission order, granting blocks for it; a request whose blocks do not fit waits.
+    /// Returns tokens used. (Under Sarathi the whole prompt's blocks were granted at admission;
+    /// after a policy switch they may not have been.)
+    mutating func continuePrefills(
+        _ requests: inout RequestTable, now: SimTime, budget: Int32, shape: inout BatchShape
+    ) -> Int32 {
+        var used: Int32 = 0
+        var i = 0
+        while i < running.count && used < budget {
+            let id = running[i]
+            let r = requests[id]
+            i += 1
+            guard !r.isDecoding, r.migration != .stopped else { continue }
+            let chunk = min(r.pendingTokens, budget - used)
+            let need = blocksNeeded(id, tokens: r.computedTokens + chunk, requests)
+            guard need <= kv.freeBlocks else { continue }
+            grant(need, to: id, &requests)
+            schedule(id, tokens: chunk, &requests, now: now, shape: &shape)
+            used += chunk
+        }
+        return used
     }
 
     /// Gives every decoding request in `running` its one token, in admission order, preempting the
@@ -123,7 +212,7 @@ extension Instance {
         while i < running.count && used < budget {
             let id = running[i]
             let r = requests[id]
-            guard r.isDecoding else {
+            guard r.isDecoding, r.migration != .stopped else {
                 i += 1
                 continue
             }

@@ -8,11 +8,15 @@
 /// watermark, at most `max_num_seqs` running), each chunked to the budget that is left. Decodes are
 /// never paused for a prefill, so no iteration with decoding requests is prefill-only.
 ///
+/// With a queue order other than FCFS (`sarathi+mdd`), new prompts are admitted in that order
+/// (`QueueOrder`), still stopping at the first that does not fit.
+///
 /// Simplified: fixed chunk size (the optional dynamic chunking schedule is off, as in the code's defaults).
 public struct Sarathi: Sendable, Hashable {
     public var tokenBudget: Int32
     public var maxNumSeqs: Int32
     public var watermark: Double
+    public var queue = OrderRule.fcfs
 
     public init(params: PolicyParams = PolicyParams()) throws {
         tokenBudget = Int32(try params.integer("token_budget", default: 512, in: 1...1_048_576))
@@ -25,24 +29,16 @@ public struct Sarathi: Sendable, Hashable {
         var budget = tokenBudget
         budget -= inst.scheduleDecodes(&requests, now: now, budget: budget, shape: &shape)
         // Continue prompts already admitted, in admission order.
-        var i = 0
-        while i < inst.running.count && budget > 0 {
-            let id = inst.running[i]
-            let r = requests[id]
-            if !r.isDecoding {
-                let chunk = min(r.pendingTokens, budget)
-                inst.schedule(id, tokens: chunk, &requests, now: now, shape: &shape)
-                budget -= chunk
-            }
-            i += 1
-        }
-        // Admit new prompts, strict FCFS: stop at the first that does not fit.
+        budget -= inst.continuePrefills(&requests, now: now, budget: budget, shape: &shape)
+        // Admit new prompts in queue order (FCFS by default): stop at the first that does not fit.
         let watermarkBlocks = Int32((watermark * Double(inst.kv.totalBlocks)).rounded(.down))
-        while budget > 0, let head = inst.waiting.first {
+        while budget > 0, !inst.waiting.isEmpty {
+            let position = inst.nextWaiting(queue, requests, now: now)
+            let head = inst.waiting[position]
             let r = requests[head]
             let need = inst.blocksNeeded(head, tokens: r.heldTokens, requests)
             if inst.running.count >= Int(maxNumSeqs) || inst.kv.freeBlocks - need < watermarkBlocks { break }
-            let id = inst.admitHead(blocks: need, &requests, now: now)
+            let id = inst.admitWaiting(at: position, blocks: need, &requests, now: now)
             let chunk = min(r.pendingTokens, budget)
             inst.schedule(id, tokens: chunk, &requests, now: now, shape: &shape)
             budget -= chunk

@@ -8,12 +8,16 @@
 /// decodes one token, and a missing block is found by recompute-preempting the most recently
 /// admitted request, which returns to the head of `waiting`.
 ///
+/// With a queue order other than FCFS (`vllm-v0+edd`), prompts are admitted in that order
+/// (`QueueOrder`), still stopping at the first that does not fit.
+///
 /// Simplified: no swap preemption (vLLM uses it only for beam search / n > 1), no swapped queue.
 public struct VLLMv0: Sendable, Hashable {
     public var maxNumSeqs: Int32
     /// Zero means "the model's context length, at least 2048" (vLLM's default).
     public var maxBatchedTokens: Int32
     public var watermark: Double
+    public var queue = OrderRule.fcfs
 
     public init(params: PolicyParams = PolicyParams()) throws {
         maxNumSeqs = Int32(try params.integer("max_num_seqs", default: 256, in: 1...65536))
@@ -25,8 +29,18 @@ public struct VLLMv0: Sendable, Hashable {
         var shape = BatchShape()
         let watermarkBlocks = Int32((watermark * Double(inst.kv.totalBlocks)).rounded(.down))
         let tokenBudget = maxBatchedTokens > 0 ? maxBatchedTokens : Int32(max(inst.model.maxContext, 2048))
+        // Prompts left half done by another policy (after a switch) finish first; none under v0 alone.
         var batchedTokens: Int32 = 0
-        while let head = inst.waiting.first {
+        if inst.mayHavePartialPrefills {
+            if inst.running.contains(where: { !requests[$0].isDecoding }) {
+                batchedTokens = inst.continuePrefills(&requests, now: now, budget: tokenBudget, shape: &shape)
+            } else {
+                inst.mayHavePartialPrefills = false
+            }
+        }
+        while !inst.waiting.isEmpty {
+            let position = inst.nextWaiting(queue, requests, now: now)
+            let head = inst.waiting[position]
             let r = requests[head]
             let need = inst.blocksNeeded(head, tokens: r.heldTokens, requests)
             if batchedTokens + r.pendingTokens > tokenBudget || inst.running.count >= Int(maxNumSeqs)
@@ -34,7 +48,7 @@ public struct VLLMv0: Sendable, Hashable {
             {
                 break
             }
-            let id = inst.admitHead(blocks: need, &requests, now: now)
+            let id = inst.admitWaiting(at: position, blocks: need, &requests, now: now)
             inst.schedule(id, tokens: r.pendingTokens, &requests, now: now, shape: &shape)
             batchedTokens += r.pendingTokens
         }

@@ -1,0 +1,195 @@
+/// The engine's side of the scheduling policies: what every request carries for them (deadline,
+/// predicted output), the bookkeeping global policies read (backlog, high-priority counts), and the
+/// periodic work of policies that act on their own (migration pairing, autoscaling) as `tick`
+/// events.
+///
+/// Periodic work runs as one chain of `tick` events per policy: each tick schedules the next one
+/// period later, with the chain's generation, so a policy switch starts a new chain and the old one
+/// dies at its next tick. A chain stops once arrivals have ended and no request is left, so
+/// `runToEnd()` terminates. Migration stage ends are `tick` events too, whose target is the
+/// migration's number (non-negative); the policy chain uses target −1.
+struct PolicyRuntime: Sendable {
+    var tickGeneration: UInt32 = 0
+    var nextScaling: SimTime = 0
+    var nextMigrationNumber: Int32 = 0
+    /// Log-space σ of the output-length predictor (`prediction_error`).
+    var predictionError: Double = 0.5
+    static let policyTick: Int32 = -1
+}
+
+extension Simulation {
+    /// Sets up workflows and the policy's periodic work; called once at the end of `init`.
+    mutating func startPolicyWork() {
+        policyRuntime.predictionError =
+            (try? scenario.policy.params.number("prediction_error", default: 0.5, in: 0...4)) ?? 0.5
+        prepareWorkflows()
+        restartPolicyTicks()
+    }
+
+    // MARK: - What requests carry
+
+    /// Fills in what policies read of a new request: a predicted output length (noisy, from a
+    /// draw keyed by the request's identity so every policy sees the same prediction) and a
+    /// deadline (its tenant's TTFT objective plus its TPOT objective per further token, the latest
+    /// finish that meets both objectives), unless it already has one.
+    mutating func annotate(_ r: inout Request, key: UInt64) {
+        r.predictedOutput = predictOutput(r.outputTokens, key: key)
+        if r.deadline < 0 {
+            let slo = scenario.tenants[Int(r.tenant)].slo
+            r.deadline = r.arrival + Time.milliseconds(slo.ttftMs + slo.tpotMs * Double(max(0, r.outputTokens - 1)))
+        }
+    }
+
+    /// `output` times a log-normal error of σ = `prediction_error` (median-unbiased), at least 1.
+    func predictOutput(_ output: Int32, key: UInt64) -> Int32 {
+        let sigma = policyRuntime.predictionError
+        guard sigma > 0 else { return output }
+        let a = mixHash(scenario.seed ^ 0x0BAD_5EED, key)
+        let u1 = (Double(a >> 11) + 1) * 0x1.0p-53
+        let u2 = Double(mixHash(a, 0x2) >> 11) * 0x1.0p-53
+        let z = (-2 * _log(u1)).squareRoot() * _cos(2 * Double.pi * u2)
+        let predicted = (Double(output) * _exp(sigma * z)).rounded()
+        return Int32(max(1, min(predicted, 4_194_304)))
+    }
+
+    /// The identity key of the next request of stream `s` (its arrival count in the stream).
+    func requestKey(stream s: Int) -> UInt64 {
+        mixHash(UInt64(s) &+ 1, UInt64(streams[s].arrived))
+    }
+
+    // MARK: - Bookkeeping
+
+    /// Request `id` was just queued on instance `i`.
+    mutating func noteDispatched(_ id: Int32, on i: Int32) {
+        let r = requests[id]
+        let estimate = instances[Int(i)].estimatedSeconds(prompt: r.promptTokens, output: r.predictedOutput)
+        requests[id].workEstimate = Float(estimate)
+        instances[Int(i)].backlog += estimate
+        guard r.priority == .high else { return }
+        instances[Int(i)].highPriority += 1
+        // Llumnix queues high-priority requests ahead of normal ones.
+        if case .llumnix = globalPolicy {
+            var waiting = instances[Int(i)].waiting
+            instances[Int(i)].waiting.removeAll()
+            _ = waiting.popLast()
+            let position = waiting.firstIndex { requests[$0].priority != .high } ?? waiting.count
+            waiting.insert(id, at: position)
+            instances[Int(i)].waiting = waiting
+        }
+    }
+
+    /// Request `id` leaves instance `i` (completed, or migrated away).
+    mutating func noteLeft(_ id: Int32, from i: Int32) {
+        let r = requests[id]
+        instances[Int(i)].backlog = max(0, instances[Int(i)].backlog - Double(r.workEstimate))
+        if r.priority == .high { instances[Int(i)].highPriority -= 1 }
+    }
+
+    /// Request `id` completed (called before its slot is freed).
+    mutating func noteCompletion(_ id: Int32) {
+        let r = requests[id]
+        if r.instance >= 0 { noteLeft(id, from: r.instance) }
+        if r.deadline >= 0 {
+            policyMetrics.deadlined += 1
+            if now > r.deadline {
+                policyMetrics.late += 1
+                policyMetrics.tardiness += now - r.deadline
+            }
+        }
+        if r.workflow >= 0 { workflowCallFinished(r.workflow, ok: true) }
+    }
+
+    /// Request `id` was rejected (called before its slot is freed).
+    mutating func noteRejection(_ id: Int32) {
+        let r = requests[id]
+        if r.workflow >= 0 { workflowCallFinished(r.workflow, ok: false) }
+    }
+
+    /// Instance `i` is about to fail: its migrations abort and its bookkeeping empties.
+    mutating func noteFailure(_ i: Int32) {
+        abortMigrations(involving: i)
+        instances[Int(i)].backlog = 0
+        instances[Int(i)].highPriority = 0
+        // Its KV cache is lost, shared prefix blocks included.
+        for id in instances[Int(i)].running {
+            requests[id].prefixBlocks = 0
+            requests[id].prefixEntry = -1
+            requests[id].prefixSealed = false
+        }
+    }
+
+    // MARK: - Periodic work
+
+    /// Starts the current global policy's chain of ticks (ending any older chain).
+    mutating func restartPolicyTicks() {
+        policyRuntime.tickGeneration &+= 1
+        policyRuntime.nextScaling = now + (globalPolicy.scaling?.interval ?? 0)
+        guard let period = globalPolicy.tickPeriod else { return }
+        queue.push(at: now + period, .tick, target: PolicyRuntime.policyTick, generation: policyRuntime.tickGeneration)
+    }
+
+    mutating func handleTick(_ target: Int32, generation: UInt32) {
+        if target >= 0 {
+            migrationStageEnded(target)
+            return
+        }
+        guard generation == policyRuntime.tickGeneration, let period = globalPolicy.tickPeriod else { return }
+        // Nothing left to act on: let the run end.
+        if now >= arrivalEnd && requests.liveCount == 0 && unassigned.isEmpty { return }
+        if case .llumnix(let p) = globalPolicy { pairMigrations(p) }
+        if let scaling = globalPolicy.scaling, let load = globalPolicy.freeness, now >= policyRuntime.nextScaling {
+            autoscale(scaling, load: load)
+            policyRuntime.nextScaling = now + scaling.interval
+        }
+        queue.push(at: now + period, .tick, target: PolicyRuntime.policyTick, generation: generation)
+    }
+
+    // MARK: - Autoscaling
+
+    /// Llumnix's load-based scaling decision (`Autoscaling`).
+    mutating func autoscale(_ rule: Autoscaling, load: Freeness) {
+        var avail = 0.0, batch = 0.0
+        var active = 0, starting = 0
+        for i in instances.indices {
+            switch instances[i].status {
+            case .active:
+                active += 1
+                avail +=
+                    load.available(instances, i)
+                    - (instances[i].waiting.first.map { Freeness.demand($0, requests) } ?? 0)
+                batch += Double(instances[i].running.count + (instances[i].waiting.isEmpty ? 0 : 1))
+            case .starting:
+                starting += 1
+                avail += Double(instances[i].kv.totalBlocks)
+            default: break
+            }
+        }
+        let freeness = batch > 0 ? avail / batch : .infinity
+        guard let group = scenario.cluster.first, let gpu = GPUCatalog.spec(group.gpu),
+            let model = ModelCatalog.spec(group.model)
+        else { return }
+        if freeness < rule.scaleOutBelow && active + starting < rule.maxInstances {
+            let blocks = Double(KVCache.capacity(gpu: gpu, model: model, tensorParallel: group.tensorParallel) ?? 1)
+            let needed = Int(((rule.scaleOutBelow * batch - avail) / blocks).rounded(.up))
+            let count = min(max(1, needed), rule.maxInstances - active - starting)
+            note(
+                "autoscale: freeness \(Report.number(freeness, 1)) < \(Report.number(rule.scaleOutBelow, 0)), adding \(count)"
+            )
+            for _ in 0..<count {
+                execute(.add(gpu: group.gpu, model: group.model, tensorParallel: group.tensorParallel))
+            }
+        } else if freeness > rule.scaleInAbove && active > rule.minInstances && starting == 0 {
+            // The active instance with the fewest requests, not in a migration (ties: the newest).
+            var victim = -1
+            for i in instances.indices.reversed() where instances[i].status == .active {
+                let migrating = activeMigrations.contains { $0.source == Int32(i) || $0.destination == Int32(i) }
+                if !migrating && (victim < 0 || instances[i].outstanding < instances[victim].outstanding) { victim = i }
+            }
+            guard victim >= 0 else { return }
+            note(
+                "autoscale: freeness \(Report.number(freeness, 1)) > \(Report.number(rule.scaleInAbove, 0)), draining \(victim)"
+            )
+            execute(.drain(instance: victim))
+        }
+    }
+}

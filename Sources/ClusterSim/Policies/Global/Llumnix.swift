@@ -1,0 +1,89 @@
+/// Llumnix: dispatch to the freest instance, live migration between the least and the most free
+/// instances, priority headroom, and autoscaling that drains instances by migration.
+///
+/// Sun et al., "Llumnix: Dynamic Scheduling for LLM Serving", OSDI'24, with behaviour from its
+/// artifact (`alibaba/llm-scheduling-artifact`) and `AlibabaPAI/llumnix` as summarised in
+/// research/policies.md §4:
+/// * load: virtual usage and freeness (`Freeness`): head-of-line demand, priority headroom, the
+///   infinite usage of an instance being drained;
+/// * dispatch: to the instance with the largest dispatch freeness;
+/// * migration pairing, every `migration_interval_ms` (50 ms, current Llumnix's polling period):
+///   sources are instances with freeness below `migrate_out_threshold` (3 blocks per request) or
+///   being drained, destinations those above it; sorted (least free source with most free
+///   destination) and paired; each pair moves one request, the most recently admitted decoding
+///   request that is not high-priority (LCFS); an instance takes part in one migration at a time;
+/// * live migration (`Simulation+Migration.swift`): pre-copy stages while the request keeps
+///   decoding, a final stop-and-copy once at most `migration_last_stage_blocks` (4) blocks are
+///   left, at most `migration_max_stages` (3) stages, destination blocks reserved before each
+///   stage, aborted when they do not fit or the request finishes or is preempted; stage time =
+///   setup + bytes / link bandwidth (the scenario's `link`, or the GPUs' interconnect between
+///   instances of one GPU type in one 8-GPU node);
+/// * autoscaling (`Autoscaling`), off unless `max_instances` is set.
+///
+/// Simplified: the de-fragmentation variant keeps every pair (no check that the gap shrinks); the
+/// local scheduler is whatever local policy runs (Llumnix used vLLM v0); high-priority requests are
+/// queued ahead of normal ones on their instance, with no separate execution priority.
+public struct Llumnix: Sendable, Hashable {
+    public var load: Freeness
+    public var scaling: Autoscaling
+    public var migrateOutThreshold: Double
+    public var pairingInterval: SimTime
+    public var lastStageMaxBlocks: Int32
+    public var maxStages: Int32
+
+    public init(params: PolicyParams = PolicyParams()) throws {
+        load = try Freeness(params: params)
+        scaling = try Autoscaling(params: params)
+        migrateOutThreshold = try params.number("migrate_out_threshold", default: 3, in: -1e9...1e9)
+        pairingInterval = Time.milliseconds(try params.number("migration_interval_ms", default: 50, in: 1...600_000))
+        lastStageMaxBlocks = Int32(try params.integer("migration_last_stage_blocks", default: 4, in: 1...65536))
+        maxStages = Int32(try params.integer("migration_max_stages", default: 3, in: 1...100))
+    }
+
+    /// Source and destination pairs for this period: least free source with most free destination.
+    /// `busy[i]` marks instances already in a migration.
+    func pairs(_ instances: [Instance], _ requests: RequestTable, busy: [Bool]) -> [(source: Int32, destination: Int32)]
+    {
+        var sources: [(Double, Int32)] = []
+        var destinations: [(Double, Int32)] = []
+        for i in instances.indices where !busy[i] {
+            let status = instances[i].status
+            guard status == .active || status == .draining else { continue }
+            let f = load.migrationFreeness(instances, i, requests)
+            if status == .draining {
+                if !instances[i].running.isEmpty { sources.append((f, Int32(i))) }
+            } else if f < migrateOutThreshold {
+                sources.append((f, Int32(i)))
+            } else if f > migrateOutThreshold {
+                destinations.append((f, Int32(i)))
+            }
+        }
+        if sources.isEmpty || destinations.isEmpty { return [] }
+        sources.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+        destinations.sort { $0.0 > $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+        // Pair in order; a destination must serve the source's model.
+        var taken = [Bool](repeating: false, count: destinations.count)
+        var result: [(source: Int32, destination: Int32)] = []
+        for (_, s) in sources {
+            let model = instances[Int(s)].model.id
+            guard
+                let k = destinations.indices.first(where: {
+                    !taken[$0] && instances[Int(destinations[$0].1)].model.id == model
+                })
+            else { continue }
+            taken[k] = true
+            result.append((s, destinations[k].1))
+        }
+        return result
+    }
+
+    /// The request `source` would migrate: its most recently admitted decoding request that is
+    /// neither high-priority nor already migrating (LCFS), or nil.
+    static func candidate(_ instances: [Instance], _ i: Int, _ requests: RequestTable) -> Int32? {
+        for id in instances[i].running.reversed() {
+            let r = requests[id]
+            if r.isDecoding && r.priority != .high && r.migration == .none { return id }
+        }
+        return nil
+    }
+}

@@ -18,7 +18,7 @@ struct Clustertop: ParsableCommand {
               clustertop run my.yaml --seed 3 --duration 60 --format csv > run.csv
             """,
         version: ClusterSimVersion.string,
-        subcommands: [Watch.self, Run.self, Validate.self, Scenarios.self, Replay.self, CostModelCommand.self, CalibrateCommand.self],
+        subcommands: [Watch.self, Run.self, Validate.self, Scenarios.self, Replay.self, CostModelCommand.self, CalibrateCommand.self, Policies.self, Compare.self],
         defaultSubcommand: Watch.self
     )
 }

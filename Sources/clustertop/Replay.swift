@@ -42,7 +42,7 @@ struct Replay: ParsableCommand {
 
     func run() throws {
         checkPolicy(globalPolicy, among: GlobalPolicy.ids, option: "--global")
-        checkPolicy(localPolicy, among: LocalPolicy.ids, option: "--local")
+        checkPolicy(localPolicy, among: LocalPolicy.allIDs, option: "--local")
         let recording = loadRecording(file)
         let started = Date()
         var outcome: ReplayOutcome

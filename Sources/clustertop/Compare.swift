@@ -1,0 +1,166 @@
+import ArgumentParser
+import ClusterSim
+import Foundation
+
+struct Compare: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run every combination of policies on identical arrivals and compare them side by side.",
+        discussion: """
+            Runs SCENARIO once per (global, local) pair from --global and --local (comma-separated \
+            ids; either may be left out to keep the scenario's own), each to the end, on the same \
+            seeded arrivals, and prints one column per run with the best value of each row marked \
+            with *. Runs go in parallel; progress goes to standard error when it is a terminal. \
+            The output is identical for identical inputs.
+
+            Examples:
+              clustertop compare Scenarios/llumnix-bursty.yaml --global infaas,llumnix
+              clustertop compare Scenarios/sarathi-tbt.yaml --local vllm-v0,sarathi --format json
+              clustertop compare default --global round-robin,least-outstanding --local vllm-v0,sarathi+mdd
+            """)
+
+    @Argument(help: "Scenario file, a name in ./Scenarios, or \"default\".")
+    var scenario: String?
+
+    @Option(name: .customLong("global"), help: "Global policy ids, comma-separated (default: the scenario's).")
+    var globals: String?
+
+    @Option(name: .customLong("local"), help: "Local policy ids, comma-separated (default: the scenario's).")
+    var locals: String?
+
+    @Option(help: "A policy parameter and its values to sweep as well: NAME=V1,V2 (e.g. prefix_caching=0,1).")
+    var param: String?
+
+    @Option(help: "Seed for every random stream (overrides the scenario's seed).")
+    var seed: UInt64?
+
+    @Option(help: "Seconds of arrivals (overrides duration_s).")
+    var duration: Double?
+
+    @Option(help: "Output format: table, json or csv.")
+    var format: ReportFormat = .table
+
+    @Flag(help: "No progress on standard error.")
+    var quiet = false
+
+    func run() throws {
+        var scenario = loadScenario(self.scenario)
+        let globalIDs = split(globals, option: "--global", ids: GlobalPolicy.ids) ?? [scenario.policy.global]
+        let localIDs = split(locals, option: "--local", ids: LocalPolicy.allIDs) ?? [scenario.policy.local]
+        if let seed { scenario.seed = seed }
+        if let duration {
+            guard duration > 0, duration <= ScenarioParser.Limits.maxDurationSeconds else {
+                fail(
+                    "--duration: expected seconds above 0 and up to \(Int(ScenarioParser.Limits.maxDurationSeconds)), got \(duration)"
+                )
+            }
+            scenario.durationSeconds = duration
+        }
+        let sweep = parseSweep(param)
+        var pairs: [(String, String, Double?)] = []
+        for g in globalIDs {
+            for l in localIDs {
+                for v in sweep.map({ $0.values.map(Optional.some) }) ?? [nil] { pairs.append((g, l, v)) }
+            }
+        }
+        var sims: [Simulation] = []
+        for (g, l, v) in pairs {
+            var s = scenario
+            s.policy.global = g
+            s.policy.local = l
+            if let sweep, let v { s.policy.params.values[sweep.name] = v }
+            do {
+                _ = try GlobalPolicy(id: g, params: s.policy.params)
+                _ = try LocalPolicy(id: l, params: s.policy.params)
+                sims.append(try Simulation(scenario: s))
+            } catch let e as PolicyParamError {
+                fail("--param: \(e.key): \(e.message)")
+            } catch {
+                fail("\(scenario.source) with \(g) / \(l): \(error)")
+            }
+        }
+        let results = Results(count: sims.count, showProgress: !quiet && isatty(2) == 1)
+        let frozen = sims,
+            labels = pairs.map { "\($0.0) / \($0.1)" + ($0.2.map { " / \(sweep!.name)=\(compactNumber($0))" } ?? "") }
+        DispatchQueue.concurrentPerform(iterations: frozen.count) { i in
+            var sim = frozen[i]
+            sim.runToEnd()
+            results.set(i, Report(sim), label: labels[i])
+        }
+        results.finish()
+        let runs = pairs.indices.map { i in
+            PolicyComparison.Run(
+                global: pairs[i].0, local: pairs[i].1, report: results.reports[i]!,
+                parameter: pairs[i].2.map { "\(sweep!.name)=\(compactNumber($0))" })
+        }
+        let comparison = PolicyComparison(scenario: scenario.name, seed: scenario.seed, runs: runs)
+        let text: String
+        switch format {
+        case .table: text = comparison.tableText
+        case .json: text = comparison.json.rendered() + "\n"
+        case .csv: text = comparison.csvText
+        }
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    /// `NAME=V1,V2`: a known parameter and its values.
+    func parseSweep(_ text: String?) -> (name: String, values: [Double])? {
+        guard let text else { return nil }
+        let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { fail("--param: expected NAME=V1,V2, got \"\(text)\"") }
+        let name = parts[0]
+        guard PolicyCatalog.parameterNames.contains(name) else {
+            var message = "--param: unknown parameter \"\(name)\""
+            if let hint = suggestion(for: name, among: PolicyCatalog.parameterNames) {
+                message += "; did you mean \"\(hint)\"?"
+            }
+            fail(message + " (clustertop policies lists them)")
+        }
+        let values = parts[1].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let numbers = values.compactMap { Double($0) }
+        guard !values.isEmpty, numbers.count == values.count else {
+            fail("--param: expected numbers after \(name)=, got \"\(parts[1])\"")
+        }
+        return (name, numbers)
+    }
+
+    /// The ids in a comma-separated option, each checked.
+    func split(_ value: String?, option: String, ids: [String]) -> [String]? {
+        guard let value else { return nil }
+        let parts = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !parts.isEmpty else { fail("\(option): expected one or more policy ids separated by commas") }
+        for p in parts { checkPolicy(p, among: ids, option: option) }
+        return parts
+    }
+}
+
+/// Reports filled in by parallel runs, with a progress line.
+final class Results: @unchecked Sendable {
+    let lock = NSLock()
+    var reports: [Report?]
+    var done = 0
+    let showProgress: Bool
+
+    init(count: Int, showProgress: Bool) {
+        reports = Array(repeating: nil, count: count)
+        self.showProgress = showProgress
+    }
+
+    func set(_ i: Int, _ report: Report, label: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        reports[i] = report
+        done += 1
+        if showProgress {
+            FileHandle.standardError.write(Data("\r\u{1B}[Kfinished \(done) of \(reports.count): \(label)".utf8))
+        }
+    }
+
+    func finish() {
+        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+    }
+}
+
+/// `12`, `0.5`: a number as written on the command line.
+func compactNumber(_ v: Double) -> String {
+    v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v)
+}

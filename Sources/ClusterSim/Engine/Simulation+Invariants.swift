@@ -6,13 +6,23 @@ extension Simulation {
         var problems: [String] = []
         // Where each request was seen: 2 × instance (+1 when waiting), or -1 for unassigned; named
         // only when a request turns up twice, so the check stays cheap enough to run every event.
-        var seen = [Int32: Int64]()
+        // Kept in an array by slot (a dictionary is many times slower in debug builds).
+        let nowhere = Int64.min
+        var seen = [Int64](repeating: nowhere, count: requests.slots.count)
+        var seenCount = 0
+        var seenIDs: [Int32] = []
         func name(_ place: Int64) -> String {
             place < 0 ? "unassigned" : "instance \(place / 2) \(place % 2 == 0 ? "running" : "waiting")"
         }
         func place(_ id: Int32, _ where_: Int64) {
-            if let other = seen[id] { problems.append("request slot \(id) is in \(name(other)) and in \(name(where_))") }
-            seen[id] = where_
+            let other = seen[Int(id)]
+            if other != nowhere {
+                problems.append("request slot \(id) is in \(name(other)) and in \(name(where_))")
+            } else {
+                seenCount += 1
+                seenIDs.append(id)
+            }
+            seen[Int(id)] = where_
         }
         for inst in instances {
             let kv = inst.kv
@@ -79,16 +89,16 @@ extension Simulation {
             }
         }
         // Workflows: each live workflow's outstanding calls are live requests.
-        var callsOut = [Int32: Int32]()
-        for (id, _) in seen where requests[id].workflow >= 0 { callsOut[requests[id].workflow, default: 0] += 1 }
+        var callsOut = [Int32](repeating: 0, count: workflows.table.slots.count)
+        for id in seenIDs where requests[id].workflow >= 0 { callsOut[Int(requests[id].workflow)] += 1 }
         for w in workflows.table.slots.indices where workflows.table.isLive(Int32(w)) {
             let out = workflows.table[Int32(w)].outstanding
-            if callsOut[Int32(w), default: 0] != out {
-                problems.append("workflow \(w) has \(out) calls outstanding but \(callsOut[Int32(w), default: 0]) live requests")
+            if callsOut[w] != out {
+                problems.append("workflow \(w) has \(out) calls outstanding but \(callsOut[w]) live requests")
             }
         }
-        if seen.count != requests.liveCount {
-            problems.append("\(requests.liveCount) live requests but \(seen.count) are queued somewhere")
+        if seenCount != requests.liveCount {
+            problems.append("\(requests.liveCount) live requests but \(seenCount) are queued somewhere")
         }
         let accounted = metrics.completed + metrics.rejected + Int64(requests.liveCount)
         if accounted != metrics.arrived {

@@ -1,0 +1,148 @@
+import Testing
+
+@testable import ClusterSim
+
+/// Every policy keeps the simulator's invariants, and a switch at any instant loses or duplicates
+/// no request (issue 5, point 4).
+@Suite struct PolicySwitchingTests {
+    /// A small overloaded cluster of two GPU types with shared prefixes, bursts, a high-priority
+    /// tenant and a workflow stream, so every mechanism is exercised.
+    static func busyScenario(global: String, local: String, events: [TimedEvent] = [], duration: Double = 4) -> Scenario
+    {
+        var workflow = StreamSpec(
+            tenant: "sql", model: "mistral-7b", arrival: .poisson(rate: 0.5), input: .fixed(value: 1),
+            output: .fixed(value: 1))
+        workflow.workflow = WorkflowSpec(sloScale: 3)
+        return Scenario(
+            name: "busy", seed: 3, durationSeconds: duration,
+            cluster: [
+                InstanceGroup(gpu: "a10g", model: "mistral-7b", count: 2),
+                InstanceGroup(gpu: "l40s", model: "mistral-7b", count: 2),
+            ],
+            policy: PolicySpec(global: global, local: local, params: PolicyParams(["migration_interval_ms": 20])),
+            tenants: [
+                TenantSpec(name: "chat", slo: SLO(ttftMs: 1000, tpotMs: 100)),
+                TenantSpec(name: "vip", priority: .high, slo: SLO(ttftMs: 500, tpotMs: 50)),
+                TenantSpec(name: "sql", slo: SLO(ttftMs: 5000, tpotMs: 200)),
+            ],
+            workload: [
+                StreamSpec(
+                    tenant: "chat", arrival: .gamma(rate: 10, cv: 4),
+                    input: .lognormal(mean: 1200, sigma: 0.8, max: 6000),
+                    output: .lognormal(mean: 300, sigma: 0.8, max: 1500),
+                    sharedPrefix: SharedPrefixSpec(groups: 4, tokens: 512, skew: 1)),
+                StreamSpec(
+                    tenant: "vip", arrival: .poisson(rate: 1), input: .uniform(min: 100, max: 800),
+                    output: .uniform(min: 20, max: 200)),
+                workflow,
+            ],
+            events: events)
+    }
+
+    static let globals = GlobalPolicy.ids
+    static let locals = ["vllm-v0", "sarathi", "vllm-v1", "sarathi+mdd", "edd", "srpt", "urgency", "vllm-v0+mdd"]
+
+    @Test(arguments: globals)
+    func everyGlobalPolicyKeepsTheInvariants(global: String) throws {
+        // With prefix caching and without, alternately (every local policy is checked below).
+        let local = Self.globals.firstIndex(of: global)! % 2 == 0 ? "vllm-v1" : "vllm-v0"
+        var sim = try Simulation(scenario: Self.busyScenario(global: global, local: local))
+        #expect(runChecked(&sim) == [], "\(global)/\(local)")
+        #expect(sim.inFlight == 0 && sim.metrics.completed + sim.metrics.rejected == sim.metrics.arrived)
+        #expect(sim.workflows.table.liveCount == 0)
+    }
+
+    @Test(arguments: locals)
+    func everyLocalPolicyKeepsTheInvariants(local: String) throws {
+        var sim = try Simulation(scenario: Self.busyScenario(global: "llumnix", local: local))
+        #expect(runChecked(&sim) == [], "\(local)")
+        #expect(sim.inFlight == 0 && sim.metrics.completed + sim.metrics.rejected == sim.metrics.arrived)
+        #expect(
+            sim.policyMetrics.workflowsArrived == sim.policyMetrics.workflowsCompleted
+                + sim.policyMetrics.workflowsFailed)
+    }
+
+    @Test func switchingBackAndForthLosesNothing() throws {
+        // Switch both kinds of policy every second, through every id, while migrations are in flight.
+        var events: [TimedEvent] = []
+        for k in 0..<12 {
+            events.append(
+                TimedEvent(
+                    atSeconds: Double(k) * 0.5 + 0.25, command: .setGlobalPolicy(Self.globals[k % Self.globals.count])))
+            events.append(
+                TimedEvent(
+                    atSeconds: Double(k) * 0.5 + 0.4, command: .setLocalPolicy(Self.locals[(k * 3) % Self.locals.count])
+                ))
+        }
+        var sim = try Simulation(scenario: Self.busyScenario(global: "llumnix", local: "vllm-v1", events: events))
+        #expect(runChecked(&sim) == [])
+        #expect(sim.inFlight == 0)
+        #expect(sim.metrics.completed + sim.metrics.rejected == sim.metrics.arrived)
+        #expect(sim.activeMigrations.isEmpty)
+        #expect(sim.log.contains { $0.text.contains("global policy -> hexgen") })
+    }
+
+    @Test func aSwitchReordersTheQueueAtTheNextDecision() throws {
+        // One instance with a long queue; switching FCFS -> EDD admits by deadline from then on.
+        var inst = bareInstance(blocks: 100_000)
+        var table = RequestTable()
+        let late = enqueue(&inst, &table, prompt: 100, output: 4)
+        let early = enqueue(&inst, &table, prompt: 100, output: 4)
+        table[late].deadline = Time.seconds(10)
+        table[early].deadline = Time.seconds(1)
+        #expect(inst.nextWaiting(.fcfs, table, now: 0) == 0)
+        let edd = try #require(try LocalPolicy(id: "edd"))
+        guard case .vllmV1(let p) = edd else { Issue.record("edd is not on vllm-v1"); return }
+        #expect(inst.nextWaiting(p.queue, table, now: 0) == 1)
+    }
+
+    @Test func sameInputsGiveIdenticalReportsWithMigrationsAndWorkflows() throws {
+        func run() throws -> String {
+            let events = [TimedEvent(atSeconds: 3, command: .setLocalPolicy("sarathi+urgency"))]
+            var sim = try Simulation(scenario: Self.busyScenario(global: "llumnix", local: "vllm-v1", events: events))
+            sim.runToEnd()
+            #expect(sim.metrics.migrations > 0)
+            return Report(sim).jsonText
+        }
+        let a = try run(), b = try run()
+        #expect(a == b)
+        #expect(a.contains("\"workflows\"") && a.contains("\"prefix_cache\""))
+    }
+
+    @Test func aComparisonMarksTheBestOfEachRow() throws {
+        var runs: [PolicyComparison.Run] = []
+        for local in ["vllm-v0", "sarathi"] {
+            var sim = try Simulation(scenario: testScenario(count: 1, rate: 4, duration: 10, local: local))
+            sim.runToEnd()
+            runs.append(PolicyComparison.Run(global: "round-robin", local: local, report: Report(sim)))
+        }
+        let c = PolicyComparison(scenario: "test", seed: 1, runs: runs)
+        let tbt = PolicyComparison.metrics.first { $0.path == "tbt_ms.p99" }!
+        let sarathiBetter = runs[1].report.double("tbt_ms.p99")! < runs[0].report.double("tbt_ms.p99")!
+        #expect(c.best(tbt) == [sarathiBetter ? 1 : 0])
+        // Equal rows mark nothing; every line fits 80 columns.
+        let completed = PolicyComparison.metrics.first { $0.path == "requests.completed" }!
+        #expect(c.best(completed) == [])
+        #expect(c.tableText.split(separator: "\n").allSatisfy { $0.count <= 80 })
+        #expect(c.tableText.contains("A  round-robin / vllm-v0") && c.tableText.contains("*"))
+        #expect(c.csvText.hasPrefix("metric,better,round-robin / vllm-v0,round-robin / sarathi\n"))
+        #expect(c.json.value(at: "rows") != nil)
+        #expect(c.json.rendered() == PolicyComparison(scenario: "test", seed: 1, runs: runs).json.rendered())
+    }
+
+    @Test func policyIdsParse() throws {
+        for id in LocalPolicy.allIDs {
+            let p = try #require(try LocalPolicy(id: id), "\(id)")
+            // The canonical id names the same policy.
+            #expect(try LocalPolicy(id: p.id) == p, "\(id) -> \(p.id)")
+        }
+        #expect(try LocalPolicy(id: "mdd")?.id == "mdd")
+        #expect(try LocalPolicy(id: "vllm-v1+mdd")?.id == "mdd")
+        #expect(try LocalPolicy(id: "sarathi+mdd")?.id == "sarathi+mdd")
+        #expect(try LocalPolicy(id: "sarathi+fifo") == nil)
+        #expect(try LocalPolicy(id: "edd+sarathi") == nil)
+        for id in GlobalPolicy.ids { #expect(try GlobalPolicy(id: id)?.id == id) }
+        // Every id and parameter is in the catalog.
+        for id in GlobalPolicy.ids + LocalPolicy.ids { #expect(PolicyCatalog.info(id) != nil, "\(id)") }
+    }
+}

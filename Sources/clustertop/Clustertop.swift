@@ -8,17 +8,26 @@ struct Clustertop: ParsableCommand {
         commandName: "clustertop",
         abstract: "A live, faithful simulation of an LLM-serving GPU cluster.",
         discussion: """
-            clustertop simulates a cluster of GPU instances serving LLM requests: per-instance queues, \
-            a paged KV cache, continuous batching, and global dispatch, with latencies from a cost model \
-            of real GPUs. Scenario files (YAML) describe the cluster, policies, tenants and load.
+            clustertop simulates a cluster of GPU instances serving LLM requests: per-instance \
+            queues, a paged KV cache, continuous batching, dispatch, migration and SLOs, with \
+            latencies from a cost model fitted to real GPU measurements. Scenario files (YAML, see \
+            docs/scenarios.md) describe the cluster, the policies, the tenants and the load. With \
+            no subcommand it opens the live dashboard on the built-in default scenario.
 
             Examples:
-              clustertop run                          run the built-in default scenario headless
-              clustertop run Scenarios/default.yaml --local sarathi --format json
-              clustertop run my.yaml --seed 3 --duration 60 --format csv > run.csv
+              clustertop                      the dashboard (press ? for keys)
+              clustertop watch Scenarios/spike-recovery.yaml --speed 10
+              clustertop run default --local sarathi --format json
+              clustertop compare Scenarios/strict-tbt.yaml --local vllm-v0,sarathi
+              clustertop validate Scenarios/*.yaml
+              clustertop scenarios            list the shipped scenarios
+              clustertop policies             list the policies and their parameters
             """,
         version: ClusterSimVersion.string,
-        subcommands: [Watch.self, Run.self, Validate.self, Scenarios.self, Replay.self, CostModelCommand.self, CalibrateCommand.self, Policies.self, Compare.self],
+        subcommands: [
+            Watch.self, Run.self, Compare.self, Replay.self, Validate.self, Scenarios.self, Policies.self,
+            CostModelCommand.self, CalibrateCommand.self,
+        ],
         defaultSubcommand: Watch.self
     )
 }

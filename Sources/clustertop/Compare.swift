@@ -13,8 +13,8 @@ struct Compare: ParsableCommand {
             The output is identical for identical inputs.
 
             Examples:
-              clustertop compare Scenarios/llumnix-bursty.yaml --global infaas,llumnix
-              clustertop compare Scenarios/sarathi-tbt.yaml --local vllm-v0,sarathi --format json
+              clustertop compare Scenarios/llumnix-migration.yaml --global infaas,llumnix
+              clustertop compare Scenarios/strict-tbt.yaml --local vllm-v0,sarathi --format json
               clustertop compare default --global round-robin,least-outstanding --local vllm-v0,sarathi+mdd
             """)
 

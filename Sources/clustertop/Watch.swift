@@ -197,8 +197,12 @@ func watchRecording(_ recording: Recording, global: String?, local: String?, opt
     } catch {
         fail("the recording's scenario: \(error.description)")
     }
+    let exact = global == nil && local == nil
     if let global { scenario.policy.global = global }
     if let local { scenario.policy.local = local }
+    if exact, let changed = recording.changedTraces(scenario).first {
+        fail("trace \(changed.file) changed since the recording (digest \(changed.recorded) recorded, \(changed.now) now)")
+    }
     let simulation: Simulation
     do {
         simulation = try Simulation(scenario: scenario)
@@ -211,7 +215,7 @@ func watchRecording(_ recording: Recording, global: String?, local: String?, opt
             commands.append(.init(time: time, events: events, command: command))
         }
     }
-    var driver = SimulationDriver(replaying: commands, on: simulation, exact: global == nil && local == nil)
+    var driver = SimulationDriver(replaying: commands, on: simulation, exact: exact)
     driver.note("replaying a recording: \(commands.count) commands", kind: .recording)
     runDashboard(driver, options: options)
 }

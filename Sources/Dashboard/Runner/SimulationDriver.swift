@@ -73,7 +73,7 @@ public struct SimulationDriver: Sendable {
     /// it. In a replay the recording drives the cluster, and the command is refused with a note.
     public mutating func apply(_ command: Command) {
         if isReplay {
-            note("replay: the recording drives the cluster; \"\(command.summary)\" not applied", kind: .info)
+            note("not applied in a replay: \(command.summary)", kind: .info)
             return
         }
         session.apply(command)
@@ -134,7 +134,7 @@ public struct SimulationDriver: Sendable {
                     session.apply(next.command)
                     session.advance(to: session.sim.now)
                 }
-                if replay.isEmpty { note("replay: the last recorded command is applied; the cluster runs on", kind: .recording) }
+                if replay.isEmpty { note("replay: no more recorded commands", kind: .recording) }
                 continue
             }
             session.advance(to: stopAt)

@@ -198,8 +198,9 @@ struct Loop {
                 } else {
                     target = .max / 4
                 }
-                // Leave a fifth of the frame period free so commands and publication stay prompt.
-                let deadline = tickStart + period * 4 / 5
+                // Leave a fifth of the frame period free so commands and publication stay prompt;
+                // as fast as possible, compute the whole period (one snapshot per frame).
+                let deadline = tickStart + (speed.isFinite ? period * 4 / 5 : period)
                 let runner = self.runner
                 let reached = driver.advance(to: target) {
                     Loop.wallNow() >= deadline || runner.pending.load(ordering: .acquiring)

@@ -20,20 +20,24 @@ public final class InMemoryBackend: TerminalBackend {
     public private(set) var writtenSpans = 0
     var previous: ScreenBuffer?
     var framesAtLastKey = -1
+    /// Keys are typed only once a frame containing this text was shown (the dashboard is up).
+    public var typeAfter: String?
 
-    public init(width: Int, height: Int, keys: [Key] = []) {
+    public init(width: Int, height: Int, keys: [Key] = [], typeAfter: String? = nil) {
         size = (width, height)
         self.keys = keys
+        self.typeAfter = typeAfter
     }
 
     public func present(_ buffer: ScreenBuffer, full: Bool) {
         writtenSpans += buffer.changes(from: full ? nil : previous).count
         previous = buffer
         frames.append(buffer)
+        if let wanted = typeAfter, buffer.text.contains(wanted) { typeAfter = nil }
     }
 
     public func nextKey(timeoutMilliseconds: Int) -> Key? {
-        guard !keys.isEmpty, frames.count > framesAtLastKey else { return nil }
+        guard !keys.isEmpty, typeAfter == nil, frames.count > framesAtLastKey else { return nil }
         framesAtLastKey = frames.count
         return keys.removeFirst()
     }

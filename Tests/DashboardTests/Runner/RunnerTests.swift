@@ -116,7 +116,7 @@ import Testing
     @Test @MainActor func keysReachTheSimulationAndShowOnTheNextFrame() throws {
         let driver = SimulationDriver(simulation: try Simulation(scenario: defaultScenario()))
         let runner = SimulationRunner(driver: driver, speed: 1, paused: true, framesPerSecond: 20)
-        let backend = InMemoryBackend(width: 100, height: 30, keys: ["g", "s", " ", "q"])
+        let backend = InMemoryBackend(width: 100, height: 30, keys: ["g", "s", " ", "q"], typeAfter: "KV CACHE")
         let state = UIState(paused: true, speed: 1, globalPolicy: "round-robin", localPolicy: "vllm-v0", globalPolicies: GlobalPolicy.ids, localPolicies: LocalPolicy.ids)
         let app = DashboardApp(runner: runner, backend: backend, glyphs: .unicode, state: state)
         app.run()
@@ -133,7 +133,7 @@ import Testing
     @Test @MainActor func onlyChangedCellsAreWrittenAfterTheFirstFrame() throws {
         let driver = SimulationDriver(simulation: try Simulation(scenario: defaultScenario()))
         let runner = SimulationRunner(driver: driver, speed: 1, paused: true, framesPerSecond: 20)
-        let backend = InMemoryBackend(width: 120, height: 40, keys: [.control("l"), .down, .down, "q"])
+        let backend = InMemoryBackend(width: 120, height: 40, keys: [.control("l"), .down, .down, "q"], typeAfter: "KV CACHE")
         let app = DashboardApp(runner: runner, backend: backend, glyphs: .unicode, state: UIState(paused: true))
         app.run()
         // The last two frames differ by the focus moving one row down: a few short spans.

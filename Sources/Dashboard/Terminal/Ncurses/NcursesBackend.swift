@@ -115,11 +115,19 @@ public final class NcursesBackend: TerminalBackend {
     }
 
     public func nextKey(timeoutMilliseconds: Int) -> Key? {
-        if TerminalGuard.interrupted.load(ordering: .acquiring) { return .interrupt }
+        if TerminalGuard.interrupted.load(ordering: .acquiring) || hungUp() { return .interrupt }
         wtimeout(window, Int32(max(0, timeoutMilliseconds)))
         let c = wgetch(window)
         if TerminalGuard.interrupted.load(ordering: .acquiring) { return .interrupt }
         return NcursesBackend.decode(c)
+    }
+
+    /// True when the terminal is gone (its window closed without a SIGHUP reaching us): leave
+    /// rather than spin on a dead input.
+    func hungUp() -> Bool {
+        var fd = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        guard poll(&fd, 1, 0) >= 0 else { return false }
+        return fd.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
     }
 
     /// Maps a `wgetch` code to a key.

@@ -16,8 +16,25 @@ enum TerminalGuard {
 
     static func install() {
         interrupted.store(false, ordering: .releasing)
+        // ncurses follows resizes only when SIGWINCH is at its default when it starts, and no
+        // signal arrives while blocked; a parent may have left them ignored or blocked (both
+        // survive exec; a thread of a thread pool that spawns us blocks nearly everything).
+        signal(SIGWINCH, SIG_DFL)
+        var wanted = sigset_t()
+        sigemptyset(&wanted)
+        for sig in [SIGINT, SIGTERM, SIGHUP, SIGWINCH, SIGTSTP, SIGCONT] { sigaddset(&wanted, sig) }
+        pthread_sigmask(SIG_UNBLOCK, &wanted, nil)
+        // Without SA_RESTART, so a read blocked in curses returns (EINTR) and the loop sees the flag.
         for sig in [SIGINT, SIGTERM, SIGHUP] {
-            signal(sig) { _ in TerminalGuard.interrupted.store(true, ordering: .releasing) }
+            var action = sigaction()
+            #if os(Linux)
+            action.__sigaction_handler.sa_handler = { _ in TerminalGuard.interrupted.store(true, ordering: .releasing) }
+            #else
+            action.__sigaction_u.__sa_handler = { _ in TerminalGuard.interrupted.store(true, ordering: .releasing) }
+            #endif
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0
+            sigaction(sig, &action, nil)
         }
         for sig in [SIGSEGV, SIGILL, SIGTRAP, SIGABRT, SIGBUS, SIGFPE] {
             signal(sig) { sig in

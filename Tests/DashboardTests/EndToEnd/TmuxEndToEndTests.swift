@@ -1,0 +1,208 @@
+import Foundation
+import Testing
+
+/// The real binary under tmux, driven as a user would (send-keys, capture-pane): it starts the
+/// dashboard, switches the policy, fires a spike and sees the queues grow, pauses, resizes to
+/// too small and back, quits, and checks the terminal came back (research/tui.md §6).
+///
+/// Skipped with a message when tmux is missing; CI installs it (.ci/run).
+@Suite(.serialized) struct TmuxEndToEndTests {
+    static let tmuxPath: String? = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/bin/tmux"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+
+    /// The clustertop binary next to the test bundle (CLUSTERTOP_BIN overrides).
+    static var binary: String {
+        if let path = ProcessInfo.processInfo.environment["CLUSTERTOP_BIN"] { return path }
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        if dir.lastPathComponent == "MacOS" { dir = dir.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
+        return dir.appendingPathComponent("clustertop").path
+    }
+
+    /// A tmux server of the test's own (its own socket), so nothing is shared with other tmux
+    /// users, and killing it at the end takes every pane with it.
+    struct Tmux {
+        let session = "e2e"
+        let socket = "clustertop-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let path: String
+
+        @discardableResult
+        func run(_ args: [String], capture: Bool = true) -> String {
+            // posix_spawn and waitpid, not Foundation's Process: the first command starts the
+            // server, a daemon, and Process has been seen to wait forever on such a client.
+            let output = capture ? NSTemporaryDirectory() + "\(socket)-\(UInt32.random(in: 0...UInt32.max)).out" : "/dev/null"
+            defer { if capture { unlink(output) } }
+            TmuxEndToEndTests.spawn(path, ["-L", socket] + args, stdout: output)
+            return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        }
+
+        func start(_ command: String, width: Int, height: Int) {
+            run(["-u", "-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", command], capture: false)
+        }
+
+        func keys(_ keys: String...) { run(["send-keys", "-t", session] + keys) }
+        func screen() -> String { run(["capture-pane", "-p", "-t", session]) }
+        func resize(_ width: Int, _ height: Int) { run(["resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)"]) }
+        func display(_ format: String) -> String { run(["display", "-p", "-t", session, format]).trimmingCharacters(in: .whitespacesAndNewlines) }
+        func kill() {
+            if ProcessInfo.processInfo.environment["E2E_KEEP_TMUX"] != nil { return }
+            run(["kill-session", "-t", session], capture: false)
+            run(["kill-server"], capture: false)
+            let directory = ProcessInfo.processInfo.environment["TMUX_TMPDIR"] ?? "/tmp"
+            unlink("\(directory)/tmux-\(getuid())/\(socket)")
+        }
+
+        /// Polls the screen until `done` holds (rather than sleeping), up to `timeout` seconds.
+        func wait(_ what: String, timeout: Double = 10, _ done: (String) -> Bool) throws -> String {
+            let deadline = Date().addingTimeInterval(timeout)
+            var last = ""
+            while Date() < deadline {
+                last = screen()
+                if done(last) { return last }
+                Thread.sleep(forTimeInterval: 0.05)
+            }
+            Issue.record("timed out waiting for \(what); the screen was:\n\(last)")
+            throw CancellationError()
+        }
+
+        func wait(for text: String, timeout: Double = 10) throws -> String { try wait("\"\(text)\"", timeout: timeout) { $0.contains(text) } }
+    }
+
+    /// Runs `path` with `arguments`, standard output to the file `stdout`, and waits for it.
+    @discardableResult
+    static func spawn(_ path: String, _ arguments: [String], stdout: String = "/dev/null") -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        // The test runs on a pool thread that blocks most signals; the child (and the tmux server
+        // and panes it may start) must not inherit that.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var empty = sigset_t(), all = sigset_t()
+        sigemptyset(&empty)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &empty)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var pid: pid_t = 0
+        guard posix_spawn(&pid, path, &actions, &attributes, argv, environ) == 0 else { return -1 }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        return status
+    }
+
+    static func number(after label: String, in screen: String) -> Int? {
+        guard let range = screen.range(of: label + " ") else { return nil }
+        return Int(screen[range.upperBound...].prefix { $0.isNumber })
+    }
+
+    /// The shell line the pane runs: the dashboard, then what the terminal looks like afterwards.
+    static func command(_ arguments: String) -> String {
+        "env LANG=C.UTF-8 TERM=xterm-256color \(binary) \(arguments); echo EXITED=$?; stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo DONE; sleep 30"
+    }
+
+    func prepare() throws -> Tmux? {
+        guard let path = TmuxEndToEndTests.tmuxPath else {
+            print("TmuxEndToEndTests skipped: tmux is not installed (apt-get install tmux)")
+            return nil
+        }
+        try #require(FileManager.default.isExecutableFile(atPath: TmuxEndToEndTests.binary), "no clustertop binary at \(TmuxEndToEndTests.binary); build it first (swift build) or set CLUSTERTOP_BIN")
+        return Tmux(path: path)
+    }
+
+    /// After quitting: the exit status, the alternate screen left, cursor shown, cooked mode back.
+    func checkRestored(_ t: Tmux, status: Int = 0) throws {
+        let after = try t.wait(for: "DONE")
+        #expect(after.contains("EXITED=\(status)"))
+        #expect(after.contains("icanon") && !after.contains("-icanon"), "terminal left in raw mode:\n\(after)")
+        #expect(after.contains("echo") && !after.contains("-echo"), "echo left off:\n\(after)")
+        #expect(t.display("#{alternate_on}") == "0")
+        #expect(t.display("#{cursor_flag}") == "1")
+        #expect(!after.contains("KV CACHE"), "the dashboard is still on screen:\n\(after)")
+    }
+
+    @Test func watchSwitchSpikePauseResizeQuit() throws {
+        guard let t = try prepare() else { return }
+        defer { t.kill() }
+        t.start(TmuxEndToEndTests.command("watch default --seed 1 --speed 20"), width: 100, height: 30)
+        _ = try t.wait(for: "global round-robin")
+
+        // Switch the global policy: the header and the event log say so on the next frame.
+        t.keys("g")
+        let switched = try t.wait(for: "global policy -> least-outstanding", timeout: 3)
+        #expect(switched.contains("global least-outstanding"))
+
+        // A strong spike: the queues grow.
+        let before = try t.wait("the queue count") { TmuxEndToEndTests.number(after: "queued", in: $0) != nil }
+        let queued0 = TmuxEndToEndTests.number(after: "queued", in: before) ?? 0
+        t.keys("]", "]", "]", "]", "s")
+        _ = try t.wait(for: "SPIKE x10", timeout: 3)
+        let grown = try t.wait("the queues to grow", timeout: 15) {
+            (TmuxEndToEndTests.number(after: "queued", in: $0) ?? 0) >= max(30, 3 * queued0 + 10)
+        }
+        #expect(grown.contains("spike x10.00 for 30.0 s"))
+
+        // Pause: the clock stops.
+        t.keys("Space")
+        let paused = try t.wait(for: "PAUSED", timeout: 3)
+        let clock = paused.split(separator: "\n").first.map(String.init) ?? ""
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(t.screen().split(separator: "\n").first.map(String.init) == clock)
+
+        // Too small, then back.
+        t.resize(50, 12)
+        let small = try t.wait(for: "Terminal too small", timeout: 3)
+        #expect(small.contains("need at least"))
+        t.resize(120, 40)
+        let back = try t.wait(for: "KV CACHE", timeout: 3)
+        #expect(back.contains("PAUSED") && back.contains("global least-outstanding"))
+
+        t.keys("q")
+        try checkRestored(t)
+    }
+
+    @Test func ctrlCAndSigtermRestoreTheTerminal() throws {
+        guard let t = try prepare() else { return }
+        defer { t.kill() }
+        t.start(TmuxEndToEndTests.command("watch default --paused"), width: 90, height: 26)
+        _ = try t.wait(for: "PAUSED")
+        t.keys("C-c")
+        try checkRestored(t)
+        t.kill()
+
+        let u = try #require(try prepare())
+        defer { u.kill() }
+        u.start(TmuxEndToEndTests.command("watch default --no-color --ascii"), width: 90, height: 26)
+        let ascii = try u.wait(for: "KV CACHE")
+        #expect(!ascii.contains("█") && !ascii.contains("─"))
+        // SIGTERM to the dashboard (the pane's shell is its parent).
+        let shell = u.display("#{pane_pid}")
+        TmuxEndToEndTests.spawn("/usr/bin/env", ["pkill", "-TERM", "-P", shell, "-x", "clustertop"])
+        try checkRestored(u, status: 0)
+    }
+
+    @Test func notATerminalPointsAtRun() throws {
+        guard FileManager.default.isExecutableFile(atPath: TmuxEndToEndTests.binary) else {
+            Issue.record("no clustertop binary at \(TmuxEndToEndTests.binary)")
+            return
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: TmuxEndToEndTests.binary)
+        p.arguments = []
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 2)
+        #expect(message.contains("not a terminal"))
+        #expect(message.contains("clustertop run"))
+    }
+}

@@ -40,10 +40,16 @@ struct Replay: ParsableCommand {
     @Option(help: "Output format of the headless report: table, json or csv.")
     var format: ReportFormat = .table
 
+    @OptionGroup(title: "Dashboard") var display: DashboardOptions
+
     func run() throws {
         checkPolicy(globalPolicy, among: GlobalPolicy.ids, option: "--global")
         checkPolicy(localPolicy, among: LocalPolicy.allIDs, option: "--local")
         let recording = loadRecording(file)
+        if !headless {
+            watchRecording(recording, global: globalPolicy, local: localPolicy, options: display)
+            return
+        }
         let started = Date()
         var outcome: ReplayOutcome
         do {

@@ -15,11 +15,11 @@ func peakRSSMegabytes() -> Double {
 }
 
 /// The chat-like workload of the core benchmark: lognormal prompts (mean 1024) and outputs (mean 256).
-func chatScenario(instances: Int, rate: Double, duration: Double, local: String, global: String) -> Scenario {
+func chatScenario(instances: Int, rate: Double, duration: Double, local: String, global: String, params: [String: Double] = [:]) -> Scenario {
     Scenario(
         name: "bench-\(instances)x-h100", seed: 42, durationSeconds: duration,
         cluster: [InstanceGroup(gpu: "h100", model: "llama3-8b", count: instances)],
-        policy: PolicySpec(global: global, local: local),
+        policy: PolicySpec(global: global, local: local, params: PolicyParams(params)),
         tenants: [TenantSpec(name: "chat", slo: SLO(ttftMs: 2000, tpotMs: 100))],
         workload: [
             StreamSpec(
@@ -37,14 +37,14 @@ func singleInstanceCapacity(local: String) throws -> Double {
     return Double(sim.metrics.completed) / Time.toSeconds(sim.metrics.lastCompletion)
 }
 
-func coreBenchmark(requests: Int, global: String) throws {
+func coreBenchmark(requests: Int, global: String, params: [String: Double]) throws {
     let local = "vllm-v0"
     let capacity = try singleInstanceCapacity(local: local)
     let instances = 64
     let rate = 0.8 * capacity * Double(instances)
     let duration = Double(requests) / rate
     print("core: \(instances)x llama3-8b on h100, \(global)/\(local), capacity \(Report.number(capacity, 2)) req/s per instance, rate \(Report.number(rate, 1)) req/s (80%), \(Report.number(duration, 0)) s of arrivals")
-    var sim = try Simulation(scenario: chatScenario(instances: instances, rate: rate, duration: duration, local: local, global: global))
+    var sim = try Simulation(scenario: chatScenario(instances: instances, rate: rate, duration: duration, local: local, global: global, params: params))
     let start = Date()
     sim.runToEnd()
     let wall = Date().timeIntervalSince(start)
@@ -52,7 +52,7 @@ func coreBenchmark(requests: Int, global: String) throws {
     let report = Report(sim)
     print("  requests \(sim.metrics.completed) completed of \(sim.metrics.arrived), simulated \(Report.number(Time.toSeconds(sim.metrics.lastCompletion), 0)) s")
     print("  wall \(Report.number(wall, 2)) s, \(Report.number(Double(sim.metrics.completed) / wall, 0)) requests/s, \(Report.number(Double(iterations) / wall, 0)) iterations/s, peak RSS \(Report.number(peakRSSMegabytes(), 0)) MB")
-    print("  p99 TTFT \(Report.number(report.double("ttft_ms.p99") ?? 0, 1)) ms, p99 TBT \(Report.number(report.double("tbt_ms.p99") ?? 0, 1)) ms, KV mean \(Report.number((report.double("kv.mean_utilization") ?? 0) * 100, 1))%")
+    print("  p99 TTFT \(Report.number(report.double("ttft_ms.p99") ?? 0, 1)) ms, p99 TBT \(Report.number(report.double("tbt_ms.p99") ?? 0, 1)) ms, KV mean \(Report.number((report.double("kv.mean_utilization") ?? 0) * 100, 1))%, migrations \(sim.metrics.migrations), preemptions \(report.double("preemptions") ?? 0)")
 }
 
 var arguments = Array(CommandLine.arguments.dropFirst())
@@ -66,13 +66,19 @@ if let i = arguments.firstIndex(of: "--global"), i + 1 < arguments.count {
     global = arguments[i + 1]
     arguments.removeSubrange(i...(i + 1))
 }
+var params: [String: Double] = [:]
+while let i = arguments.firstIndex(of: "--param"), i + 1 < arguments.count {
+    let pair = arguments[i + 1].split(separator: "=")
+    if pair.count == 2, let v = Double(pair[1]) { params[String(pair[0])] = v }
+    arguments.removeSubrange(i...(i + 1))
+}
 let which = arguments.first ?? "core"
 do {
     switch which {
-    case "core": try coreBenchmark(requests: requests, global: global)
+    case "core": try coreBenchmark(requests: requests, global: global, params: params)
     case "cost-model": costModelBenchmark()
     default:
-        print("usage: clustertop-bench [core|cost-model] [--requests N] [--global ID]")
+        print("usage: clustertop-bench [core|cost-model] [--requests N] [--global ID] [--param NAME=VALUE]...")
         exit(2)
     }
 } catch {

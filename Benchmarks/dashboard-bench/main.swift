@@ -7,6 +7,7 @@ import Foundation
 //   swift run -c release dashboard-bench            frame build + diff, snapshot build, runner CPU
 //   swift run -c release dashboard-bench frame      frame build + diff only
 //   swift run -c release dashboard-bench cpu        runner + UI loop CPU at 1x, no terminal (10 s)
+//   swift run -c release dashboard-bench key        key press to the frame that shows it
 //   swift run -c release dashboard-bench tty BIN    the real binary in tmux at 1x: CPU of its process (10 s)
 // Targets (issue 6): one frame of a 64-instance cluster at 200x60 built and diffed in under 2 ms;
 // under 5% of a core at speed 1x.
@@ -104,23 +105,79 @@ func cpuBenchmark(_ name: String, seconds: Double) throws {
     )
 }
 
-/// The real binary under tmux at 1x: CPU time of its process over `seconds` of wall time.
-func ttyBenchmark(binary: String, scenario: String, seconds: Double, width: Int, height: Int) throws {
-    let session = "dashbench\(getpid())"
-    func tmux(_ args: [String]) -> String {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["tmux"] + args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        try? p.run()
-        p.waitUntilExit()
-        return String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+/// From a key's command to the frame that shows it: the runner applies the command and
+/// publishes, the UI builds and diffs the frame (what `DashboardApp` does after a key press).
+func keyLatencyBenchmark(_ name: String) throws {
+    let driver = SimulationDriver(simulation: try Simulation(scenario: try scenario(name)))
+    let runner = SimulationRunner(driver: driver, speed: 1, paused: false, framesPerSecond: 20)
+    runner.start()
+    Thread.sleep(forTimeInterval: 0.5)
+    var buffer = ScreenBuffer(width: 200, height: 60)
+    var previous: ScreenBuffer? = nil
+    let state = UIState(globalPolicies: GlobalPolicy.ids, localPolicies: LocalPolicy.ids)
+    var times: [Double] = []
+    for i in 0..<40 {
+        let id = GlobalPolicy.ids[i % GlobalPolicy.ids.count]
+        let t0 = now()
+        let sequence = runner.send(.simulation(.setGlobalPolicy(id)))
+        guard let s = runner.waitForSnapshot(applying: sequence, timeout: 1) else { continue }
+        DashboardView.render(s, state, glyphs: .unicode, into: &buffer)
+        _ = buffer.changes(from: previous)
+        previous = buffer
+        times.append(Double(now() - t0) / 1e6)
+        usleep(30_000)
     }
-    _ = tmux(["-u", "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", "env LANG=C.UTF-8 TERM=xterm-256color \(binary) watch \(scenario) --speed 1"])
-    defer { _ = tmux(["kill-session", "-t", session]) }
+    runner.stop()
+    print("key to frame \(name) at 1x, 200x60: mean \(Format.fixed(times.reduce(0, +) / Double(times.count), 3)) ms, max \(Format.fixed(times.max() ?? 0, 3)) ms over \(times.count) keys (a frame is 50 ms at 20 fps)")
+}
+
+/// Runs `path` with `arguments` (standard output to the file `stdout`) and waits for it; not
+/// Foundation's Process, which can wait forever on a tmux client that starts a server.
+@discardableResult
+func spawn(_ path: String, _ arguments: [String], stdout: String = "/dev/null") -> Int32 {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var empty = sigset_t(), all = sigset_t()
+    sigemptyset(&empty)
+    sigfillset(&all)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    posix_spawnattr_setsigdefault(&attributes, &all)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+    let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
+    defer { for a in argv { free(a) } }
+    var pid: pid_t = 0
+    guard posix_spawn(&pid, path, &actions, &attributes, argv, environ) == 0 else { return -1 }
+    var status: Int32 = 0
+    while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+    return status
+}
+
+/// The real binary under tmux (a private server) at 1x: CPU time of its process over `seconds`.
+func ttyBenchmark(binary: String, scenario: String, seconds: Double, width: Int, height: Int) throws {
+    guard let tmuxPath = ["/usr/bin/tmux", "/usr/local/bin/tmux"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        throw RecordingError(message: "tmux is not installed")
+    }
+    let socket = "dashbench-\(getpid())"
+    func tmux(_ args: [String]) -> String {
+        let out = NSTemporaryDirectory() + "\(socket).out"
+        defer { unlink(out) }
+        spawn(tmuxPath, ["-L", socket, "-f", "/dev/null"] + args, stdout: out)
+        return ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+    _ = tmux(["-u", "new-session", "-d", "-s", "bench", "-x", "\(width)", "-y", "\(height)", "env LANG=C.UTF-8 TERM=xterm-256color \(binary) watch \(scenario) --speed 1"])
+    defer {
+        _ = tmux(["kill-server"])
+        unlink("/tmp/tmux-\(getuid())/\(socket)")
+    }
     Thread.sleep(forTimeInterval: 2)
-    guard let pid = Int(tmux(["display", "-p", "-t", session, "#{pane_pid}"])) else { throw RecordingError(message: "tmux did not start the binary") }
+    guard let pid = Int(tmux(["display", "-p", "-t", "bench", "#{pane_pid}"])) else { throw RecordingError(message: "tmux did not start the binary") }
     func ticks() -> Double {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return 0 }
         let fields = stat.split(separator: ")").last!.split(separator: " ")
@@ -130,7 +187,8 @@ func ttyBenchmark(binary: String, scenario: String, seconds: Double, width: Int,
     let t0 = ticks(), w0 = now()
     Thread.sleep(forTimeInterval: seconds)
     let t1 = ticks(), w1 = now()
-    let screen = tmux(["capture-pane", "-p", "-t", session]).split(separator: "\n").first ?? ""
+    let screen = tmux(["capture-pane", "-p", "-t", "bench"]).split(separator: "\n").first ?? ""
+    _ = tmux(["send-keys", "-t", "bench", "q"])
     print("tty \(scenario) at 1x in tmux \(width)x\(height): \(Format.fixed(100 * (t1 - t0) / hz / (Double(w1 - w0) / 1e9), 2))% of a core over \(Format.fixed(seconds, 0)) s")
     print("  header: \(screen.trimmingCharacters(in: .whitespaces))")
 }
@@ -145,6 +203,9 @@ do {
     case "cpu":
         try cpuBenchmark("default", seconds: 10)
         try cpuBenchmark("large-64", seconds: 10)
+    case "key":
+        try keyLatencyBenchmark("default")
+        try keyLatencyBenchmark("large-64")
     case "tty":
         guard arguments.count >= 2 else { throw RecordingError(message: "usage: dashboard-bench tty PATH-TO-clustertop [SCENARIO]") }
         try ttyBenchmark(binary: arguments[1], scenario: arguments.count > 2 ? arguments[2] : "default", seconds: 10, width: 200, height: 60)
@@ -153,6 +214,8 @@ do {
         try frameBenchmark("default", sizes: [(200, 60), (80, 24)])
         try cpuBenchmark("default", seconds: 10)
         try cpuBenchmark("large-64", seconds: 10)
+        try keyLatencyBenchmark("default")
+        try keyLatencyBenchmark("large-64")
     }
 } catch {
     print("error: \(error)")

@@ -102,7 +102,7 @@ struct Watch: ParsableCommand {
     func run() throws {
         var scenario = loadScenario(self.scenario)
         checkPolicy(globalPolicy, among: GlobalPolicy.ids, option: "--global")
-        checkPolicy(localPolicy, among: LocalPolicy.ids, option: "--local")
+        checkPolicy(localPolicy, among: LocalPolicy.allIDs, option: "--local")
         if let seed { scenario.seed = seed }
         if let globalPolicy { scenario.policy.global = globalPolicy }
         if let localPolicy { scenario.policy.local = localPolicy }

@@ -22,6 +22,9 @@ public final class InMemoryBackend: TerminalBackend {
     var framesAtLastKey = -1
     /// Keys are typed only once a frame containing this text was shown (the dashboard is up).
     public var typeAfter: String?
+    /// Each key typed, with the number of frames shown before it: `frames[n]` is the first
+    /// frame drawn after the key.
+    public private(set) var typed: [(key: Key, framesBefore: Int)] = []
 
     public init(width: Int, height: Int, keys: [Key] = [], typeAfter: String? = nil) {
         size = (width, height)
@@ -39,7 +42,9 @@ public final class InMemoryBackend: TerminalBackend {
     public func nextKey(timeoutMilliseconds: Int) -> Key? {
         guard !keys.isEmpty, typeAfter == nil, frames.count > framesAtLastKey else { return nil }
         framesAtLastKey = frames.count
-        return keys.removeFirst()
+        let key = keys.removeFirst()
+        typed.append((key, frames.count))
+        return key
     }
 
     public var lastFrame: ScreenBuffer? { frames.last }

@@ -120,8 +120,14 @@ import Testing
         let state = UIState(paused: true, speed: 1, globalPolicy: "round-robin", localPolicy: "vllm-v0", globalPolicies: GlobalPolicy.ids, localPolicies: LocalPolicy.ids)
         let app = DashboardApp(runner: runner, backend: backend, glyphs: .unicode, state: state)
         app.run()
-        let text = try #require(backend.lastFrame).text
+        // Each key's effect is on the very next frame.
         let next = GlobalPolicy.ids[1]
+        let expected = ["global \(next)", "SPIKE x3", "resumed at 1x"]
+        for (i, typed) in backend.typed.prefix(3).enumerated() {
+            let frame = try #require(backend.frames.indices.contains(typed.framesBefore) ? backend.frames[typed.framesBefore] : nil)
+            #expect(frame.text.contains(expected[i]), "the frame after \(typed.key) lacks \(expected[i])")
+        }
+        let text = try #require(backend.lastFrame).text
         #expect(text.contains("global \(next)"))
         #expect(text.contains("global policy -> \(next)"))
         #expect(text.contains("spike x3.00 for 30.0 s"))

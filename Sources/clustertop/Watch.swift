@@ -61,7 +61,7 @@ struct Watch: ParsableCommand {
 
             Examples:
               clustertop                                  the default scenario, live
-              clustertop watch Scenarios/spike.yaml --speed 10 --record session.jsonl
+              clustertop watch Scenarios/spike-recovery.yaml --speed 10 --record session.jsonl
               clustertop watch default --dump-frame 130 --size 120x40
             """)
 

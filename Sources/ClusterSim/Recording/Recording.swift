@@ -129,7 +129,8 @@ public final class RecordingWriter: @unchecked Sendable {
         let s = sim.scenario
         var traces: [[String: Any]] = []
         for stream in s.workload {
-            if case .trace(let t) = stream.arrival { traces.append(["file": t.resolvedPath, "digest": t.trace.digest]) }
+            // The path as the scenario wrote it: the replay resolves it against `base_directory`.
+            if case .trace(let t) = stream.arrival { traces.append(["file": t.file, "digest": t.trace.digest]) }
         }
         var calibrations: [String: Any] = [:]
         for (gpu, constants) in s.calibrations {
@@ -267,7 +268,7 @@ extension Recording {
     public func changedTraces(_ s: Scenario) -> [(file: String, recorded: String, now: String)] {
         var current: [String: String] = [:]
         for stream in s.workload {
-            if case .trace(let t) = stream.arrival { current[t.resolvedPath] = t.trace.digest }
+            if case .trace(let t) = stream.arrival { current[t.file] = t.trace.digest }
         }
         return header.traces.compactMap { f, d in current[f] == d ? nil : (f, d, current[f] ?? "missing") }
     }

@@ -146,6 +146,11 @@ import Testing
         #expect(try recording.replay().divergence == nil)
         try "arrival_s,input_tokens,output_tokens\n0.5,100,10\n1.5,201,20\n".write(to: trace, atomically: true, encoding: .utf8)
         #expect(throws: RecordingError.self) { _ = try recording.replay() }
+        do {
+            _ = try recording.replay()
+        } catch {
+            #expect("\(error)".hasPrefix("trace t.csv changed since the recording (digest"))
+        }
         // Under another policy the same arrivals replay without checks.
         #expect(try recording.replay(local: "sarathi").divergence == nil)
     }

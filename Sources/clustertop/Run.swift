@@ -19,17 +19,7 @@ struct Run: ParsableCommand {
             built-in default scenario, also used when SCENARIO is left out).
             """)
 
-    @Argument(help: "Scenario file, or \"default\".")
-    var scenario: String?
-
-    @Option(help: "Seed for every random stream (overrides the scenario's seed).")
-    var seed: UInt64?
-
-    @Option(name: .customLong("global"), help: "Global policy id (overrides the scenario's).")
-    var globalPolicy: String?
-
-    @Option(name: .customLong("local"), help: "Local policy id (overrides the scenario's).")
-    var localPolicy: String?
+    @OptionGroup var options: ScenarioOptions
 
     @Option(help: "Seconds of arrivals (overrides duration_s).")
     var duration: Double?
@@ -43,20 +33,8 @@ struct Run: ParsableCommand {
     @Option(help: "Record the session to this file (JSON Lines), for `clustertop replay`.")
     var record: String?
 
-    @Option(help: "Calibration file (from `clustertop calibrate`): cost-model constants for the GPU type it names.")
-    var calibration: String?
-
     func run() throws {
-        var scenario = loadScenario(self.scenario)
-        checkPolicy(globalPolicy, among: GlobalPolicy.ids, option: "--global")
-        checkPolicy(localPolicy, among: LocalPolicy.allIDs, option: "--local")
-        if let seed { scenario.seed = seed }
-        if let globalPolicy { scenario.policy.global = globalPolicy }
-        if let localPolicy { scenario.policy.local = localPolicy }
-        if let calibration {
-            let file = loadCalibration(calibration)
-            scenario.calibrations[file.gpu] = file.constants
-        }
+        var scenario = options.load()
         if let duration {
             guard duration > 0, duration <= ScenarioParser.Limits.maxDurationSeconds else {
                 fail("--duration: expected seconds above 0 and up to \(Int(ScenarioParser.Limits.maxDurationSeconds)), got \(duration)")

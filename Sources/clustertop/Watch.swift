@@ -65,17 +65,7 @@ struct Watch: ParsableCommand {
               clustertop watch default --dump-frame 130 --size 120x40
             """)
 
-    @Argument(help: "Scenario file, or \"default\".")
-    var scenario: String?
-
-    @Option(help: "Seed for every random stream (overrides the scenario's seed).")
-    var seed: UInt64?
-
-    @Option(name: .customLong("global"), help: "Global policy id to start with.")
-    var globalPolicy: String?
-
-    @Option(name: .customLong("local"), help: "Local policy id to start with.")
-    var localPolicy: String?
+    @OptionGroup var options: ScenarioOptions
 
     @Option(help: ArgumentHelp("Record the session to FILE (JSON Lines), for `clustertop replay`.", valueName: "FILE"))
     var record: String?
@@ -100,12 +90,7 @@ struct Watch: ParsableCommand {
     }
 
     func run() throws {
-        var scenario = loadScenario(self.scenario)
-        checkPolicy(globalPolicy, among: GlobalPolicy.ids, option: "--global")
-        checkPolicy(localPolicy, among: LocalPolicy.allIDs, option: "--local")
-        if let seed { scenario.seed = seed }
-        if let globalPolicy { scenario.policy.global = globalPolicy }
-        if let localPolicy { scenario.policy.local = localPolicy }
+        var scenario = options.load()
         if !scenarioDuration { scenario.durationSeconds = Watch.liveDurationSeconds }
         let simulation: Simulation
         do {
@@ -127,7 +112,7 @@ struct Watch: ParsableCommand {
             print(frame.text)
             return
         }
-        requireTerminal(suggestion: "clustertop run \(self.scenario ?? "default")")
+        requireTerminal(suggestion: "clustertop run \(options.scenario ?? "default")")
         if let record {
             do {
                 try driver.startRecording(path: record)

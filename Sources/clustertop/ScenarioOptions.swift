@@ -1,0 +1,36 @@
+import ArgumentParser
+import ClusterSim
+
+/// The scenario and the overrides that `run` and `watch` share: one place that reads them and
+/// checks them.
+struct ScenarioOptions: ParsableArguments {
+    @Argument(help: "Scenario file, a name in ./Scenarios, or \"default\" (the built-in default).")
+    var scenario: String?
+
+    @Option(help: "Seed for every random stream (overrides the scenario's seed).")
+    var seed: UInt64?
+
+    @Option(name: .customLong("global"), help: "Global policy id (overrides the scenario's).")
+    var globalPolicy: String?
+
+    @Option(name: .customLong("local"), help: "Local policy id (overrides the scenario's).")
+    var localPolicy: String?
+
+    @Option(help: "Calibration file (from `clustertop calibrate`): cost-model constants for the GPU type it names.")
+    var calibration: String?
+
+    /// The scenario with every override applied; bad input exits with status 2.
+    func load() -> Scenario {
+        var scenario = loadScenario(self.scenario)
+        checkPolicy(globalPolicy, among: GlobalPolicy.ids, option: "--global")
+        checkPolicy(localPolicy, among: LocalPolicy.allIDs, option: "--local")
+        if let seed { scenario.seed = seed }
+        if let globalPolicy { scenario.policy.global = globalPolicy }
+        if let localPolicy { scenario.policy.local = localPolicy }
+        if let calibration {
+            let file = loadCalibration(calibration)
+            scenario.calibrations[file.gpu] = file.constants
+        }
+        return scenario
+    }
+}

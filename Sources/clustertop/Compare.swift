@@ -47,14 +47,7 @@ struct Compare: ParsableCommand {
         let globalIDs = split(globals, option: "--global", ids: GlobalPolicy.ids) ?? [scenario.policy.global]
         let localIDs = split(locals, option: "--local", ids: LocalPolicy.allIDs) ?? [scenario.policy.local]
         if let seed { scenario.seed = seed }
-        if let duration {
-            guard duration > 0, duration <= ScenarioParser.Limits.maxDurationSeconds else {
-                fail(
-                    "--duration: expected seconds above 0 and up to \(Int(ScenarioParser.Limits.maxDurationSeconds)), got \(duration)"
-                )
-            }
-            scenario.durationSeconds = duration
-        }
+        applyDuration(duration, to: &scenario)
         let sweep = parseSweep(param)
         var pairs: [(String, String, Double?)] = []
         for g in globalIDs {

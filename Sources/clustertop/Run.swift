@@ -35,12 +35,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         var scenario = options.load()
-        if let duration {
-            guard duration > 0, duration <= ScenarioParser.Limits.maxDurationSeconds else {
-                fail("--duration: expected seconds above 0 and up to \(Int(ScenarioParser.Limits.maxDurationSeconds)), got \(duration)")
-            }
-            scenario.durationSeconds = duration
-        }
+        applyDuration(duration, to: &scenario)
         var session: Session
         do {
             session = Session(try Simulation(scenario: scenario))

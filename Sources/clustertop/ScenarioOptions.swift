@@ -34,3 +34,12 @@ struct ScenarioOptions: ParsableArguments {
         return scenario
     }
 }
+
+/// Applies a `--duration` override (seconds of arrivals), bounded like `duration_s`.
+func applyDuration(_ duration: Double?, to scenario: inout Scenario) {
+    guard let duration else { return }
+    guard duration > 0, duration <= ScenarioParser.Limits.maxDurationSeconds else {
+        fail("--duration: expected seconds above 0 and up to \(Int(ScenarioParser.Limits.maxDurationSeconds)), got \(duration)")
+    }
+    scenario.durationSeconds = duration
+}

@@ -100,7 +100,6 @@ public struct Report: Sendable {
     /// between two runs of the same inputs.
     public init(_ sim: Simulation, wallSeconds: Double? = nil) {
         let m = sim.metrics
-        let elapsed = max(Time.toSeconds(max(m.lastCompletion, sim.now)), 1e-9)
         let simulated = Time.toSeconds(m.lastCompletion)
         let makespan = max(simulated, 1e-9)
         let preemptions = sim.instances.reduce(Int64(0)) { $0 + $1.preemptions }
@@ -108,7 +107,6 @@ public struct Report: Sendable {
         let pm = sim.policyMetrics
         let hits = sim.instances.reduce(Int64(0)) { $0 + $1.prefixHitTokens }
         let queried = sim.instances.reduce(Int64(0)) { $0 + $1.prefixQueryTokens }
-        _ = elapsed
         func latency(_ h: Histogram) -> JSONValue {
             let s = LatencySummary(h)
             return .object([

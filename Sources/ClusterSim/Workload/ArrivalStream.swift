@@ -43,8 +43,6 @@ public struct ArrivalStream: Sendable {
     var anchor: SimTime = 0
     /// Increments whenever the pending arrival is rescheduled; older events are ignored.
     var generation: UInt32 = 0
-    /// No more arrivals (the scenario's duration has passed).
-    var finished = false
     public private(set) var arrived: Int64 = 0
 
     public init(

@@ -18,17 +18,6 @@ public enum LengthDistribution: Sendable, Hashable {
         case .zipf(_, let hi): hi
         }
     }
-
-    /// The mean of the distribution (after the cap, estimated for lognormal and zipf).
-    public var approximateMean: Double {
-        switch self {
-        case .fixed(let v): Double(v)
-        case .uniform(let lo, let hi): Double(lo + hi) / 2
-        case .lognormal(let mean, _, let hi): min(mean, Double(hi))
-        case .zipf(let s, let hi):
-            ZipfTable.mean(s: s, max: hi)
-        }
-    }
 }
 
 /// A sampler for one `LengthDistribution`, owning its precomputed tables (Zipf's CDF).
@@ -84,15 +73,5 @@ enum ZipfTable {
         }
         weights[weights.count - 1] = 1
         return weights
-    }
-
-    static func mean(s: Double, max: Int) -> Double {
-        var num = 0.0, den = 0.0
-        for k in 1...max {
-            let w = _pow(Double(k), -s)
-            num += Double(k) * w
-            den += w
-        }
-        return num / den
     }
 }

@@ -40,7 +40,8 @@ public indirect enum JSONValue: Sendable, Hashable {
             case "\t": out += "\\t"
             case "\r": out += "\\r"
             default:
-                if scalar.value < 0x20 {
+                // DEL and C1 too: valid raw in JSON, but a terminal would act on them.
+                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) {
                     out += String(format: "\\u%04x", scalar.value)
                 } else {
                     out.unicodeScalars.append(scalar)
@@ -201,20 +202,26 @@ public struct Report: Sendable {
         return Report.csv(header: pairs.map(\.0), rows: [pairs.map(\.1)])
     }
 
+    /// CSV text per RFC 4180: fields with a comma, a quote or a line break are quoted; control
+    /// characters are escaped first, so the file is safe to print to a terminal.
     public static func csv(header: [String], rows: [[String]]) -> String {
-        func field(_ s: String) -> String {
-            s.contains(",") || s.contains("\"") || s.contains("\n") ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
+        func field(_ text: String) -> String {
+            let s = text.escapingControlCharacters()
+            return s.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline })
+                ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
         }
         return ([header] + rows).map { $0.map(field).joined(separator: ",") }.joined(separator: "\n") + "\n"
     }
 
-    /// A table that fits 80 columns.
+    /// A table that fits 80 columns; names from the scenario are printed with controls escaped,
+    /// and a name cut to fit its column ends with an ellipsis.
     public var tableText: String {
         func d(_ path: String) -> Double { double(path) ?? 0 }
-        func s(_ path: String) -> String {
-            if case .string(let v)? = json.value(at: path) { return v }
-            return json.value(at: path)?.rendered() ?? ""
+        func text(_ value: JSONValue?) -> String {
+            if case .string(let v)? = value { return v.escapingControlCharacters() }
+            return value?.rendered() ?? ""
         }
+        func s(_ path: String) -> String { text(json.value(at: path)) }
         func pad(_ text: String, _ width: Int, right: Bool = true) -> String {
             text.count >= width ? text : (right ? String(repeating: " ", count: width - text.count) + text : text + String(repeating: " ", count: width - text.count))
         }
@@ -237,13 +244,16 @@ public struct Report: Sendable {
             "SLO attainment \(Report.number(d("slo.attainment") * 100, 1))%   goodput \(Report.number(d("goodput_rps"), 2)) req/s")
         if case .object(let tenants)? = json.value(at: "slo.by_tenant") {
             lines.append(pad("  tenant", 18, right: false) + ["attain", "done", "TTFT miss", "TPOT miss", "p99 TTFT"].map { pad($0, 12) }.joined())
-            for (name, _) in tenants {
-                let base = "slo.by_tenant.\(name)"
+            // Read from each tenant's object, not by dotted path: a tenant name may hold a dot.
+            for (name, figures) in tenants {
+                func f(_ key: String) -> Double { figures.value(at: key)?.doubleValue ?? 0 }
                 let cells = [
-                    Report.number(d("\(base).attainment") * 100, 1) + "%", s("\(base).completed"), s("\(base).ttft_violations"),
-                    s("\(base).tpot_violations"), Report.number(d("\(base).ttft_p99_ms"), 0) + " ms",
+                    Report.number(f("attainment") * 100, 1) + "%", text(figures.value(at: "completed")),
+                    text(figures.value(at: "ttft_violations")), text(figures.value(at: "tpot_violations")),
+                    Report.number(f("ttft_p99_ms"), 0) + " ms",
                 ]
-                lines.append(pad("  " + String(name.prefix(15)), 18, right: false) + cells.map { pad($0, 12) }.joined())
+                let label = "  " + name.escapingControlCharacters().cut(toWidth: 15)
+                lines.append(pad(label, 18, right: false) + cells.map { pad($0, 12) }.joined())
             }
         }
         lines.append("")

@@ -94,7 +94,7 @@ public struct PolicyComparison: Sendable {
     /// An 80-column table: a legend of the runs, then blocks of at most four runs side by side;
     /// the best value of each row is marked with `*`.
     public var tableText: String {
-        var lines = ["compare \(scenario)  seed \(seed)  (same arrivals in every run; * = best)", ""]
+        var lines = ["compare \(scenario.escapingControlCharacters())  seed \(seed)  (same arrivals in every run; * = best)", ""]
         for (i, run) in runs.enumerated() { lines.append("  \(PolicyComparison.column(i))  \(run.label)") }
         let metrics = presentMetrics
         let labelWidth = 20, cellWidth = 14, perBlock = 4

@@ -16,7 +16,8 @@ public struct ScenarioError: Error, Sendable, Hashable, CustomStringConvertible 
 
     public var description: String {
         let place = line > 0 ? "\(file):\(line):\(column)" : file
-        return path.isEmpty ? "\(place): \(message)" : "\(place): \(path): \(message)"
+        // Names and values quoted from the file may hold control characters: printed escaped.
+        return (path.isEmpty ? "\(place): \(message)" : "\(place): \(path): \(message)").escapingControlCharacters()
     }
 }
 

@@ -80,8 +80,8 @@ public enum TraceReader {
         var index: [Int] = []
         for name in columns {
             guard let i = header.firstIndex(of: name) else {
-                let found = header.joined(separator: ",")
-                throw fail(file, 1, 1, "", "missing column \"\(name)\" (expected the header \(columns.joined(separator: ",")), got \"\(found.prefix(60))\(found.count > 60 ? "…" : "")\")")
+                // The line is not quoted: a path to some other file must not print its content.
+                throw fail(file, 1, 1, "", "missing column \"\(name)\" (expected the header \(columns.joined(separator: ",")) on line 1)")
             }
             index.append(i)
         }

@@ -66,6 +66,12 @@ func shippedTrace(_ name: String, _ format: Trace.Format) throws -> Trace {
         #expect(read("arrival_s,input_tokens,output_tokens\n", .csv) == "t: the trace has no requests")
     }
 
+    @Test func aWrongHeaderIsNotQuoted() {
+        // A trace path pointing at some other file must not print that file's first line.
+        let message = read("root:x:0:0:root:/root:/bin/bash\nuser:x:1000:1000::/home/user:/bin/sh\n", .azure)
+        #expect(message == "t:1:1: missing column \"TIMESTAMP\" (expected the header TIMESTAMP,ContextTokens,GeneratedTokens on line 1)")
+    }
+
     @Test func plainCSVIsSortedByTime() throws {
         let t = try TraceReader.read(Data("arrival_s,input_tokens,output_tokens\n2,20,2\n1,10,1\n".utf8), format: .csv, file: "t")
         #expect(t.arrivals == [1_000_000, 2_000_000] && t.inputs == [10, 20])

@@ -106,24 +106,26 @@ extension Command {
 
 // MARK: - Writing
 
-/// Appends a recording's lines to a file as they happen, flushing each one.
+/// Appends a recording's lines to a file as they happen, one write per line.
+///
+/// The file is opened as `OutputFile` opens paths (written in place, or as a stream). A failed
+/// write stops the recording: `failure` says why, and nothing more is written.
 ///
 /// Used from one thread at a time (the simulator's); not shared.
 public final class RecordingWriter: @unchecked Sendable {
     public let path: String
     public let checkpointSeconds: Double
-    let handle: FileHandle
+    let file: OutputFile
     var nextCheckpoint: SimTime
+    /// The first write that failed, if any.
+    public private(set) var failure: OutputError?
 
-    /// Creates (or truncates) `path` and writes the header and every command `sim` applied so far,
-    /// so a recording started mid-session still replays from the start.
-    public init(path: String, sim: Simulation, baseDirectory: String, checkpointSeconds: Double = 10) throws {
+    /// Opens `path` and writes the header and every command `sim` applied so far, so a recording
+    /// started mid-session still replays from the start.
+    public init(path: String, sim: Simulation, baseDirectory: String, checkpointSeconds: Double = 10) throws(OutputError) {
         self.path = path
         self.checkpointSeconds = checkpointSeconds
-        guard FileManager.default.createFile(atPath: path, contents: nil), let handle = FileHandle(forWritingAtPath: path) else {
-            throw RecordingError(message: "cannot write the recording \(path)")
-        }
-        self.handle = handle
+        file = try OutputFile(path: path)
         let step = Time.seconds(checkpointSeconds)
         nextCheckpoint = (sim.now / step + 1) * step
         let s = sim.scenario
@@ -148,13 +150,16 @@ public final class RecordingWriter: @unchecked Sendable {
         for entry in sim.commandLog { command(entry.command, at: entry.time, events: entry.events) }
     }
 
-    deinit { try? handle.close() }
-
     func write(_ object: [String: Any]) {
-        guard var data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]) else { return }
+        guard failure == nil,
+            var data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+        else { return }
         data.append(UInt8(ascii: "\n"))
-        handle.write(data)
-        try? handle.synchronize()
+        do {
+            try file.write(data)
+        } catch {
+            failure = error
+        }
     }
 
     public func command(_ c: Command, at time: SimTime, events: Int64) {
@@ -175,14 +180,18 @@ public final class RecordingWriter: @unchecked Sendable {
     /// Writes the final report of `sim` (complete: the run drained).
     public func finish(_ sim: Simulation, complete: Bool) {
         write(["kind": "report", "t_us": sim.now, "complete": complete, "report": Report(sim).jsonText])
-        try? handle.close()
+        do {
+            try file.close()
+        } catch {
+            if failure == nil { failure = error }
+        }
     }
 }
 
 public struct RecordingError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public init(message: String) { self.message = message }
-    public var description: String { message }
+    public var description: String { message.escapingControlCharacters() }
 }
 
 // MARK: - Reading

@@ -6,6 +6,8 @@
 public struct Session: Sendable {
     public var sim: Simulation
     public private(set) var recorder: RecordingWriter?
+    /// Why the recording stopped by itself (a write failed: the disk is full, the reader left).
+    public private(set) var recordingFailure: OutputError?
 
     public init(_ sim: Simulation) { self.sim = sim }
 
@@ -13,8 +15,10 @@ public struct Session: Sendable {
 
     /// Starts recording to `path` (the recording replays from the session's start).
     public mutating func startRecording(path: String, baseDirectory: String, checkpointSeconds: Double = 10) throws {
+        recordingFailure = nil
         recorder = try RecordingWriter(path: path, sim: sim, baseDirectory: baseDirectory, checkpointSeconds: checkpointSeconds)
         sim.note("recording to \(path)")
+        checkRecorder()
     }
 
     /// Stops recording; the file ends with the report at this instant.
@@ -22,12 +26,14 @@ public struct Session: Sendable {
         guard let r = recorder else { return }
         sim.note("recording stopped (\(r.path))")
         r.finish(sim, complete: false)
+        checkRecorder()
         recorder = nil
     }
 
     /// Applies `command` now, and records it.
     public mutating func apply(_ command: Command) {
         recorder?.command(command, at: sim.now, events: sim.eventsHandled)
+        checkRecorder()
         sim.apply(command)
     }
 
@@ -36,6 +42,7 @@ public struct Session: Sendable {
         while let r = recorder, r.checkpointDue <= time {
             sim.run(until: r.checkpointDue)
             r.checkpoint(sim)
+            checkRecorder()
         }
         sim.run(until: time)
     }
@@ -49,6 +56,15 @@ public struct Session: Sendable {
             progress?(sim)
         }
         recorder?.finish(sim, complete: true)
+        checkRecorder()
+        recorder = nil
+    }
+
+    /// Stops a recording whose last write failed, keeping the reason in `recordingFailure`.
+    mutating func checkRecorder() {
+        guard let failure = recorder?.failure else { return }
+        recordingFailure = failure
+        sim.note("recording stopped: \(failure)")
         recorder = nil
     }
 }

@@ -85,14 +85,13 @@ struct CalibrateCommand: ParsableCommand {
             "held out (\(folds)-fold cross-validation) median \(percent(held.all.median)), p90 \(percent(held.all.p90)).",
             "Use it in a scenario (cluster[].calibration: FILE) or with `clustertop run --calibration FILE`.",
         ]
-        do {
-            try file.yamlText(comment: comment).write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            fail("cannot write \(path): \(error.localizedDescription)")
-        }
+        let written = try OutputFile(path: path)
+        try written.write(file.yamlText(comment: comment))
+        try written.close()
+        let shown = path.escapingControlCharacters()
         text +=
-            "\nWrote \(path): name it in a scenario (cluster[].calibration: \(path)) or run with --calibration \(path).\n"
-        FileHandle.standardOutput.write(Data(text.utf8))
+            "\nWrote \(shown): name it in a scenario (cluster[].calibration: \(shown)) or run with --calibration \(shown).\n"
+        try Console.out(text)
     }
 
     func percent(_ v: Double) -> String { String(format: "%.1f%%", v * 100) }

@@ -32,10 +32,41 @@ struct Clustertop: ParsableCommand {
     )
 }
 
+extension Clustertop {
+    /// Runs the command, then ends with one exit status for every way out: 0, ArgumentParser's
+    /// codes for usage errors (its help and messages printed through `Console`), 2 for bad input,
+    /// 1 for output that could not be written.
+    static func main() {
+        Console.prepare()
+        var status: Int32 = 0
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as OutputError {
+            Console.error(error.description)
+            status = exitStatus(for: error)
+        } catch {
+            status = exitCode(for: error).rawValue
+            let message = fullMessage(for: error)
+            if status == 0 {
+                do {
+                    try Console.out(message.isEmpty ? "" : message + "\n")
+                } catch {
+                    Console.error(error.description)
+                    status = 1
+                }
+            } else if !message.isEmpty {
+                Console.note(message)
+            }
+        }
+        Console.exit(status)
+    }
+}
+
 /// Prints `message` as an error and exits with status 2 (bad input).
 func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
-    exit(2)
+    Console.error(message)
+    Console.exit(2)
 }
 
 /// Reads a scenario named on the command line: a file, a name in ./Scenarios, or a built-in.

@@ -92,7 +92,7 @@ struct Compare: ParsableCommand {
         case .json: text = comparison.json.rendered() + "\n"
         case .csv: text = comparison.csvText
         }
-        FileHandle.standardOutput.write(Data(text.utf8))
+        try Console.out(text)
     }
 
     /// `NAME=V1,V2`: a known parameter and its values.
@@ -144,12 +144,12 @@ final class Results: @unchecked Sendable {
         reports[i] = report
         done += 1
         if showProgress {
-            FileHandle.standardError.write(Data("\r\u{1B}[Kfinished \(done) of \(reports.count): \(label)".utf8))
+            Console.err("\r\u{1B}[Kfinished \(done) of \(reports.count): \(label)")
         }
     }
 
     func finish() {
-        if showProgress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if showProgress { Console.err("\r\u{1B}[K") }
     }
 }
 

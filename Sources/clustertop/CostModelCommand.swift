@@ -48,12 +48,12 @@ struct CostModelCommand: ParsableCommand {
                 measured.append(row)
             }
         }
-        FileHandle.standardOutput.write(Data(output.utf8))
+        try Console.out(output)
         if !measured.isEmpty {
             let summary = ErrorSummary(errors: errors, rows: measured)
             let note =
                 "relative error of predicted_ms against ms_median (\(measured.count) rows):\n\(summary.tableText)\n"
-            FileHandle.standardError.write(Data(note.utf8))
+            Console.err(note)
         }
     }
 }

@@ -22,7 +22,7 @@ struct Policies: ParsableCommand {
         case .json: text = Policies.json.rendered() + "\n"
         default: text = Policies.text
         }
-        FileHandle.standardOutput.write(Data(text.utf8))
+        try Console.out(text)
     }
 
     static var text: String {

@@ -58,12 +58,12 @@ struct Replay: ParsableCommand {
             fail("\(file): \(error)")
         }
         outcome.report.addWallTime(Date().timeIntervalSince(started))
-        printReport(outcome.report, format: format)
+        try printReport(outcome.report, format: format)
         if let problem = outcome.divergence {
-            FileHandle.standardError.write(Data("replay diverged: \(problem)\n".utf8))
+            Console.note("replay diverged: \(problem)")
             throw ExitCode(1)
         }
-        FileHandle.standardError.write(Data("\(outcome.summary)\n".utf8))
+        Console.note(outcome.summary)
     }
 }
 
@@ -77,12 +77,12 @@ func loadRecording(_ path: String) -> Recording {
     }
 }
 
-func printReport(_ report: Report, format: ReportFormat) {
+func printReport(_ report: Report, format: ReportFormat) throws(OutputError) {
     let text: String
     switch format {
     case .table: text = report.tableText
     case .json: text = report.jsonText
     case .csv: text = report.csvText
     }
-    FileHandle.standardOutput.write(Data(text.utf8))
+    try Console.out(text)
 }

@@ -39,15 +39,22 @@ struct Run: ParsableCommand {
         var session: Session
         do {
             session = Session(try Simulation(scenario: scenario))
-            if let record { try session.startRecording(path: record, baseDirectory: scenarioBaseDirectory(scenario)) }
         } catch {
             fail("\(scenario.source): \(error)")
+        }
+        if let record {
+            do {
+                try session.startRecording(path: record, baseDirectory: scenarioBaseDirectory(scenario))
+            } catch {
+                fail("--record: \(error)")
+            }
         }
         let started = Date()
         let progress = Progress(enabled: !quiet && isatty(2) == 1, total: scenario.durationSeconds)
         session.runToEnd { progress.update($0) }
         progress.finish()
-        printReport(Report(session.sim, wallSeconds: Date().timeIntervalSince(started)), format: format)
+        try printReport(Report(session.sim, wallSeconds: Date().timeIntervalSince(started)), format: format)
+        if let failure = session.recordingFailure { throw failure }
     }
 }
 
@@ -68,11 +75,11 @@ final class Progress {
         let t = Time.toSeconds(sim.now)
         let phase = t < total ? "\(Int(t * 100 / total))%" : "draining"
         let line = "\rsimulated \(Report.number(t, 1)) s of \(Report.number(total, 0)) s (\(phase)), \(sim.metrics.arrived) arrived, \(sim.metrics.completed) completed, \(sim.inFlight) in flight   "
-        FileHandle.standardError.write(Data(line.utf8))
+        Console.err(line)
     }
 
     func finish() {
         guard enabled else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        Console.err("\r\u{1B}[K")
     }
 }

@@ -25,10 +25,12 @@ struct Validate: ParsableCommand {
             case .success(let s):
                 let instances = s.cluster.reduce(0) { $0 + $1.count }
                 let rate = s.workload.reduce(0.0) { $0 + $1.arrival.rate }
-                print("\(file): ok (\(instances) instances, \(s.workload.count) streams, \(Report.number(rate, 1)) req/s for \(Report.number(s.durationSeconds, 0)) s, \(s.events.count) events)")
+                try Console.out(
+                    "\(file.escapingControlCharacters()): ok (\(instances) instances, \(s.workload.count) streams, \(Report.number(rate, 1)) req/s for \(Report.number(s.durationSeconds, 0)) s, \(s.events.count) events)\n"
+                )
             case .failure(let message):
                 bad += 1
-                FileHandle.standardError.write(Data("\(message)\n".utf8))
+                Console.note(message)
             }
         }
         if bad > 0 { throw ExitCode(2) }
@@ -83,12 +85,15 @@ struct Scenarios: ParsableCommand {
             }
         }
         if files.isEmpty && !FileManager.default.fileExists(atPath: folder) {
-            FileHandle.standardError.write(Data("(no folder \(folder); showing the built-in scenarios only)\n".utf8))
+            Console.note("(no folder \(folder); showing the built-in scenarios only)")
         }
+        rows = rows.map { ($0.0.escapingControlCharacters(), $0.1.escapingControlCharacters()) }
         let width = min(28, rows.map(\.0.count).max() ?? 0)
+        var text = ""
         for (name, description) in rows {
             let padded = name.count >= width ? name + "  " : name + String(repeating: " ", count: width - name.count + 2)
-            print(padded + String(description.prefix(max(20, 78 - max(width, name.count)))))
+            text += padded + description.cut(toWidth: max(20, 78 - max(width, name.count))) + "\n"
         }
+        try Console.out(text)
     }
 }

@@ -109,7 +109,7 @@ struct Watch: ParsableCommand {
             driver.advance(to: Time.seconds(dumpFrame))
             let glyphs: Glyphs = display.ascii ? .ascii : .unicode
             let frame = DashboardApp.frame(driver, width: parts[0], height: parts[1], glyphs: glyphs)
-            print(frame.text)
+            try Console.out(frame.text + "\n")
             return
         }
         requireTerminal(suggestion: "clustertop run \(options.scenario ?? "default")")
@@ -165,7 +165,12 @@ func runDashboard(_ driver: SimulationDriver, options: DashboardOptions) {
     }
     switch outcome {
     case .success(let lines):
-        for line in lines { print(line) }
+        do {
+            try Console.out(lines.map { $0 + "\n" }.joined())
+        } catch {
+            Console.error(error.description)
+            Console.exit(exitStatus(for: error))
+        }
     case .failure(let error):
         fail(error.description)
     }

@@ -109,5 +109,9 @@ public struct RequestTable: Sendable {
         return Int32(slots.count - 1)
     }
 
-    public mutating func remove(_ id: Int32) { freeSlots.append(id) }
+    /// Frees slot `id`; its serial becomes -1, so nothing that kept the serial takes the slot for its request.
+    public mutating func remove(_ id: Int32) {
+        slots[Int(id)].serial = -1
+        freeSlots.append(id)
+    }
 }

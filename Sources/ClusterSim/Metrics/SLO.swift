@@ -73,7 +73,8 @@ extension Simulation {
 
     /// A request that is still live and whose TTFT deadline passed without a timely first token.
     func isOutstandingViolation(_ e: TTFTDeadlines.Entry) -> Bool {
-        let r = requests.slots[Int(e.id)]
+        guard requests.isLive(e.id) else { return false }
+        let r = requests[e.id]
         return r.serial == e.serial && (r.firstToken < 0 || r.firstToken > e.deadline)
     }
 

@@ -13,8 +13,11 @@ struct CalibrateCommand: ParsableCommand {
             estimate for shapes you did not measure), and writes a calibration file. Name that file \
             in a scenario (cluster[].calibration: FILE) or with `clustertop run --calibration FILE`.
 
-            Rows whose gpu column is not ID are left out, unless no row names ID and all name the \
-            same GPU (the script writes a GPU it does not know by its device name).
+            Every row's gpu column must be ID: constants fitted to another GPU's measurements \
+            land on their bounds. --skip-other-gpus leaves rows of other GPUs out; --measured-on \
+            TAG takes the rows whose gpu column is TAG as ID's (the script writes a GPU it does not \
+            know by its device name). A constant that ends on a bound of the fit is named on \
+            standard error: the rows did not determine it.
 
             Example:
               clustertop calibrate --profile iterations_h100.csv --gpu h100 --output my-h100.yaml
@@ -32,6 +35,12 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Folds for the cross-validated error (2 to 20).")
     var folds: Int = 5
 
+    @Option(help: "Take rows whose gpu column is TAG as measurements of --gpu (default: --gpu).")
+    var measuredOn: String?
+
+    @Flag(help: "Leave out rows of other GPUs instead of refusing the file.")
+    var skipOtherGpus = false
+
     func run() throws {
         guard let spec = GPUCatalog.spec(gpu) else {
             var message = "--gpu: unknown GPU \"\(gpu)\""
@@ -40,15 +49,11 @@ struct CalibrateCommand: ParsableCommand {
         }
         guard (2...20).contains(folds) else { fail("--folds: expected 2 to 20, got \(folds)") }
         let table = loadProfile(profile, requireMeasured: true, anyGPU: true)
-        var rows = table.rows.filter { $0.gpu == gpu }
-        let tags = Set(table.rows.map(\.gpu))
-        if rows.isEmpty {
-            guard tags.count == 1 else {
-                fail(
-                    "\(profile): no row has gpu \(gpu), and the rows name several GPUs (\(tags.sorted().joined(separator: ", ")))"
-                )
-            }
-            rows = table.rows
+        let rows: [ProfileRow]
+        do {
+            rows = try Calibration.rows(of: table, file: profile, gpu: gpu, measuredOn: measuredOn, skipOtherGPUs: skipOtherGpus)
+        } catch {
+            fail(error.description)
         }
         let minimum = Calibration.fitted.count + 3
         guard rows.count >= minimum else {
@@ -58,6 +63,14 @@ struct CalibrateCommand: ParsableCommand {
         }
 
         let constants = Calibration.fit(rows, gpu: spec)
+        for (index, bound, upper) in Calibration.constantsAtBounds(constants) {
+            let key = CalibrationFile.keyNames[index]
+            let shown = key.hasSuffix("_us") ? bound * 1e6 : bound
+            FileHandle.standardError.write(
+                Data(
+                    "warning: \(key) is at the \(upper ? "upper" : "lower") bound of the fit (\(String(format: "%g", shown))): the rows do not determine it; check that they were measured on \(gpu)\n"
+                        .utf8))
+        }
         let fitted = ErrorSummary(errors: Calibration.relativeErrors(rows, gpu: spec, constants: constants), rows: rows)
         let held = ErrorSummary(errors: Calibration.crossValidatedErrors(rows, gpu: spec, folds: folds), rows: rows)
         var models: [String] = []

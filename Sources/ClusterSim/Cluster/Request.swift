@@ -89,8 +89,13 @@ public enum Priority: Int8, Sendable, CaseIterable {
 public struct RequestTable: Sendable {
     public private(set) var slots: [Request] = []
     var freeSlots: [Int32] = []
+    var live: [Bool] = []
 
     public init() {}
+
+    /// Slot `id` holds a request that has not finished or been rejected (a freed slot keeps its
+    /// last request's fields until it is reused).
+    public func isLive(_ id: Int32) -> Bool { live[Int(id)] }
 
     /// Requests currently stored (arrived and not finished or rejected).
     public var liveCount: Int { slots.count - freeSlots.count }
@@ -103,11 +108,16 @@ public struct RequestTable: Sendable {
     public mutating func insert(_ r: Request) -> Int32 {
         if let slot = freeSlots.popLast() {
             slots[Int(slot)] = r
+            live[Int(slot)] = true
             return slot
         }
         slots.append(r)
+        live.append(true)
         return Int32(slots.count - 1)
     }
 
-    public mutating func remove(_ id: Int32) { freeSlots.append(id) }
+    public mutating func remove(_ id: Int32) {
+        live[Int(id)] = false
+        freeSlots.append(id)
+    }
 }

@@ -89,6 +89,7 @@ extension Simulation {
             metrics.arrived += 1
             metrics.tenants[Int(tenant)].arrived += 1
             let id = requests.insert(request)
+            watchTTFTDeadline(id)
             dispatch(id)
         }
     }

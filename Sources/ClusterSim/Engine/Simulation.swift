@@ -72,7 +72,7 @@ public struct Simulation: Sendable {
         }
         globalPolicy = g
         localPolicy = l
-        metrics = Metrics(tenantCount: scenario.tenants.count)
+        metrics = Metrics(tenants: scenario.tenants)
         arrivalEnd = Time.seconds(durationSeconds ?? scenario.durationSeconds)
         for group in scenario.cluster {
             for _ in 0..<group.count {
@@ -252,7 +252,7 @@ public struct Simulation: Sendable {
             metrics.tpot.record(tpot)
             tpotMet = Double(tpot) <= slo.tpotMs * 1000
         }
-        let ttftMet = Double(ttft) <= slo.ttftMs * 1000
+        let ttftMet = settleLeaving(id)
         metrics.completed += 1
         metrics.lastCompletion = now
         metrics.tenants[tenant].completed += 1
@@ -301,6 +301,7 @@ public struct Simulation: Sendable {
         metrics.arrived += 1
         metrics.tenants[Int(tenant)].arrived += 1
         let id = requests.insert(request)
+        watchTTFTDeadline(id)
         dispatch(id)
         streams[si].pendingBase = streams[si].drawGap()
         streams[si].anchor = now
@@ -336,6 +337,7 @@ public struct Simulation: Sendable {
     }
 
     mutating func reject(_ id: Int32) {
+        _ = settleLeaving(id)
         metrics.rejected += 1
         metrics.tenants[Int(requests[id].tenant)].rejected += 1
         noteRejection(id)

@@ -133,6 +133,40 @@ public enum Calibration {
         return errors
     }
 
+    /// The rows of `table` (read from `file`) to fit the constants of `gpu` to: every row must name
+    /// `measuredOn` (default `gpu`) in its gpu column, or be left out when `skipOtherGPUs`. A fit
+    /// of one GPU's constants to another's measurements pins them at their bounds, so a row of
+    /// another GPU is an error unless the caller says otherwise.
+    public static func rows(
+        of table: ProfileTable, file: String, gpu: String, measuredOn: String? = nil, skipOtherGPUs: Bool = false
+    ) throws(ProfileError) -> [ProfileRow] {
+        let tag = measuredOn ?? gpu
+        let rows = table.rows.filter { $0.gpu == tag }
+        if !skipOtherGPUs, let other = table.rows.first(where: { $0.gpu != tag }) {
+            let count = table.rows.count - rows.count
+            var message = "gpu: the row was measured on \(other.gpu), not \(tag)"
+            if count > 1 { message += " (and \(count - 1) more rows of other GPUs)" }
+            message += "; pass --skip-other-gpus to leave them out"
+            if rows.isEmpty { message += ", or --measured-on \(other.gpu) to fit \(gpu) to them anyway" }
+            throw ProfileError(file: file, line: other.line, message: message)
+        }
+        guard !rows.isEmpty else { throw ProfileError(file: file, line: 0, message: "no row has gpu \(tag)") }
+        return rows
+    }
+
+    /// Fitted constants that ended on one of their bounds (the rows could not place them), with
+    /// the bound and whether it is the upper one, in `CostConstants.names` order.
+    public static func constantsAtBounds(_ c: CostConstants) -> [(index: Int, bound: Double, upper: Bool)] {
+        var found: [(index: Int, bound: Double, upper: Bool)] = []
+        for (k, index) in fitted.enumerated() {
+            // The fit clamps in log space; a constant on a bound sits within rounding of it.
+            let v = _log(c[index: index])
+            if abs(v - _log(bounds[k].lowerBound)) < 1e-9 { found.append((index, bounds[k].lowerBound, false)) }
+            if abs(v - _log(bounds[k].upperBound)) < 1e-9 { found.append((index, bounds[k].upperBound, true)) }
+        }
+        return found
+    }
+
     /// The embedded H100 measurements (`MeasuredData.h100IterationsCSV`).
     public static func h100Rows() -> [ProfileRow] {
         // The embedded text is checked by the tests; it cannot fail to parse.

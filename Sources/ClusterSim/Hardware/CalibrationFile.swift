@@ -87,6 +87,14 @@ public struct CalibrationFile: Sendable, Hashable {
         return try parse(text, file: shown)
     }
 
+    /// `value` as the file writes it: 15 significant digits, which drops the rounding error of the
+    /// unit change (10000.000000000002 µs is 10000), and never outside `range`, so what is
+    /// written reads back.
+    static func text(_ value: Double, in range: ClosedRange<Double>) -> String {
+        let rounded = Double(String(format: "%.15g", value)) ?? value
+        return "\(min(max(rounded, range.lowerBound), range.upperBound))"
+    }
+
     /// The file's text; `comment` lines (without `#`) go first.
     public func yamlText(comment: [String] = []) -> String {
         var lines = comment.map { $0.isEmpty ? "#" : "# \($0)" }
@@ -94,8 +102,7 @@ public struct CalibrationFile: Sendable, Hashable {
         lines.append("gpu: \(gpu)")
         lines.append("constants:")
         for (index, entry) in CalibrationFile.keys.enumerated() {
-            // Shortest text that reads back as the same Double.
-            lines.append("  \(entry.name): \(constants[index: index] / entry.scale)")
+            lines.append("  \(entry.name): \(CalibrationFile.text(constants[index: index] / entry.scale, in: entry.range))")
         }
         return lines.joined(separator: "\n") + "\n"
     }

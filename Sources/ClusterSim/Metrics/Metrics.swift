@@ -1,4 +1,5 @@
-/// Per-tenant request and SLO counts.
+/// Per-tenant request and SLO counts of completed requests (`Simulation.slo(tenant:)` adds the
+/// requests past their TTFT deadline that have not completed, and gives the attainment).
 public struct TenantStats: Sendable, Hashable {
     public var arrived: Int64 = 0
     public var completed: Int64 = 0
@@ -8,16 +9,14 @@ public struct TenantStats: Sendable, Hashable {
     public var ttftViolations: Int64 = 0
     public var tpotViolations: Int64 = 0
     public var ttft = Histogram()
-
-    /// Fraction of completed requests that met their SLO (1 when none completed).
-    public var attainment: Double { completed > 0 ? Double(sloMet) / Double(completed) : 1 }
 }
 
 /// Everything the run measures, streamed in bounded memory: no per-request sample is kept.
 ///
 /// Definitions follow research/policies.md §1: TTFT = first token − arrival; TBT = every gap between
 /// two consecutive tokens of a request; TPOT = (E2E − TTFT)/(output − 1); queueing delay = first
-/// scheduled − arrival; SLO met when TTFT ≤ the tenant's `ttft_ms` and TPOT ≤ its `tpot_ms`.
+/// scheduled − arrival; SLO met when TTFT ≤ the tenant's `ttft_ms` and TPOT ≤ its `tpot_ms`; SLO
+/// attainment counts violations as they happen (`SLOAccount`).
 public struct Metrics: Sendable {
     public var ttft = Histogram()
     public var tbt = Histogram()
@@ -39,7 +38,13 @@ public struct Metrics: Sendable {
     public var kvPeakUtilization: Double = 0
     var kvLastUpdate: SimTime = 0
 
-    public init(tenantCount: Int) { tenants = [TenantStats](repeating: TenantStats(), count: tenantCount) }
+    /// Requests awaiting their TTFT deadline (`SLOAccount`).
+    var deadlines: TTFTDeadlines
+
+    public init(tenants specs: [TenantSpec]) {
+        tenants = [TenantStats](repeating: TenantStats(), count: specs.count)
+        deadlines = TTFTDeadlines(tenants: specs)
+    }
 
     /// Advances the KV integrals to `now` with the cluster's block counts since the last update.
     mutating func accumulateKV(now: SimTime, used: Int64, total: Int64) {
@@ -60,5 +65,4 @@ public struct Metrics: Sendable {
 
     public var kvMeanUtilization: Double { kvCapacityIntegral > 0 ? kvUsedIntegral / kvCapacityIntegral : 0 }
     public var sloMet: Int64 { tenants.reduce(0) { $0 + $1.sloMet } }
-    public var attainment: Double { completed > 0 ? Double(sloMet) / Double(completed) : 1 }
 }

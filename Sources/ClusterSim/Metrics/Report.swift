@@ -75,7 +75,7 @@ public indirect enum JSONValue: Sendable, Hashable {
 
     public var doubleValue: Double? {
         switch self {
-        case .number(let v, _): v
+        case .number(let v, _): v.isFinite ? v : nil
         case .integer(let v): Double(v)
         default: nil
         }
@@ -116,15 +116,20 @@ public struct Report: Sendable {
                 ("max", .number(s.max, decimals: 3)), ("count", .integer(s.count)),
             ])
         }
+        // Attainment is null (not 100%) when nothing completed and nothing violated.
+        func attainment(_ a: SLOAccount) -> JSONValue { .number(a.attainment ?? .nan, decimals: 4) }
+        let slo = sim.slo()
         var byTenant: [(String, JSONValue)] = []
         for (i, t) in m.tenants.enumerated() {
             let spec = sim.scenario.tenants[i]
+            let account = sim.slo(tenant: i)
             byTenant.append(
                 (spec.name, .object([
-                    ("attainment", .number(t.attainment, decimals: 4)),
+                    ("attainment", attainment(account)),
                     ("arrived", .integer(t.arrived)), ("completed", .integer(t.completed)),
-                    ("met", .integer(t.sloMet)), ("ttft_violations", .integer(t.ttftViolations)),
-                    ("tpot_violations", .integer(t.tpotViolations)), ("rejected", .integer(t.rejected)),
+                    ("met", .integer(t.sloMet)), ("ttft_violations", .integer(account.ttftViolations)),
+                    ("tpot_violations", .integer(t.tpotViolations)),
+                    ("outstanding_violations", .integer(account.outstandingViolations)), ("rejected", .integer(t.rejected)),
                     ("ttft_p99_ms", .number(Double(t.ttft.quantile(0.99)) / 1000, decimals: 3)),
                     ("slo_ttft_ms", .number(spec.slo.ttftMs, decimals: 1)), ("slo_tpot_ms", .number(spec.slo.tpotMs, decimals: 1)),
                 ])))
@@ -143,8 +148,9 @@ public struct Report: Sendable {
             ("ttft_ms", latency(m.ttft)), ("tbt_ms", latency(m.tbt)), ("tpot_ms", latency(m.tpot)),
             ("e2e_ms", latency(m.e2e)), ("queue_ms", latency(m.queue)),
             ("slo", .object([
-                ("attainment", .number(m.attainment, decimals: 4)),
-                ("met", .integer(m.sloMet)), ("violations", .integer(m.completed - m.sloMet)),
+                ("attainment", attainment(slo)),
+                ("met", .integer(slo.met)), ("violations", .integer(slo.violations)),
+                ("outstanding_violations", .integer(slo.outstandingViolations)),
                 ("by_tenant", .object(byTenant)),
             ])),
             ("goodput_rps", .number(Double(m.sloMet) / makespan, decimals: 3)),
@@ -222,6 +228,9 @@ public struct Report: Sendable {
             return value?.rendered() ?? ""
         }
         func s(_ path: String) -> String { text(json.value(at: path)) }
+        /// A share as a percentage, or "–" where the report has none (JSON null).
+        func percent(_ value: Double?) -> String { value.map { Report.number($0 * 100, 1) + "%" } ?? "–" }
+        func percent(_ path: String) -> String { percent(double(path)) }
         func pad(_ text: String, _ width: Int, right: Bool = true) -> String {
             text.count >= width ? text : (right ? String(repeating: " ", count: width - text.count) + text : text + String(repeating: " ", count: width - text.count))
         }
@@ -241,14 +250,15 @@ public struct Report: Sendable {
         }
         lines.append("")
         lines.append(
-            "SLO attainment \(Report.number(d("slo.attainment") * 100, 1))%   goodput \(Report.number(d("goodput_rps"), 2)) req/s")
+            "SLO attainment \(percent("slo.attainment"))   goodput \(Report.number(d("goodput_rps"), 2)) req/s"
+                + (d("slo.outstanding_violations") > 0 ? "   (\(s("slo.outstanding_violations")) unfinished past TTFT)" : ""))
         if case .object(let tenants)? = json.value(at: "slo.by_tenant") {
             lines.append(pad("  tenant", 18, right: false) + ["attain", "done", "TTFT miss", "TPOT miss", "p99 TTFT"].map { pad($0, 12) }.joined())
             // Read from each tenant's object, not by dotted path: a tenant name may hold a dot.
             for (name, figures) in tenants {
                 func f(_ key: String) -> Double { figures.value(at: key)?.doubleValue ?? 0 }
                 let cells = [
-                    Report.number(f("attainment") * 100, 1) + "%", text(figures.value(at: "completed")),
+                    percent(figures.value(at: "attainment")?.doubleValue), text(figures.value(at: "completed")),
                     text(figures.value(at: "ttft_violations")), text(figures.value(at: "tpot_violations")),
                     Report.number(f("ttft_p99_ms"), 0) + " ms",
                 ]

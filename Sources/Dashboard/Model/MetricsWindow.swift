@@ -4,6 +4,8 @@ import DequeModule
 /// Metrics of the recent past, from successive samples of the simulator's cumulative counters:
 /// one sample per simulated second, each series point summarizing the `windowPoints` seconds
 /// before it (SLO attainment, P99 TTFT and TBT of what completed or was emitted in that window).
+/// A window's attainment is met / (met + violations) of the requests decided in it: met ones
+/// when they complete, violations when they happen (`SLOAccount`), so an outage shows at once.
 ///
 /// The simulator keeps only cumulative histograms; a window's quantile is the quantile of the
 /// difference of two copies of a histogram (`Histogram.quantile(_:since:)`).
@@ -18,11 +20,13 @@ public struct MetricsWindow: Sendable {
         var arrived: Int64
         var completed: Int64
         var sloMet: Int64
+        var violations: Int64
         var outputTokens: Int64
         var ttft: Histogram
         var tbt: Histogram
         var tenantCompleted: [Int64]
         var tenantMet: [Int64]
+        var tenantViolations: [Int64]
         var instanceTokens: [Int64]
     }
 
@@ -41,9 +45,11 @@ public struct MetricsWindow: Sendable {
 
     static func sample(_ sim: Simulation) -> Sample {
         let m = sim.metrics
+        let tenantViolations = m.tenants.indices.map { sim.slo(tenant: $0).violations }
         return Sample(
-            time: sim.now, arrived: m.arrived, completed: m.completed, sloMet: m.sloMet, outputTokens: m.outputTokens,
-            ttft: m.ttft, tbt: m.tbt, tenantCompleted: m.tenants.map(\.completed), tenantMet: m.tenants.map(\.sloMet),
+            time: sim.now, arrived: m.arrived, completed: m.completed, sloMet: m.sloMet,
+            violations: tenantViolations.reduce(0, +), outputTokens: m.outputTokens, ttft: m.ttft, tbt: m.tbt,
+            tenantCompleted: m.tenants.map(\.completed), tenantMet: m.tenants.map(\.sloMet), tenantViolations: tenantViolations,
             instanceTokens: sim.instances.map(\.tokensGenerated))
     }
 
@@ -53,11 +59,16 @@ public struct MetricsWindow: Sendable {
         samples.append(newest)
         while samples.count > MetricsWindow.windowPoints + 1 { samples.removeFirst() }
         let oldest = samples[0]
-        let done = newest.completed - oldest.completed
-        MetricsWindow.push(&attainment, done > 0 ? Double(newest.sloMet - oldest.sloMet) / Double(done) : .nan)
+        MetricsWindow.push(
+            &attainment, MetricsWindow.attainment(met: newest.sloMet - oldest.sloMet, violations: newest.violations - oldest.violations) ?? .nan)
         MetricsWindow.push(&p99TTFT, newest.ttft.quantile(0.99, since: oldest.ttft).map { Double($0) / 1000 } ?? .nan)
         MetricsWindow.push(&p99TBT, newest.tbt.quantile(0.99, since: oldest.tbt).map { Double($0) / 1000 } ?? .nan)
         nextSampleTime = sim.now + MetricsWindow.pointInterval
+    }
+
+    /// met / (met + violations); nil when the window decided nothing.
+    static func attainment(met: Int64, violations: Int64) -> Double? {
+        met + violations > 0 ? Double(met) / Double(met + violations) : nil
     }
 
     static func push(_ series: inout Deque<Double>, _ value: Double) {
@@ -80,7 +91,7 @@ public struct MetricsWindow: Sendable {
             arrivalsPerSecond: Double(last.arrived - first.arrived) / dt,
             completionsPerSecond: Double(done) / dt,
             tokensPerSecond: Double(last.outputTokens - first.outputTokens) / dt,
-            attainment: done > 0 ? Double(last.sloMet - first.sloMet) / Double(done) : nil)
+            attainment: MetricsWindow.attainment(met: last.sloMet - first.sloMet, violations: last.violations - first.violations))
     }
 
     /// Output tokens per second of instance `i` over the window.
@@ -90,14 +101,14 @@ public struct MetricsWindow: Sendable {
         return Double(last.instanceTokens[i] - before) / spanSeconds
     }
 
-    /// Tenant `t`'s misses per second and attainment over the window.
+    /// Tenant `t`'s violations per second and attainment over the window.
     public func tenantRecent(_ t: Int) -> (missesPerSecond: Double, attainment: Double?) {
         guard let first = samples.first, let last = samples.last, last.time > first.time, t < last.tenantCompleted.count else {
             return (0, nil)
         }
-        let done = last.tenantCompleted[t] - first.tenantCompleted[t]
         let met = last.tenantMet[t] - first.tenantMet[t]
-        return (Double(done - met) / spanSeconds, done > 0 ? Double(met) / Double(done) : nil)
+        let violations = last.tenantViolations[t] - first.tenantViolations[t]
+        return (Double(violations) / spanSeconds, MetricsWindow.attainment(met: met, violations: violations))
     }
 
     /// The series as a snapshot carries them (at most `points` each, newest last).

@@ -116,9 +116,19 @@ public struct Totals: Sendable, Equatable {
     public var waiting: Int
     /// Requests no instance can take at the moment.
     public var unassigned: Int
-    public var attainment: Double
+    /// SLO attainment, violations counted as they happen (`SLOAccount`); nil: nothing decided yet.
+    public var attainment: Double?
+    public var preemptions: Int64
+    /// Committed live migrations.
+    public var migrations: Int64
+    /// KV blocks used and in total over the instances that serve.
+    public var kvUsed: Int64
+    public var kvTotal: Int64
 
-    public init(arrived: Int64 = 0, completed: Int64 = 0, rejected: Int64 = 0, inFlight: Int = 0, waiting: Int = 0, unassigned: Int = 0, attainment: Double = 1) {
+    public init(
+        arrived: Int64 = 0, completed: Int64 = 0, rejected: Int64 = 0, inFlight: Int = 0, waiting: Int = 0, unassigned: Int = 0,
+        attainment: Double? = nil, preemptions: Int64 = 0, migrations: Int64 = 0, kvUsed: Int64 = 0, kvTotal: Int64 = 0
+    ) {
         self.arrived = arrived
         self.completed = completed
         self.rejected = rejected
@@ -126,7 +136,14 @@ public struct Totals: Sendable, Equatable {
         self.waiting = waiting
         self.unassigned = unassigned
         self.attainment = attainment
+        self.preemptions = preemptions
+        self.migrations = migrations
+        self.kvUsed = kvUsed
+        self.kvTotal = kvTotal
     }
+
+    /// Cluster KV occupancy 0...1 (NaN when no instance serves).
+    public var kvUtilization: Double { kvTotal > 0 ? Double(kvUsed) / Double(kvTotal) : .nan }
 }
 
 /// One instance as its table row shows it.
@@ -188,9 +205,12 @@ public struct TenantRow: Sendable, Equatable {
     public var completed: Int64
     public var rejected: Int64
     public var sloMet: Int64
+    /// TTFT misses, the outstanding ones included.
     public var ttftViolations: Int64
     public var tpotViolations: Int64
-    /// Completed requests that missed their SLO per simulated second, over the recent window.
+    /// Requests not completed whose TTFT deadline has passed.
+    public var outstandingViolations: Int64
+    /// SLO violations per simulated second over the recent window, counted as they happen.
     public var recentMissesPerSecond: Double
     /// Attainment over the recent window (nil: nothing completed in it).
     public var recentAttainment: Double?
@@ -198,7 +218,7 @@ public struct TenantRow: Sendable, Equatable {
     public init(
         name: String, ttftSLOMilliseconds: Double = 0, tpotSLOMilliseconds: Double = 0, arrived: Int64 = 0, completed: Int64 = 0,
         rejected: Int64 = 0, sloMet: Int64 = 0, ttftViolations: Int64 = 0, tpotViolations: Int64 = 0,
-        recentMissesPerSecond: Double = 0, recentAttainment: Double? = nil
+        outstandingViolations: Int64 = 0, recentMissesPerSecond: Double = 0, recentAttainment: Double? = nil
     ) {
         self.name = name
         self.ttftSLOMilliseconds = ttftSLOMilliseconds
@@ -209,12 +229,17 @@ public struct TenantRow: Sendable, Equatable {
         self.sloMet = sloMet
         self.ttftViolations = ttftViolations
         self.tpotViolations = tpotViolations
+        self.outstandingViolations = outstandingViolations
         self.recentMissesPerSecond = recentMissesPerSecond
         self.recentAttainment = recentAttainment
     }
 
-    public var missed: Int64 { completed - sloMet }
-    public var attainment: Double { completed > 0 ? Double(sloMet) / Double(completed) : 1 }
+    public var missed: Int64 { completed - sloMet + outstandingViolations }
+    /// met / (completed + outstanding violations), as `SLOAccount`; nil: nothing decided yet.
+    public var attainment: Double? {
+        let decided = completed + outstandingViolations
+        return decided > 0 ? Double(sloMet) / Double(decided) : nil
+    }
 }
 
 /// Series over the recent past, one point per `pointSeconds` of simulated time, oldest first;

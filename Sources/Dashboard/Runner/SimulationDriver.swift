@@ -167,15 +167,17 @@ public struct SimulationDriver: Sendable {
         var tenants: [TenantRow] = []
         for (t, spec) in sim.scenario.tenants.enumerated() {
             let stats = sim.metrics.tenants[t]
+            let account = sim.slo(tenant: t)
             let recent = window.tenantRecent(t)
             tenants.append(
                 TenantRow(
                     name: spec.name, ttftSLOMilliseconds: spec.slo.ttftMs, tpotSLOMilliseconds: spec.slo.tpotMs,
                     arrived: stats.arrived, completed: stats.completed, rejected: stats.rejected, sloMet: stats.sloMet,
-                    ttftViolations: stats.ttftViolations, tpotViolations: stats.tpotViolations,
-                    recentMissesPerSecond: recent.missesPerSecond, recentAttainment: recent.attainment))
+                    ttftViolations: account.ttftViolations, tpotViolations: stats.tpotViolations,
+                    outstandingViolations: account.outstandingViolations, recentMissesPerSecond: recent.missesPerSecond, recentAttainment: recent.attainment))
         }
         let m = sim.metrics
+        let serving = rows.filter { $0.status == .active || $0.status == .draining }
         return DashboardSnapshot(
             scenario: sim.scenario.name, now: sim.now, scenarioDurationSeconds: sim.scenario.durationSeconds, clock: clock,
             globalPolicy: sim.globalPolicy.id, localPolicy: sim.localPolicy.id, globalPolicies: GlobalPolicy.ids,
@@ -183,7 +185,9 @@ public struct SimulationDriver: Sendable {
             recent: window.rates,
             totals: Totals(
                 arrived: m.arrived, completed: m.completed, rejected: m.rejected, inFlight: sim.inFlight, waiting: waiting,
-                unassigned: sim.unassigned.count, attainment: m.attainment),
+                unassigned: sim.unassigned.count, attainment: sim.slo().attainment,
+                preemptions: rows.reduce(0) { $0 + $1.preemptions }, migrations: m.migrations,
+                kvUsed: serving.reduce(0) { $0 + Int64($1.kvUsed) }, kvTotal: serving.reduce(0) { $0 + Int64($1.kvTotal) }),
             instances: rows, activeMigrations: sim.activeMigrations, recentMigrations: Array(sim.recentMigrations.suffix(16)),
             tenants: tenants, history: window.history(), log: mergedLog(), detail: detail.flatMap { instanceDetail($0) },
             recording: recording, appliedSequence: appliedSequence, isReplay: isReplay)

@@ -44,10 +44,14 @@ public enum HeaderWidget {
         if s.rateMultiplier != 1 {
             arrival.append((" SPIKE x" + Format.fixed(s.rateMultiplier, s.rateMultiplier == s.rateMultiplier.rounded() ? 0 : 1), CellStyle(.warn)))
         }
+        // Violations count as they happen, so an outage lowers the figure while nothing completes;
+        // before anything is decided there is no figure ("-"), not 100%.
         let sloNow = r.attainment
-        let sloStyle = CellStyle(sloRole(sloNow ?? s.totals.attainment), [.bold])
-        var slo: [(String, CellStyle)] = [("SLO ", label), (Format.percent(s.totals.attainment), sloStyle)]
+        let sloStyle = (sloNow ?? s.totals.attainment).map { CellStyle(sloRole($0), [.bold]) } ?? value
+        var slo: [(String, CellStyle)] = [("SLO ", label), (Format.percent(s.totals.attainment ?? .nan), sloStyle)]
         if let sloNow { slo.append((" (last 5s " + Format.percent(sloNow) + ")", label)) }
+        let kv = s.totals.kvUtilization
+        let kvStyle = kv.isFinite ? CellStyle(kv >= 0.95 ? .critical : kv >= 0.8 ? .warn : .normal, [.bold]) : value
         let fields2: [Draw.Field] = [
             Draw.Field(arrival, priority: 10),
             Draw.Field([("done ", label), (Format.fixed(r.completionsPerSecond, 1), value), ("/s", label)], priority: 6),
@@ -55,9 +59,14 @@ public enum HeaderWidget {
             Draw.Field(slo, priority: 9),
             Draw.Field([("queued ", label), (String(s.totals.waiting), CellStyle(.queue, [.bold]))], priority: 8),
             Draw.Field([("in flight ", label), (String(s.totals.inFlight), value)], priority: 5),
+            Draw.Field([("KV ", label), (Format.percent(kv, decimals: 0), kvStyle)], priority: 7),
+            Draw.Field(
+                [("preempt ", label), (Format.count(s.totals.preemptions), s.totals.preemptions > 0 ? CellStyle(.warn, [.bold]) : value)],
+                priority: 6),
+            Draw.Field([("migr ", label), (Format.count(s.totals.migrations), value)], priority: 5),
             Draw.Field(
                 s.totals.unassigned > 0 ? [("unassigned ", label), (String(s.totals.unassigned), CellStyle(.critical))] : [],
-                priority: 4),
+                priority: 9),
         ].filter { !$0.pieces.isEmpty }
         Draw.fitted(fields2, separator: ("  ", .normal), in: Rect(x: row.x + 1, y: row.y, width: row.width - 2, height: 1), into: &buffer)
     }

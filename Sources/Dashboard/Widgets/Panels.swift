@@ -7,7 +7,7 @@ public enum SLOPanelWidget {
         let label = CellStyle(.dim)
         var title: [(String, CellStyle)] = [
             ("SLO", CellStyle(.title)), (" met ", label),
-            (Format.percent(s.totals.attainment), CellStyle(HeaderWidget.sloRole(s.totals.attainment), [.bold])),
+            (Format.percent(s.totals.attainment ?? .nan), s.totals.attainment.map { CellStyle(HeaderWidget.sloRole($0), [.bold]) } ?? .normal),
         ]
         if let recent = s.recent.attainment {
             title += [(" last " + Format.fixed(s.history.windowSeconds, 0) + "s ", label), (Format.percent(recent), CellStyle(HeaderWidget.sloRole(recent)))]
@@ -112,7 +112,7 @@ public enum SLOPanelWidget {
             let cells: [(String, CellStyle)] = [
                 (t.name, .normal),
                 (Format.count(t.completed), .normal),
-                (Format.percent(t.attainment), CellStyle(HeaderWidget.sloRole(t.attainment))),
+                (Format.percent(t.attainment ?? .nan), t.attainment.map { CellStyle(HeaderWidget.sloRole($0)) } ?? .normal),
                 (Format.count(t.ttftViolations), t.ttftViolations > 0 ? CellStyle(.warn) : .normal),
                 (Format.count(t.tpotViolations), t.tpotViolations > 0 ? CellStyle(.warn) : .normal),
                 (Format.fixed(t.recentMissesPerSecond, 1), t.recentMissesPerSecond > 0 ? CellStyle(.critical) : CellStyle(.dim)),

@@ -80,7 +80,8 @@ enum Fixtures {
             globalPolicy: "least-outstanding", localPolicy: "vllm-v0", globalPolicies: globalPolicies, localPolicies: localPolicies,
             rateMultiplier: 3, nominalArrivalRate: 45,
             recent: RecentRates(arrivalsPerSecond: 43.2, completionsPerSecond: 31.5, tokensPerSecond: 8_750, attainment: 0.912),
-            totals: Totals(arrived: 2_412, completed: 2_107, rejected: 3, inFlight: 302, waiting: rows.reduce(0) { $0 + $1.waiting }, unassigned: 0, attainment: 0.981),
+            totals: Totals(arrived: 2_412, completed: 2_107, rejected: 3, inFlight: 302, waiting: rows.reduce(0) { $0 + $1.waiting }, unassigned: 0, attainment: 0.981,
+                preemptions: 12, migrations: 3, kvUsed: 61_000, kvTotal: 98_000),
             instances: rows, activeMigrations: [migration], recentMigrations: recent,
             tenants: [
                 TenantRow(

@@ -1,0 +1,130 @@
+import DequeModule
+
+/// SLO attainment as it stands at an instant, for one tenant or the whole cluster.
+///
+/// A request violates its SLO the moment it is known to: when its TTFT deadline (arrival + the
+/// tenant's `ttft_ms`) passes without a first token, or when it completes with its TPOT over
+/// `tpot_ms`. Attainment is met / (completed + outstanding violations), where outstanding
+/// violations are requests not yet completed whose TTFT deadline has passed; such a request counts
+/// once, and moves from outstanding to completed when it completes. With nothing completed and
+/// nothing violated there is no attainment (nil), not 100%.
+public struct SLOAccount: Sendable, Hashable {
+    public var completed: Int64 = 0
+    /// Completed requests that met both their TTFT and TPOT objectives.
+    public var met: Int64 = 0
+    /// Requests not completed (waiting, running or unassigned) whose TTFT deadline has passed.
+    public var outstandingViolations: Int64 = 0
+    /// TTFT misses: completed late ones and the outstanding ones.
+    public var ttftViolations: Int64 = 0
+    /// Completed requests over their TPOT objective.
+    public var tpotViolations: Int64 = 0
+
+    public init() {}
+
+    /// Requests known to have missed their SLO.
+    public var violations: Int64 { completed - met + outstandingViolations }
+
+    /// met / (completed + outstanding violations); nil when both are 0.
+    public var attainment: Double? {
+        let decided = completed + outstandingViolations
+        return decided > 0 ? Double(met) / Double(decided) : nil
+    }
+
+    mutating func add(_ other: SLOAccount) {
+        completed += other.completed
+        met += other.met
+        outstandingViolations += other.outstandingViolations
+        ttftViolations += other.ttftViolations
+        tpotViolations += other.tpotViolations
+    }
+}
+
+/// Requests awaiting their TTFT deadline, per tenant, in deadline order: what turns a request
+/// that never got its first token into a violation at the instant its deadline passes.
+///
+/// A tenant's deadline is arrival + a fixed limit and arrivals come in time order, so appending at
+/// arrival keeps each queue sorted without a heap. Entries are settled (popped) lazily, once their
+/// deadline is past, at the tenant's next arrival, completion or rejection; what is past but not
+/// yet settled is counted when read (`Simulation.slo(tenant:)`), so every reading is exact.
+struct TTFTDeadlines: Sendable {
+    struct Entry: Sendable {
+        var id: Int32
+        var serial: Int64
+        var deadline: SimTime
+    }
+
+    /// Per tenant: the last instant of TTFT that still meets the SLO, µs after arrival.
+    let limits: [SimTime]
+    var pending: [Deque<Entry>]
+    /// Per tenant: settled outstanding violations.
+    var violated: [Int64]
+
+    init(tenants: [TenantSpec]) {
+        // ttft ≤ limit exactly when Double(ttft) ≤ ttft_ms × 1000, for integer ttft.
+        limits = tenants.map { SimTime(min(($0.slo.ttftMs * 1000).rounded(.down), Double(Int64.max / 4))) }
+        pending = [Deque<Entry>](repeating: [], count: tenants.count)
+        violated = [Int64](repeating: 0, count: tenants.count)
+    }
+}
+
+extension Simulation {
+    /// TTFT of request `r` met its tenant's objective (`ttft` in µs).
+    func ttftMet(_ ttft: SimTime, tenant: Int) -> Bool { ttft <= metrics.deadlines.limits[tenant] }
+
+    /// A request that is still live and whose TTFT deadline passed without a timely first token.
+    func isOutstandingViolation(_ e: TTFTDeadlines.Entry) -> Bool {
+        guard requests.isLive(e.id) else { return false }
+        let r = requests[e.id]
+        return r.serial == e.serial && (r.firstToken < 0 || r.firstToken > e.deadline)
+    }
+
+    /// Starts watching the TTFT deadline of request `id`, which arrives now.
+    mutating func watchTTFTDeadline(_ id: Int32) {
+        let tenant = Int(requests[id].tenant)
+        settleTTFTDeadlines(tenant)
+        let deadline = now + metrics.deadlines.limits[tenant]
+        metrics.deadlines.pending[tenant].append(.init(id: id, serial: requests[id].serial, deadline: deadline))
+    }
+
+    /// Counts the tenant's requests whose deadline is past and that have no timely first token.
+    mutating func settleTTFTDeadlines(_ tenant: Int) {
+        while let first = metrics.deadlines.pending[tenant].first, first.deadline < now {
+            metrics.deadlines.pending[tenant].removeFirst()
+            if isOutstandingViolation(first) { metrics.deadlines.violated[tenant] += 1 }
+        }
+    }
+
+    /// Request `id` is about to leave (complete or be rejected): settles its tenant's deadlines and
+    /// takes it out of the outstanding violations if it was one. True when its TTFT was met.
+    mutating func settleLeaving(_ id: Int32) -> Bool {
+        let r = requests[id]
+        let tenant = Int(r.tenant)
+        settleTTFTDeadlines(tenant)
+        let lastMoment = r.firstToken >= 0 ? r.firstToken : now
+        let met = ttftMet(lastMoment - r.arrival, tenant: tenant)
+        if !met { metrics.deadlines.violated[tenant] -= 1 }
+        return met
+    }
+
+    /// SLO attainment of tenant `tenant` (or of every tenant, when nil) at the current instant.
+    public func slo(tenant: Int? = nil) -> SLOAccount {
+        guard let tenant else {
+            var total = SLOAccount()
+            for t in metrics.tenants.indices { total.add(slo(tenant: t)) }
+            return total
+        }
+        let stats = metrics.tenants[tenant]
+        var outstanding = metrics.deadlines.violated[tenant]
+        for e in metrics.deadlines.pending[tenant] {
+            guard e.deadline < now else { break }
+            if isOutstandingViolation(e) { outstanding += 1 }
+        }
+        var account = SLOAccount()
+        account.completed = stats.completed
+        account.met = stats.sloMet
+        account.outstandingViolations = outstanding
+        account.ttftViolations = stats.ttftViolations + outstanding
+        account.tpotViolations = stats.tpotViolations
+        return account
+    }
+}

@@ -45,7 +45,8 @@ public struct EngineCalibration: Sendable, Hashable {
     /// published by the BLIS project (Llama-2-7B TP1 ×3, CodeLlama-34B TP2, Llama-2-70B TP4);
     /// `Benchmarks/accuracy/run.sh` refits and scores it.
     public static let vllm0151H100 = EngineCalibration(
-        stepOverhead: 0, sequenceOverhead: 0, allReduceLatency: 10e-6, requestOverhead: 0)
+        stepOverhead: 2.567e-6, sequenceOverhead: 6.471e-6,
+        allReduceLatency: 6.763e-6, requestOverhead: 15.779e-3)
 
     /// Named calibrations a scenario may give instead of a file.
     public static let builtin: [String: EngineCalibration] = ["none": .none, "vllm-0.15.1-h100": .vllm0151H100]

@@ -24,10 +24,20 @@ struct CalibrateCommand: ParsableCommand {
             """)
 
     @Option(help: "Profile CSV: iteration shapes with measured ms_median.")
-    var profile: String
+    var profile: String?
 
     @Option(help: "GPU id the measurements come from (\(GPUCatalog.ids.joined(separator: ", "))).")
-    var gpu: String
+    var gpu: String?
+
+    @Option(
+        parsing: .upToNextOption,
+        help: ArgumentHelp(
+            "Measured serving runs to fit an engine calibration on (instead of --profile).",
+            discussion: "Each a folder with scenario.yaml and requests.csv, or SCENARIO,REQUESTS_CSV[,OUTPUT_TOKENS]."))
+    var runs: [String] = []
+
+    @Flag(help: "With --runs: also score each run with constants fitted on the others.")
+    var leaveOneOut = false
 
     @Option(help: "Calibration file to write (default: <gpu>-calibration.yaml).")
     var output: String?
@@ -42,6 +52,8 @@ struct CalibrateCommand: ParsableCommand {
     var skipOtherGpus = false
 
     func run() throws {
+        if !runs.isEmpty { return calibrateRuns() }
+        guard let profile, let gpu else { fail("expected --profile and --gpu (a cost-model fit) or --runs (an engine fit)") }
         guard let spec = GPUCatalog.spec(gpu) else {
             var message = "--gpu: unknown GPU \"\(gpu)\""
             if let hint = suggestion(for: gpu, among: GPUCatalog.ids) { message += "; did you mean \"\(hint)\"?" }

@@ -26,7 +26,7 @@ struct Clustertop: ParsableCommand {
         version: ClusterSimVersion.string,
         subcommands: [
             Watch.self, Run.self, Compare.self, Replay.self, Validate.self, Scenarios.self, Policies.self,
-            CostModelCommand.self, CalibrateCommand.self,
+            CostModelCommand.self, CalibrateCommand.self, AccuracyCommand.self,
         ],
         defaultSubcommand: Watch.self
     )

@@ -62,14 +62,34 @@ public struct Instance: Sendable {
     /// which vLLM v0's batching, that never leaves one, must then finish.
     public var mayHavePartialPrefills = false
 
-    public init(id: Int32, gpu: GPUSpec, model: ModelSpec, tensorParallel: Int, constants: CostConstants, status: InstanceStatus) {
+    public init(
+        id: Int32, gpu: GPUSpec, model: ModelSpec, tensorParallel: Int, constants: CostConstants, status: InstanceStatus,
+        engine: EngineSettings = EngineSettings()
+    ) {
         self.id = id
         self.gpu = gpu
+        var model = model
+        if let length = engine.maxModelLen { model.maxContext = length }
         self.model = model
         self.tensorParallel = tensorParallel
-        self.cost = CostModel(gpu: gpu, model: model, tensorParallel: tensorParallel, constants: constants)
-        self.kv = KVCache(totalBlocks: KVCache.capacity(gpu: gpu, model: model, tensorParallel: tensorParallel) ?? 0)
+        self.engine = engine.calibration
+        self.cost = CostModel(
+            gpu: gpu, model: model, tensorParallel: tensorParallel, constants: constants,
+            allReduceLatency: engine.calibration.allReduceLatency)
+        let computed = KVCache.capacity(
+            gpu: gpu, model: model, tensorParallel: tensorParallel,
+            memoryUtilization: engine.gpuMemoryUtilization ?? KVCache.memoryUtilization)
+        self.kv = KVCache(totalBlocks: engine.kvBlocks.map { Int32($0) } ?? computed ?? 0)
         self.status = status
+    }
+
+    /// Host and API time around the GPU (`EngineSettings.calibration`).
+    public let engine: EngineCalibration
+
+    /// How long an iteration of `shape` takes: the GPU's time and the engine's host time.
+    @inline(__always)
+    public func iterationDuration(_ shape: BatchShape) -> SimTime {
+        max(1, SimTime(((cost.seconds(shape) + engine.hostSeconds(shape)) * 1e6).rounded()))
     }
 
     /// Requests waiting plus running: Vidur's "outstanding requests".

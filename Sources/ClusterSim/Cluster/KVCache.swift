@@ -22,7 +22,9 @@ public struct KVCache: Sendable, Hashable {
     public init(totalBlocks: Int32) { self.totalBlocks = totalBlocks }
 
     /// Blocks a model on `tp` GPUs of a type holds, or nil when the weights do not fit.
-    public static func capacity(gpu: GPUSpec, model: ModelSpec, tensorParallel tp: Int) -> Int32? {
+    public static func capacity(
+        gpu: GPUSpec, model: ModelSpec, tensorParallel tp: Int, memoryUtilization: Double = KVCache.memoryUtilization
+    ) -> Int32? {
         let perGPU = gpu.memoryBytes * memoryUtilization - model.weightBytes / Double(tp) - activationReserve
         let blockBytes = Double(blockTokens) * model.kvBytesPerToken / Double(tp)
         let blocks = (perGPU / blockBytes).rounded(.down)

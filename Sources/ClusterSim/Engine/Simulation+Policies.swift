@@ -165,8 +165,8 @@ extension Simulation {
             }
         }
         let freeness = batch > 0 ? avail / batch : .infinity
-        guard let group = scenario.cluster.first, let gpu = GPUCatalog.spec(group.gpu),
-            let model = ModelCatalog.spec(group.model)
+        guard let group = scenario.cluster.first, let gpu = scenario.gpuSpec(group.gpu),
+            let model = scenario.modelSpec(group.model)
         else { return }
         if freeness < rule.scaleOutBelow && active + starting < rule.maxInstances {
             let blocks = Double(KVCache.capacity(gpu: gpu, model: model, tensorParallel: group.tensorParallel) ?? 1)

@@ -55,6 +55,9 @@ public struct Simulation: Sendable {
     public internal(set) var workflows = WorkflowBook()
     public internal(set) var policyMetrics = PolicyMetrics()
     var policyRuntime = PolicyRuntime()
+    /// When set, every completed request's TTFT and E2E, in completion order (`AccuracyReplay`
+    /// compares them with measured ones); nil keeps nothing per request.
+    public var completionLog: [CompletionRecord]? = nil
 
     public static let logCapacity = 200
     /// Seconds an added instance needs before it serves (model load and warm-up).
@@ -76,7 +79,9 @@ public struct Simulation: Sendable {
         arrivalEnd = Time.seconds(durationSeconds ?? scenario.durationSeconds)
         for group in scenario.cluster {
             for _ in 0..<group.count {
-                _ = try addInstance(gpu: group.gpu, model: group.model, tensorParallel: group.tensorParallel, status: .active)
+                _ = try addInstance(
+                    gpu: group.gpu, model: group.model, tensorParallel: group.tensorParallel, status: .active,
+                    engine: group.engine)
             }
         }
         for (index, spec) in scenario.workload.enumerated() {
@@ -154,12 +159,19 @@ public struct Simulation: Sendable {
 
     // MARK: - Instances
 
-    mutating func addInstance(gpu: String, model: String, tensorParallel: Int, status: InstanceStatus) throws -> Int32 {
-        guard let g = GPUCatalog.spec(gpu) else { throw SimulationError.unknownGPU(gpu) }
-        guard let m = ModelCatalog.spec(model) else { throw SimulationError.unknownModel(model) }
+    mutating func addInstance(
+        gpu: String, model: String, tensorParallel: Int, status: InstanceStatus, engine: EngineSettings? = nil
+    ) throws -> Int32 {
+        guard let g = scenario.gpuSpec(gpu) else { throw SimulationError.unknownGPU(gpu) }
+        guard let m = scenario.modelSpec(model) else { throw SimulationError.unknownModel(model) }
         let id = Int32(instances.count)
         let constants = scenario.calibrations[gpu] ?? CostConstants.builtin(for: g)
-        let instance = Instance(id: id, gpu: g, model: m, tensorParallel: tensorParallel, constants: constants, status: status)
+        // An added instance takes the engine settings of a group serving the same model on the same GPU.
+        let settings =
+            engine ?? scenario.cluster.first { $0.gpu == gpu && $0.model == model && $0.tensorParallel == tensorParallel }?
+            .engine ?? EngineSettings()
+        let instance = Instance(
+            id: id, gpu: g, model: m, tensorParallel: tensorParallel, constants: constants, status: status, engine: settings)
         guard instance.kv.totalBlocks > 0 else { throw SimulationError.doesNotFit(model: model, gpu: gpu, tp: tensorParallel) }
         instances.append(instance)
         if status == .active { clusterTotalBlocks += Int64(instance.kv.totalBlocks) }
@@ -182,7 +194,7 @@ public struct Simulation: Sendable {
         let shape = localPolicy.formBatch(&instances[index], &requests, now: now, hasher: PrefixHasher(streams: streams))
         noteKV(change: instances[index].kv.usedBlocks - usedBefore)
         guard !instances[index].batch.isEmpty else { return }
-        let duration = instances[index].cost.duration(shape)
+        let duration = instances[index].iterationDuration(shape)
         instances[index].busy = true
         instances[index].iterationStart = now
         instances[index].iterationEnd = now + duration
@@ -241,6 +253,9 @@ public struct Simulation: Sendable {
     /// Records a finished request and frees its slot.
     mutating func complete(_ id: Int32) {
         let r = requests[id]
+        if completionLog != nil {
+            completionLog!.append(CompletionRecord(serial: r.serial, ttft: r.firstToken - r.arrival, e2e: now - r.arrival))
+        }
         let tenant = Int(r.tenant)
         let slo = scenario.tenants[tenant].slo
         let e2e = now - r.arrival
@@ -303,6 +318,12 @@ public struct Simulation: Sendable {
         let id = requests.insert(request)
         watchTTFTDeadline(id)
         dispatch(id)
+        // The API server's time (EngineCalibration.requestOverhead) counts from the client's send:
+        // the request reached the engine that long after it left the client.
+        if requests[id].phase == .waiting, requests[id].instance >= 0, requests[id].serial == request.serial {
+            let api = instances[Int(requests[id].instance)].engine.requestOverhead
+            if api > 0 { requests[id].arrival -= Time.seconds(api) }
+        }
         streams[si].pendingBase = streams[si].drawGap()
         streams[si].anchor = now
         streams[si].generation &+= 1

@@ -195,6 +195,8 @@ public struct CostModel: Sendable, Hashable {
     let perLayerPrefix: Double
     let linearSecondsPerToken: Double
     let linearWeightSeconds: Double
+    /// Seconds to read one expert's weights in every layer (0 for a dense model).
+    let expertWeightSeconds: Double
     let headSecondsPerSequence: Double
     let headWeightSeconds: Double
     let activationSecondsPerToken: Double
@@ -206,7 +208,12 @@ public struct CostModel: Sendable, Hashable {
     let allReduceSecondsPerToken: Double
     let allReduceLatency: Double
 
-    public init(gpu: GPUSpec, model: ModelSpec, tensorParallel tp: Int = 1, constants: CostConstants = .default) {
+    /// `allReduceLatency` is the fixed time of one all-reduce (two per layer when tensor-parallel):
+    /// a 10 µs guess unless an engine calibration fitted it (`EngineCalibration.allReduceLatency`).
+    public init(
+        gpu: GPUSpec, model: ModelSpec, tensorParallel tp: Int = 1, constants: CostConstants = .default,
+        allReduceLatency: Double = 10e-6
+    ) {
         self.gpu = gpu
         self.model = model
         self.tensorParallel = tp
@@ -214,7 +221,8 @@ public struct CostModel: Sendable, Hashable {
         let c = constants
         let ranks = Double(tp)
         let layers = Double(model.layers)
-        let flops = gpu.effectiveFlops
+        // fp8 weights run W8A8 matmuls at the GPU's fp8 rate, where it has one.
+        let flops = model.weightBytesPerParameter < 2 ? gpu.effectiveFP8Flops : gpu.effectiveFlops
         let bandwidth = gpu.effectiveBandwidth
         let linearFlops = flops * c.linearEfficiency
         let memory = bandwidth * c.memoryEfficiency
@@ -222,15 +230,18 @@ public struct CostModel: Sendable, Hashable {
         perLayerPrefill = layers * c.prefillAttentionOverhead
         perLayerDecode = layers * c.decodeAttentionOverhead
         perLayerPrefix = layers * c.prefixAttentionOverhead
-        // A multiply-add is 2 FLOPs; BF16 weights are 2 bytes each; every rank holds 1/tp of each matrix.
-        linearSecondsPerToken = 2 * model.layerParameters / ranks / linearFlops
-        linearWeightSeconds = 2 * model.layerParameters / ranks / memory
+        // A multiply-add is 2 FLOPs; every rank holds 1/tp of each matrix (of each expert too: vLLM
+        // shards experts across tensor-parallel ranks unless expert parallelism is asked for).
+        let weightBytes = model.weightBytesPerParameter
+        linearSecondsPerToken = 2 * model.activeLayerParameters / ranks / linearFlops
+        linearWeightSeconds = weightBytes * model.denseLayerParameters / ranks / memory
+        expertWeightSeconds = weightBytes * model.expertParameters / ranks / memory
         headSecondsPerSequence = 2 * model.headParameters / ranks / linearFlops
-        headWeightSeconds = 2 * model.headParameters / ranks / memory
+        headWeightSeconds = weightBytes * model.headParameters / ranks / memory
         activationSecondsPerToken = model.activationBytesPerToken(tensorParallel: tp) / memory
         // QKᵀ and AV: 2 matmuls × 2 FLOPs per multiply-add, per query head, per (query, key) pair.
         attentionSecondsPerPair =
-            4 * Double(model.layers * model.queryHeads * model.headDim) / ranks / (flops * c.attentionEfficiency)
+            4 * Double(model.layers * model.queryHeads * model.headDim) / ranks / (gpu.effectiveFlops * c.attentionEfficiency)
         kvReadSecondsPerToken = model.kvBytesPerToken / ranks / memory
         prefixReadSecondsPerToken = model.kvBytesPerToken / ranks / (bandwidth * c.prefixReadEfficiency)
         sharpness = c.rooflineSharpness
@@ -239,10 +250,10 @@ public struct CostModel: Sendable, Hashable {
             // Ring all-reduce moves 2(TP−1)/TP of the activations, twice per layer.
             let perToken = 2 * layers * 2 * (ranks - 1) / ranks * Double(model.hidden) * 2
             allReduceSecondsPerToken = perToken / gpu.interconnectBandwidth
-            allReduceLatency = 2 * layers * 10e-6
+            self.allReduceLatency = 2 * layers * allReduceLatency
         } else {
             allReduceSecondsPerToken = 0
-            allReduceLatency = 0
+            self.allReduceLatency = 0
         }
     }
 
@@ -262,7 +273,9 @@ public struct CostModel: Sendable, Hashable {
         var t = fixedSeconds
         if b.prefillSeqs > 0 { t += perLayerPrefill }
         if b.decodeSeqs > 0 { t += perLayerDecode }
-        t += roofline(linearSecondsPerToken * tokens, linearWeightSeconds)
+        var weights = linearWeightSeconds
+        if expertWeightSeconds > 0 { weights += expertWeightSeconds * model.expectedExpertsTouched(tokens: tokens) }
+        t += roofline(linearSecondsPerToken * tokens, weights)
         t += roofline(headSecondsPerSequence * Double(b.prefillSeqs + b.decodeSeqs), headWeightSeconds)
         t += activationSecondsPerToken * tokens
         t += attentionSecondsPerPair * 0.5 * b.prefillSquares

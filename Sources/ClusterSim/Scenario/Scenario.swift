@@ -22,6 +22,14 @@ public struct Scenario: Sendable {
     /// Cost-model constants per GPU id from calibration files (`cluster[].calibration`, `run
     /// --calibration`); a GPU type not named here uses `CostConstants.builtin(for:)`.
     public var calibrations: [String: CostConstants] = [:]
+    /// Models and GPUs the scenario defines (`models:`, `gpus:`), beside the built-in catalogs.
+    public var models: [ModelSpec] = []
+    public var gpus: [GPUSpec] = []
+
+    /// The model `id`: the scenario's own, else the catalog's.
+    public func modelSpec(_ id: String) -> ModelSpec? { models.first { $0.id == id } ?? ModelCatalog.spec(id) }
+    /// The GPU `id`: the scenario's own, else the catalog's.
+    public func gpuSpec(_ id: String) -> GPUSpec? { gpus.first { $0.id == id } ?? GPUCatalog.spec(id) }
 
     public init(
         name: String, description: String = "", seed: UInt64, durationSeconds: Double, cluster: [InstanceGroup],
@@ -49,6 +57,8 @@ public struct InstanceGroup: Sendable, Hashable {
     public var model: String
     public var count: Int
     public var tensorParallel: Int
+    /// Engine arguments and host-time calibration of the group's instances.
+    public var engine = EngineSettings()
 
     public init(gpu: String, model: String, count: Int = 1, tensorParallel: Int = 1) {
         self.gpu = gpu

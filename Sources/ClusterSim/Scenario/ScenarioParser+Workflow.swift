@@ -2,7 +2,7 @@ extension ScenarioParser {
     /// A workflow stream: `workflow: text2sql`, its arrival process (user queries), and its
     /// deadline as `slo_scale` (times the standard workflow's expected latency on the cluster,
     /// default 5) or `deadline_s`. Every model it may run on must hold the longest call.
-    static func workflowStream(_ v: YAMLValue, tenants: [TenantSpec], cluster: [InstanceGroup]) throws -> StreamSpec {
+    static func workflowStream(_ v: YAMLValue, tenants: [TenantSpec], cluster: [InstanceGroup], models: [ModelSpec] = []) throws -> StreamSpec {
         let m = try v.mapping(allowed: ["tenant", "model", "workflow", "arrival", "slo_scale", "deadline_s"])
         let tenant = try m.required("tenant").string(oneOf: tenants.map(\.name))
         var model: String? = nil
@@ -13,7 +13,8 @@ extension ScenarioParser {
         let kind = WorkflowKind(rawValue: try kindValue.string(oneOf: WorkflowKind.allCases.map(\.rawValue)))!
         let needed = WorkflowSpec.maxCallTokens
         for group in cluster where model == nil || group.model == model {
-            let context = ModelCatalog.spec(group.model)!.maxContext
+            let spec = models.first { $0.id == group.model } ?? ModelCatalog.spec(group.model)!
+            let context = group.engine.maxModelLen ?? spec.maxContext
             if context < needed {
                 throw kindValue.error(
                     "\(kind.rawValue) calls need up to \(needed) tokens of context, but \(group.model) has \(context); name a model with a longer context (model: …) or serve one"

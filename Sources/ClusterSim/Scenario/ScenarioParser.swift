@@ -110,7 +110,7 @@ public enum ScenarioParser {
         }
     }
 
-    static let topKeys = ["name", "description", "seed", "duration_s", "cluster", "link", "policy", "tenants", "workload", "events"]
+    static let topKeys = ["name", "description", "seed", "duration_s", "models", "gpus", "cluster", "link", "policy", "tenants", "workload", "events"]
 
     static func scenario(_ root: YAMLValue, text: String, file: String, base: String) throws -> Scenario {
         let top = try root.mapping(allowed: topKeys)
@@ -119,6 +119,8 @@ public enum ScenarioParser {
         let seed = UInt64(try top["seed"]?.integer("a non-negative whole number", in: 0...Int.max) ?? 1)
         let duration = try top.required("duration_s").number("a positive number of seconds", in: 0...Limits.maxDurationSeconds, openLow: true)
 
+        let models = try models(top["models"], base: base)
+        let gpus = try gpus(top["gpus"])
         let clusterValue = try top.required("cluster")
         let groupValues = try clusterValue.sequence()
         guard !groupValues.isEmpty else { throw clusterValue.error("expected at least one instance group, got an empty list") }
@@ -126,7 +128,7 @@ public enum ScenarioParser {
         var calibrations: [String: CostConstants] = [:]
         var totalInstances = 0
         for g in groupValues {
-            let group = try instanceGroup(g)
+            let group = try instanceGroup(g, models: models, gpus: gpus, base: base)
             try readCalibration(g, gpu: group.gpu, baseDirectory: base, into: &calibrations)
             totalInstances += group.count
             if totalInstances > Limits.maxInstances {
@@ -152,14 +154,14 @@ public enum ScenarioParser {
         guard streamValues.count <= Limits.maxStreams else { throw workloadValue.error("at most \(Limits.maxStreams) streams, got \(streamValues.count)") }
         var workload: [StreamSpec] = []
         for s in streamValues {
-            workload.append(try stream(s, tenants: tenants, cluster: cluster, base: base))
+            workload.append(try stream(s, tenants: tenants, cluster: cluster, base: base, models: models))
         }
 
         var events: [TimedEvent] = []
         if let eventsValue = top["events"] {
             let values = try eventsValue.sequence()
             guard values.count <= Limits.maxEvents else { throw eventsValue.error("at most \(Limits.maxEvents) events, got \(values.count)") }
-            for e in values { events.append(try event(e, duration: duration)) }
+            for e in values { events.append(try event(e, duration: duration, models: models, gpus: gpus, base: base)) }
             try checkInstanceNumbers(events, values, initial: totalInstances)
         }
         let link = try linkSpec(top["link"])
@@ -179,27 +181,39 @@ public enum ScenarioParser {
             name: name, description: description, seed: seed, durationSeconds: duration, cluster: cluster, link: link,
             policy: policy, tenants: tenants, workload: workload, events: events, sourceText: text, source: file)
         scenario.calibrations = calibrations
+        scenario.models = models
+        scenario.gpus = gpus
         return scenario
     }
 
-    static func instanceGroup(_ v: YAMLValue) throws -> InstanceGroup {
-        let m = try v.mapping(allowed: ["gpu", "model", "count", "tp", "calibration"])
+    static func instanceGroup(
+        _ v: YAMLValue, models: [ModelSpec] = [], gpus: [GPUSpec] = [], base: String = ""
+    ) throws -> InstanceGroup {
+        let m = try v.mapping(allowed: ["gpu", "model", "count", "tp", "calibration", "engine"])
         let gpuValue = try m.required("gpu"), modelValue = try m.required("model")
-        let gpu = try gpuValue.string(oneOf: GPUCatalog.ids)
-        let model = try modelValue.string(oneOf: ModelCatalog.ids)
+        let gpu = try gpuValue.string(oneOf: gpus.map(\.id) + GPUCatalog.ids.filter { id in !gpus.contains { $0.id == id } })
+        let model = try modelValue.string(oneOf: models.map(\.id) + ModelCatalog.ids.filter { id in !models.contains { $0.id == id } })
         let count = try m["count"]?.integer("a whole number of instances", in: 1...Limits.maxInstances) ?? 1
         let tpValue = m["tp"]
         let tp = try tpValue?.integer("a tensor-parallel degree", in: 1...8) ?? 1
-        let modelSpec = ModelCatalog.spec(model)!, gpuSpec = GPUCatalog.spec(gpu)!
+        let modelSpec = models.first { $0.id == model } ?? ModelCatalog.spec(model)!
+        let gpuSpec = gpus.first { $0.id == gpu } ?? GPUCatalog.spec(gpu)!
+        let engine = try engineSettings(m["engine"], model: modelSpec, base: base)
         guard [1, 2, 4, 8].contains(tp), modelSpec.kvHeads % tp == 0 else {
             throw (tpValue ?? v).error("expected a tensor-parallel degree of 1, 2, 4 or 8 that divides the model's \(modelSpec.kvHeads) KV heads, got \(tp)")
         }
-        guard KVCache.capacity(gpu: gpuSpec, model: modelSpec, tensorParallel: tp) != nil else {
+        guard engine.kvBlocks != nil
+            || KVCache.capacity(
+                gpu: gpuSpec, model: modelSpec, tensorParallel: tp,
+                memoryUtilization: engine.gpuMemoryUtilization ?? KVCache.memoryUtilization) != nil
+        else {
             let weightsGB = modelSpec.weightBytes / Double(tp) / 1e9
             throw v.error(
                 "\(model) needs \(Report.number(weightsGB, 1)) GB of weights per GPU at tp \(tp), which leaves no room for KV cache on \(gpu) (\(Report.number(gpuSpec.memoryBytes / 1e9, 0)) GB); raise tp or pick a larger GPU")
         }
-        return InstanceGroup(gpu: gpu, model: model, count: count, tensorParallel: tp)
+        var group = InstanceGroup(gpu: gpu, model: model, count: count, tensorParallel: tp)
+        group.engine = engine
+        return group
     }
 
     static func policySpec(_ value: YAMLValue?) throws -> PolicySpec {
@@ -237,13 +251,15 @@ public enum ScenarioParser {
         return TenantSpec(name: name, priority: priority, slo: SLO(ttftMs: ttft, tpotMs: tpot))
     }
 
-    static func stream(_ v: YAMLValue, tenants: [TenantSpec], cluster: [InstanceGroup], base: String) throws -> StreamSpec {
+    static func stream(
+        _ v: YAMLValue, tenants: [TenantSpec], cluster: [InstanceGroup], base: String, models: [ModelSpec] = []
+    ) throws -> StreamSpec {
         let isTrace: Bool
         if case .mapping(let raw) = v.node { isTrace = raw.keys.contains { $0.string == "trace" } } else { isTrace = false }
         if case .mapping(let raw) = v.node, raw.keys.contains(where: { $0.string == "workflow" }) {
-            return try workflowStream(v, tenants: tenants, cluster: cluster)
+            return try workflowStream(v, tenants: tenants, cluster: cluster, models: models)
         }
-        let keys = isTrace ? ["tenant", "model", "trace"] : ["tenant", "model", "arrival", "input_tokens", "output_tokens", "shared_prefix"]
+        let keys = isTrace ? ["tenant", "model", "trace", "shared_prefix"] : ["tenant", "model", "arrival", "input_tokens", "output_tokens", "shared_prefix"]
         let m = try v.mapping(allowed: keys)
         let tenantValue = try m.required("tenant")
         let tenant = try tenantValue.string(oneOf: tenants.map(\.name))
@@ -252,10 +268,6 @@ public enum ScenarioParser {
             let served = Array(Set(cluster.map(\.model))).sorted()
             model = try mv.string(oneOf: served)
         }
-        if isTrace {
-            let spec = try traceSpec(try m.required("trace"), base: base)
-            return StreamSpec(tenant: tenant, model: model, arrival: .trace(spec), input: .fixed(value: 1), output: .fixed(value: 1))
-        }
         var shared: SharedPrefixSpec? = nil
         if let sp = m["shared_prefix"] {
             let pm = try sp.mapping(allowed: ["groups", "tokens", "skew"])
@@ -263,6 +275,17 @@ public enum ScenarioParser {
                 groups: try pm.required("groups").integer("a whole number of groups", in: 1...100_000),
                 tokens: try pm.required("tokens").integer("a whole number of tokens", in: 1...Limits.maxTokens),
                 skew: try pm["skew"]?.number("a Zipf exponent", in: 0...10) ?? 0)
+        }
+        if isTrace {
+            // A trace without prefix ids may say its prompts open with shared system prompts: each
+            // request is given one of the groups at random (the trace's token counts include it).
+            let spec = try traceSpec(try m.required("trace"), base: base)
+            if shared != nil, spec.trace.hasPrefixes {
+                throw m["shared_prefix"]!.error("this trace names its own prefix blocks; shared_prefix applies to traces without them")
+            }
+            return StreamSpec(
+                tenant: tenant, model: model, arrival: .trace(spec), input: .fixed(value: 1), output: .fixed(value: 1),
+                sharedPrefix: shared)
         }
         let arrival = try arrivalProcess(try m.required("arrival"))
         let input = try lengths(try m.required("input_tokens"))
@@ -364,7 +387,9 @@ public enum ScenarioParser {
         }
     }
 
-    static func event(_ v: YAMLValue, duration: Double) throws -> TimedEvent {
+    static func event(
+        _ v: YAMLValue, duration: Double, models: [ModelSpec] = [], gpus: [GPUSpec] = [], base: String = ""
+    ) throws -> TimedEvent {
         let kinds = ["spike", "policy", "fail", "add", "drain"]
         let m = try v.mapping(allowed: ["at_s"] + kinds)
         let at = try m.required("at_s").number("a time in seconds", in: 0...Limits.maxDurationSeconds)
@@ -394,7 +419,7 @@ public enum ScenarioParser {
         case "drain":
             return TimedEvent(atSeconds: at, command: .drain(instance: try instanceIndex(body)))
         default:
-            let group = try instanceGroup(body)
+            let group = try instanceGroup(body, models: models, gpus: gpus, base: base)
             guard group.count == 1 else { throw body.error("add starts one instance; use several events for more") }
             return TimedEvent(atSeconds: at, command: .add(gpu: group.gpu, model: group.model, tensorParallel: group.tensorParallel))
         }

@@ -109,7 +109,11 @@ public struct ArrivalStream: Sendable {
             arrived += 1
             let trace = schedule.trace
             let prompt = max(1, trace.inputs[Int(record)]), output = max(1, trace.outputs[Int(record)])
-            guard trace.hasPrefixes else { return (prompt, output, .none) }
+            guard trace.hasPrefixes else {
+                guard let shared = sharedPrefix, let groups = groupSampler else { return (prompt, output, .none) }
+                let group = groups.sample(&lengthRandom) - 1
+                return (prompt, output, PrefixRef(kind: .group, source: group, tokens: min(prompt, Int32(shared.tokens))))
+            }
             let covered = Int32(trace.prefixBlocks(Int(record)).count) * Trace.mooncakeBlockTokens
             return (prompt, output, PrefixRef(kind: .trace, source: record, tokens: min(prompt, covered)))
         }

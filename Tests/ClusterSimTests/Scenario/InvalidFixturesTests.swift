@@ -23,8 +23,8 @@ import Testing
         "rate-too-high": "rate-too-high.yaml:11:39: workload[0].arrival.rate: expected a positive number of requests per second above 0 to 100000, got 1e12",
         "too-many-instances": "too-many-instances.yaml:5:42: cluster[0].count: expected a whole number of instances from 1 to 4096, got 10000000",
         "uniform-inverted": "uniform-inverted.yaml:13:51: workload[0].output_tokens.max: expected max ≥ min (500), got 100",
-        "unknown-gpu": "unknown-gpu.yaml:5:11: cluster[0].gpu: expected one of h100, h200, a100-80g, l40s, a10g, a6000, got \"h10\"; did you mean \"h100\"?",
-        "unknown-key": "unknown-key.yaml:3:1: unknown key \"duraton_s\"; did you mean \"duration_s\"? (expected one of: name, description, seed, duration_s, cluster, link, policy, tenants, workload, events)",
+        "unknown-gpu": "unknown-gpu.yaml:5:11: cluster[0].gpu: expected one of h100, h200, a100-80g, a100-40g, l40s, a40, a10, a10g, a6000, b200, mi300x, got \"h10\"; did you mean \"h100\"?",
+        "unknown-key": "unknown-key.yaml:3:1: unknown key \"duraton_s\"; did you mean \"duration_s\"? (expected one of: name, description, seed, duration_s, models, gpus, cluster, link, policy, tenants, workload, events)",
         // The list of choices grows with the policies, so it is taken from the registry.
         "unknown-policy": "unknown-policy.yaml:6:38: policy.local: expected one of \(LocalPolicy.ids.joined(separator: ", ")), got \"vllm-v9\"; did you mean \"vllm-v0\"?",
         "unknown-tenant": "unknown-tenant.yaml:10:13: workload[0].tenant: expected one of chat, got \"chatt\"; did you mean \"chat\"?",

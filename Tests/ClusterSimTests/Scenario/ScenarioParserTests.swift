@@ -63,7 +63,7 @@ import Testing
     }
 
     @Test func badIdsAndShapesAreExplained() {
-        #expect(error(Self.valid.replacingOccurrences(of: "gpu: h100", with: "gpu: h10")).contains("cluster[0].gpu: expected one of h100, h200, a100-80g, l40s, a10g, a6000, got \"h10\"; did you mean \"h100\"?"))
+        #expect(error(Self.valid.replacingOccurrences(of: "gpu: h100", with: "gpu: h10")).contains("cluster[0].gpu: expected one of h100, h200, a100-80g, a100-40g, l40s, a40, a10, a10g, a6000, b200, mi300x, got \"h10\"; did you mean \"h100\"?"))
         #expect(error(Self.valid.replacingOccurrences(of: "gpu: h100, model: llama3-8b", with: "gpu: a10g, model: llama3-70b")).contains("leaves no room for KV cache on a10g"))
         #expect(error(Self.valid.replacingOccurrences(of: "tenant: chat", with: "tenant: chats")).contains("workload[0].tenant: expected one of chat, got \"chats\""))
         #expect(error("cluster: [") .hasPrefix("x.yaml:"))

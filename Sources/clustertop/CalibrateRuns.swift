@@ -1,0 +1,104 @@
+import ArgumentParser
+import ClusterSim
+import Foundation
+
+extension CalibrateCommand {
+    /// `calibrate --runs`: fits an engine calibration (host and API time) to measured serving runs
+    /// and writes it; `--leave-one-out` adds each run's score under constants fitted on the others.
+    func calibrateRuns() {
+        let loaded = runs.map(loadRun)
+        let calibration: EngineCalibration
+        let reports: [AccuracyReport]
+        do {
+            calibration = try EngineFit.fit(loaded)
+            reports = try EngineFit.score(loaded, calibration: calibration)
+        } catch {
+            fail("\(error)")
+        }
+        var text = "Fitted on \(loaded.count) runs:\n\n"
+        let meanings = [
+            "host time per engine step", "host time per sequence in a step", "one tensor-parallel all-reduce",
+            "API time per request (on TTFT and E2E)",
+        ]
+        for (k, key) in EngineCalibration.keyNames.enumerated() {
+            text += "  " + key.padding(toLength: 24, withPad: " ", startingAt: 0)
+                + String(format: "%10.3f", calibration.fileValue(key)!) + "  " + meanings[k] + "\n"
+        }
+        text += "\n" + accuracyTable(names: loaded.map(\.name), reports: reports, title: "in-sample")
+        var comment = [
+            "clustertop engine calibration: host and API time around the GPU (EngineCalibration).",
+            "Written by `clustertop calibrate --runs` from \(loaded.count) measured runs:",
+        ]
+        comment += loaded.map { "  \($0.name)" }
+        if leaveOneOut {
+            do {
+                let held = try EngineFit.leaveOneOut(loaded)
+                text += "\n" + accuracyTable(names: loaded.map(\.name), reports: held.map(\.report), title: "leave-one-run-out")
+            } catch {
+                fail("\(error)")
+            }
+        }
+        let path = output ?? "engine-calibration.yaml"
+        do {
+            try calibration.yamlText(engine: "vllm", comment: comment).write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            fail("cannot write \(path): \(error.localizedDescription)")
+        }
+        text += "\nWrote \(path): name it in a scenario (cluster[].engine.calibration: \(path)).\n"
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
+    /// A run argument: a folder with scenario.yaml and requests.csv, or SCENARIO,CSV[,OUTPUT_TOKENS].
+    func loadRun(_ argument: String) -> EngineRun {
+        var isDirectory: ObjCBool = false
+        let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        var scenarioPath: String, csvPath: String, outputTokens: Int? = nil
+        if parts.count == 1, FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), isDirectory.boolValue {
+            scenarioPath = "\(argument)/scenario.yaml"
+            csvPath = "\(argument)/requests.csv"
+        } else if (2...3).contains(parts.count) {
+            scenarioPath = parts[0]
+            csvPath = parts[1]
+            if parts.count == 3 {
+                guard let n = Int(parts[2]), (1...ScenarioParser.Limits.maxTokens).contains(n) else {
+                    fail("--runs \(argument): expected a whole number of output tokens, got \"\(parts[2])\"")
+                }
+                outputTokens = n
+            }
+        } else {
+            fail("--runs \(argument): expected a folder with scenario.yaml and requests.csv, or SCENARIO,REQUESTS_CSV[,OUTPUT_TOKENS]")
+        }
+        guard FileManager.default.fileExists(atPath: scenarioPath) else { fail("--runs \(argument): no scenario \(scenarioPath)") }
+        let scenario = loadScenario(scenarioPath)
+        let measured: MeasuredRun
+        do { measured = try MeasuredRun.load(path: csvPath) } catch { fail(error.description) }
+        return EngineRun(name: scenario.name, scenario: scenario, measured: measured, outputTokens: outputTokens)
+    }
+}
+
+/// Errors per run of TTFT, ITL and E2E (mean, p90, p99), then the median over runs.
+func accuracyTable(names: [String], reports: [AccuracyReport], title: String) -> String {
+    let columns: [(AccuracyReport.Metric, AccuracyReport.Statistic)] = [
+        (.e2e, .mean), (.e2e, .p90), (.e2e, .p99), (.ttft, .mean), (.ttft, .p90), (.ttft, .p99), (.itl, .mean),
+    ]
+    let width = max(12, (names.map(\.count).max() ?? 0) + 2)
+    func cell(_ s: String) -> String { String(repeating: " ", count: max(0, 11 - s.count)) + s }
+    var lines = ["Relative error, \(title):"]
+    lines.append(
+        "run".padding(toLength: width, withPad: " ", startingAt: 0)
+            + columns.map { cell("\($0.0.rawValue) \($0.1.rawValue)") }.joined())
+    var errors = [[Double]](repeating: [], count: columns.count)
+    for (name, r) in zip(names, reports) {
+        var row = name.padding(toLength: width, withPad: " ", startingAt: 0)
+        for (k, c) in columns.enumerated() {
+            let e = r.line(c.0, c.1).error
+            errors[k].append(abs(e))
+            row += cell(String(format: "%+.1f%%", e * 100))
+        }
+        lines.append(row)
+    }
+    lines.append(
+        "median |error|".padding(toLength: width, withPad: " ", startingAt: 0)
+            + errors.map { cell(String(format: "%.1f%%", ErrorSummary.percentile($0.sorted(), 0.5) * 100)) }.joined())
+    return lines.joined(separator: "\n") + "\n"
+}

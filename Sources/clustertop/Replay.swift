@@ -47,7 +47,7 @@ struct Replay: ParsableCommand {
         checkPolicy(localPolicy, among: LocalPolicy.allIDs, option: "--local")
         let recording = loadRecording(file)
         if !headless {
-            watchRecording(recording, global: globalPolicy, local: localPolicy, options: display)
+            try watchRecording(recording, global: globalPolicy, local: localPolicy, options: display)
             return
         }
         let started = Date()

@@ -165,7 +165,9 @@ struct Loop {
 
     static func wallNow() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-    var clock: RunClock { RunClock(paused: paused, speed: speed, achievedSpeed: paused ? 0 : achieved, lagging: lagging && !paused) }
+    var clock: RunClock {
+        RunClock(paused: paused, speed: speed, achievedSpeed: paused ? 0 : achieved, lagging: lagging && !paused && !driver.isFinished)
+    }
 
     mutating func reanchor() {
         anchorWall = Loop.wallNow()

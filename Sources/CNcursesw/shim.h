@@ -15,8 +15,10 @@
 #include <unistd.h>
 #if defined(__APPLE__)
 #include <curses.h>
+#include <term.h>
 #else
 #include <ncursesw/curses.h>
+#include <ncursesw/term.h>
 #endif
 
 static inline WINDOW *ncw_stdscr(void) { return stdscr; }
@@ -33,6 +35,18 @@ static inline attr_t ncw_a_underline(void) { return A_UNDERLINE; }
 
 static inline int ncw_key_f(int n) { return KEY_F(n); }
 static inline void ncw_getmaxyx(WINDOW *w, int *y, int *x) { getmaxyx(w, *y, *x); }
+
+// 1 when the terminal TERM names can place the cursor (curses can draw a screen on it), 0 when it
+// cannot (TERM=dumb: curses would draw only the last line), -1 when TERM names no known terminal.
+// Reads the terminfo entry only; writes nothing to the terminal.
+static inline int ncw_terminal_can_address(void) {
+    int error = 0;
+    if (setupterm(NULL, 1, &error) != OK) return -1;
+    const char *cup = tigetstr("cup");
+    int can = cup != NULL && cup != (const char *)-1;
+    del_curterm(cur_term);
+    return can;
+}
 
 // True when the current locale's character set is UTF-8 (call after setlocale).
 static inline int ncw_locale_is_utf8(void) {

@@ -13,8 +13,9 @@ struct Replay: ParsableCommand {
             --headless replays it without a terminal and checks it: every checkpoint and the final \
             report must match the recording (apart from wall_s). A replay that diverges (a changed \
             trace file, another clustertop version) stops at the first differing checkpoint and \
-            names the figure, with exit status 1. A recording cut short (the session was killed) \
-            replays up to its last complete line, then runs to the end.
+            names the figure, with exit status 1. A replay ends at the recording's last instant (a \
+            run that drained: when the replay drains too); a recording cut short (the session was \
+            killed) replays up to its last complete line and stops there.
 
             --global and --local replay the same arrivals and user actions under other policies, \
             for comparison (recorded policy switches are skipped; nothing is checked).
@@ -47,7 +48,7 @@ struct Replay: ParsableCommand {
         checkPolicy(localPolicy, among: LocalPolicy.allIDs, option: "--local")
         let recording = loadRecording(file)
         if !headless {
-            watchRecording(recording, global: globalPolicy, local: localPolicy, options: display)
+            try watchRecording(recording, global: globalPolicy, local: localPolicy, options: display)
             return
         }
         let started = Date()

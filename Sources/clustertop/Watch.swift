@@ -120,16 +120,17 @@ struct Watch: ParsableCommand {
                 fail("--record: \(error)")
             }
         }
-        runDashboard(driver, options: display)
+        try runDashboard(driver, options: display)
     }
 }
 
-/// Exits with a clear message when standard output is not a terminal.
+/// Exits with a clear message when standard input or output is not a terminal (the dashboard
+/// draws on one and reads its keys from one).
 func requireTerminal(suggestion: String) {
-    guard isatty(1) == 1 else {
+    for (fd, name) in [(Int32(1), "output"), (0, "input")] where isatty(fd) != 1 {
         fail(
             """
-            standard output is not a terminal, and the dashboard needs one.
+            standard \(name) is not a terminal, and the dashboard needs one.
             For a headless run use `\(suggestion)` (a table, or --format json or csv); \
             `clustertop watch --dump-frame SECONDS` prints one dashboard frame as text.
             """)
@@ -137,15 +138,16 @@ func requireTerminal(suggestion: String) {
 }
 
 /// Opens the dashboard on `driver` and runs it until the user quits; the terminal is restored on
-/// every way out (see `NcursesBackend`).
-func runDashboard(_ driver: SimulationDriver, options: DashboardOptions) {
+/// every way out (see `NcursesBackend`). Left on a signal, it exits with 128 + its number (130
+/// for Ctrl-C, 143 for SIGTERM, 129 for a hang-up), as a shell reports a command a signal killed.
+func runDashboard(_ driver: SimulationDriver, options: DashboardOptions) throws {
     let noColor = options.noColor || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
     let speed = options.speed.value
     let paused = options.paused
     let fps = Double(options.fps)
     let ascii = options.ascii
     let scenario = driver.simulation.scenario
-    let outcome: Result<[String], TerminalError> = MainActor.assumeIsolated {
+    let outcome: Result<(farewell: [String], signal: Int32?), TerminalError> = MainActor.assumeIsolated {
         let backend: NcursesBackend
         do {
             backend = try NcursesBackend(options: .init(forceASCII: ascii, noColor: noColor))
@@ -161,16 +163,17 @@ func runDashboard(_ driver: SimulationDriver, options: DashboardOptions) {
         let app = DashboardApp(runner: runner, backend: backend, glyphs: backend.glyphs, state: state, framesPerSecond: fps)
         let farewell = app.run()
         backend.close()
-        return .success(farewell)
+        return .success((farewell, backend.exitSignal))
     }
     switch outcome {
-    case .success(let lines):
+    case .success(let ending):
         do {
-            try Console.out(lines.map { $0 + "\n" }.joined())
+            try Console.out(ending.farewell.map { $0 + "\n" }.joined())
         } catch {
             Console.error(error.description)
             Console.exit(exitStatus(for: error))
         }
+        if let signal = ending.signal { throw ExitCode(128 + signal) }
     case .failure(let error):
         fail(error.description)
     }
@@ -179,7 +182,7 @@ func runDashboard(_ driver: SimulationDriver, options: DashboardOptions) {
 /// Opens a recording in the dashboard: the recorded commands are applied at their exact points
 /// (after the same number of events); with `global` or `local` the same arrivals and user actions
 /// run under other policies (recorded policy switches skipped, commands applied by time).
-func watchRecording(_ recording: Recording, global: String?, local: String?, options: DashboardOptions) {
+func watchRecording(_ recording: Recording, global: String?, local: String?, options: DashboardOptions) throws {
     requireTerminal(suggestion: "clustertop replay FILE --headless")
     var scenario: Scenario
     do {
@@ -205,7 +208,7 @@ func watchRecording(_ recording: Recording, global: String?, local: String?, opt
             commands.append(.init(time: time, events: events, command: command))
         }
     }
-    var driver = SimulationDriver(replaying: commands, on: simulation, exact: exact)
+    var driver = SimulationDriver(replaying: commands, on: simulation, exact: exact, end: recording.endTime)
     driver.note("replaying a recording: \(commands.count) commands", kind: .recording)
-    runDashboard(driver, options: options)
+    try runDashboard(driver, options: options)
 }

@@ -21,9 +21,12 @@ extension Recording {
         if let local { scenario.policy.local = local }
         let version = header.clustertopVersion
         let versionNote = version == ClusterSimVersion.string ? "" : " (recorded with clustertop \(version), this is \(ClusterSimVersion.string))"
+        // A changed trace is a divergence (exit status 1), named with the first figure it changed.
+        var traceChange: String?
         if !comparing, let changed = changedTraces(scenario).first {
-            throw RecordingError(message: "trace \(changed.file) changed since the recording (digest \(changed.recorded) recorded, \(changed.now) now)")
+            traceChange = "trace \(changed.file) changed since the recording (digest \(changed.recorded) recorded, \(changed.now) now)"
         }
+        let cause = traceChange.map { "; \($0)" } ?? versionNote
         var sim = try Simulation(scenario: scenario)
         var checkpoints = 0, commands = 0
         for entry in entries {
@@ -45,30 +48,40 @@ extension Recording {
                 let now = Dictionary(uniqueKeysWithValues: Recording.figures(sim).map { ($0.name, $0.value) })
                 for (name, recorded) in cp.figures where now[name] != recorded {
                     let found = now[name].map(String.init) ?? "missing"
-                    let problem = "at checkpoint \(checkpoints) (t=\(Report.number(Time.toSeconds(cp.time), 1)) s): \(name) is \(recorded) in the recording, \(found) in the replay\(versionNote)"
+                    let problem = "at checkpoint \(checkpoints) (t=\(Report.number(Time.toSeconds(cp.time), 1)) s): \(name) is \(recorded) in the recording, \(found) in the replay\(cause)"
                     return ReplayOutcome(report: Report(sim), divergence: problem, summary: "", simulation: sim)
                 }
             }
         }
+        if let endTime { sim.run(until: endTime) } else { sim.runToEnd() }
+        let report = Report(sim)
         var summary = "replayed \(commands) commands"
         if let final = finalReport, !comparing {
-            if final.complete { sim.runToEnd() } else { sim.run(until: final.time) }
-            let report = Report(sim)
             if let difference = Recording.firstDifference(recorded: final.json, replayed: report.jsonText) {
-                return ReplayOutcome(report: report, divergence: "in the final report: \(difference)\(versionNote)", summary: "", simulation: sim)
+                return ReplayOutcome(report: report, divergence: "in the final report: \(difference)\(cause)", summary: "", simulation: sim)
             }
             summary += ", \(checkpoints) checkpoints and the final report match the recording"
-            return ReplayOutcome(report: report, divergence: nil, summary: summary, simulation: sim)
-        }
-        sim.runToEnd()
-        if comparing {
+        } else if comparing {
             summary += " under \(scenario.policy.global) / \(scenario.policy.local) (no checks: other policies)"
         } else {
             summary += ", \(checkpoints) checkpoints match; the recording has no final report"
             if let line = truncatedAtLine { summary += " (cut at line \(line))" }
-            summary += ", so the replay ran on to the end"
+            summary += ", so the replay stopped at its last instant"
         }
-        return ReplayOutcome(report: Report(sim), divergence: nil, summary: summary, simulation: sim)
+        if let endTime { summary += " (t=\(Report.number(Time.toSeconds(endTime), 1)) s)" }
+        return ReplayOutcome(report: report, divergence: traceChange, summary: traceChange == nil ? summary : "", simulation: sim)
+    }
+
+    /// The instant a replay stops at: the recording's last (its report's, else its last complete
+    /// line's), or nil when the recorded run drained; the replay then runs until it drains too.
+    public var endTime: SimTime? {
+        if let final = finalReport { return final.complete ? nil : final.time }
+        return entries.reduce(0) { latest, entry in
+            switch entry {
+            case .command(let t, _, _): max(latest, t)
+            case .checkpoint(let cp): max(latest, cp.time)
+            }
+        }
     }
 
     /// The first line where two report texts differ, ignoring wall-clock fields.

@@ -125,13 +125,16 @@ public enum KeyTable {
         return nil
     }
 
-    /// Hint-bar entries (keys, label) for the main screen, in table order.
-    public static func hints(_ glyphs: Glyphs) -> [(keys: String, label: String)] {
+    /// Hint-bar entries (keys, label, action) for the main screen, in table order.
+    public static func hints(_ glyphs: Glyphs) -> [(keys: String, label: String, action: Action)] {
         bindings.compactMap { b in
             guard let hint = b.hint else { return nil }
-            return (b.hintKeys ?? b.keys[0].label(glyphs), hint)
+            return (b.hintKeys ?? b.keys[0].label(glyphs), hint, b.action)
         }
     }
+
+    /// Hints the bar always shows, however narrow: how to get help and how to leave.
+    public static let essentialHints: Set<Action> = [.help, .quit]
 
     /// Help-screen sections in table order: title, then (keys, description) rows.
     public static func helpSections(_ glyphs: Glyphs) -> [(title: String, rows: [(keys: String, text: String)])] {

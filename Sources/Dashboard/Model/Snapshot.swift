@@ -34,6 +34,8 @@ public struct DashboardSnapshot: Sendable, Equatable {
     public var appliedSequence: UInt64
     /// The session replays a recording.
     public var isReplay: Bool
+    /// Nothing is left to run: the scenario drained, or the replay reached the recording's end.
+    public var finished: Bool
 
     public init(
         scenario: String, now: SimTime = 0, scenarioDurationSeconds: Double = 0, clock: RunClock = RunClock(),
@@ -42,7 +44,7 @@ public struct DashboardSnapshot: Sendable, Equatable {
         totals: Totals = Totals(), instances: [InstanceRow] = [], activeMigrations: [MigrationInfo] = [],
         recentMigrations: [MigrationInfo] = [], tenants: [TenantRow] = [], history: History = History(),
         log: [LogLine] = [], detail: InstanceDetail? = nil, recording: RecordingState = .off, appliedSequence: UInt64 = 0,
-        isReplay: Bool = false
+        isReplay: Bool = false, finished: Bool = false
     ) {
         self.scenario = scenario
         self.now = now
@@ -66,6 +68,7 @@ public struct DashboardSnapshot: Sendable, Equatable {
         self.recording = recording
         self.appliedSequence = appliedSequence
         self.isReplay = isReplay
+        self.finished = finished
     }
 }
 

@@ -33,6 +33,10 @@ public struct SimulationDriver: Sendable {
     /// under other policies, where recorded policy switches are skipped).
     public private(set) var replayExact = true
     public private(set) var isReplay = false
+    /// Where a replay ends: the recording's last instant (nil: when the simulation drains).
+    public private(set) var endTime: SimTime?
+    /// The end was already written to the log (cleared when a command makes more work).
+    var finishNoted = false
     /// Where recordings started with the `r` key go, and what trace paths are relative to.
     public var recordingDirectory = "."
     public var scenarioBaseDirectory = "."
@@ -53,16 +57,25 @@ public struct SimulationDriver: Sendable {
     }
 
     /// A driver that replays `commands` (a recording's) on `simulation`; `exact` applies each after
-    /// the recorded number of events, otherwise at its instant.
-    public init(replaying commands: [ScheduledCommand], on simulation: Simulation, exact: Bool) {
+    /// the recorded number of events, otherwise at its instant. The replay stops at `end` (the
+    /// recording's last instant; nil: when the simulation drains).
+    public init(replaying commands: [ScheduledCommand], on simulation: Simulation, exact: Bool, end: SimTime? = nil) {
         self.init(simulation: simulation)
         replay = Deque(commands)
         replayExact = exact
         isReplay = true
+        endTime = end
     }
 
     public var simulation: Simulation { session.sim }
     public var now: SimTime { session.sim.now }
+
+    /// True when there is nothing left to run: a replay reached its end, or the simulation drained
+    /// (a live session can start again when a command brings new work, e.g. an added instance).
+    public var isFinished: Bool {
+        if let endTime, session.sim.now >= endTime { return true }
+        return replay.isEmpty && session.sim.isFinished
+    }
 
     public var recording: RecordingState {
         if let r = session.recorder { return .on(path: r.path) }
@@ -100,14 +113,21 @@ public struct SimulationDriver: Sendable {
         return path
     }
 
-    /// Runs the simulation to `target`, taking the window's samples at every simulated second,
-    /// writing recording checkpoints and applying replayed commands on the way. `shouldStop` is
-    /// asked every few hundred events; when it says yes the run stops early. Returns true when
-    /// `target` was reached.
+    /// Runs the simulation to `target` (or to its end, if sooner: time stops when nothing is left
+    /// to run), taking the window's samples at every simulated second, writing recording
+    /// checkpoints and applying replayed commands on the way. `shouldStop` is asked every few
+    /// hundred steps (events or samples); when it says yes the run stops early. Returns true when
+    /// `target` or the end was reached.
     @discardableResult
     public mutating func advance(to target: SimTime, shouldStop: () -> Bool = { false }) -> Bool {
+        let target = min(target, endTime ?? .max)
         var handled = 0
         while true {
+            if isFinished {
+                noteFinish()
+                return true
+            }
+            finishNoted = false
             let next = replay.first
             var stopAt = min(target, window.nextSampleTime)
             if let checkpoint = session.recorder?.checkpointDue { stopAt = min(stopAt, checkpoint) }
@@ -139,7 +159,25 @@ public struct SimulationDriver: Sendable {
             }
             session.advance(to: stopAt)
             if stopAt == window.nextSampleTime { window.sample(session.sim) }
-            if stopAt >= target { return true }
+            if stopAt >= target {
+                if isFinished { noteFinish() }
+                return true
+            }
+            // Samples count as work too: an idle stretch between far-apart events must not hold
+            // the caller past its deadline.
+            handled += 1
+            if handled & 255 == 0 && shouldStop() { return false }
+        }
+    }
+
+    /// Says once in the log that the scenario or the replay has finished.
+    mutating func noteFinish() {
+        guard !finishNoted else { return }
+        finishNoted = true
+        if isReplay {
+            note("replay finished: the recording ends here", kind: .recording)
+        } else {
+            note("scenario finished: nothing left to run", kind: .info)
         }
     }
 
@@ -190,7 +228,7 @@ public struct SimulationDriver: Sendable {
                 kvUsed: serving.reduce(0) { $0 + Int64($1.kvUsed) }, kvTotal: serving.reduce(0) { $0 + Int64($1.kvTotal) }),
             instances: rows, activeMigrations: sim.activeMigrations, recentMigrations: Array(sim.recentMigrations.suffix(16)),
             tenants: tenants, history: window.history(), log: mergedLog(), detail: detail.flatMap { instanceDetail($0) },
-            recording: recording, appliedSequence: appliedSequence, isReplay: isReplay)
+            recording: recording, appliedSequence: appliedSequence, isReplay: isReplay, finished: isFinished)
     }
 
     /// The simulator's log and the runner's, merged by time (the simulator's first at equal times:

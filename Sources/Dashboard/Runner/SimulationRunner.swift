@@ -165,7 +165,9 @@ struct Loop {
 
     static func wallNow() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-    var clock: RunClock { RunClock(paused: paused, speed: speed, achievedSpeed: paused ? 0 : achieved, lagging: lagging && !paused) }
+    var clock: RunClock {
+        RunClock(paused: paused, speed: speed, achievedSpeed: paused ? 0 : achieved, lagging: lagging && !paused && !driver.isFinished)
+    }
 
     mutating func reanchor() {
         anchorWall = Loop.wallNow()
@@ -190,6 +192,7 @@ struct Loop {
                 applied = sequence
             }
             if !paused {
+                let wasFinished = driver.isFinished
                 let target: SimTime
                 if speed.isFinite {
                     let now = Loop.wallNow()
@@ -205,7 +208,8 @@ struct Loop {
                 let reached = driver.advance(to: target) {
                     Loop.wallNow() >= deadline || runner.pending.load(ordering: .acquiring)
                 }
-                changed = true
+                // A finished run stands still: nothing to publish until a command comes.
+                changed = changed || !(wasFinished && driver.isFinished)
                 if !reached && speed.isFinite && !runner.pending.load(ordering: .acquiring) {
                     lagging = true
                     lastLagAt = Loop.wallNow()
@@ -219,7 +223,12 @@ struct Loop {
                 runner.publish(driver.snapshot(clock: clock, detail: detail, appliedSequence: applied))
             }
             if runner.pending.load(ordering: .acquiring) { continue }
-            if !paused && !speed.isFinite { continue }
+            // Paused or finished, only a command changes anything: sleep until one comes.
+            if paused || driver.isFinished {
+                runner.wake.wait()
+                continue
+            }
+            if !speed.isFinite { continue }
             nextTick = max(nextTick + period, Loop.wallNow() &- period)
             let now = Loop.wallNow()
             if nextTick > now {

@@ -60,20 +60,27 @@ public enum Format {
         return fixed(s, 2) + "x"
     }
 
-    /// `text` padded with spaces on the right (or cut) to exactly `width` columns.
-    public static func padRight(_ text: String, _ width: Int) -> String {
-        let n = text.unicodeScalars.count
-        if n == width { return text }
-        if n > width { return String(String.UnicodeScalarView(text.unicodeScalars.prefix(width))) }
-        return text + String(repeating: " ", count: width - n)
+    /// `text` padded with spaces on the right to exactly `width` columns; too long, it is cut and
+    /// ends with `ellipsis` (the glyph table's, so a cut value never passes for a whole one).
+    public static func padRight(_ text: String, _ width: Int, ellipsis: String) -> String {
+        let cut = fit(text, width, ellipsis: ellipsis)
+        return cut + String(repeating: " ", count: max(0, width - cut.unicodeScalars.count))
     }
 
-    /// `text` padded with spaces on the left (or cut) to exactly `width` columns.
-    public static func padLeft(_ text: String, _ width: Int) -> String {
+    /// `text` padded with spaces on the left to exactly `width` columns; too long, it is cut and
+    /// ends with `ellipsis`.
+    public static func padLeft(_ text: String, _ width: Int, ellipsis: String) -> String {
+        let cut = fit(text, width, ellipsis: ellipsis)
+        return String(repeating: " ", count: max(0, width - cut.unicodeScalars.count)) + cut
+    }
+
+    /// `text` as it is when it fits `width` columns, otherwise cut to end with `ellipsis`.
+    public static func fit(_ text: String, _ width: Int, ellipsis: String) -> String {
         let n = text.unicodeScalars.count
-        if n == width { return text }
-        if n > width { return String(String.UnicodeScalarView(text.unicodeScalars.prefix(width))) }
-        return String(repeating: " ", count: width - n) + text
+        guard n > width else { return text }
+        let mark = ellipsis.unicodeScalars.count <= width ? ellipsis : ""
+        let keep = max(0, width - mark.unicodeScalars.count)
+        return String(String.UnicodeScalarView(text.unicodeScalars.prefix(keep))) + mark
     }
 
     /// Display width of `text` (one column per scalar: the dashboard keeps to single-width glyphs).

@@ -9,7 +9,9 @@ public enum HeaderWidget {
         buffer.fill(rect.row(0), " ", bar)
         let clock = s.clock
         var state1: [(String, CellStyle)]
-        if clock.paused {
+        if s.finished {
+            state1 = [("FINISHED", strong)]
+        } else if clock.paused {
             state1 = [(glyphs.paused + " PAUSED", strong)]
         } else {
             state1 = [(glyphs.playing + " running", bar)]

@@ -21,7 +21,8 @@ public enum InstanceTableWidget {
         row.tensorParallel > 1 ? "\(row.tensorParallel)x\(row.gpu)" : row.gpu
     }
 
-    static func columns(_ rows: [InstanceRow], width: Int) -> Columns {
+    /// `stateWidth`: the state column's width at least (room for the scroll position).
+    static func columns(_ rows: [InstanceRow], width: Int, stateWidth: Int = 9) -> Columns {
         var idWidth = 2, gpuWidth = 3, modelWidth = 5
         for r in rows {
             idWidth = max(idWidth, String(r.id).count)
@@ -30,7 +31,7 @@ public enum InstanceTableWidget {
         }
         gpuWidth = min(gpuWidth, 12)
         modelWidth = min(modelWidth, 14)
-        var c = Columns(id: idWidth, gpu: gpuWidth, model: width >= 72 ? modelWidth : 0, queueBar: 0, kvBar: 0, state: 9)
+        var c = Columns(id: idWidth, gpu: gpuWidth, model: width >= 72 ? modelWidth : 0, queueBar: 0, kvBar: 0, state: max(9, stateWidth))
         // marker, id, gpu, model, queue bar, count, run, kv bar, percent, tokens, state, with spaces between
         let fixed = 1 + c.id + 1 + c.gpu + 1 + (c.model > 0 ? c.model + 1 : 0) + 1 + c.queueCount + 1 + c.run + 1 + 1
             + c.kvPercent + 1 + c.tokens + 1 + c.state
@@ -47,15 +48,18 @@ public enum InstanceTableWidget {
     ) -> Int {
         guard rect.height >= 1 else { return 0 }
         let rows = s.instances
-        let c = columns(rows, width: rect.width)
         let visible = rect.height - 1
+        let start = max(0, min(state.scroll, rows.count - visible))
+        // When the table scrolls, the state column's header says which rows are shown, in full.
+        let position = rows.count > visible && visible > 0 ? "rows \(start + 1)-\(min(rows.count, start + visible)) of \(rows.count)" : nil
+        let c = columns(rows, width: rect.width, stateWidth: position.map(Format.width) ?? 0)
         let label = CellStyle(.label)
 
         // Column header, with the KV legend and the scroll position when they fit.
         var x = rect.x + 1
         let y0 = rect.y
         func header(_ text: String, _ width: Int, right: Bool = false) {
-            let t = right ? Format.padLeft(text, width) : Format.padRight(text, width)
+            let t = right ? Format.padLeft(text, width, ellipsis: glyphs.ellipsis) : Format.padRight(text, width, ellipsis: glyphs.ellipsis)
             buffer.put(t, x: x, y: y0, label, clip: rect)
             x += width + 1
         }
@@ -78,12 +82,9 @@ public enum InstanceTableWidget {
             for (text, style) in legend { lx += buffer.put(text, x: lx, y: y0, style, clip: rect) }
         }
         header("TOK/S", c.tokens, right: true)
-        // The state column's header, or the scroll position when the table scrolls.
-        if rows.count > visible && visible > 0 {
-            let first = max(0, min(state.scroll, rows.count - visible)) + 1, last = min(rows.count, first - 1 + visible)
-            let more = (first > 1 ? glyphs.arrowUp : "") + (last < rows.count ? glyphs.arrowDown : "")
-            let text = "\(first)-\(last)/\(rows.count)\(more)"
-            buffer.putRight(text, maxX: rect.maxX, y: y0, CellStyle(.title), clip: Rect(x: x, y: y0, width: rect.maxX - x, height: 1))
+        if let position {
+            header(position, c.state)
+            buffer.restyle(Rect(x: x - c.state - 1, y: y0, width: c.state, height: 1), CellStyle(.title))
         } else {
             header("STATE", c.state)
         }
@@ -91,7 +92,6 @@ public enum InstanceTableWidget {
         guard visible > 0 else { return 0 }
         var maxWaiting = 8
         for r in rows { maxWaiting = max(maxWaiting, r.waiting) }
-        let start = max(0, min(state.scroll, rows.count - visible))
         var shown = 0
         for i in start..<min(rows.count, start + visible) {
             drawRow(rows[i], focused: i == state.focus, c: c, maxWaiting: maxWaiting, x: rect.x, y: rect.y + 1 + shown, clip: rect, glyphs: glyphs, into: &buffer)
@@ -111,8 +111,8 @@ public enum InstanceTableWidget {
         buffer.put(focused ? glyphs.focusMarker : " ", x: x, y: y, CellStyle(.focus, focused ? [] : []), clip: clip)
         if !focused { buffer.put(" ", x: x, y: y, text, clip: clip) }
         x += 1
-        let idText = Format.padLeft(String(r.id), c.id) + " " + Format.padRight(gpuLabel(r), c.gpu) + " "
-            + (c.model > 0 ? Format.padRight(r.model, c.model) + " " : "")
+        let idText = Format.padLeft(String(r.id), c.id, ellipsis: glyphs.ellipsis) + " " + Format.padRight(gpuLabel(r), c.gpu, ellipsis: glyphs.ellipsis) + " "
+            + (c.model > 0 ? Format.padRight(r.model, c.model, ellipsis: glyphs.ellipsis) + " " : "")
         x += buffer.put(idText, x: x, y: y, ident, clip: clip)
 
         // Waiting queue: a bar scaled to the longest queue in the cluster, then the count.
@@ -120,9 +120,9 @@ public enum InstanceTableWidget {
             Double(r.waiting) / Double(maxWaiting), x: x, y: y, width: c.queueBar, glyphs: glyphs,
             style: CellStyle(.queue), track: glyphs.queueEmpty, trackStyle: CellStyle(.kvFree), into: &buffer)
         x += c.queueBar
-        buffer.put(Format.padLeft(Format.count(Int64(r.waiting)), c.queueCount + 1), x: x, y: y, r.waiting > 0 ? CellStyle(.queue) : text, clip: clip)
+        buffer.put(Format.padLeft(Format.count(Int64(r.waiting)), c.queueCount + 1, ellipsis: glyphs.ellipsis), x: x, y: y, r.waiting > 0 ? CellStyle(.queue) : text, clip: clip)
         x += c.queueCount + 2
-        buffer.put(Format.padLeft(String(r.running), c.run), x: x, y: y, text, clip: clip)
+        buffer.put(Format.padLeft(String(r.running), c.run, ellipsis: glyphs.ellipsis), x: x, y: y, text, clip: clip)
         x += c.run + 1
 
         // KV cache: used (less what is reserved), reserved for an incoming migration, cached, free.
@@ -142,9 +142,9 @@ public enum InstanceTableWidget {
         x += c.kvBar
         let percent = Int((r.kvUtilization * 100).rounded())
         let kvRole: StyleRole = gone ? .dim : percent >= 95 ? .critical : percent >= 85 ? .warn : .normal
-        buffer.put(Format.padLeft(String(percent) + "%", c.kvPercent + 1), x: x, y: y, CellStyle(kvRole), clip: clip)
+        buffer.put(Format.padLeft(String(percent) + "%", c.kvPercent + 1, ellipsis: glyphs.ellipsis), x: x, y: y, CellStyle(kvRole), clip: clip)
         x += c.kvPercent + 2
-        buffer.put(Format.padLeft(gone ? "-" : Format.compact(r.tokensPerSecond), c.tokens), x: x, y: y, text, clip: clip)
+        buffer.put(Format.padLeft(gone ? "-" : Format.compact(r.tokensPerSecond), c.tokens, ellipsis: glyphs.ellipsis), x: x, y: y, text, clip: clip)
         x += c.tokens + 1
 
         // Badges: status, then migrations with their direction.
@@ -152,7 +152,7 @@ public enum InstanceTableWidget {
         var bx = x
         func badge(_ t: String, _ role: StyleRole) {
             if bx > x { bx += buffer.put(" ", x: bx, y: y, clip: clip) }
-            bx += buffer.put(t, x: bx, y: y, CellStyle(role), maxWidth: max(0, x + width - bx), clip: clip)
+            bx += buffer.put(Format.fit(t, max(0, x + width - bx), ellipsis: glyphs.ellipsis), x: bx, y: y, CellStyle(role), clip: clip)
         }
         switch r.status {
         case .active: break

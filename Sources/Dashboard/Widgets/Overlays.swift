@@ -36,7 +36,7 @@ public enum HelpOverlay {
             if line.2 {
                 buffer.put(line.1, x: x, y: y, CellStyle(.title), clip: clip)
             } else {
-                buffer.put(Format.padLeft(line.0, keyWidth - 1), x: x, y: y, CellStyle(.label, [.bold]), clip: clip)
+                buffer.put(Format.padLeft(line.0, keyWidth - 1, ellipsis: glyphs.ellipsis), x: x, y: y, CellStyle(.label, [.bold]), clip: clip)
                 buffer.put(line.1, x: x + keyWidth, y: y, .normal, clip: clip)
             }
         }
@@ -131,13 +131,13 @@ public enum DetailOverlay {
                 buffer.put(glyphs.ellipsis + " \(list.count - i) more shown of the first \(InstanceDetail.listLimit)", x: inner.x, y: y, CellStyle(.dim), clip: inner)
                 break
             }
-            var text = Format.padRight("r\(q.serial)", 9) + Format.padRight(q.tenant, 9) + Format.padLeft(String(q.promptTokens), 7)
+            var text = Format.padRight("r\(q.serial)", 9, ellipsis: glyphs.ellipsis) + Format.padRight(q.tenant, 9, ellipsis: glyphs.ellipsis) + Format.padLeft(String(q.promptTokens), 7, ellipsis: glyphs.ellipsis)
             if running {
-                text += "  " + Format.padRight("\(q.generatedTokens)/\(q.outputTokens)", 10) + Format.padLeft(String(q.blocks), 6)
+                text += "  " + Format.padRight("\(q.generatedTokens)/\(q.outputTokens)", 10, ellipsis: glyphs.ellipsis) + Format.padLeft(String(q.blocks), 6, ellipsis: glyphs.ellipsis)
             } else {
-                text += "  " + Format.padRight(String(q.outputTokens), 10) + "      "
+                text += "  " + Format.padRight(String(q.outputTokens), 10, ellipsis: glyphs.ellipsis) + "      "
             }
-            text += "  " + Format.padLeft(Format.fixed(q.ageSeconds, 1) + "s", 6)
+            text += "  " + Format.padLeft(Format.fixed(q.ageSeconds, 1) + "s", 6, ellipsis: glyphs.ellipsis)
             if q.preemptions > 0 { text += " pre \(q.preemptions)" }
             buffer.put(text, x: inner.x, y: y, .normal, clip: inner)
             y += 1
@@ -164,7 +164,7 @@ public enum PolicyPickerOverlay {
                 let selected = index == state.pickerSelection
                 let mark = id == current ? "(now) " : ""
                 let text = (selected ? String(glyphs.focusMarker) : " ") + " " + id + "  " + mark
-                buffer.put(Format.padRight(text, inner.width - 2), x: inner.x + 1, y: y, selected ? CellStyle(.focus) : .normal, clip: inner)
+                buffer.put(Format.padRight(text, inner.width - 2, ellipsis: glyphs.ellipsis), x: inner.x + 1, y: y, selected ? CellStyle(.focus) : .normal, clip: inner)
                 y += 1
                 index += 1
             }

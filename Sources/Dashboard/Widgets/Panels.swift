@@ -17,7 +17,7 @@ public enum SLOPanelWidget {
         // The tenant table first; the three series share what is left: one sparkline row each
         // when tight, or a title row and a bar graph each when there is room.
         let tableHeight = min(1 + s.tenants.count, max(2, rect.height - 1 - 3))
-        drawTenants(s, in: Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: tableHeight), into: &buffer)
+        drawTenants(s, in: Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: tableHeight), glyphs: glyphs, into: &buffer)
         let seriesRect = Rect(x: rect.x, y: rect.y + 1 + tableHeight, width: rect.width, height: rect.height - 1 - tableHeight)
         drawSeries(s, in: seriesRect, glyphs: glyphs, into: &buffer)
     }
@@ -67,7 +67,7 @@ public enum SLOPanelWidget {
         if rect.height < 6 {
             for (i, line) in all.prefix(rect.height).enumerated() {
                 let y = rect.y + i
-                buffer.put(Format.padRight(line.name, 9), x: rect.x, y: y, label, clip: rect)
+                buffer.put(Format.padRight(line.name, 9, ellipsis: glyphs.ellipsis), x: rect.x, y: y, label, clip: rect)
                 Draw.sparkline(
                     line.values, low: line.low, high: line.high, x: rect.x + 9, y: y, width: rect.width - 9 - 8, glyphs: glyphs,
                     style: line.style, into: &buffer)
@@ -88,7 +88,7 @@ public enum SLOPanelWidget {
         }
     }
 
-    static func drawTenants(_ s: DashboardSnapshot, in rect: Rect, into buffer: inout ScreenBuffer) {
+    static func drawTenants(_ s: DashboardSnapshot, in rect: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
         guard rect.height >= 1 else { return }
         // Columns, dropped from the right when narrow: name, done, met %, over TTFT, over TPOT, misses/s.
         let widths = [8, 7, 7, 7, 7, 7]
@@ -98,7 +98,7 @@ public enum SLOPanelWidget {
         let label = CellStyle(.label)
         var x = rect.x
         for k in 0..<count {
-            let t = k == 0 ? Format.padRight(titles[k], widths[k]) : Format.padLeft(titles[k], widths[k])
+            let t = k == 0 ? Format.padRight(titles[k], widths[k], ellipsis: glyphs.ellipsis) : Format.padLeft(titles[k], widths[k], ellipsis: glyphs.ellipsis)
             x += buffer.put(t, x: x, y: rect.y, label, clip: rect)
         }
         let room = rect.height - 1
@@ -119,7 +119,7 @@ public enum SLOPanelWidget {
             ]
             var cx = rect.x
             for k in 0..<count {
-                let text = k == 0 ? Format.padRight(cells[k].0, widths[k] - 1) + " " : Format.padLeft(cells[k].0, widths[k])
+                let text = k == 0 ? Format.padRight(cells[k].0, widths[k] - 1, ellipsis: glyphs.ellipsis) + " " : Format.padLeft(cells[k].0, widths[k], ellipsis: glyphs.ellipsis)
                 cx += buffer.put(text, x: cx, y: y, cells[k].1, clip: rect)
             }
         }
@@ -215,13 +215,21 @@ public enum HintBarWidget {
             + Format.fixed(state.spikeSeconds, 0) + "s [ ] { }"
         let spikeWidth = Format.width(spike)
         let right = rect.width >= 100 ? spikeWidth + 1 : 0
+        // The essential hints keep their room; the others fill what is left, in table order.
+        let hints = KeyTable.hints(glyphs)
+        func width(_ h: (keys: String, label: String, action: Action)) -> Int { Format.width(h.keys) + 1 + Format.width(h.label) + 1 }
+        var room = rect.width - right - hints.filter { KeyTable.essentialHints.contains($0.action) }.reduce(0) { $0 + width($1) }
         var x = rect.x
-        let limit = rect.maxX - right
-        for (keys, label) in KeyTable.hints(glyphs) {
-            let w = Format.width(keys) + 1 + Format.width(label) + 1
-            guard x + w <= limit else { break }
-            x += buffer.put(keys, x: x, y: rect.y, CellStyle(.hintKey))
-            x += buffer.put(" " + label + " ", x: x, y: rect.y, CellStyle(.hint))
+        for hint in hints {
+            if !KeyTable.essentialHints.contains(hint.action) {
+                guard width(hint) <= room else {
+                    room = 0
+                    continue
+                }
+                room -= width(hint)
+            }
+            x += buffer.put(hint.keys, x: x, y: rect.y, CellStyle(.hintKey), clip: rect)
+            x += buffer.put(" " + hint.label + " ", x: x, y: rect.y, CellStyle(.hint), clip: rect)
         }
         if right > 0 { buffer.putRight(spike, maxX: rect.maxX, y: rect.y, CellStyle(.dim)) }
     }

@@ -173,7 +173,7 @@ import Testing
         t.start(TmuxEndToEndTests.command("watch default --paused"), width: 90, height: 26)
         _ = try t.wait(for: "PAUSED")
         t.keys("C-c")
-        try checkRestored(t)
+        try checkRestored(t, status: 130)
         t.kill()
 
         let u = try #require(try prepare())
@@ -184,7 +184,56 @@ import Testing
         // SIGTERM to the dashboard (the pane's shell is its parent).
         let shell = u.display("#{pane_pid}")
         TmuxEndToEndTests.spawn("/usr/bin/env", ["pkill", "-TERM", "-P", shell, "-x", "clustertop"])
-        try checkRestored(u, status: 0)
+        try checkRestored(u, status: 143)
+    }
+
+    /// A replay at full speed that has reached its end stands still and leaves on every way out:
+    /// q, Ctrl-C, SIGTERM and SIGHUP, each with its conventional exit status.
+    @Test func aFinishedReplayAtFullSpeedLeavesOnEveryWayOut() throws {
+        guard try prepare() != nil else { return }
+        let recording = NSTemporaryDirectory() + "clustertop-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).jsonl"
+        defer { unlink(recording) }
+        TmuxEndToEndTests.spawn(TmuxEndToEndTests.binary, ["run", "default", "--duration", "20", "--record", recording])
+        let ways: [(name: String, leave: (Tmux) -> Void, status: Int)] = [
+            ("q", { $0.keys("q") }, 0),
+            ("Ctrl-C", { $0.keys("C-c") }, 130),
+            ("SIGTERM", { TmuxEndToEndTests.spawn("/usr/bin/env", ["pkill", "-TERM", "-P", $0.display("#{pane_pid}"), "-x", "clustertop"]) }, 143),
+            ("SIGHUP", { TmuxEndToEndTests.spawn("/usr/bin/env", ["pkill", "-HUP", "-P", $0.display("#{pane_pid}"), "-x", "clustertop"]) }, 129),
+        ]
+        for way in ways {
+            // A server of its own each time: a new session on a server that is shutting down may be lost.
+            let t = try #require(try prepare())
+            defer { t.kill() }
+            t.start(TmuxEndToEndTests.command("replay \(recording) --speed max"), width: 100, height: 30)
+            let finished = try t.wait(for: "FINISHED")
+            #expect(finished.contains("replay finished"), "\(way.name): the log does not say so:\n\(finished)")
+            way.leave(t)
+            try checkRestored(t, status: way.status)
+        }
+    }
+
+    /// What the dashboard cannot run on is refused with a message and status 2 before the terminal
+    /// is touched: a terminal without cursor addressing, input that is not a terminal, a bad recording.
+    @Test func refusesWhatItCannotDriveWithTheTerminalUntouched() throws {
+        guard try prepare() != nil else { return }
+        let bad = NSTemporaryDirectory() + "clustertop-e2e-bad-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).jsonl"
+        try "{\"kind\":\"checkpoint\"}\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        defer { unlink(bad) }
+        let binary = TmuxEndToEndTests.binary
+        let cases = [
+            ("env LANG=C.UTF-8 TERM=dumb \(binary) watch", "cannot drive this terminal (TERM=dumb)"),
+            ("env LANG=C.UTF-8 TERM=xterm-256color \(binary) watch < /dev/null", "standard input is not a terminal"),
+            ("env LANG=C.UTF-8 TERM=xterm-256color \(binary) replay \(bad)", "error: \(bad):1:"),
+        ]
+        for (command, message) in cases {
+            let t = try #require(try prepare())
+            defer { t.kill() }
+            t.start("\(command); echo EXITED=$?; sleep 30", width: 200, height: 20)
+            let after = try t.wait(for: "EXITED=")
+            #expect(after.contains("EXITED=2"), "\(command):\n\(after)")
+            #expect(after.contains(message), "\(command):\n\(after)")
+            #expect(t.display("#{alternate_on}") == "0")
+        }
     }
 
     @Test func notATerminalPointsAtRun() throws {

@@ -131,4 +131,70 @@ func defaultScenario(live: Bool = true) throws -> Scenario {
         #expect(replay.simulation.instances[0].status == .active)
         #expect(replay.snapshot(clock: RunClock()).log.last?.text == "not applied in a replay: instance 0 failed")
     }
+
+    @Test func aFinishedScenarioStandsStillAndSaysSo() throws {
+        var scenario = try defaultScenario(live: false)
+        scenario.durationSeconds = 5
+        scenario.events = []
+        var driver = SimulationDriver(simulation: try Simulation(scenario: scenario))
+        #expect(!driver.snapshot(clock: RunClock()).finished)
+        // Far past the end: the clock stops where the last request finished.
+        let reached = driver.advance(to: Time.seconds(100_000))
+        #expect(reached)
+        let end = driver.now
+        #expect(end > Time.seconds(5) && end < Time.seconds(100))
+        #expect(driver.isFinished)
+        driver.advance(to: Time.seconds(200_000))
+        #expect(driver.now == end)
+        let s = driver.snapshot(clock: RunClock())
+        #expect(s.finished)
+        #expect(s.log.filter { $0.text.hasPrefix("scenario finished") }.count == 1)
+        #expect(DashboardApp.frame(driver, width: 100, height: 30, glyphs: .unicode).text.contains("FINISHED"))
+        // New work (an added instance) brings it back to life until that is done too.
+        driver.apply(.add(gpu: "h100", model: "llama3-8b", tensorParallel: 1))
+        #expect(!driver.isFinished)
+        driver.advance(to: Time.seconds(200_000))
+        #expect(driver.isFinished && driver.now > end && driver.now < Time.seconds(200))
+    }
+
+    @Test func anIdleStretchStillAsksWhetherToStop() throws {
+        // Arrivals end at 5 s; a spike is due at 20000 s: simulated seconds with no event between.
+        var scenario = try defaultScenario(live: false)
+        scenario.durationSeconds = 5
+        scenario.events = try ScenarioParser.parse(
+            BuiltinScenarios.text("default")!.replacingOccurrences(of: "at_s: 120", with: "at_s: 20000"), file: "default"
+        ).events
+        var driver = SimulationDriver(simulation: try Simulation(scenario: scenario))
+        driver.advance(to: Time.seconds(200))
+        #expect(!driver.isFinished)
+        var asked = 0
+        let reached = driver.advance(to: Time.seconds(30_000)) {
+            asked += 1
+            return asked >= 3
+        }
+        #expect(!reached)
+        #expect(driver.now > Time.seconds(200) && driver.now < Time.seconds(20_000))
+    }
+
+    @Test func aReplayStopsAtTheRecordingsLastInstant() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dash-end-\(UInt32.random(in: 0...UInt32.max)).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var live = SimulationDriver(simulation: try Simulation(scenario: defaultScenario()))
+        try live.startRecording(path: path)
+        live.advance(to: Time.seconds(6))
+        live.apply(.spike(factor: 2, durationSeconds: 5))
+        live.advance(to: Time.seconds(23.5))
+        live.stopRecording()
+        let recording = try Recording.read(try #require(FileManager.default.contents(atPath: path)), file: path)
+        var commands: [SimulationDriver.ScheduledCommand] = []
+        for case .command(let t, let events, let c) in recording.entries { commands.append(.init(time: t, events: events, command: c)) }
+        var replay = SimulationDriver(
+            replaying: commands, on: try Simulation(scenario: try recording.scenario()), exact: true, end: recording.endTime)
+        replay.advance(to: Time.seconds(1_000))
+        #expect(replay.now == Time.seconds(23.5))
+        #expect(replay.simulation.metrics.completed == live.simulation.metrics.completed)
+        let s = replay.snapshot(clock: RunClock())
+        #expect(s.finished)
+        #expect(s.log.last?.text == "replay finished: the recording ends here")
+    }
 }

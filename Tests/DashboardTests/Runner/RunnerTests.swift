@@ -98,6 +98,33 @@ import Testing
         #expect(frame.text.contains("BEHIND"))
     }
 
+    @Test func aFinishedRunAtFullSpeedGoesQuietAndStops() throws {
+        var scenario = try defaultScenario(live: false)
+        scenario.durationSeconds = 5
+        let r = try runner(speed: .infinity, scenario: scenario)
+        r.start()
+        var finished: DashboardSnapshot?
+        for _ in 0..<400 where finished == nil {
+            Thread.sleep(forTimeInterval: 0.025)
+            finished = r.latest().snapshot.flatMap { $0.finished ? $0 : nil }
+        }
+        let end = try #require(finished, "the run never finished")
+        // Nothing changes any more, so nothing is published; a command still gets through.
+        let quiet = r.latest().version
+        Thread.sleep(forTimeInterval: 0.3)
+        #expect(r.latest().version == quiet)
+        #expect(try latest(r).now == end.now)
+        let spike = r.send(.simulation(.spike(factor: 2, durationSeconds: 1)))
+        #expect(r.waitForSnapshot(applying: spike, timeout: 5) != nil)
+        // And it stops when asked (on another thread, so a hang fails the test instead of hanging it).
+        let stopped = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            r.stop()
+            stopped.signal()
+        }
+        #expect(stopped.wait(timeout: .now() + 10) == .success, "the simulation thread did not stop")
+    }
+
     @Test func snapshotsArePublishedAtMostAtTheFrameRate() throws {
         let r = try runner(speed: .infinity)
         r.start()

@@ -109,8 +109,16 @@ import Testing
         #expect(Format.speed(0.1) == "0.1x")
         #expect(Format.speed(1000) == "1000x")
         #expect(Format.speed(.infinity) == "max")
-        #expect(Format.padLeft("7", 3) == "  7")
-        #expect(Format.padRight("abcdef", 3) == "abc")
+        #expect(Format.padLeft("7", 3, ellipsis: "…") == "  7")
+        #expect(Format.padRight("abc", 3, ellipsis: "…") == "abc")
+    }
+
+    @Test func aCutValueEndsWithTheEllipsis() {
+        #expect(Format.padRight("abcdef", 4, ellipsis: "…") == "abc…")
+        #expect(Format.padLeft("abcdef", 4, ellipsis: "~") == "abc~")
+        #expect(Format.fit("abcdef", 6, ellipsis: "…") == "abcdef")
+        #expect(Format.fit("abcdef", 1, ellipsis: "…") == "…")
+        #expect(Format.fit("abcdef", 0, ellipsis: "…") == "")
     }
 }
 

@@ -28,6 +28,11 @@ public final class NcursesBackend: TerminalBackend {
     var lookPairs: [Look: Int16] = [:]
     var nextPair: Int16 = 1
     var closed = false
+    /// Reads that found standard input readable yet gave no key, in a row (see `inputEnded`).
+    var emptyReads = 0
+    /// The signal that ended the session (SIGINT also for a Ctrl-C read as a key, SIGHUP when the
+    /// terminal went away); nil when it ended with a quit key. The exit status is 128 + it.
+    public private(set) var exitSignal: Int32?
 
     /// Takes over the terminal; throws when standard output is not a terminal curses can drive.
     public init(options: Options) throws {
@@ -35,6 +40,10 @@ public final class NcursesBackend: TerminalBackend {
         let utf8 = ncw_locale_is_utf8() != 0
         glyphs = utf8 && !options.forceASCII ? .unicode : .ascii
         setenv("ESCDELAY", "25", 0)
+        // Refused before anything is written: without cursor addressing curses draws one line.
+        guard ncw_terminal_can_address() == 1 else {
+            throw TerminalError.cannotOpen(ProcessInfo.processInfo.environment["TERM"] ?? "(TERM not set)")
+        }
         TerminalGuard.install()
         guard let screen = newterm(nil, stdout, stdin) else {
             TerminalGuard.restoreStderr()
@@ -115,19 +124,48 @@ public final class NcursesBackend: TerminalBackend {
     }
 
     public func nextKey(timeoutMilliseconds: Int) -> Key? {
-        if TerminalGuard.interrupted.load(ordering: .acquiring) || hungUp() { return .interrupt }
+        if let signal = leaving() { return leave(signal) }
         wtimeout(window, Int32(max(0, timeoutMilliseconds)))
         let c = wgetch(window)
-        if TerminalGuard.interrupted.load(ordering: .acquiring) { return .interrupt }
-        return NcursesBackend.decode(c)
+        if let signal = leaving() { return leave(signal) }
+        if c != ERR {
+            emptyReads = 0
+        } else if inputEnded() {
+            return leave(SIGHUP)
+        }
+        let key = NcursesBackend.decode(c)
+        if key == .interrupt { exitSignal = SIGINT }
+        return key
     }
 
-    /// True when the terminal is gone (its window closed without a SIGHUP reaching us): leave
-    /// rather than spin on a dead input.
-    func hungUp() -> Bool {
+    /// The signal to leave for: one that was caught, or SIGHUP when the terminal is gone (its
+    /// window closed without a SIGHUP reaching us).
+    func leaving() -> Int32? {
+        if TerminalGuard.interrupted.load(ordering: .acquiring) {
+            let signal = TerminalGuard.caughtSignal.load(ordering: .acquiring)
+            return signal != 0 ? signal : SIGINT
+        }
         var fd = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
-        guard poll(&fd, 1, 0) >= 0 else { return false }
-        return fd.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0
+        guard poll(&fd, 1, 0) >= 0 else { return nil }
+        return fd.revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 ? SIGHUP : nil
+    }
+
+    func leave(_ signal: Int32) -> Key {
+        if exitSignal == nil { exitSignal = signal }
+        return .interrupt
+    }
+
+    /// True when input has ended: a read gave no key although standard input was readable (end of
+    /// file), twice in a row, so that a key typed just after a timeout is not taken for it. No key
+    /// can come any more, so the dashboard leaves rather than spin on a dead input.
+    func inputEnded() -> Bool {
+        var fd = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+        guard poll(&fd, 1, 0) > 0, fd.revents & Int16(POLLIN) != 0 else {
+            emptyReads = 0
+            return false
+        }
+        emptyReads += 1
+        return emptyReads >= 2
     }
 
     /// Maps a `wgetch` code to a key.
@@ -164,6 +202,7 @@ public final class NcursesBackend: TerminalBackend {
         endwin()
         delscreen(screen)
         TerminalGuard.restoreStderr()
+        TerminalGuard.uninstall()
     }
 }
 

@@ -9,6 +9,8 @@ import Synchronization
 /// file, so stray messages do not scribble on the dashboard, and is written out afterwards.
 enum TerminalGuard {
     static let interrupted = Atomic<Bool>(false)
+    /// The signal that asked us to leave (0: none yet), for the conventional exit status 128 + n.
+    static let caughtSignal = Atomic<Int32>(0)
     static let cursesActive = Atomic<Bool>(false)
     /// The real standard error and the temporary file that stands in for it (-1: none).
     static let savedStderr = Atomic<Int32>(-1)
@@ -16,6 +18,7 @@ enum TerminalGuard {
 
     static func install() {
         interrupted.store(false, ordering: .releasing)
+        caughtSignal.store(0, ordering: .releasing)
         // ncurses follows resizes only when SIGWINCH is at its default when it starts, and no
         // signal arrives while blocked; a parent may have left them ignored or blocked (both
         // survive exec; a thread of a thread pool that spawns us blocks nearly everything).
@@ -28,9 +31,9 @@ enum TerminalGuard {
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             var action = sigaction()
             #if os(Linux)
-            action.__sigaction_handler.sa_handler = { _ in TerminalGuard.interrupted.store(true, ordering: .releasing) }
+            action.__sigaction_handler.sa_handler = { TerminalGuard.caught($0) }
             #else
-            action.__sigaction_u.__sa_handler = { _ in TerminalGuard.interrupted.store(true, ordering: .releasing) }
+            action.__sigaction_u.__sa_handler = { TerminalGuard.caught($0) }
             #endif
             sigemptyset(&action.sa_mask)
             action.sa_flags = 0
@@ -45,6 +48,17 @@ enum TerminalGuard {
             }
         }
         redirectStderr()
+    }
+
+    /// The handler of SIGINT, SIGTERM and SIGHUP: notes the first one, for the loop to see.
+    static func caught(_ sig: Int32) {
+        _ = caughtSignal.compareExchange(expected: 0, desired: sig, ordering: .acquiringAndReleasing)
+        interrupted.store(true, ordering: .releasing)
+    }
+
+    /// Puts SIGINT, SIGTERM and SIGHUP back to their defaults once the terminal is restored.
+    static func uninstall() {
+        for sig in [SIGINT, SIGTERM, SIGHUP] { signal(sig, SIG_DFL) }
     }
 
     static func redirectStderr() {

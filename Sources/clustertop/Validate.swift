@@ -42,10 +42,8 @@ enum CheckResult {
 
 /// Reads and checks one scenario file, without exiting.
 func checkScenarioFile(_ file: String) -> CheckResult {
-    guard let data = FileManager.default.contents(atPath: file) else { return .failure("\(file): cannot read the file") }
-    guard let text = String(data: data, encoding: .utf8) else { return .failure("\(file): not UTF-8 text") }
     do {
-        let scenario = try ScenarioParser.parse(text, file: file)
+        let scenario = try ScenarioParser.load(path: file)
         _ = try Simulation(scenario: scenario)
         return .success(scenario)
     } catch let e as ScenarioError {

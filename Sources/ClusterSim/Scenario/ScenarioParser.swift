@@ -14,25 +14,18 @@ public enum ScenarioParser {
         public static let maxExpectedRequests = 200_000_000.0
         public static let maxStreams = 1000
         public static let maxEvents = 100_000
+        public static let maxScenarioBytes = 4 << 20
     }
 
     /// Parses `text`; `file` names it in errors, and trace files are read relative to
     /// `baseDirectory` (by default the folder of `file`).
     public static func parse(_ text: String, file: String, baseDirectory: String? = nil) throws(ScenarioError) -> Scenario {
         let base = baseDirectory ?? (file as NSString).deletingLastPathComponent
-        try checkShape(text, file: file)
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw ScenarioError(file: file, line: 1, column: 1, path: "", message: "the file is empty; a scenario needs at least cluster, tenants and workload")
-            }
-            root = node
-        } catch let e as ScenarioError {
-            throw e
-        } catch let e as YamlError {
-            throw yamlError(e, file: file)
-        } catch {
-            throw ScenarioError(file: file, line: 0, column: 0, path: "", message: "not valid YAML: \(error)")
+        guard text.utf8.count <= Limits.maxScenarioBytes else {
+            throw ScenarioError(file: file, line: 0, column: 0, path: "", message: "the file is over \(InputFile.sizeText(Limits.maxScenarioBytes)); \(sizeHint)")
+        }
+        guard let root = try InputFile.composeYAML(text, file: file, what: "a scenario") else {
+            throw ScenarioError(file: file, line: 1, column: 1, path: "", message: "the file is empty; a scenario needs at least cluster, tenants and workload")
         }
         do {
             return try scenario(YAMLValue(node: root, path: "", file: file), text: text, file: file, base: base)
@@ -43,56 +36,13 @@ public enum ScenarioParser {
         }
     }
 
-    /// Refuses texts whose size or nesting would exhaust the YAML parser (it recurses once per
-    /// level): more than 4 MB, flow collections nested deeper than 64, or lines indented past
-    /// 256 columns. Brackets inside quotes and comments do not count.
-    static func checkShape(_ text: String, file: String) throws(ScenarioError) {
-        guard text.utf8.count <= 4 << 20 else {
-            throw ScenarioError(file: file, line: 0, column: 0, path: "", message: "the file is over 4 MB; a scenario is a few kilobytes (put requests in a trace file)")
-        }
-        var depth = 0, line = 1, column = 0
-        var quote: UInt8? = nil
-        var comment = false, lineStart = true, indent = 0
-        var previous: UInt8 = 10
-        for byte in text.utf8 {
-            column += 1
-            if byte == 10 {
-                line += 1
-                column = 0
-                comment = false
-                lineStart = true
-                indent = 0
-                previous = byte
-                continue
-            }
-            if lineStart {
-                if byte == 32 {
-                    indent += 1
-                    if indent > 256 {
-                        throw ScenarioError(file: file, line: line, column: column, path: "", message: "a line indented past 256 columns; nesting that deep is not a scenario")
-                    }
-                    previous = byte
-                    continue
-                }
-                lineStart = false
-            }
-            if comment { continue }
-            if let q = quote {
-                if byte == q { quote = nil }
-            } else if byte == 34 || byte == 39 {
-                quote = byte
-            } else if byte == 35 && (previous == 32 || previous == 10 || previous == 9) {
-                comment = true
-            } else if byte == 91 || byte == 123 {
-                depth += 1
-                if depth > 64 {
-                    throw ScenarioError(file: file, line: line, column: column, path: "", message: "lists or mappings nested deeper than 64 levels; nesting that deep is not a scenario")
-                }
-            } else if byte == 93 || byte == 125 {
-                depth = max(0, depth - 1)
-            }
-            previous = byte
-        }
+    static let sizeHint = "a scenario is a few kilobytes (put requests in a trace file)"
+
+    /// Reads and parses the scenario file at `path`, refusing a file over the size limit before
+    /// reading it; `shown` names it in errors.
+    public static func load(path: String, shown: String? = nil) throws(ScenarioError) -> Scenario {
+        let text = try InputFile.text(path, limit: Limits.maxScenarioBytes, shown: shown, sizeHint: sizeHint)
+        return try parse(text, file: shown ?? path)
     }
 
     static func yamlError(_ e: YamlError, file: String) -> ScenarioError {
@@ -289,8 +239,11 @@ public enum ScenarioParser {
         let fileValue = try m.required("file")
         let file = try fileValue.string()
         let resolved = file.hasPrefix("/") ? file : (base.isEmpty ? file : "\(base)/\(file)")
-        guard let data = FileManager.default.contents(atPath: resolved) else {
-            throw fileValue.error("cannot read trace file \(resolved)")
+        let data: Data
+        do {
+            data = try InputFile.read(resolved, limit: Trace.maxFileBytes, sizeHint: "split the trace or use start_s and end_s")
+        } catch {
+            throw fileValue.error(error.message == InputFile.unreadable ? "cannot read trace file \(resolved)" : "\(resolved): \(error.message)")
         }
         let trace = try TraceReader.read(data, format: format, file: resolved)
         var spec = TraceStreamSpec(format: format, file: file, resolvedPath: resolved, trace: trace)

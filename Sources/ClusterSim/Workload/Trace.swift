@@ -16,6 +16,8 @@ public struct Trace: Sendable, Hashable {
     /// Tokens covered by one Mooncake `hash_ids` entry.
     public static let mooncakeBlockTokens: Int32 = 512
     public static let maxRecords = 10_000_000
+    /// Ten million records take well under this; a larger file is refused before it is read.
+    public static let maxFileBytes = 2 << 30
 
     /// Arrival of each record in µs from the trace's start (its first record for Azure).
     public var arrivals: [Int64] = []

@@ -114,21 +114,11 @@ public enum ScenarioParser {
         }
         let link = try linkSpec(top["link"])
 
-        // Bound the work: expected arrivals with the largest spike in force all along.
-        let peakFactor = events.reduce(1.0) { acc, e in
-            if case .spike(let f, _) = e.command { return acc * max(1, f) }
-            return acc
-        }
-        let expected = workload.reduce(0.0) { $0 + $1.arrival.rate } * duration * min(peakFactor, Limits.maxSpikeFactor)
-        if expected > Limits.maxExpectedRequests {
-            throw try top.required("duration_s").error(
-                "the workload would bring about \(Report.number(expected, 0)) requests; at most \(Report.number(Limits.maxExpectedRequests, 0)) are supported (lower the rates or the duration)")
-        }
-
         var scenario = Scenario(
             name: name, description: description, seed: seed, durationSeconds: duration, cluster: cluster, link: link,
             policy: policy, tenants: tenants, workload: workload, events: events, sourceText: text, source: file)
         scenario.calibrations = calibrations
+        if let problem = budgetProblem(scenario) { throw try top.required("duration_s").error(problem) }
         return scenario
     }
 
@@ -275,7 +265,11 @@ public enum ScenarioParser {
         var count = initial
         for k in order {
             switch events[k].command {
-            case .add: count += 1
+            case .add:
+                count += 1
+                if count > Limits.maxInstances {
+                    throw values[k].error("the cluster would have \(count) instances at \(compact(events[k].atSeconds)) s; at most \(Limits.maxInstances) are supported")
+                }
             case .fail(let i), .drain(let i):
                 if i >= count {
                     throw values[k].error("instance \(i) does not exist at \(compact(events[k].atSeconds)) s (instances 0 to \(count - 1))")
@@ -320,7 +314,7 @@ public enum ScenarioParser {
     static func event(_ v: YAMLValue, duration: Double) throws -> TimedEvent {
         let kinds = ["spike", "policy", "fail", "add", "drain"]
         let m = try v.mapping(allowed: ["at_s"] + kinds)
-        let at = try m.required("at_s").number("a time in seconds", in: 0...Limits.maxDurationSeconds)
+        let at = try m.required("at_s").number("a time in seconds before the end of arrivals (duration_s)", in: 0...duration)
         let present = m.keys.filter { kinds.contains($0) }
         guard present.count == 1, let kind = present.first else {
             throw v.error("expected exactly one of \(kinds.joined(separator: ", ")) beside at_s, got \(present.isEmpty ? "none" : present.joined(separator: " and "))")

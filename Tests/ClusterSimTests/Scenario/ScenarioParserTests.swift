@@ -70,4 +70,52 @@ import Testing
         #expect(error("") .contains("empty"))
         #expect(error("- 1\n- 2") == "x.yaml:1:1: expected a mapping, got a list")
     }
+
+    /// `valid` with `events:` appended.
+    static func withEvents(_ lines: [String]) -> String {
+        valid + "\nevents:\n" + lines.map { "  - \($0)" }.joined(separator: "\n")
+    }
+
+    @Test func theRequestBudgetCountsEverySpikeInFull() {
+        // 4 req/s for 10 s, then three x1000 spikes on top of one another: ~4e9 requests.
+        let spikes = (0..<3).map { "{at_s: \($0), spike: {factor: 1000, duration_s: 9}}" }
+        #expect(error(Self.withEvents(spikes)).contains("duration_s: the workload would bring about"))
+        // One x1000 spike for 9 s is 36,000 requests: fine.
+        #expect(error(Self.withEvents([spikes[0]])) == "no error")
+        let s = try? ScenarioParser.parse(Self.withEvents([spikes[0]]), file: "x.yaml")
+        #expect(s.map { abs(ScenarioParser.expectedRequests($0) - 4 * (1 + 9 * 1000)) < 1e-6 } == true)
+    }
+
+    @Test func theRequestBudgetCountsWorkflowCallsTraceCopiesAndDurationOverrides() throws {
+        let s = try ScenarioParser.parse(Self.valid, file: "x.yaml")
+        #expect(ScenarioParser.budgetProblem(s) == nil)
+        // An override of the duration goes through the same check.
+        var long = s
+        long.workload[0].arrival = .poisson(rate: 1000)
+        #expect(ScenarioParser.budgetProblem(long, durationSeconds: 600_000)?.contains("600000000 requests") == true)
+        // A workflow is ~18 calls.
+        var flows = s
+        flows.workload[0].workflow = WorkflowSpec()
+        #expect(ScenarioParser.expectedRequests(flows) == 4 * 10 * Double(Text2SQLPlan.standard.callCount))
+        // A trace counts the records the run reaches, times rate_scale.
+        var trace = Trace()
+        trace.arrivals = (0..<1000).map { Int64($0) * 100_000 }
+        trace.inputs = Array(repeating: 10, count: 1000)
+        trace.outputs = Array(repeating: 2, count: 1000)
+        var spec = TraceStreamSpec(format: .csv, file: "t", resolvedPath: "t", trace: trace)
+        spec.rateScale = 1000
+        spec.timeScale = 2
+        var traced = s
+        traced.workload[0].arrival = .trace(spec)
+        // 10 s of run = 5 s of trace = 50 records, a thousand times each.
+        #expect(ScenarioParser.expectedRequests(traced) == 50_000)
+    }
+
+    @Test func eventsMustFallWithinTheRunAndAddsWithinTheInstanceLimit() {
+        #expect(error(Self.withEvents(["{at_s: 11, fail: {instance: 0}}"])) == "x.yaml:14:12: events[0].at_s: expected a time in seconds before the end of arrivals (duration_s) from 0 to 10, got 11")
+        let full = Self.valid.replacingOccurrences(of: "count: 2", with: "count: 4095")
+        let adds = (0..<2).map { "{at_s: \($0), add: {gpu: h100, model: llama3-8b}}" }
+        #expect(error(Self.withEvents(adds).replacingOccurrences(of: "count: 2", with: "count: 4095")) == "x.yaml:15:5: events[1]: the cluster would have 4097 instances at 1 s; at most 4096 are supported")
+        #expect(error(full + "\nevents:\n  - \(adds[0])") == "no error")
+    }
 }

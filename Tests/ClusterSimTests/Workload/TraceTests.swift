@@ -105,6 +105,21 @@ func shippedTrace(_ name: String, _ format: Trace.Format) throws -> Trace {
         #expect(abs(Double(kept) / 1000 - 0.5) < 0.06)
     }
 
+    @Test func azureTimesOutOfRangeAreErrorsNotOverflows() {
+        let header = "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:17:03.9799600,4808,10\n"
+        func message(_ line: String) -> String {
+            do {
+                _ = try TraceReader.read(Data((header + line + "\n").utf8), format: .azure, file: "a.csv")
+                return "ok"
+            } catch {
+                return error.description
+            }
+        }
+        #expect(message("999999999999-11-16 18:17:04.0319600,3180,8") == "a.csv:3:1: TIMESTAMP: expected a time like 2023-11-16 18:17:03.9799600, got \"999999999999-11-16 18:17:04.0319600\"")
+        #expect(message("9999-11-16 18:17:04.0319600,3180,8") == "a.csv:3:1: TIMESTAMP: expected a time within 604800 s of the first request, got \"9999-11-16 18:17:04.0319600\"")
+        #expect(message("2023-11-17 18:17:04.0319600,3180,8") == "ok")
+    }
+
     @Test func aTraceStreamDrawsItsArrivalsOneAtATime() {
         // A million records repeated a thousand times: drawing the first arrivals must not
         // generate the billion that follow (the schedule used to be built whole, 12 GB).

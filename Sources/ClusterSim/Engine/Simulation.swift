@@ -386,6 +386,10 @@ public struct Simulation: Sendable {
     }
 
     mutating func execute(_ command: Command) {
+        if let (key, message) = command.problem {
+            note("\(command.summary) ignored: \(key): \(message)")
+            return
+        }
         switch command {
         case .spike(let factor, let duration):
             activeSpikes.append(factor)
@@ -420,6 +424,11 @@ public struct Simulation: Sendable {
             failInstance(Int32(i))
             note(command.summary)
         case .add(let gpu, let model, let tp):
+            let live = instances.reduce(0) { $0 + ($1.status == .failed || $1.status == .retired ? 0 : 1) }
+            guard live < ScenarioParser.Limits.maxInstances else {
+                note("cannot add an instance: \(live) are live, at most \(ScenarioParser.Limits.maxInstances); ignored")
+                return
+            }
             guard let i = try? addInstance(gpu: gpu, model: model, tensorParallel: tp, status: .starting) else {
                 note("cannot add \(model) on \(gpu) tp \(tp); ignored")
                 return

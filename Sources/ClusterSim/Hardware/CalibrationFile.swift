@@ -125,3 +125,15 @@ extension ScenarioParser {
         calibrations[gpu] = file.constants
     }
 }
+
+extension CalibrationFile {
+    /// The first constant outside the range a calibration file accepts, as its file key and a
+    /// message; nil when all are in range. Recordings carry constants and are checked by this.
+    public static func problem(_ constants: CostConstants) -> (key: String, message: String)? {
+        for (index, entry) in keys.enumerated() {
+            let value = constants[index: index] / entry.scale
+            if let message = rangeProblem("a number", value, entry.range) { return (entry.name, message) }
+        }
+        return nil
+    }
+}

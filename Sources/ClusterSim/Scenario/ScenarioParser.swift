@@ -15,6 +15,11 @@ public enum ScenarioParser {
         public static let maxStreams = 1000
         public static let maxEvents = 100_000
         public static let maxScenarioBytes = 4 << 20
+        /// The duration of a live dashboard session (arrivals never stop while it is watched).
+        public static let liveDurationSeconds = 100_000_000.0
+        /// The latest simulated instant anything may name (a replayed line, a frame to dump): far
+        /// past any run, far below where microseconds overflow.
+        public static let maxSimulatedSeconds = 1e9
     }
 
     /// Parses `text`; `file` names it in errors, and trace files are read relative to
@@ -110,7 +115,9 @@ public enum ScenarioParser {
             let values = try eventsValue.sequence()
             guard values.count <= Limits.maxEvents else { throw eventsValue.error("at most \(Limits.maxEvents) events, got \(values.count)") }
             for e in values { events.append(try event(e, duration: duration)) }
-            try checkInstanceNumbers(events, values, initial: totalInstances)
+            if let (k, message) = instanceNumberProblem(events.map { ($0.atSeconds, $0.command) }, initial: totalInstances) {
+                throw values[k].error(message)
+            }
         }
         let link = try linkSpec(top["link"])
 
@@ -130,16 +137,23 @@ public enum ScenarioParser {
         let count = try m["count"]?.integer("a whole number of instances", in: 1...Limits.maxInstances) ?? 1
         let tpValue = m["tp"]
         let tp = try tpValue?.integer("a tensor-parallel degree", in: 1...8) ?? 1
-        let modelSpec = ModelCatalog.spec(model)!, gpuSpec = GPUCatalog.spec(gpu)!
+        if let message = tensorParallelProblem(gpu: gpu, model: model, tp: tp) {
+            throw (tp == 1 || tpValue == nil ? v : tpValue!).error(message)
+        }
+        return InstanceGroup(gpu: gpu, model: model, count: count, tensorParallel: tp)
+    }
+
+    /// Why `model` cannot run on `tp` GPUs of type `gpu` (both in their catalogs), or nil.
+    static func tensorParallelProblem(gpu: String, model: String, tp: Int) -> String? {
+        guard let modelSpec = ModelCatalog.spec(model), let gpuSpec = GPUCatalog.spec(gpu) else { return nil }
         guard [1, 2, 4, 8].contains(tp), modelSpec.kvHeads % tp == 0 else {
-            throw (tpValue ?? v).error("expected a tensor-parallel degree of 1, 2, 4 or 8 that divides the model's \(modelSpec.kvHeads) KV heads, got \(tp)")
+            return "expected a tensor-parallel degree of 1, 2, 4 or 8 that divides the model's \(modelSpec.kvHeads) KV heads, got \(tp)"
         }
         guard KVCache.capacity(gpu: gpuSpec, model: modelSpec, tensorParallel: tp) != nil else {
             let weightsGB = modelSpec.weightBytes / Double(tp) / 1e9
-            throw v.error(
-                "\(model) needs \(Report.number(weightsGB, 1)) GB of weights per GPU at tp \(tp), which leaves no room for KV cache on \(gpu) (\(Report.number(gpuSpec.memoryBytes / 1e9, 0)) GB); raise tp or pick a larger GPU")
+            return "\(model) needs \(Report.number(weightsGB, 1)) GB of weights per GPU at tp \(tp), which leaves no room for KV cache on \(gpu) (\(Report.number(gpuSpec.memoryBytes / 1e9, 0)) GB); raise tp or pick a larger GPU"
         }
-        return InstanceGroup(gpu: gpu, model: model, count: count, tensorParallel: tp)
+        return nil
     }
 
     static func policySpec(_ value: YAMLValue?) throws -> PolicySpec {
@@ -259,8 +273,10 @@ public enum ScenarioParser {
     }
 
     /// Instances named by fail and drain events must exist at that instant (initial ones plus
-    /// those added by earlier events).
-    static func checkInstanceNumbers(_ events: [TimedEvent], _ values: [YAMLValue], initial: Int) throws {
+    /// those added by earlier events; any number when an autoscaler adds more), and adds must
+    /// keep the cluster within `Limits.maxInstances`. The index of the first offending event in
+    /// `events` and the problem, or nil.
+    static func instanceNumberProblem(_ events: [(atSeconds: Double, command: Command)], initial: Int, anyIndex: Bool = false) -> (Int, String)? {
         let order = events.indices.sorted { (events[$0].atSeconds, $0) < (events[$1].atSeconds, $1) }
         var count = initial
         for k in order {
@@ -268,15 +284,16 @@ public enum ScenarioParser {
             case .add:
                 count += 1
                 if count > Limits.maxInstances {
-                    throw values[k].error("the cluster would have \(count) instances at \(compact(events[k].atSeconds)) s; at most \(Limits.maxInstances) are supported")
+                    return (k, "the cluster would have \(count) instances at \(compact(events[k].atSeconds)) s; at most \(Limits.maxInstances) are supported")
                 }
             case .fail(let i), .drain(let i):
-                if i >= count {
-                    throw values[k].error("instance \(i) does not exist at \(compact(events[k].atSeconds)) s (instances 0 to \(count - 1))")
+                if i >= count && !anyIndex {
+                    return (k, "instance \(i) does not exist at \(compact(events[k].atSeconds)) s (instances 0 to \(count - 1))")
                 }
             default: break
             }
         }
+        return nil
     }
 
     static func lengths(_ v: YAMLValue) throws -> LengthDistribution {
@@ -323,9 +340,11 @@ public enum ScenarioParser {
         switch kind {
         case "spike":
             let sm = try body.mapping(allowed: ["factor", "duration_s"])
-            let factor = try sm.required("factor").number("a positive factor", in: 0...Limits.maxSpikeFactor, openLow: true)
-            let d = try sm.required("duration_s").number("a positive number of seconds", in: 0...Limits.maxDurationSeconds, openLow: true)
-            return TimedEvent(atSeconds: at, command: .spike(factor: factor, durationSeconds: d))
+            let factor = try sm.required("factor").number("a positive factor", in: -.greatestFiniteMagnitude...(.greatestFiniteMagnitude))
+            let d = try sm.required("duration_s").number("a positive number of seconds", in: -.greatestFiniteMagnitude...(.greatestFiniteMagnitude))
+            let command = Command.spike(factor: factor, durationSeconds: d)
+            if let (key, message) = command.problem { throw try sm.required(key).error(message) }
+            return TimedEvent(atSeconds: at, command: command)
         case "policy":
             let pm = try body.mapping(allowed: ["global", "local"])
             // A switch of both is two commands at the same instant; keep it one event with two parts.

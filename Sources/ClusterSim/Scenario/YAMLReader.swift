@@ -61,11 +61,7 @@ struct YAMLValue {
 
     func string(oneOf choices: [String]) throws -> String {
         let s = try string()
-        guard choices.contains(s) else {
-            var message = "expected one of \(choices.joined(separator: ", ")), got \"\(s)\""
-            if let hint = suggestion(for: s, among: choices) { message += "; did you mean \"\(hint)\"?" }
-            throw error(message)
-        }
+        if let message = choiceProblem(s, among: choices) { throw error(message) }
         return s
     }
 
@@ -73,10 +69,7 @@ struct YAMLValue {
         guard case .scalar(let s) = node, let v = Double(s.string.replacingOccurrences(of: "_", with: "")), v.isFinite else {
             throw error("expected \(what), got \(found)")
         }
-        guard range.contains(v), !(openLow && v == range.lowerBound) else {
-            let low = openLow ? "above \(compact(range.lowerBound))" : "from \(compact(range.lowerBound))"
-            throw error("expected \(what) \(low) to \(compact(range.upperBound)), got \(s.string)")
-        }
+        if let message = rangeProblem(what, v, range, openLow: openLow, got: s.string) { throw error(message) }
         return v
     }
 

@@ -57,6 +57,8 @@ public struct Simulation: Sendable {
     var policyRuntime = PolicyRuntime()
 
     public static let logCapacity = 200
+    /// Requests in flight beyond which arrivals are rejected (`Limits.maxRequestsInFlight`; tests lower it).
+    var maxRequestsInFlight = ScenarioParser.Limits.maxRequestsInFlight
     /// Seconds an added instance needs before it serves (model load and warm-up).
     public static let startupSeconds = 20.0
 
@@ -310,6 +312,11 @@ public struct Simulation: Sendable {
 
     /// Sends request `id` (new, or orphaned by a failure) to an instance chosen by the global policy.
     mutating func dispatch(_ id: Int32) {
+        // An overloaded cluster sheds load rather than queueing without bound (docs/scenarios.md).
+        if requests.liveCount > maxRequestsInFlight {
+            reject(id)
+            return
+        }
         let model = streams[Int(requests[id].stream)].model
         guard let chosen = globalPolicy.dispatch(requests[id], model: model, instances: instances, requests: requests, hasher: PrefixHasher(streams: streams)) else {
             requests[id].phase = .unassigned

@@ -15,6 +15,9 @@ public enum ScenarioParser {
         public static let maxStreams = 1000
         public static let maxEvents = 100_000
         public static let maxScenarioBytes = 4 << 20
+        /// Requests waiting or running at once, cluster-wide; arrivals beyond are rejected, so an
+        /// overloaded cluster's memory stays bounded (a few hundred MB).
+        public static let maxRequestsInFlight = 1_000_000
         /// The duration of a live dashboard session (arrivals never stop while it is watched).
         public static let liveDurationSeconds = 100_000_000.0
         /// The latest simulated instant anything may name (a replayed line, a frame to dump): far

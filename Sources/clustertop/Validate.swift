@@ -7,8 +7,9 @@ struct Validate: ParsableCommand {
         abstract: "Check scenario files and report every problem with its place.",
         discussion: """
             Reads each file as `run` would (trace files included) and prints "FILE: ok" with a \
-            one-line summary, or the first problem as FILE:LINE:COLUMN: key.path: message. Exit \
-            status 0 when every file is valid, 2 otherwise.
+            one-line summary, or every problem it finds, one a line, as \
+            FILE:LINE:COLUMN: key.path: message (each top-level key, list item and event is \
+            checked on its own). Exit status 0 when every file is valid, 2 otherwise.
 
             Example:
               clustertop validate Scenarios/*.yaml
@@ -37,20 +38,27 @@ struct Validate: ParsableCommand {
 
 enum CheckResult {
     case success(Scenario)
+    /// Every problem found, one a line.
     case failure(String)
 }
 
 /// Reads and checks one scenario file, without exiting.
 func checkScenarioFile(_ file: String) -> CheckResult {
+    let problems: [ScenarioError]
     do {
-        let scenario = try ScenarioParser.load(path: file)
-        _ = try Simulation(scenario: scenario)
-        return .success(scenario)
+        let text = try InputFile.text(file, limit: ScenarioParser.Limits.maxScenarioBytes, sizeHint: "a scenario is a few kilobytes")
+        let checked = ScenarioParser.check(text, file: file)
+        if let scenario = checked.scenario {
+            _ = try Simulation(scenario: scenario)
+            return .success(scenario)
+        }
+        problems = checked.problems
     } catch let e as ScenarioError {
-        return .failure(e.description)
+        problems = [e]
     } catch {
         return .failure("\(file): \(error)")
     }
+    return .failure(problems.map(\.description).joined(separator: "\n"))
 }
 
 struct Scenarios: ParsableCommand {
@@ -65,28 +73,23 @@ struct Scenarios: ParsableCommand {
     var folder = "Scenarios"
 
     func run() throws {
-        var rows: [(String, String)] = []
+        var rows: [(name: String, text: String)] = []
         for name in BuiltinScenarios.names {
             if let text = BuiltinScenarios.text(name), let s = try? ScenarioParser.parse(text, file: name) {
-                rows.append(("\(name) (built-in)", s.description))
+                rows.append(("\(name) (built-in)", ScenarioList.headline(text, name: name) ?? s.description))
             }
         }
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
-        for file in files {
-            let path = "\(folder)/\(file)"
+        let all = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for file in ScenarioList.files(all) {
             let name = String(file.dropLast(5))
-            switch checkScenarioFile(path) {
-            case .success(let s): rows.append((name, s.description))
-            case .failure(let message): rows.append((name, "INVALID: \(message)"))
+            switch checkScenarioFile("\(folder)/\(file)") {
+            case .success(let s): rows.append((name, ScenarioList.headline(s.sourceText, name: name) ?? s.description))
+            case .failure(let message): rows.append((name, "INVALID: " + (message.split(separator: "\n").first.map(String.init) ?? "")))
             }
         }
-        if files.isEmpty && !FileManager.default.fileExists(atPath: folder) {
+        if all.isEmpty && !FileManager.default.fileExists(atPath: folder) {
             FileHandle.standardError.write(Data("(no folder \(folder); showing the built-in scenarios only)\n".utf8))
         }
-        let width = min(28, rows.map(\.0.count).max() ?? 0)
-        for (name, description) in rows {
-            let padded = name.count >= width ? name + "  " : name + String(repeating: " ", count: width - name.count + 2)
-            print(padded + String(description.prefix(max(20, 78 - max(width, name.count)))))
-        }
+        for line in ScenarioList.lines(rows) { print(line) }
     }
 }

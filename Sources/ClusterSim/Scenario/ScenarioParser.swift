@@ -26,22 +26,40 @@ public enum ScenarioParser {
     }
 
     /// Parses `text`; `file` names it in errors, and trace files are read relative to
-    /// `baseDirectory` (by default the folder of `file`).
+    /// `baseDirectory` (by default the folder of `file`). Throws the first problem.
     public static func parse(_ text: String, file: String, baseDirectory: String? = nil) throws(ScenarioError) -> Scenario {
-        let base = baseDirectory ?? (file as NSString).deletingLastPathComponent
+        var problems: [ScenarioError] = []
+        let root = try document(text, file: file)
+        guard let s = scenario(root, text: text, file: file, base: baseDirectory ?? folder(of: file), problems: &problems) else {
+            throw problems.first ?? ScenarioError(file: file, line: 0, column: 0, path: "", message: "not a scenario")
+        }
+        return s
+    }
+
+    /// The scenario, or every independent problem of the text in the order `parse` meets them:
+    /// what `validate` reports. A text that is not YAML gives that one problem.
+    public static func check(_ text: String, file: String, baseDirectory: String? = nil) -> (scenario: Scenario?, problems: [ScenarioError]) {
+        var problems: [ScenarioError] = []
+        do {
+            let root = try document(text, file: file)
+            let s = scenario(root, text: text, file: file, base: baseDirectory ?? folder(of: file), problems: &problems)
+            return (s, problems)
+        } catch {
+            return (nil, [error])
+        }
+    }
+
+    static func folder(of file: String) -> String { (file as NSString).deletingLastPathComponent }
+
+    /// The root of the scenario's YAML: within the size and nesting limits, not empty.
+    static func document(_ text: String, file: String) throws(ScenarioError) -> YAMLValue {
         guard text.utf8.count <= Limits.maxScenarioBytes else {
             throw ScenarioError(file: file, line: 0, column: 0, path: "", message: "the file is over \(InputFile.sizeText(Limits.maxScenarioBytes)); \(sizeHint)")
         }
         guard let root = try InputFile.composeYAML(text, file: file, what: "a scenario") else {
             throw ScenarioError(file: file, line: 1, column: 1, path: "", message: "the file is empty; a scenario needs at least cluster, tenants and workload")
         }
-        do {
-            return try scenario(YAMLValue(node: root, path: "", file: file), text: text, file: file, base: base)
-        } catch let e as ScenarioError {
-            throw e
-        } catch {
-            throw ScenarioError(file: file, line: 0, column: 0, path: "", message: "\(error)")
-        }
+        return YAMLValue(node: root, path: "", file: file)
     }
 
     static let sizeHint = "a scenario is a few kilobytes (put requests in a trace file)"
@@ -70,65 +88,123 @@ public enum ScenarioParser {
 
     static let topKeys = ["name", "description", "seed", "duration_s", "cluster", "link", "policy", "tenants", "workload", "events"]
 
-    static func scenario(_ root: YAMLValue, text: String, file: String, base: String) throws -> Scenario {
-        let top = try root.mapping(allowed: topKeys)
-        let name = try top["name"]?.string() ?? "unnamed"
-        let description = try top["description"]?.string() ?? ""
-        let seed = UInt64(try top["seed"]?.integer("a non-negative whole number", in: 0...Int.max) ?? 1)
-        let duration = try top.required("duration_s").number("a positive number of seconds", in: 0...Limits.maxDurationSeconds, openLow: true)
+    /// The scenario of `root`, or nil with every independent problem in `problems`: each top-level
+    /// key, list item and event is checked on its own, so one mistake does not hide the next.
+    /// Checks that need a part that failed (a stream's tenant, the request budget) are skipped.
+    static func scenario(_ root: YAMLValue, text: String, file: String, base: String, problems: inout [ScenarioError]) -> Scenario? {
+        var failed = false
+        func attempt<T>(_ body: () throws -> T) -> T? {
+            do {
+                return try body()
+            } catch let e as ScenarioError {
+                problems.append(e)
+            } catch {
+                problems.append(ScenarioError(file: file, line: 0, column: 0, path: "", message: "\(error)"))
+            }
+            failed = true
+            return nil
+        }
+        guard let top = attempt({ try root.mapping(allowed: topKeys, problems: &problems) }) else { return nil }
+        failed = !problems.isEmpty
+        let name = attempt { try top["name"]?.string() ?? "unnamed" }
+        let description = attempt { try top["description"]?.string() ?? "" }
+        let seed = attempt { UInt64(try top["seed"]?.integer("a non-negative whole number", in: 0...Int.max) ?? 1) }
+        let duration = attempt {
+            try top.required("duration_s").number("a positive number of seconds", in: 0...Limits.maxDurationSeconds, openLow: true)
+        }
 
-        let clusterValue = try top.required("cluster")
-        let groupValues = try clusterValue.sequence()
-        guard !groupValues.isEmpty else { throw clusterValue.error("expected at least one instance group, got an empty list") }
         var cluster: [InstanceGroup] = []
         var calibrations: [String: CostConstants] = [:]
         var totalInstances = 0
-        for g in groupValues {
-            let group = try instanceGroup(g)
-            try readCalibration(g, gpu: group.gpu, baseDirectory: base, into: &calibrations)
-            totalInstances += group.count
-            if totalInstances > Limits.maxInstances {
-                throw g.error("the cluster has \(totalInstances) instances; at most \(Limits.maxInstances) are supported")
+        var clusterComplete = false
+        if let groupValues = attempt({ () throws -> [YAMLValue] in
+            let clusterValue = try top.required("cluster")
+            let values = try clusterValue.sequence()
+            guard !values.isEmpty else { throw clusterValue.error("expected at least one instance group, got an empty list") }
+            return values
+        }) {
+            clusterComplete = true
+            for g in groupValues {
+                let group = attempt { () throws -> InstanceGroup in
+                    let group = try instanceGroup(g)
+                    try readCalibration(g, gpu: group.gpu, baseDirectory: base, into: &calibrations)
+                    totalInstances += group.count
+                    if totalInstances > Limits.maxInstances {
+                        throw g.error("the cluster has \(totalInstances) instances; at most \(Limits.maxInstances) are supported")
+                    }
+                    return group
+                }
+                if let group { cluster.append(group) } else { clusterComplete = false }
             }
-            cluster.append(group)
         }
 
-        let policy = try policySpec(top["policy"])
+        let policy = attempt { try policySpec(top["policy"]) }
 
-        let tenantValues = try top.required("tenants").sequence()
         var tenants: [TenantSpec] = []
-        for t in tenantValues {
-            let spec = try tenant(t)
-            if tenants.contains(where: { $0.name == spec.name }) { throw t.error("duplicate tenant name \"\(spec.name)\"") }
-            tenants.append(spec)
+        // Names of every tenant entry, valid or not, so a stream naming one is not also an error.
+        var tenantNames: [String] = []
+        if let tenantValues = attempt({ try top.required("tenants").sequence() }) {
+            for t in tenantValues {
+                if case .mapping(let raw) = t.node, let n = raw.first(where: { $0.key.string == "name" })?.value.string {
+                    tenantNames.append(n)
+                }
+                if let spec = attempt({ () throws -> TenantSpec in
+                    let spec = try tenant(t)
+                    if tenants.contains(where: { $0.name == spec.name }) { throw t.error("duplicate tenant name \"\(spec.name)\"") }
+                    return spec
+                }) {
+                    tenants.append(spec)
+                }
+            }
+            if tenantValues.isEmpty {
+                _ = attempt { throw try top.required("tenants").error("expected at least one tenant, got an empty list") }
+            }
         }
-        guard !tenants.isEmpty else { throw try top.required("tenants").error("expected at least one tenant, got an empty list") }
 
-        let workloadValue = try top.required("workload")
-        let streamValues = try workloadValue.sequence()
-        guard !streamValues.isEmpty else { throw workloadValue.error("expected at least one stream, got an empty list") }
-        guard streamValues.count <= Limits.maxStreams else { throw workloadValue.error("at most \(Limits.maxStreams) streams, got \(streamValues.count)") }
         var workload: [StreamSpec] = []
-        for s in streamValues {
-            workload.append(try stream(s, tenants: tenants, cluster: cluster, base: base))
+        if let streamValues = attempt({ () throws -> [YAMLValue] in
+            let workloadValue = try top.required("workload")
+            let values = try workloadValue.sequence()
+            guard !values.isEmpty else { throw workloadValue.error("expected at least one stream, got an empty list") }
+            guard values.count <= Limits.maxStreams else { throw workloadValue.error("at most \(Limits.maxStreams) streams, got \(values.count)") }
+            return values
+        }) {
+            let named = tenants + tenantNames.filter { n in !tenants.contains { $0.name == n } }.map { TenantSpec(name: $0, slo: SLO(ttftMs: 1, tpotMs: 1)) }
+            for s in streamValues {
+                // A stream naming a model is checked against the cluster only when every group read.
+                if let spec = attempt({ try stream(s, tenants: named, cluster: cluster, base: base, modelsKnown: clusterComplete) }) {
+                    workload.append(spec)
+                }
+            }
         }
 
         var events: [TimedEvent] = []
-        if let eventsValue = top["events"] {
+        if let eventsValue = top["events"], let values = attempt({ () throws -> [YAMLValue] in
             let values = try eventsValue.sequence()
             guard values.count <= Limits.maxEvents else { throw eventsValue.error("at most \(Limits.maxEvents) events, got \(values.count)") }
-            for e in values { events.append(try event(e, duration: duration)) }
-            if let (k, message) = instanceNumberProblem(events.map { ($0.atSeconds, $0.command) }, initial: totalInstances) {
-                throw values[k].error(message)
+            return values
+        }) {
+            var parsed: [(TimedEvent, YAMLValue)] = []
+            for e in values {
+                if let event = attempt({ try event(e, duration: duration ?? Limits.maxDurationSeconds) }) { parsed.append((event, e)) }
+            }
+            events = parsed.map(\.0)
+            if clusterComplete, let (k, message) = instanceNumberProblem(events.map { ($0.atSeconds, $0.command) }, initial: totalInstances) {
+                problems.append(parsed[k].1.error(message))
+                failed = true
             }
         }
-        let link = try linkSpec(top["link"])
+        let link = attempt { try linkSpec(top["link"]) }
 
+        guard !failed, let name, let description, let seed, let duration, let policy, let link else { return nil }
         var scenario = Scenario(
             name: name, description: description, seed: seed, durationSeconds: duration, cluster: cluster, link: link,
             policy: policy, tenants: tenants, workload: workload, events: events, sourceText: text, source: file)
         scenario.calibrations = calibrations
-        if let problem = budgetProblem(scenario) { throw try top.required("duration_s").error(problem) }
+        if let problem = budgetProblem(scenario) {
+            _ = attempt { throw try top.required("duration_s").error(problem) }
+            return nil
+        }
         return scenario
     }
 
@@ -194,11 +270,11 @@ public enum ScenarioParser {
         return TenantSpec(name: name, priority: priority, slo: SLO(ttftMs: ttft, tpotMs: tpot))
     }
 
-    static func stream(_ v: YAMLValue, tenants: [TenantSpec], cluster: [InstanceGroup], base: String) throws -> StreamSpec {
+    static func stream(_ v: YAMLValue, tenants: [TenantSpec], cluster: [InstanceGroup], base: String, modelsKnown: Bool = true) throws -> StreamSpec {
         let isTrace: Bool
         if case .mapping(let raw) = v.node { isTrace = raw.keys.contains { $0.string == "trace" } } else { isTrace = false }
         if case .mapping(let raw) = v.node, raw.keys.contains(where: { $0.string == "workflow" }) {
-            return try workflowStream(v, tenants: tenants, cluster: cluster)
+            return try workflowStream(v, tenants: tenants, cluster: modelsKnown ? cluster : [])
         }
         let keys = isTrace ? ["tenant", "model", "trace"] : ["tenant", "model", "arrival", "input_tokens", "output_tokens", "shared_prefix"]
         let m = try v.mapping(allowed: keys)
@@ -207,7 +283,7 @@ public enum ScenarioParser {
         var model: String? = nil
         if let mv = m["model"] {
             let served = Array(Set(cluster.map(\.model))).sorted()
-            model = try mv.string(oneOf: served)
+            model = modelsKnown ? try mv.string(oneOf: served) : try mv.string()
         }
         if isTrace {
             let spec = try traceSpec(try m.required("trace"), base: base)

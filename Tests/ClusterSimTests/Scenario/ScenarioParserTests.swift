@@ -118,4 +118,25 @@ import Testing
         #expect(error(Self.withEvents(adds).replacingOccurrences(of: "count: 2", with: "count: 4095")) == "x.yaml:15:5: events[1]: the cluster would have 4097 instances at 1 s; at most 4096 are supported")
         #expect(error(full + "\nevents:\n  - \(adds[0])") == "no error")
     }
+
+    @Test func everyIndependentProblemIsReported() {
+        let text = Self.withEvents(["{at_s: 1, spike: {factor: -2, duration_s: 3}}", "{at_s: 2, fail: {instance: 1}}"])
+            .replacingOccurrences(of: "seed: 3", with: "seed: -3\nsede: 4")
+            .replacingOccurrences(of: "gpu: h100", with: "gpu: h10")
+            .replacingOccurrences(of: "tpot_ms: 50", with: "tpot_ms: 0")
+            .replacingOccurrences(of: "rate: 4", with: "rate: fast")
+        let checked = ScenarioParser.check(text, file: "x.yaml")
+        #expect(checked.scenario == nil)
+        #expect(checked.problems.map(\.description) == [
+            "x.yaml:3:1: unknown key \"sede\"; did you mean \"seed\"? (expected one of: \(ScenarioParser.topKeys.joined(separator: ", ")))",
+            "x.yaml:2:7: seed: expected a non-negative whole number from 0 to 9223372036854775807, got -3",
+            "x.yaml:6:11: cluster[0].gpu: expected one of h100, h200, a100-80g, l40s, a10g, a6000, got \"h10\"; did you mean \"h100\"?",
+            "x.yaml:8:47: tenants[0].slo.tpot_ms: expected a positive number of milliseconds above 0 to 86400000, got 0",
+            "x.yaml:11:39: workload[0].arrival.rate: expected a positive number of requests per second, got \"fast\"",
+            "x.yaml:15:31: events[0].spike.factor: expected a positive factor above 0 to 1000, got -2",
+        ])
+        // parse reports the first of them.
+        #expect(error(text) == checked.problems[0].description)
+        #expect(ScenarioParser.check(Self.valid, file: "x.yaml").problems.isEmpty)
+    }
 }

@@ -16,9 +16,9 @@ public enum InputFile {
     /// `shown` names the file in errors, `sizeHint` says how large it should be.
     public static func read(_ path: String, limit: Int, shown: String? = nil, sizeHint: String) throws(ScenarioError) -> Data {
         let name = shown ?? path
-        var isFolder: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue,
-            let handle = FileHandle(forReadingAtPath: path)
+        // Regular files only: a folder, a FIFO or /dev/zero would fail, block or fill memory.
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: (path as NSString).resolvingSymlinksInPath),
+            attributes[.type] as? FileAttributeType == .typeRegular, let handle = FileHandle(forReadingAtPath: path)
         else {
             throw ScenarioError(file: name, line: 0, column: 0, path: "", message: unreadable)
         }

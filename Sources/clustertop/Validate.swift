@@ -46,8 +46,7 @@ enum CheckResult {
 func checkScenarioFile(_ file: String) -> CheckResult {
     let problems: [ScenarioError]
     do {
-        let text = try InputFile.text(file, limit: ScenarioParser.Limits.maxScenarioBytes, sizeHint: "a scenario is a few kilobytes")
-        let checked = ScenarioParser.check(text, file: file)
+        let checked = ScenarioParser.check(try ScenarioParser.text(path: file), file: file)
         if let scenario = checked.scenario {
             _ = try Simulation(scenario: scenario)
             return .success(scenario)

@@ -67,8 +67,12 @@ public enum ScenarioParser {
     /// Reads and parses the scenario file at `path`, refusing a file over the size limit before
     /// reading it; `shown` names it in errors.
     public static func load(path: String, shown: String? = nil) throws(ScenarioError) -> Scenario {
-        let text = try InputFile.text(path, limit: Limits.maxScenarioBytes, shown: shown, sizeHint: sizeHint)
-        return try parse(text, file: shown ?? path)
+        try parse(try text(path: path, shown: shown), file: shown ?? path)
+    }
+
+    /// The text of the scenario file at `path`, refused unread when it is over the size limit.
+    public static func text(path: String, shown: String? = nil) throws(ScenarioError) -> String {
+        try InputFile.text(path, limit: Limits.maxScenarioBytes, shown: shown, sizeHint: sizeHint)
     }
 
     static func yamlError(_ e: YamlError, file: String) -> ScenarioError {

@@ -72,25 +72,18 @@ func fail(_ message: String) -> Never {
 /// Reads a scenario named on the command line: a file, a name in ./Scenarios, or a built-in.
 func loadScenario(_ argument: String?) -> Scenario {
     let name = argument ?? "default"
-    let text: String, source: String
-    if FileManager.default.fileExists(atPath: name) {
-        guard let data = FileManager.default.contents(atPath: name) else { fail("cannot read \(name)") }
-        guard let decoded = String(data: data, encoding: .utf8) else { fail("\(name): not UTF-8 text") }
-        text = decoded
-        source = name
-    } else if let builtin = BuiltinScenarios.text(name) {
-        text = builtin
-        source = "built-in \(name)"
-    } else if FileManager.default.fileExists(atPath: "Scenarios/\(name).yaml") {
-        return loadScenario("Scenarios/\(name).yaml")
-    } else {
-        fail("no scenario file \"\(name)\" (built-in scenarios: \(BuiltinScenarios.names.joined(separator: ", ")))")
-    }
     do {
-        return try ScenarioParser.parse(text, file: source)
+        if FileManager.default.fileExists(atPath: name) {
+            return try ScenarioParser.load(path: name)
+        } else if let builtin = BuiltinScenarios.text(name) {
+            return try ScenarioParser.parse(builtin, file: "built-in \(name)")
+        } else if FileManager.default.fileExists(atPath: "Scenarios/\(name).yaml") {
+            return try ScenarioParser.load(path: "Scenarios/\(name).yaml")
+        }
     } catch {
         fail(error.description)
     }
+    fail("no scenario file \"\(name)\" (built-in scenarios: \(BuiltinScenarios.names.joined(separator: ", ")))")
 }
 
 /// The absolute folder a scenario's trace paths are relative to (the scenario file's folder).

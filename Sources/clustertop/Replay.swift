@@ -70,9 +70,8 @@ struct Replay: ParsableCommand {
 
 /// Reads a recording or exits with status 2.
 func loadRecording(_ path: String) -> Recording {
-    guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read the recording \(path)") }
     do {
-        return try Recording.read(data, file: path)
+        return try Recording.load(path: path)
     } catch {
         fail(error.description)
     }

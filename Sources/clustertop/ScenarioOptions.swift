@@ -41,5 +41,6 @@ func applyDuration(_ duration: Double?, to scenario: inout Scenario) {
     guard duration > 0, duration <= ScenarioParser.Limits.maxDurationSeconds else {
         fail("--duration: expected seconds above 0 and up to \(Int(ScenarioParser.Limits.maxDurationSeconds)), got \(duration)")
     }
+    if let problem = ScenarioParser.budgetProblem(scenario, durationSeconds: duration) { fail("--duration: \(problem)") }
     scenario.durationSeconds = duration
 }

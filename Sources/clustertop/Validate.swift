@@ -7,8 +7,9 @@ struct Validate: ParsableCommand {
         abstract: "Check scenario files and report every problem with its place.",
         discussion: """
             Reads each file as `run` would (trace files included) and prints "FILE: ok" with a \
-            one-line summary, or the first problem as FILE:LINE:COLUMN: key.path: message. Exit \
-            status 0 when every file is valid, 2 otherwise.
+            one-line summary, or every problem it finds, one a line, as \
+            FILE:LINE:COLUMN: key.path: message (each top-level key, list item and event is \
+            checked on its own). Exit status 0 when every file is valid, 2 otherwise.
 
             Example:
               clustertop validate Scenarios/*.yaml
@@ -39,22 +40,26 @@ struct Validate: ParsableCommand {
 
 enum CheckResult {
     case success(Scenario)
+    /// Every problem found, one a line.
     case failure(String)
 }
 
 /// Reads and checks one scenario file, without exiting.
 func checkScenarioFile(_ file: String) -> CheckResult {
-    guard let data = FileManager.default.contents(atPath: file) else { return .failure("\(file): cannot read the file") }
-    guard let text = String(data: data, encoding: .utf8) else { return .failure("\(file): not UTF-8 text") }
+    let problems: [ScenarioError]
     do {
-        let scenario = try ScenarioParser.parse(text, file: file)
-        _ = try Simulation(scenario: scenario)
-        return .success(scenario)
+        let checked = ScenarioParser.check(try ScenarioParser.text(path: file), file: file)
+        if let scenario = checked.scenario {
+            _ = try Simulation(scenario: scenario)
+            return .success(scenario)
+        }
+        problems = checked.problems
     } catch let e as ScenarioError {
-        return .failure(e.description)
+        problems = [e]
     } catch {
         return .failure("\(file): \(error)")
     }
+    return .failure(problems.map(\.description).joined(separator: "\n"))
 }
 
 struct Scenarios: ParsableCommand {
@@ -69,31 +74,24 @@ struct Scenarios: ParsableCommand {
     var folder = "Scenarios"
 
     func run() throws {
-        var rows: [(String, String)] = []
+        var rows: [(name: String, text: String)] = []
         for name in BuiltinScenarios.names {
             if let text = BuiltinScenarios.text(name), let s = try? ScenarioParser.parse(text, file: name) {
-                rows.append(("\(name) (built-in)", s.description))
+                rows.append(("\(name) (built-in)", ScenarioList.headline(text, name: name) ?? s.description))
             }
         }
-        let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".yaml") }.sorted()
-        for file in files {
-            let path = "\(folder)/\(file)"
+        let all = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for file in ScenarioList.files(all) {
             let name = String(file.dropLast(5))
-            switch checkScenarioFile(path) {
-            case .success(let s): rows.append((name, s.description))
-            case .failure(let message): rows.append((name, "INVALID: \(message)"))
+            switch checkScenarioFile("\(folder)/\(file)") {
+            case .success(let s): rows.append((name, ScenarioList.headline(s.sourceText, name: name) ?? s.description))
+            case .failure(let message): rows.append((name, "INVALID: " + (message.split(separator: "\n").first.map(String.init) ?? "")))
             }
         }
-        if files.isEmpty && !FileManager.default.fileExists(atPath: folder) {
+        if all.isEmpty && !FileManager.default.fileExists(atPath: folder) {
             Console.note("(no folder \(folder); showing the built-in scenarios only)")
         }
-        rows = rows.map { ($0.0.escapingControlCharacters(), $0.1.escapingControlCharacters()) }
-        let width = min(28, rows.map(\.0.count).max() ?? 0)
-        var text = ""
-        for (name, description) in rows {
-            let padded = name.count >= width ? name + "  " : name + String(repeating: " ", count: width - name.count + 2)
-            text += padded + description.cut(toWidth: max(20, 78 - max(width, name.count))) + "\n"
-        }
-        try Console.out(text)
+        rows = rows.map { ($0.name.escapingControlCharacters(), $0.text.escapingControlCharacters()) }
+        try Console.out(ScenarioList.lines(rows).map { $0 + "\n" }.joined())
     }
 }

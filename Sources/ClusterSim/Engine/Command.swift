@@ -26,3 +26,53 @@ public enum Command: Sendable, Hashable {
         }
     }
 }
+
+extension Command {
+    /// What is wrong with the command's own values, as the key it concerns and a message; nil when
+    /// it is valid. The same bounds whichever way a command comes: a scenario event, a key in the
+    /// dashboard, a recording; `Simulation` ignores (and logs) a command that fails them.
+    public func problem(hardware: Hardware = Hardware()) -> (key: String, message: String)? {
+        typealias Limits = ScenarioParser.Limits
+        switch self {
+        case .spike(let factor, let seconds):
+            if let m = rangeProblem("a positive factor", factor, 0...Limits.maxSpikeFactor, openLow: true) { return ("factor", m) }
+            if let m = rangeProblem("a positive number of seconds", seconds, 0...Limits.maxDurationSeconds, openLow: true) {
+                return ("duration_s", m)
+            }
+        case .setGlobalPolicy(let id):
+            if let m = choiceProblem(id, among: GlobalPolicy.ids) { return ("global", m) }
+        case .setLocalPolicy(let id):
+            if let m = choiceProblem(id, among: LocalPolicy.allIDs, shown: LocalPolicy.ids) { return ("local", m) }
+        case .fail(let i), .drain(let i):
+            if i < 0 || i > 2 * Limits.maxInstances {
+                return ("instance", "expected an instance number from 0 to \(2 * Limits.maxInstances), got \(i)")
+            }
+        case .add(let gpu, let model, let tp):
+            if let m = choiceProblem(gpu, among: hardware.gpuIDs) { return ("gpu", m) }
+            if let m = choiceProblem(model, among: hardware.modelIDs) { return ("model", m) }
+            if let g = hardware.gpu(gpu), let spec = hardware.model(model),
+                let m = ScenarioParser.tensorParallelProblem(gpu: g, model: spec, tp: tp)
+            {
+                return ("tp", m)
+            }
+        }
+        return nil
+    }
+}
+
+/// "expected a positive factor above 0 to 1000, got 1e300", or nil when `value` is in `range`
+/// (above its low end when `openLow`). The message every bounded number in the input gives.
+func rangeProblem(_ what: String, _ value: Double, _ range: ClosedRange<Double>, openLow: Bool = false, got: String? = nil) -> String? {
+    guard !value.isFinite || !range.contains(value) || (openLow && value == range.lowerBound) else { return nil }
+    let low = openLow ? "above \(compact(range.lowerBound))" : "from \(compact(range.lowerBound))"
+    return "expected \(what) \(low) to \(compact(range.upperBound)), got \(got ?? compact(value))"
+}
+
+/// "expected one of a, b, got "c"; did you mean "a"?", or nil when `value` is one of `choices`
+/// (`shown` lists them when only some are worth naming).
+func choiceProblem(_ value: String, among choices: [String], shown: [String]? = nil) -> String? {
+    guard !choices.contains(value) else { return nil }
+    var message = "expected one of \((shown ?? choices).joined(separator: ", ")), got \"\(value)\""
+    if let hint = suggestion(for: value, among: choices) { message += "; did you mean \"\(hint)\"?" }
+    return message
+}

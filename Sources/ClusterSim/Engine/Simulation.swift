@@ -60,6 +60,8 @@ public struct Simulation: Sendable {
     public var completionLog: [CompletionRecord]? = nil
 
     public static let logCapacity = 200
+    /// Requests in flight beyond which arrivals are rejected (`Limits.maxRequestsInFlight`; tests lower it).
+    var maxRequestsInFlight = ScenarioParser.Limits.maxRequestsInFlight
     /// Seconds an added instance needs before it serves (model load and warm-up).
     public static let startupSeconds = 20.0
 
@@ -332,6 +334,11 @@ public struct Simulation: Sendable {
 
     /// Sends request `id` (new, or orphaned by a failure) to an instance chosen by the global policy.
     mutating func dispatch(_ id: Int32) {
+        // An overloaded cluster sheds load rather than queueing without bound (docs/scenarios.md).
+        if requests.liveCount > maxRequestsInFlight {
+            reject(id)
+            return
+        }
         let model = streams[Int(requests[id].stream)].model
         guard let chosen = globalPolicy.dispatch(requests[id], model: model, instances: instances, requests: requests, hasher: PrefixHasher(streams: streams)) else {
             requests[id].phase = .unassigned
@@ -409,6 +416,10 @@ public struct Simulation: Sendable {
     }
 
     mutating func execute(_ command: Command) {
+        if let (key, message) = command.problem(hardware: scenario.hardware) {
+            note("\(command.summary) ignored: \(key): \(message)")
+            return
+        }
         switch command {
         case .spike(let factor, let duration):
             activeSpikes.append(factor)
@@ -443,6 +454,11 @@ public struct Simulation: Sendable {
             failInstance(Int32(i))
             note(command.summary)
         case .add(let gpu, let model, let tp):
+            let live = instances.reduce(0) { $0 + ($1.status == .failed || $1.status == .retired ? 0 : 1) }
+            guard live < ScenarioParser.Limits.maxInstances else {
+                note("cannot add an instance: \(live) are live, at most \(ScenarioParser.Limits.maxInstances); ignored")
+                return
+            }
             guard let i = try? addInstance(gpu: gpu, model: model, tensorParallel: tp, status: .starting) else {
                 note("cannot add \(model) on \(gpu) tp \(tp); ignored")
                 return

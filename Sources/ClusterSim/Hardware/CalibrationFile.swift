@@ -16,6 +16,9 @@ import Yams
 /// instance of that GPU type.
 public struct CalibrationFile: Sendable, Hashable {
     public static let format = "clustertop-calibration-1"
+    /// Calibration files are a dozen lines; anything past this is not one.
+    public static let maxBytes = 64 << 10
+    static let sizeHint = "a calibration file is a dozen lines"
 
     public var gpu: String
     public var constants: CostConstants
@@ -45,8 +48,11 @@ public struct CalibrationFile: Sendable, Hashable {
 
     /// Parses a calibration file's text; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(ScenarioError) -> CalibrationFile {
+        guard text.utf8.count <= maxBytes else {
+            throw ScenarioError(file: file, line: 0, column: 0, path: "", message: "the file is over \(InputFile.sizeText(maxBytes)); \(sizeHint)")
+        }
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try InputFile.composeYAML(text, file: file, what: "a calibration file") else {
                 throw ScenarioError(
                     file: file, line: 1, column: 1, path: "",
                     message: "the file is empty; expected format, gpu and constants")
@@ -68,8 +74,6 @@ public struct CalibrationFile: Sendable, Hashable {
             return CalibrationFile(gpu: gpu, constants: constants)
         } catch let e as ScenarioError {
             throw e
-        } catch let e as YamlError {
-            throw ScenarioParser.yamlError(e, file: file)
         } catch {
             throw ScenarioError(file: file, line: 0, column: 0, path: "", message: "\(error)")
         }
@@ -77,14 +81,8 @@ public struct CalibrationFile: Sendable, Hashable {
 
     /// Reads and parses the file at `path`; `name` is how errors call it.
     public static func load(path: String, name: String? = nil) throws(ScenarioError) -> CalibrationFile {
-        let shown = name ?? path
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ScenarioError(file: shown, line: 0, column: 0, path: "", message: "cannot read the calibration file")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ScenarioError(file: shown, line: 0, column: 0, path: "", message: "not UTF-8 text")
-        }
-        return try parse(text, file: shown)
+        let text = try InputFile.text(path, limit: maxBytes, shown: name, sizeHint: sizeHint)
+        return try parse(text, file: name ?? path)
     }
 
     /// `value` as the file writes it: 15 significant digits, which drops the rounding error of the
@@ -132,5 +130,17 @@ extension ScenarioParser {
             throw value.error("another group already names a different calibration for \(gpu); one per GPU type")
         }
         calibrations[gpu] = file.constants
+    }
+}
+
+extension CalibrationFile {
+    /// The first constant outside the range a calibration file accepts, as its file key and a
+    /// message; nil when all are in range. Recordings carry constants and are checked by this.
+    public static func problem(_ constants: CostConstants) -> (key: String, message: String)? {
+        for (index, entry) in keys.enumerated() {
+            let value = constants[index: index] / entry.scale
+            if let message = rangeProblem("a number", value, entry.range) { return (entry.name, message) }
+        }
+        return nil
     }
 }

@@ -51,6 +51,8 @@ public struct Recording: Sendable {
     public var finalReport: (json: String, time: SimTime, complete: Bool)?
     /// Set when the last line was cut (the session was killed mid-write).
     public var truncatedAtLine: Int?
+    /// The scenario the header describes, checked and with its overrides applied.
+    let recordedScenario: Scenario
 
     /// The cumulative figures a checkpoint compares.
     public static func figures(_ sim: Simulation) -> [(name: String, value: Int64)] {
@@ -197,15 +199,38 @@ public struct RecordingError: Error, Sendable, CustomStringConvertible {
 // MARK: - Reading
 
 extension Recording {
+    /// Recordings hold a command a line and a checkpoint every few seconds: a week-long run is a
+    /// few megabytes.
+    public static let maxBytes = 256 << 20
+
+    /// Reads and checks the recording at `path`, refusing a file over `maxBytes` before reading it.
+    public static func load(path: String) throws(RecordingError) -> Recording {
+        let data: Data
+        do {
+            data = try InputFile.read(path, limit: maxBytes, sizeHint: "a recording is a few megabytes")
+        } catch {
+            throw RecordingError(message: error.description)
+        }
+        return try read(data, file: path)
+    }
+
     /// Reads a recording; a cut last line is dropped (and noted), any other bad line is an error.
+    ///
+    /// Everything is checked as a scenario is, by the same code, with errors at the line of the
+    /// recording: the scenario text (parsed, trace files read), the header's policies, duration
+    /// and calibrations, every command (`Command.problem`, instance numbers and the request budget
+    /// counted with the scenario's own events) and the order of the instants.
     public static func read(_ data: Data, file: String) throws(RecordingError) -> Recording {
         var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         let endsWithNewline = data.last == UInt8(ascii: "\n")
         if endsWithNewline { lines.removeLast() }
         var header: Header? = nil
+        var headerScenario: Scenario? = nil
         var entries: [Entry] = []
+        var commandLines: [Int] = []
         var final: (String, SimTime, Bool)? = nil
         var truncated: Int? = nil
+        var lastTime: SimTime = 0, lastEvents: Int64 = 0
         for (n, line) in lines.enumerated() {
             let isLast = n == lines.count - 1
             guard let object = (try? JSONSerialization.jsonObject(with: Data(line))) as? [String: Any] else {
@@ -224,6 +249,18 @@ extension Recording {
                     let seed = (object["seed"] as? NSNumber)?.uint64Value, let g = object["global"] as? String, let l = object["local"] as? String,
                     let d = object["duration_s"] as? Double, let cp = object["checkpoint_s"] as? Double
                 else { throw bad("the header lacks scenario_text, seed, policies, duration_s or checkpoint_s") }
+                for command in [Command.setGlobalPolicy(g), .setLocalPolicy(l)] {
+                    if let (key, message) = command.problem() { throw bad("\(key): \(message)") }
+                }
+                // A live session's duration is open-ended; anything else is bounded as duration_s is.
+                if d != ScenarioParser.Limits.liveDurationSeconds,
+                    let message = rangeProblem("a positive number of seconds", d, 0...ScenarioParser.Limits.maxDurationSeconds, openLow: true)
+                {
+                    throw bad("duration_s: \(message)")
+                }
+                if let message = rangeProblem("a positive number of seconds", cp, 0...ScenarioParser.Limits.maxDurationSeconds, openLow: true) {
+                    throw bad("checkpoint_s: \(message)")
+                }
                 let traces = (object["traces"] as? [[String: Any]] ?? []).compactMap { t -> (String, String)? in
                     guard let f = t["file"] as? String, let d = t["digest"] as? String else { return nil }
                     return (f, d)
@@ -233,20 +270,46 @@ extension Recording {
                     guard let data = try? JSONSerialization.data(withJSONObject: value),
                         let constants = try? JSONDecoder().decode(CostConstants.self, from: data)
                     else { throw bad("the calibration for \(gpu) in the header is not readable") }
+                    if let message = choiceProblem(gpu, among: GPUCatalog.ids) { throw bad("calibrations: \(message)") }
+                    if let (key, message) = CalibrationFile.problem(constants) { throw bad("calibrations.\(gpu).\(key): \(message)") }
                     calibrations[gpu] = constants
                 }
+                let base = object["base_directory"] as? String ?? ""
+                var scenario: Scenario
+                do {
+                    scenario = try ScenarioParser.parse(text, file: source, baseDirectory: base)
+                } catch {
+                    throw bad("the recorded scenario: \(error.description)")
+                }
+                scenario.seed = seed
+                scenario.policy.global = g
+                scenario.policy.local = l
+                scenario.durationSeconds = d
+                scenario.calibrations.merge(calibrations) { _, recorded in recorded }
+                headerScenario = scenario
                 header = Header(
                     clustertopVersion: object["clustertop"] as? String ?? "?", scenarioSource: source, scenarioText: text,
-                    baseDirectory: object["base_directory"] as? String ?? "", seed: seed, globalPolicy: g, localPolicy: l,
+                    baseDirectory: base, seed: seed, globalPolicy: g, localPolicy: l,
                     durationSeconds: d, checkpointSeconds: cp, traces: traces, calibrations: calibrations)
                 continue
             }
             guard let t = (object["t_us"] as? NSNumber)?.int64Value else { throw bad("missing t_us") }
-            let events = (object["events"] as? NSNumber)?.int64Value ?? 0
+            // The report line has no count of events.
+            let events = (object["events"] as? NSNumber)?.int64Value ?? lastEvents
+            guard t >= lastTime, t <= Time.seconds(ScenarioParser.Limits.maxSimulatedSeconds) else {
+                throw bad("t_us: expected an instant from \(lastTime) (the line before) to \(Time.seconds(ScenarioParser.Limits.maxSimulatedSeconds)), got \(t)")
+            }
+            guard events >= lastEvents else { throw bad("events: expected a count from \(lastEvents) (the line before), got \(events)") }
+            lastTime = t
+            lastEvents = events
             switch kind {
             case "command":
                 guard let c = (object["command"] as? [String: Any]).flatMap(Command.init(jsonObject:)) else { throw bad("unknown command") }
+                if let (key, message) = c.problem(hardware: headerScenario?.hardware ?? Hardware()) {
+                    throw bad("command.\(key): \(message)")
+                }
                 entries.append(.command(t, events: events, c))
+                commandLines.append(n + 1)
             case "checkpoint":
                 guard let f = object["figures"] as? [String: Any] else { throw bad("checkpoint without figures") }
                 let figures = f.keys.sorted().compactMap { k in (f[k] as? NSNumber).map { (k, $0.int64Value) } }
@@ -258,20 +321,41 @@ extension Recording {
                 throw bad("unknown line kind \"\(kind ?? "")\"")
             }
         }
-        guard let header else { throw RecordingError(message: "\(file): empty recording (no header line)") }
-        return Recording(header: header, entries: entries, finalReport: final, truncatedAtLine: truncated)
+        guard let header, let scenario = headerScenario else { throw RecordingError(message: "\(file): empty recording (no header line)") }
+        let recording = Recording(
+            header: header, entries: entries, finalReport: final, truncatedAtLine: truncated, recordedScenario: scenario)
+        try recording.checkCommands(lines: commandLines, file: file)
+        return recording
     }
 
-    /// The scenario as recorded, with the recorded seed, policies and duration.
-    public func scenario() throws(ScenarioError) -> Scenario {
-        var s = try ScenarioParser.parse(header.scenarioText, file: header.scenarioSource, baseDirectory: header.baseDirectory)
-        s.seed = header.seed
-        s.policy.global = header.globalPolicy
-        s.policy.local = header.localPolicy
-        s.durationSeconds = header.durationSeconds
-        s.calibrations.merge(header.calibrations) { _, recorded in recorded }
-        return s
+    /// Checks the recorded commands together with the scenario's events, as the parser checks
+    /// events: instance numbers and the instance limit (`ScenarioParser.checkInstanceNumbers`), and
+    /// the request budget with the recorded spikes, over the span the replay will simulate.
+    func checkCommands(lines: [Int], file: String) throws(RecordingError) {
+        let scenario = recordedScenario
+        var timeline = scenario.events.map { (atSeconds: $0.atSeconds, command: $0.command, line: 0) }
+        var spikes: [ScenarioParser.Spike] = []
+        for (entry, line) in zip(entries.compactMap(\.command), lines) {
+            let at = Time.toSeconds(entry.time)
+            timeline.append((at, entry.command, line))
+            if case .spike(let factor, let seconds) = entry.command { spikes.append((at, factor, seconds)) }
+        }
+        let initial = scenario.cluster.reduce(0) { $0 + $1.count }
+        let autoscaled = (try? Autoscaling(params: scenario.policy.params).enabled) ?? false
+        if let (k, message) = ScenarioParser.instanceNumberProblem(timeline.map { ($0.atSeconds, $0.command) }, initial: initial, anyIndex: autoscaled) {
+            let place = timeline[k].line > 0 ? "\(file):\(timeline[k].line): command" : "\(file):1: the recorded scenario's events[\(k)]"
+            throw RecordingError(message: "\(place): \(message)")
+        }
+        // A recording stopped mid-session (or cut short) replays up to its last instant only.
+        var span = scenario.durationSeconds
+        if let end = endTime { span = min(span, Time.toSeconds(end)) }
+        if let message = ScenarioParser.budgetProblem(scenario, durationSeconds: span, extraSpikes: spikes) {
+            throw RecordingError(message: "\(file):1: duration_s: \(message)")
+        }
     }
+
+    /// The scenario as recorded, with the recorded seed, policies, duration and calibrations.
+    public func scenario() throws(ScenarioError) -> Scenario { recordedScenario }
 
     /// Trace files that differ from the recording: (file, recorded digest, current digest).
     public func changedTraces(_ s: Scenario) -> [(file: String, recorded: String, now: String)] {
@@ -280,5 +364,13 @@ extension Recording {
             if case .trace(let t) = stream.arrival { current[t.file] = t.trace.digest }
         }
         return header.traces.compactMap { f, d in current[f] == d ? nil : (f, d, current[f] ?? "missing") }
+    }
+}
+
+extension Recording.Entry {
+    /// The command of a command line, with its instant.
+    var command: (time: SimTime, command: Command)? {
+        if case .command(let t, _, let c) = self { return (t, c) }
+        return nil
     }
 }

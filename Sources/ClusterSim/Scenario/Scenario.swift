@@ -26,10 +26,12 @@ public struct Scenario: Sendable {
     public var models: [ModelSpec] = []
     public var gpus: [GPUSpec] = []
 
+    /// What the scenario's instances and `add` commands can name.
+    public var hardware: Hardware { Hardware(models: models, gpus: gpus) }
     /// The model `id`: the scenario's own, else the catalog's.
-    public func modelSpec(_ id: String) -> ModelSpec? { models.first { $0.id == id } ?? ModelCatalog.spec(id) }
+    public func modelSpec(_ id: String) -> ModelSpec? { hardware.model(id) }
     /// The GPU `id`: the scenario's own, else the catalog's.
-    public func gpuSpec(_ id: String) -> GPUSpec? { gpus.first { $0.id == id } ?? GPUCatalog.spec(id) }
+    public func gpuSpec(_ id: String) -> GPUSpec? { hardware.gpu(id) }
 
     public init(
         name: String, description: String = "", seed: UInt64, durationSeconds: Double, cluster: [InstanceGroup],
@@ -144,4 +146,22 @@ public struct LinkSpec: Sendable, Hashable {
     public var setupMilliseconds: Double = 2
     public init() {}
     public var bytesPerSecond: Double { gigabitsPerSecond * 1e9 / 8 }
+}
+
+/// The models and GPUs a scenario can name: its own (`models:`, `gpus:`) before the built-in catalogs.
+public struct Hardware: Sendable, Hashable {
+    public var models: [ModelSpec] = []
+    public var gpus: [GPUSpec] = []
+
+    public init(models: [ModelSpec] = [], gpus: [GPUSpec] = []) {
+        self.models = models
+        self.gpus = gpus
+    }
+
+    public func model(_ id: String) -> ModelSpec? { models.first { $0.id == id } ?? ModelCatalog.spec(id) }
+    public func gpu(_ id: String) -> GPUSpec? { gpus.first { $0.id == id } ?? GPUCatalog.spec(id) }
+    /// Every model id: the scenario's, then the catalog's others.
+    public var modelIDs: [String] { models.map(\.id) + ModelCatalog.ids.filter { id in !models.contains { $0.id == id } } }
+    /// Every GPU id: the scenario's, then the catalog's others.
+    public var gpuIDs: [String] { gpus.map(\.id) + GPUCatalog.ids.filter { id in !gpus.contains { $0.id == id } } }
 }

@@ -14,85 +14,65 @@ public enum ScenarioParser {
         public static let maxExpectedRequests = 200_000_000.0
         public static let maxStreams = 1000
         public static let maxEvents = 100_000
+        public static let maxScenarioBytes = 4 << 20
+        /// Requests waiting or running at once, cluster-wide; arrivals beyond are rejected, so an
+        /// overloaded cluster's memory stays bounded (a few hundred MB).
+        public static let maxRequestsInFlight = 1_000_000
+        /// The duration of a live dashboard session (arrivals never stop while it is watched).
+        public static let liveDurationSeconds = 100_000_000.0
+        /// The latest simulated instant anything may name (a replayed line, a frame to dump): far
+        /// past any run, far below where microseconds overflow.
+        public static let maxSimulatedSeconds = 1e9
     }
 
     /// Parses `text`; `file` names it in errors, and trace files are read relative to
-    /// `baseDirectory` (by default the folder of `file`).
+    /// `baseDirectory` (by default the folder of `file`). Throws the first problem.
     public static func parse(_ text: String, file: String, baseDirectory: String? = nil) throws(ScenarioError) -> Scenario {
-        let base = baseDirectory ?? (file as NSString).deletingLastPathComponent
-        try checkShape(text, file: file)
-        let root: Node
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw ScenarioError(file: file, line: 1, column: 1, path: "", message: "the file is empty; a scenario needs at least cluster, tenants and workload")
-            }
-            root = node
-        } catch let e as ScenarioError {
-            throw e
-        } catch let e as YamlError {
-            throw yamlError(e, file: file)
-        } catch {
-            throw ScenarioError(file: file, line: 0, column: 0, path: "", message: "not valid YAML: \(error)")
+        var problems: [ScenarioError] = []
+        let root = try document(text, file: file)
+        guard let s = scenario(root, text: text, file: file, base: baseDirectory ?? folder(of: file), problems: &problems) else {
+            throw problems.first ?? ScenarioError(file: file, line: 0, column: 0, path: "", message: "not a scenario")
         }
+        return s
+    }
+
+    /// The scenario, or every independent problem of the text in the order `parse` meets them:
+    /// what `validate` reports. A text that is not YAML gives that one problem.
+    public static func check(_ text: String, file: String, baseDirectory: String? = nil) -> (scenario: Scenario?, problems: [ScenarioError]) {
+        var problems: [ScenarioError] = []
         do {
-            return try scenario(YAMLValue(node: root, path: "", file: file), text: text, file: file, base: base)
-        } catch let e as ScenarioError {
-            throw e
+            let root = try document(text, file: file)
+            let s = scenario(root, text: text, file: file, base: baseDirectory ?? folder(of: file), problems: &problems)
+            return (s, problems)
         } catch {
-            throw ScenarioError(file: file, line: 0, column: 0, path: "", message: "\(error)")
+            return (nil, [error])
         }
     }
 
-    /// Refuses texts whose size or nesting would exhaust the YAML parser (it recurses once per
-    /// level): more than 4 MB, flow collections nested deeper than 64, or lines indented past
-    /// 256 columns. Brackets inside quotes and comments do not count.
-    static func checkShape(_ text: String, file: String) throws(ScenarioError) {
-        guard text.utf8.count <= 4 << 20 else {
-            throw ScenarioError(file: file, line: 0, column: 0, path: "", message: "the file is over 4 MB; a scenario is a few kilobytes (put requests in a trace file)")
+    static func folder(of file: String) -> String { (file as NSString).deletingLastPathComponent }
+
+    /// The root of the scenario's YAML: within the size and nesting limits, not empty.
+    static func document(_ text: String, file: String) throws(ScenarioError) -> YAMLValue {
+        guard text.utf8.count <= Limits.maxScenarioBytes else {
+            throw ScenarioError(file: file, line: 0, column: 0, path: "", message: "the file is over \(InputFile.sizeText(Limits.maxScenarioBytes)); \(sizeHint)")
         }
-        var depth = 0, line = 1, column = 0
-        var quote: UInt8? = nil
-        var comment = false, lineStart = true, indent = 0
-        var previous: UInt8 = 10
-        for byte in text.utf8 {
-            column += 1
-            if byte == 10 {
-                line += 1
-                column = 0
-                comment = false
-                lineStart = true
-                indent = 0
-                previous = byte
-                continue
-            }
-            if lineStart {
-                if byte == 32 {
-                    indent += 1
-                    if indent > 256 {
-                        throw ScenarioError(file: file, line: line, column: column, path: "", message: "a line indented past 256 columns; nesting that deep is not a scenario")
-                    }
-                    previous = byte
-                    continue
-                }
-                lineStart = false
-            }
-            if comment { continue }
-            if let q = quote {
-                if byte == q { quote = nil }
-            } else if byte == 34 || byte == 39 {
-                quote = byte
-            } else if byte == 35 && (previous == 32 || previous == 10 || previous == 9) {
-                comment = true
-            } else if byte == 91 || byte == 123 {
-                depth += 1
-                if depth > 64 {
-                    throw ScenarioError(file: file, line: line, column: column, path: "", message: "lists or mappings nested deeper than 64 levels; nesting that deep is not a scenario")
-                }
-            } else if byte == 93 || byte == 125 {
-                depth = max(0, depth - 1)
-            }
-            previous = byte
+        guard let root = try InputFile.composeYAML(text, file: file, what: "a scenario") else {
+            throw ScenarioError(file: file, line: 1, column: 1, path: "", message: "the file is empty; a scenario needs at least cluster, tenants and workload")
         }
+        return YAMLValue(node: root, path: "", file: file)
+    }
+
+    static let sizeHint = "a scenario is a few kilobytes (put requests in a trace file)"
+
+    /// Reads and parses the scenario file at `path`, refusing a file over the size limit before
+    /// reading it; `shown` names it in errors.
+    public static func load(path: String, shown: String? = nil) throws(ScenarioError) -> Scenario {
+        try parse(try text(path: path, shown: shown), file: shown ?? path)
+    }
+
+    /// The text of the scenario file at `path`, refused unread when it is over the size limit.
+    public static func text(path: String, shown: String? = nil) throws(ScenarioError) -> String {
+        try InputFile.text(path, limit: Limits.maxScenarioBytes, shown: shown, sizeHint: sizeHint)
     }
 
     static func yamlError(_ e: YamlError, file: String) -> ScenarioError {
@@ -112,77 +92,127 @@ public enum ScenarioParser {
 
     static let topKeys = ["name", "description", "seed", "duration_s", "models", "gpus", "cluster", "link", "policy", "tenants", "workload", "events"]
 
-    static func scenario(_ root: YAMLValue, text: String, file: String, base: String) throws -> Scenario {
-        let top = try root.mapping(allowed: topKeys)
-        let name = try top["name"]?.string() ?? "unnamed"
-        let description = try top["description"]?.string() ?? ""
-        let seed = UInt64(try top["seed"]?.integer("a non-negative whole number", in: 0...Int.max) ?? 1)
-        let duration = try top.required("duration_s").number("a positive number of seconds", in: 0...Limits.maxDurationSeconds, openLow: true)
+    /// The scenario of `root`, or nil with every independent problem in `problems`: each top-level
+    /// key, list item and event is checked on its own, so one mistake does not hide the next.
+    /// Checks that need a part that failed (a stream's tenant, the request budget) are skipped.
+    static func scenario(_ root: YAMLValue, text: String, file: String, base: String, problems: inout [ScenarioError]) -> Scenario? {
+        var failed = false
+        func attempt<T>(_ body: () throws -> T) -> T? {
+            do {
+                return try body()
+            } catch let e as ScenarioError {
+                problems.append(e)
+            } catch {
+                problems.append(ScenarioError(file: file, line: 0, column: 0, path: "", message: "\(error)"))
+            }
+            failed = true
+            return nil
+        }
+        guard let top = attempt({ try root.mapping(allowed: topKeys, problems: &problems) }) else { return nil }
+        failed = !problems.isEmpty
+        let name = attempt { try top["name"]?.string() ?? "unnamed" }
+        let description = attempt { try top["description"]?.string() ?? "" }
+        let seed = attempt { UInt64(try top["seed"]?.integer("a non-negative whole number", in: 0...Int.max) ?? 1) }
+        let duration = attempt {
+            try top.required("duration_s").number("a positive number of seconds", in: 0...Limits.maxDurationSeconds, openLow: true)
+        }
 
-        let models = try models(top["models"], base: base)
-        let gpus = try gpus(top["gpus"])
-        let clusterValue = try top.required("cluster")
-        let groupValues = try clusterValue.sequence()
-        guard !groupValues.isEmpty else { throw clusterValue.error("expected at least one instance group, got an empty list") }
+        let models = attempt { try ScenarioParser.models(top["models"], base: base) }
+        let gpus = attempt { try ScenarioParser.gpus(top["gpus"]) }
         var cluster: [InstanceGroup] = []
         var calibrations: [String: CostConstants] = [:]
         var totalInstances = 0
-        for g in groupValues {
-            let group = try instanceGroup(g, models: models, gpus: gpus, base: base)
-            try readCalibration(g, gpu: group.gpu, baseDirectory: base, into: &calibrations)
-            totalInstances += group.count
-            if totalInstances > Limits.maxInstances {
-                throw g.error("the cluster has \(totalInstances) instances; at most \(Limits.maxInstances) are supported")
+        var clusterComplete = false
+        if let models, let gpus, let groupValues = attempt({ () throws -> [YAMLValue] in
+            let clusterValue = try top.required("cluster")
+            let values = try clusterValue.sequence()
+            guard !values.isEmpty else { throw clusterValue.error("expected at least one instance group, got an empty list") }
+            return values
+        }) {
+            clusterComplete = true
+            for g in groupValues {
+                let group = attempt { () throws -> InstanceGroup in
+                    let group = try instanceGroup(g, models: models, gpus: gpus, base: base)
+                    try readCalibration(g, gpu: group.gpu, baseDirectory: base, into: &calibrations)
+                    totalInstances += group.count
+                    if totalInstances > Limits.maxInstances {
+                        throw g.error("the cluster has \(totalInstances) instances; at most \(Limits.maxInstances) are supported")
+                    }
+                    return group
+                }
+                if let group { cluster.append(group) } else { clusterComplete = false }
             }
-            cluster.append(group)
         }
 
-        let policy = try policySpec(top["policy"])
+        let policy = attempt { try policySpec(top["policy"]) }
 
-        let tenantValues = try top.required("tenants").sequence()
         var tenants: [TenantSpec] = []
-        for t in tenantValues {
-            let spec = try tenant(t)
-            if tenants.contains(where: { $0.name == spec.name }) { throw t.error("duplicate tenant name \"\(spec.name)\"") }
-            tenants.append(spec)
+        // Names of every tenant entry, valid or not, so a stream naming one is not also an error.
+        var tenantNames: [String] = []
+        if let tenantValues = attempt({ try top.required("tenants").sequence() }) {
+            for t in tenantValues {
+                if case .mapping(let raw) = t.node, let n = raw.first(where: { $0.key.string == "name" })?.value.string {
+                    tenantNames.append(n)
+                }
+                if let spec = attempt({ () throws -> TenantSpec in
+                    let spec = try tenant(t)
+                    if tenants.contains(where: { $0.name == spec.name }) { throw t.error("duplicate tenant name \"\(spec.name)\"") }
+                    return spec
+                }) {
+                    tenants.append(spec)
+                }
+            }
+            if tenantValues.isEmpty {
+                _ = attempt { throw try top.required("tenants").error("expected at least one tenant, got an empty list") }
+            }
         }
-        guard !tenants.isEmpty else { throw try top.required("tenants").error("expected at least one tenant, got an empty list") }
 
-        let workloadValue = try top.required("workload")
-        let streamValues = try workloadValue.sequence()
-        guard !streamValues.isEmpty else { throw workloadValue.error("expected at least one stream, got an empty list") }
-        guard streamValues.count <= Limits.maxStreams else { throw workloadValue.error("at most \(Limits.maxStreams) streams, got \(streamValues.count)") }
         var workload: [StreamSpec] = []
-        for s in streamValues {
-            workload.append(try stream(s, tenants: tenants, cluster: cluster, base: base, models: models))
+        if let streamValues = attempt({ () throws -> [YAMLValue] in
+            let workloadValue = try top.required("workload")
+            let values = try workloadValue.sequence()
+            guard !values.isEmpty else { throw workloadValue.error("expected at least one stream, got an empty list") }
+            guard values.count <= Limits.maxStreams else { throw workloadValue.error("at most \(Limits.maxStreams) streams, got \(values.count)") }
+            return values
+        }) {
+            let named = tenants + tenantNames.filter { n in !tenants.contains { $0.name == n } }.map { TenantSpec(name: $0, slo: SLO(ttftMs: 1, tpotMs: 1)) }
+            for s in streamValues {
+                // A stream naming a model is checked against the cluster only when every group read.
+                if let spec = attempt({ try stream(s, tenants: named, cluster: cluster, base: base, models: models ?? [], modelsKnown: clusterComplete) }) {
+                    workload.append(spec)
+                }
+            }
         }
 
         var events: [TimedEvent] = []
-        if let eventsValue = top["events"] {
+        if let eventsValue = top["events"], let values = attempt({ () throws -> [YAMLValue] in
             let values = try eventsValue.sequence()
             guard values.count <= Limits.maxEvents else { throw eventsValue.error("at most \(Limits.maxEvents) events, got \(values.count)") }
-            for e in values { events.append(try event(e, duration: duration, models: models, gpus: gpus, base: base)) }
-            try checkInstanceNumbers(events, values, initial: totalInstances)
+            return values
+        }) {
+            var parsed: [(TimedEvent, YAMLValue)] = []
+            for e in values {
+                if let event = attempt({ try event(e, duration: duration ?? Limits.maxDurationSeconds, models: models ?? [], gpus: gpus ?? [], base: base) }) { parsed.append((event, e)) }
+            }
+            events = parsed.map(\.0)
+            if clusterComplete, let (k, message) = instanceNumberProblem(events.map { ($0.atSeconds, $0.command) }, initial: totalInstances) {
+                problems.append(parsed[k].1.error(message))
+                failed = true
+            }
         }
-        let link = try linkSpec(top["link"])
+        let link = attempt { try linkSpec(top["link"]) }
 
-        // Bound the work: expected arrivals with the largest spike in force all along.
-        let peakFactor = events.reduce(1.0) { acc, e in
-            if case .spike(let f, _) = e.command { return acc * max(1, f) }
-            return acc
-        }
-        let expected = workload.reduce(0.0) { $0 + $1.arrival.rate } * duration * min(peakFactor, Limits.maxSpikeFactor)
-        if expected > Limits.maxExpectedRequests {
-            throw try top.required("duration_s").error(
-                "the workload would bring about \(Report.number(expected, 0)) requests; at most \(Report.number(Limits.maxExpectedRequests, 0)) are supported (lower the rates or the duration)")
-        }
-
+        guard !failed, let name, let description, let seed, let duration, let policy, let link, let models, let gpus else { return nil }
         var scenario = Scenario(
             name: name, description: description, seed: seed, durationSeconds: duration, cluster: cluster, link: link,
             policy: policy, tenants: tenants, workload: workload, events: events, sourceText: text, source: file)
         scenario.calibrations = calibrations
         scenario.models = models
         scenario.gpus = gpus
+        if let problem = budgetProblem(scenario) {
+            _ = attempt { throw try top.required("duration_s").error(problem) }
+            return nil
+        }
         return scenario
     }
 
@@ -191,29 +221,36 @@ public enum ScenarioParser {
     ) throws -> InstanceGroup {
         let m = try v.mapping(allowed: ["gpu", "model", "count", "tp", "calibration", "engine"])
         let gpuValue = try m.required("gpu"), modelValue = try m.required("model")
-        let gpu = try gpuValue.string(oneOf: gpus.map(\.id) + GPUCatalog.ids.filter { id in !gpus.contains { $0.id == id } })
-        let model = try modelValue.string(oneOf: models.map(\.id) + ModelCatalog.ids.filter { id in !models.contains { $0.id == id } })
+        let hardware = Hardware(models: models, gpus: gpus)
+        let gpu = try gpuValue.string(oneOf: hardware.gpuIDs)
+        let model = try modelValue.string(oneOf: hardware.modelIDs)
         let count = try m["count"]?.integer("a whole number of instances", in: 1...Limits.maxInstances) ?? 1
         let tpValue = m["tp"]
         let tp = try tpValue?.integer("a tensor-parallel degree", in: 1...8) ?? 1
-        let modelSpec = models.first { $0.id == model } ?? ModelCatalog.spec(model)!
-        let gpuSpec = gpus.first { $0.id == gpu } ?? GPUCatalog.spec(gpu)!
+        guard let modelSpec = hardware.model(model), let gpuSpec = hardware.gpu(gpu) else { throw v.error("unknown model or GPU") }
         let engine = try engineSettings(m["engine"], model: modelSpec, base: base)
-        guard [1, 2, 4, 8].contains(tp), modelSpec.kvHeads % tp == 0 else {
-            throw (tpValue ?? v).error("expected a tensor-parallel degree of 1, 2, 4 or 8 that divides the model's \(modelSpec.kvHeads) KV heads, got \(tp)")
-        }
-        guard engine.kvBlocks != nil
-            || KVCache.capacity(
-                gpu: gpuSpec, model: modelSpec, tensorParallel: tp,
-                memoryUtilization: engine.gpuMemoryUtilization ?? KVCache.memoryUtilization) != nil
-        else {
-            let weightsGB = modelSpec.weightBytes / Double(tp) / 1e9
-            throw v.error(
-                "\(model) needs \(Report.number(weightsGB, 1)) GB of weights per GPU at tp \(tp), which leaves no room for KV cache on \(gpu) (\(Report.number(gpuSpec.memoryBytes / 1e9, 0)) GB); raise tp or pick a larger GPU")
+        if let message = tensorParallelProblem(gpu: gpuSpec, model: modelSpec, tp: tp, engine: engine) {
+            throw (tp == 1 || tpValue == nil ? v : tpValue!).error(message)
         }
         var group = InstanceGroup(gpu: gpu, model: model, count: count, tensorParallel: tp)
         group.engine = engine
         return group
+    }
+
+    /// Why `model` cannot run on `tp` GPUs of type `gpu` with `engine`'s settings, or nil.
+    static func tensorParallelProblem(gpu: GPUSpec, model: ModelSpec, tp: Int, engine: EngineSettings = EngineSettings()) -> String? {
+        guard [1, 2, 4, 8].contains(tp), model.kvHeads % tp == 0 else {
+            return "expected a tensor-parallel degree of 1, 2, 4 or 8 that divides the model's \(model.kvHeads) KV heads, got \(tp)"
+        }
+        guard engine.kvBlocks != nil
+            || KVCache.capacity(
+                gpu: gpu, model: model, tensorParallel: tp,
+                memoryUtilization: engine.gpuMemoryUtilization ?? KVCache.memoryUtilization) != nil
+        else {
+            let weightsGB = model.weightBytes / Double(tp) / 1e9
+            return "\(model.id) needs \(Report.number(weightsGB, 1)) GB of weights per GPU at tp \(tp), which leaves no room for KV cache on \(gpu.id) (\(Report.number(gpu.memoryBytes / 1e9, 0)) GB); raise tp or pick a larger GPU"
+        }
+        return nil
     }
 
     static func policySpec(_ value: YAMLValue?) throws -> PolicySpec {
@@ -252,12 +289,13 @@ public enum ScenarioParser {
     }
 
     static func stream(
-        _ v: YAMLValue, tenants: [TenantSpec], cluster: [InstanceGroup], base: String, models: [ModelSpec] = []
+        _ v: YAMLValue, tenants: [TenantSpec], cluster: [InstanceGroup], base: String, models: [ModelSpec] = [],
+        modelsKnown: Bool = true
     ) throws -> StreamSpec {
         let isTrace: Bool
         if case .mapping(let raw) = v.node { isTrace = raw.keys.contains { $0.string == "trace" } } else { isTrace = false }
         if case .mapping(let raw) = v.node, raw.keys.contains(where: { $0.string == "workflow" }) {
-            return try workflowStream(v, tenants: tenants, cluster: cluster, models: models)
+            return try workflowStream(v, tenants: tenants, cluster: modelsKnown ? cluster : [], models: models)
         }
         let keys = isTrace ? ["tenant", "model", "trace", "shared_prefix"] : ["tenant", "model", "arrival", "input_tokens", "output_tokens", "shared_prefix"]
         let m = try v.mapping(allowed: keys)
@@ -266,7 +304,7 @@ public enum ScenarioParser {
         var model: String? = nil
         if let mv = m["model"] {
             let served = Array(Set(cluster.map(\.model))).sorted()
-            model = try mv.string(oneOf: served)
+            model = modelsKnown ? try mv.string(oneOf: served) : try mv.string()
         }
         var shared: SharedPrefixSpec? = nil
         if let sp = m["shared_prefix"] {
@@ -312,8 +350,11 @@ public enum ScenarioParser {
         let fileValue = try m.required("file")
         let file = try fileValue.string()
         let resolved = file.hasPrefix("/") ? file : (base.isEmpty ? file : "\(base)/\(file)")
-        guard let data = FileManager.default.contents(atPath: resolved) else {
-            throw fileValue.error("cannot read trace file \(resolved)")
+        let data: Data
+        do {
+            data = try InputFile.read(resolved, limit: Trace.maxFileBytes, sizeHint: "split the trace or use start_s and end_s")
+        } catch {
+            throw fileValue.error(error.message == InputFile.unreadable ? "cannot read trace file \(resolved)" : "\(resolved): \(error.message)")
         }
         let trace = try TraceReader.read(data, format: format, file: resolved)
         var spec = TraceStreamSpec(format: format, file: file, resolvedPath: resolved, trace: trace)
@@ -339,20 +380,27 @@ public enum ScenarioParser {
     }
 
     /// Instances named by fail and drain events must exist at that instant (initial ones plus
-    /// those added by earlier events).
-    static func checkInstanceNumbers(_ events: [TimedEvent], _ values: [YAMLValue], initial: Int) throws {
+    /// those added by earlier events; any number when an autoscaler adds more), and adds must
+    /// keep the cluster within `Limits.maxInstances`. The index of the first offending event in
+    /// `events` and the problem, or nil.
+    static func instanceNumberProblem(_ events: [(atSeconds: Double, command: Command)], initial: Int, anyIndex: Bool = false) -> (Int, String)? {
         let order = events.indices.sorted { (events[$0].atSeconds, $0) < (events[$1].atSeconds, $1) }
         var count = initial
         for k in order {
             switch events[k].command {
-            case .add: count += 1
+            case .add:
+                count += 1
+                if count > Limits.maxInstances {
+                    return (k, "the cluster would have \(count) instances at \(compact(events[k].atSeconds)) s; at most \(Limits.maxInstances) are supported")
+                }
             case .fail(let i), .drain(let i):
-                if i >= count {
-                    throw values[k].error("instance \(i) does not exist at \(compact(events[k].atSeconds)) s (instances 0 to \(count - 1))")
+                if i >= count && !anyIndex {
+                    return (k, "instance \(i) does not exist at \(compact(events[k].atSeconds)) s (instances 0 to \(count - 1))")
                 }
             default: break
             }
         }
+        return nil
     }
 
     static func lengths(_ v: YAMLValue) throws -> LengthDistribution {
@@ -392,7 +440,7 @@ public enum ScenarioParser {
     ) throws -> TimedEvent {
         let kinds = ["spike", "policy", "fail", "add", "drain"]
         let m = try v.mapping(allowed: ["at_s"] + kinds)
-        let at = try m.required("at_s").number("a time in seconds", in: 0...Limits.maxDurationSeconds)
+        let at = try m.required("at_s").number("a time in seconds before the end of arrivals (duration_s)", in: 0...duration)
         let present = m.keys.filter { kinds.contains($0) }
         guard present.count == 1, let kind = present.first else {
             throw v.error("expected exactly one of \(kinds.joined(separator: ", ")) beside at_s, got \(present.isEmpty ? "none" : present.joined(separator: " and "))")
@@ -401,9 +449,11 @@ public enum ScenarioParser {
         switch kind {
         case "spike":
             let sm = try body.mapping(allowed: ["factor", "duration_s"])
-            let factor = try sm.required("factor").number("a positive factor", in: 0...Limits.maxSpikeFactor, openLow: true)
-            let d = try sm.required("duration_s").number("a positive number of seconds", in: 0...Limits.maxDurationSeconds, openLow: true)
-            return TimedEvent(atSeconds: at, command: .spike(factor: factor, durationSeconds: d))
+            let factor = try sm.required("factor").number("a positive factor", in: -.greatestFiniteMagnitude...(.greatestFiniteMagnitude))
+            let d = try sm.required("duration_s").number("a positive number of seconds", in: -.greatestFiniteMagnitude...(.greatestFiniteMagnitude))
+            let command = Command.spike(factor: factor, durationSeconds: d)
+            if let (key, message) = command.problem() { throw try sm.required(key).error(message) }
+            return TimedEvent(atSeconds: at, command: command)
         case "policy":
             let pm = try body.mapping(allowed: ["global", "local"])
             // A switch of both is two commands at the same instant; keep it one event with two parts.

@@ -29,24 +29,38 @@ struct YAMLValue {
 
     /// The mapping's entries; keys outside `allowed` are errors with a "did you mean" hint.
     func mapping(allowed: [String]) throws -> YAMLMapping {
+        var problems: [ScenarioError] = []
+        let m = try mapping(allowed: allowed, problems: &problems)
+        if let first = problems.first { throw first }
+        return m
+    }
+
+    /// The mapping's entries in `allowed`; an unknown or repeated key is added to `problems`
+    /// and left out, so the rest can still be checked.
+    func mapping(allowed: [String], problems: inout [ScenarioError]) throws -> YAMLMapping {
         guard case .mapping(let m) = node else { throw error("expected a mapping, got \(found)") }
-        var entries: [(String, YAMLValue, Node)] = []
+        var entries: [(String, YAMLValue)] = []
         for (k, v) in m {
+            let keyNode = YAMLValue(node: k, path: path, file: file)
             guard case .scalar(let ks) = k else {
-                throw YAMLValue(node: k, path: path, file: file).error("expected a key name, got \(YAMLValue(node: k, path: path, file: file).found)")
+                problems.append(keyNode.error("expected a key name, got \(keyNode.found)"))
+                continue
             }
             let key = ks.string
-            let keyValue = YAMLValue(node: k, path: path.isEmpty ? key : "\(path).\(key)", file: file)
             guard allowed.contains(key) else {
                 var message = "unknown key \"\(key)\""
                 if let hint = suggestion(for: key, among: allowed) { message += "; did you mean \"\(hint)\"?" }
                 message += " (expected one of: \(allowed.joined(separator: ", ")))"
-                throw YAMLValue(node: k, path: path, file: file).error(message)
+                problems.append(keyNode.error(message))
+                continue
             }
-            if entries.contains(where: { $0.0 == key }) { throw keyValue.error("duplicate key \"\(key)\"") }
-            entries.append((key, child(v, key: key), k))
+            if entries.contains(where: { $0.0 == key }) {
+                problems.append(YAMLValue(node: k, path: path.isEmpty ? key : "\(path).\(key)", file: file).error("duplicate key \"\(key)\""))
+                continue
+            }
+            entries.append((key, child(v, key: key)))
         }
-        return YAMLMapping(owner: self, entries: entries.map { ($0.0, $0.1) })
+        return YAMLMapping(owner: self, entries: entries)
     }
 
     func sequence() throws -> [YAMLValue] {
@@ -61,11 +75,7 @@ struct YAMLValue {
 
     func string(oneOf choices: [String]) throws -> String {
         let s = try string()
-        guard choices.contains(s) else {
-            var message = "expected one of \(choices.joined(separator: ", ")), got \"\(s)\""
-            if let hint = suggestion(for: s, among: choices) { message += "; did you mean \"\(hint)\"?" }
-            throw error(message)
-        }
+        if let message = choiceProblem(s, among: choices) { throw error(message) }
         return s
     }
 
@@ -73,10 +83,7 @@ struct YAMLValue {
         guard case .scalar(let s) = node, let v = Double(s.string.replacingOccurrences(of: "_", with: "")), v.isFinite else {
             throw error("expected \(what), got \(found)")
         }
-        guard range.contains(v), !(openLow && v == range.lowerBound) else {
-            let low = openLow ? "above \(compact(range.lowerBound))" : "from \(compact(range.lowerBound))"
-            throw error("expected \(what) \(low) to \(compact(range.upperBound)), got \(s.string)")
-        }
+        if let message = rangeProblem(what, v, range, openLow: openLow, got: s.string) { throw error(message) }
         return v
     }
 

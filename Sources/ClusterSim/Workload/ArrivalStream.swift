@@ -35,9 +35,11 @@ public struct ArrivalStream: Sendable {
     let groupSampler: LengthSampler?
     var gapRandom: RandomStream
     var lengthRandom: RandomStream
-    /// For trace streams: arrival instants (µs, after slicing and scaling) and the trace record of each.
-    let traceSchedule: TraceSchedule?
-    var traceCursor = 0
+    /// For trace streams: arrival instants (µs, after slicing and scaling) and the trace record of
+    /// each, drawn one ahead: the pending arrival's instant and record.
+    var traceSchedule: TraceSchedule?
+    var traceTime: Int64 = 0
+    var traceRecord: Int32 = 0
     /// Base time (µs at nominal rate) left until the pending arrival, as of `anchor`.
     var pendingBase: Double = 0
     var anchor: SimTime = 0
@@ -63,8 +65,7 @@ public struct ArrivalStream: Sendable {
         gapRandom = RandomStream(seed: seed, label: "arrivals", index: index)
         lengthRandom = RandomStream(seed: seed, label: "lengths", index: index)
         if case .trace(let spec) = process {
-            var rng = RandomStream(seed: seed, label: "trace-rate", index: index)
-            traceSchedule = TraceSchedule(spec, random: &rng)
+            traceSchedule = TraceSchedule(spec, random: RandomStream(seed: seed, label: "trace-rate", index: index))
         } else {
             traceSchedule = nil
         }
@@ -72,10 +73,12 @@ public struct ArrivalStream: Sendable {
 
     /// Draws the next gap in base microseconds.
     mutating func drawGap() -> Double {
-        if let schedule = traceSchedule {
-            guard traceCursor < schedule.times.count else { return .infinity }
-            let previous = traceCursor > 0 ? schedule.times[traceCursor - 1] : 0
-            return Double(schedule.times[traceCursor] - previous)
+        if traceSchedule != nil {
+            guard let (time, record) = traceSchedule!.next() else { return .infinity }
+            let previous = traceTime
+            traceTime = time
+            traceRecord = record
+            return Double(time - previous)
         }
         switch process {
         case .poisson(let rate):
@@ -104,8 +107,7 @@ public struct ArrivalStream: Sendable {
     /// Draws the lengths and the shared prefix of the next request.
     mutating func drawRequest() -> (prompt: Int32, output: Int32, prefix: PrefixRef) {
         if let schedule = traceSchedule {
-            let record = schedule.records[traceCursor]
-            traceCursor += 1
+            let record = traceRecord
             arrived += 1
             let trace = schedule.trace
             let prompt = max(1, trace.inputs[Int(record)]), output = max(1, trace.outputs[Int(record)])

@@ -16,6 +16,8 @@ public struct Trace: Sendable, Hashable {
     /// Tokens covered by one Mooncake `hash_ids` entry.
     public static let mooncakeBlockTokens: Int32 = 512
     public static let maxRecords = 10_000_000
+    /// Ten million records take well under this; a larger file is refused before it is read.
+    public static let maxFileBytes = 2 << 30
 
     /// Arrival of each record in µs from the trace's start (its first record for Azure).
     public var arrivals: [Int64] = []
@@ -119,6 +121,10 @@ public enum TraceReader {
             if azureTime {
                 if origin == nil { origin = time }
                 time -= origin!
+                // Arrivals are bounded like csv ones: a trace spans at most a scenario's duration.
+                guard abs(time) <= Time.seconds(ScenarioParser.Limits.maxDurationSeconds) else {
+                    throw fail(file, lineNumber, column(0), columns[0], "expected a time within \(Int(ScenarioParser.Limits.maxDurationSeconds)) s of the first request, got \"\(timeText.prefix(40))\"")
+                }
             }
             records.append((time, input, output))
         }
@@ -145,7 +151,7 @@ public enum TraceReader {
         let clock = parts[1].split(separator: ":")
         guard date.count == 3, clock.count == 3, let h = Int(clock[0]), let m = Int(clock[1]) else { return nil }
         let secondParts = clock[2].split(separator: ".", omittingEmptySubsequences: false)
-        guard let sec = Int(secondParts[0]), (1...12).contains(date[1]), (1...31).contains(date[2]), (0..<24).contains(h),
+        guard let sec = Int(secondParts[0]), (1...9999).contains(date[0]), (1...12).contains(date[1]), (1...31).contains(date[2]), (0..<24).contains(h),
             (0..<60).contains(m), (0..<61).contains(sec)
         else { return nil }
         var micros: Int64 = 0

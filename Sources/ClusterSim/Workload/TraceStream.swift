@@ -35,35 +35,51 @@ public struct TraceStreamSpec: Sendable, Hashable {
     }
 }
 
-/// The arrival instants of a trace stream after every transform, with the record of each.
+/// The arrival instants of a trace stream after every transform, with the record of each,
+/// generated one at a time: memory stays that of the trace however large `rateScale` is and
+/// however little of the trace the run reaches.
 struct TraceSchedule: Sendable {
     let trace: Trace
-    var times: [Int64] = []
-    var records: [Int32] = []
+    let spread: Int64, start: Int64, end: Int64
+    let timeScale: Double, rateScale: Double
+    var random: RandomStream
+    /// The group of records sharing a timestamp (`groupStart..<groupEnd`), the record being
+    /// repeated, and how many of its copies are still to come.
+    var groupStart = 0, groupEnd = 0, record = 0, copiesLeft = 0
+    var scaled: Int64 = 0
 
-    init(_ spec: TraceStreamSpec, random: inout RandomStream) {
+    init(_ spec: TraceStreamSpec, random: RandomStream) {
         trace = spec.trace
-        let raw = spec.trace.arrivals
-        let spread = Time.seconds(spec.spreadSeconds)
-        let start = Time.seconds(spec.startSeconds)
-        let end = spec.endSeconds.map(Time.seconds) ?? .max
-        var i = 0
-        while i < raw.count {
-            var j = i
-            while j < raw.count && raw[j] == raw[i] { j += 1 }
-            let width = j < raw.count ? min(spread, raw[j] - raw[i]) : spread
-            for k in i..<j {
-                let t = raw[k] + width * Int64(k - i) / Int64(j - i)
-                guard t >= start && t < end else { continue }
-                let scaled = Int64((Double(t - start) * spec.timeScale).rounded())
-                let whole = Int(spec.rateScale.rounded(.down))
-                let copies = whole + (random.uniform() < spec.rateScale - Double(whole) ? 1 : 0)
-                for _ in 0..<copies {
-                    times.append(scaled)
-                    records.append(Int32(k))
-                }
+        spread = Time.seconds(spec.spreadSeconds)
+        start = Time.seconds(spec.startSeconds)
+        end = spec.endSeconds.map(Time.seconds) ?? .max
+        timeScale = spec.timeScale
+        rateScale = spec.rateScale
+        self.random = random
+    }
+
+    /// The next arrival (µs from the stream's start) and its record, or nil after the last.
+    mutating func next() -> (time: Int64, record: Int32)? {
+        let raw = trace.arrivals
+        while copiesLeft == 0 {
+            if record + 1 < groupEnd {
+                record += 1
+            } else {
+                guard groupEnd < raw.count else { return nil }
+                groupStart = groupEnd
+                groupEnd = groupStart
+                while groupEnd < raw.count && raw[groupEnd] == raw[groupStart] { groupEnd += 1 }
+                record = groupStart
             }
-            i = j
+            let count = Int64(groupEnd - groupStart)
+            let width = groupEnd < raw.count ? min(spread, raw[groupEnd] - raw[groupStart]) : spread
+            let t = raw[record] + width * Int64(record - groupStart) / count
+            guard t >= start && t < end else { continue }
+            scaled = Int64((Double(t - start) * timeScale).rounded())
+            let whole = Int(rateScale.rounded(.down))
+            copiesLeft = whole + (random.uniform() < rateScale - Double(whole) ? 1 : 0)
         }
+        copiesLeft -= 1
+        return (scaled, Int32(record))
     }
 }

@@ -17,6 +17,28 @@ import Testing
         #expect(m.kvPeakUtilization <= 1)
     }
 
+    @Test func anOverloadedClusterShedsArrivalsAboveTheInFlightCap() throws {
+        var sim = try Simulation(scenario: testScenario(gpu: "a10g", count: 1, rate: 200, duration: 5))
+        sim.maxRequestsInFlight = 100
+        var peak = 0
+        while sim.step() { peak = max(peak, sim.inFlight) }
+        #expect(peak == 100)
+        #expect(sim.metrics.rejected > 500)
+        #expect(sim.metrics.arrived == sim.metrics.completed + sim.metrics.rejected)
+    }
+
+    @Test func commandsOutOfBoundsAreIgnoredAndLogged() throws {
+        var sim = try Simulation(scenario: testScenario(count: 1, rate: 5, duration: 5))
+        sim.apply(.spike(factor: -2, durationSeconds: 10))
+        sim.apply(.spike(factor: 2, durationSeconds: 1e300))
+        sim.apply(.add(gpu: "h100", model: "llama3-8b", tensorParallel: 3))
+        sim.run(until: Time.seconds(1))
+        #expect(sim.rateMultiplier == 1 && sim.instances.count == 1)
+        #expect(sim.log.filter { $0.text.contains("ignored") }.count == 3)
+        sim.runToEnd()
+        #expect(sim.isFinished)
+    }
+
     @Test func sameInputsGiveIdenticalReports() throws {
         func run() throws -> String {
             var sim = try Simulation(scenario: testScenario(count: 3, rate: 20, duration: 20, global: "least-outstanding",

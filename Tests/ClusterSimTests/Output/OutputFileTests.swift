@@ -15,7 +15,9 @@ import Testing
 
     /// Records a short session to `path`.
     func record(to path: String) throws -> Session {
-        var session = Session(try Simulation(scenario: testScenario(duration: 2)))
+        // A scenario with its text, as recordings hold and check it.
+        var session = Session(
+            try Simulation(scenario: ScenarioParser.parse(BuiltinScenarios.text("default")!, file: "default"), durationSeconds: 2))
         try session.startRecording(path: path, baseDirectory: "/")
         session.runToEnd()
         return session

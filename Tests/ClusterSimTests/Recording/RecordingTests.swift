@@ -145,12 +145,14 @@ import Testing
         let recording = try Recording.read(try Data(contentsOf: URL(fileURLWithPath: path)), file: path)
         #expect(try recording.replay().divergence == nil)
         try "arrival_s,input_tokens,output_tokens\n0.5,100,10\n1.5,201,20\n".write(to: trace, atomically: true, encoding: .utf8)
-        // Checked like any replay (exit status 1), the first differing figure named with the cause.
-        let divergence = try #require(try recording.replay().divergence)
+        // The trace is read with the recording (its scenario is checked then); the replay is
+        // checked like any other (exit status 1), the first differing figure named with the cause.
+        let changed = try Recording.read(try Data(contentsOf: URL(fileURLWithPath: path)), file: path)
+        let divergence = try #require(try changed.replay().divergence)
         #expect(divergence.contains("trace t.csv changed since the recording (digest"), "\(divergence)")
         #expect(divergence.hasPrefix("at checkpoint") || divergence.hasPrefix("in the final report"), "\(divergence)")
         // Under another policy the same arrivals replay without checks.
-        #expect(try recording.replay(local: "sarathi").divergence == nil)
+        #expect(try changed.replay(local: "sarathi").divergence == nil)
     }
 
     @Test func calibrationsTravelInTheRecording() throws {
@@ -191,5 +193,66 @@ import Testing
         #expect(message("") == "r.jsonl: empty recording (no header line)")
         #expect(message("{\"kind\":\"command\"}\n") == "r.jsonl:1: expected the header line first; is this a clustertop recording?")
         #expect(message("garbage\n{}\n") == "r.jsonl:1: not a recording line (expected a JSON object)")
+    }
+
+    /// `recordSession`'s recording with its lines edited by `edit` (line number from 1, JSON object).
+    func tampered(_ edit: (Int, inout [String: Any]) -> Void) throws -> String {
+        let path = temporaryFile("hostile")
+        _ = try recordSession(path: path)
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        var out: [String] = []
+        for (n, line) in lines.enumerated() {
+            var object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+            edit(n + 1, &object)
+            out.append(String(decoding: try JSONSerialization.data(withJSONObject: object), as: UTF8.self))
+        }
+        do {
+            _ = try Recording.read(Data((out.joined(separator: "\n") + "\n").utf8), file: "r.jsonl")
+            return "ok"
+        } catch {
+            return error.description
+        }
+    }
+
+    @Test func recordingsAreCheckedAsScenariosAre() throws {
+        func header(_ key: String, _ value: Any) throws -> String {
+            try tampered { n, o in if n == 1 { o[key] = value } }
+        }
+        /// Replaces the first recorded command (line 3: the local policy switch at 7.3 s).
+        func command(_ c: [String: Any]) throws -> String {
+            try tampered { n, o in if n == 3 { o["command"] = c } }
+        }
+        #expect(try header("duration_s", 1e300) == "r.jsonl:1: duration_s: expected a positive number of seconds above 0 to 604800, got 1e+300")
+        #expect(try header("duration_s", -5) == "r.jsonl:1: duration_s: expected a positive number of seconds above 0 to 604800, got -5")
+        #expect(try header("local", "vllm-v9").hasPrefix("r.jsonl:1: local: expected one of vllm-v0"))
+        #expect(try header("scenario_text", String(repeating: "? ", count: 50_000)) == "r.jsonl:1: the recorded scenario: rec.yaml:1:129: lists or mappings nested deeper than 64 levels; a scenario is never that deep")
+        var constants: [String: Any] = [:]
+        for (k, name) in CostConstants.names.enumerated() { constants[name] = CostConstants.h100[index: k] }
+        constants["attentionEfficiency"] = 0
+        #expect(try header("calibrations", ["h100": constants]) == "r.jsonl:1: calibrations.h100.attention_efficiency: expected a number from 0.0001 to 4, got 0")
+        #expect(try command(["type": "spike", "factor": -2, "duration_s": 5]) == "r.jsonl:3: command.factor: expected a positive factor above 0 to 1000, got -2")
+        #expect(try command(["type": "spike", "factor": 2, "duration_s": 1e300]) == "r.jsonl:3: command.duration_s: expected a positive number of seconds above 0 to 604800, got 1e+300")
+        #expect(try command(["type": "add", "gpu": "h100", "model": "llama3-8b", "tp": 1_000_000]).hasPrefix("r.jsonl:3: command.tp: expected a tensor-parallel degree of 1, 2, 4 or 8"))
+        #expect(try command(["type": "add", "gpu": "h100", "model": "llama3-8b", "tp": 3]).hasPrefix("r.jsonl:3: command.tp:"))
+        #expect(try command(["type": "fail", "instance": 9]) == "r.jsonl:3: command: instance 9 does not exist at 7.3 s (instances 0 to 2)")
+        // Three x1000 spikes: the same request budget as a scenario's.
+        #expect(try tampered { n, o in if (3...5).contains(n) { o["command"] = ["type": "spike", "factor": 1000, "duration_s": 30] } }.hasPrefix("r.jsonl:1: duration_s: the workload would bring about"))
+        #expect(try tampered { n, o in if n == 4 { o["t_us"] = -1 } }.hasPrefix("r.jsonl:4: t_us: expected an instant from"))
+        #expect(try tampered { _, _ in } == "ok")
+    }
+
+    @Test func addsPastTheInstanceLimitAreRefused() throws {
+        let text = Self.scenarioText.replacingOccurrences(of: "count: 3", with: "count: 4095")
+        let scenario = try ScenarioParser.parse(text, file: "rec.yaml")
+        let path = temporaryFile("adds")
+        var session = Session(try Simulation(scenario: scenario))
+        try session.startRecording(path: path, baseDirectory: "/")
+        session.apply(.add(gpu: "h100", model: "llama3-8b", tensorParallel: 1))
+        session.apply(.add(gpu: "h100", model: "llama3-8b", tensorParallel: 1))
+        session.advance(to: Time.seconds(1))
+        // The engine ignores the second add; a recording that holds it is refused.
+        #expect(session.sim.instances.count == 4096)
+        session.stopRecording()
+        #expect(throws: RecordingError.self) { _ = try Recording.read(try Data(contentsOf: URL(fileURLWithPath: path)), file: path) }
     }
 }

@@ -112,6 +112,55 @@ import Testing
         #expect(throws: ScenarioError.self) { _ = try ScenarioParser.parse(indented, file: "deep.yaml") }
     }
 
+    /// Nesting in every shape the YAML composer recurses on, `levels` deep.
+    static func hostileNesting(_ levels: Int) -> [String] {
+        let open = String(repeating: "[", count: levels), close = String(repeating: "]", count: levels)
+        var indented = ""
+        for level in 0..<min(levels, 1000) { indented += String(repeating: " ", count: level) + "- \n" }
+        return [
+            String(repeating: "- ", count: levels) + "x\n",
+            String(repeating: "? ", count: levels) + "x\n",
+            "name: [it's, \(open)\(close)]\n",
+            "name: \"it's\"\nseed: [\"a\\\"[\", \(open)\(close)]\n",
+            "description: |\n  \"unclosed\nseed: \(open)\(close)\n",
+            "description: it\"s # comment '\nseed: \(open)\(close)\n",
+            "a: " + String(repeating: "{b: ", count: levels) + "1" + String(repeating: "}", count: levels) + "\n",
+            String(repeating: "- ? ", count: levels / 2) + "x\n",
+            indented,
+        ]
+    }
+
+    @Test func nestingOfEveryShapeIsRefusedWithItsPlace() {
+        for (k, text) in Self.hostileNesting(50_000).enumerated() {
+            do {
+                _ = try ScenarioParser.parse(text, file: "deep.yaml")
+                Issue.record("shape \(k) parsed")
+            } catch {
+                #expect(error.message.contains("nested deeper than 64 levels"), "shape \(k): \(error)")
+                #expect(error.line >= 1 && error.column >= 1, "shape \(k): \(error)")
+            }
+        }
+    }
+
+    @Test func calibrationFilesAreGuardedToo() {
+        for (k, text) in Self.hostileNesting(50_000).enumerated() {
+            let file = "format: clustertop-calibration-1\ngpu: h100\nconstants:\n" + text
+            #expect(throws: ScenarioError.self, "shape \(k)") { _ = try CalibrationFile.parse(text, file: "cal.yaml") }
+            #expect(throws: ScenarioError.self, "shape \(k)") { _ = try CalibrationFile.parse(file, file: "cal.yaml") }
+        }
+    }
+
+    @Test func nestingWithinTheLimitStillParses() throws {
+        let shallow = String(repeating: "[", count: 60) + String(repeating: "]", count: 60)
+        let text = Self.valid.replacingOccurrences(of: "name: fuzz", with: "name: fuzz\ndescription: |\n  [[[[ \"it's\n")
+        let scenario = try ScenarioParser.parse(text, file: "ok.yaml")
+        #expect(scenario.description == "[[[[ \"it's\n")
+        #expect(InputFile.firstTooDeep("a: " + shallow) == nil)
+        #expect(InputFile.firstTooDeep("a: [[[" + shallow + "]]]") == nil)
+        let deep = try #require(InputFile.firstTooDeep("a: [[[[" + shallow + "]]]]"))
+        #expect(deep.line == 1 && deep.column == 67)
+    }
+
     @Test func malformedTracesGiveErrorsNotCrashes() {
         let samples: [(String, Trace.Format)] = [
             ("TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:17:03.9799600,4808,10\n2023-11-16 18:17:04.0319600,3180,8\n", .azure),

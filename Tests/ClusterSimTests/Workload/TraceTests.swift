@@ -83,24 +83,67 @@ func shippedTrace(_ name: String, _ format: Trace.Format) throws -> Trace {
         trace.inputs = [1, 2, 3, 4, 5]
         trace.outputs = [1, 1, 1, 1, 1]
         var spec = TraceStreamSpec(format: .mooncake, file: "t", resolvedPath: "t", trace: trace)
-        var rng = RandomStream(seed: 1, label: "t")
+        let rng = RandomStream(seed: 1, label: "t")
+        func all(_ spec: TraceStreamSpec, _ random: RandomStream) -> (times: [Int64], records: [Int32]) {
+            var schedule = TraceSchedule(spec, random: random)
+            var result: ([Int64], [Int32]) = ([], [])
+            while let (t, r) = schedule.next() {
+                result.0.append(t)
+                result.1.append(r)
+            }
+            return result
+        }
         // Three requests at 0 spread over the 3 s to the next timestamp.
-        #expect(TraceSchedule(spec, random: &rng).times == [0, 1_000_000, 2_000_000, 3_000_000, 10_000_000])
+        #expect(all(spec, rng).times == [0, 1_000_000, 2_000_000, 3_000_000, 10_000_000])
         spec.startSeconds = 1
         spec.endSeconds = 5
         spec.timeScale = 2
-        #expect(TraceSchedule(spec, random: &rng).times == [0, 2_000_000, 4_000_000])
-        #expect(TraceSchedule(spec, random: &rng).records == [1, 2, 3])
+        #expect(all(spec, rng).times == [0, 2_000_000, 4_000_000])
+        #expect(all(spec, rng).records == [1, 2, 3])
         spec = TraceStreamSpec(format: .csv, file: "t", resolvedPath: "t", trace: trace)
         spec.rateScale = 3
-        #expect(TraceSchedule(spec, random: &rng).times.count == 15)
+        #expect(all(spec, rng).times.count == 15)
         spec.rateScale = 0.5
         var kept = 0
         for seed in 0..<200 {
-            var r = RandomStream(seed: UInt64(seed), label: "t")
-            kept += TraceSchedule(spec, random: &r).times.count
+            kept += all(spec, RandomStream(seed: UInt64(seed), label: "t")).times.count
         }
         #expect(abs(Double(kept) / 1000 - 0.5) < 0.06)
+    }
+
+    @Test func azureTimesOutOfRangeAreErrorsNotOverflows() {
+        let header = "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:17:03.9799600,4808,10\n"
+        func message(_ line: String) -> String {
+            do {
+                _ = try TraceReader.read(Data((header + line + "\n").utf8), format: .azure, file: "a.csv")
+                return "ok"
+            } catch {
+                return error.description
+            }
+        }
+        #expect(message("999999999999-11-16 18:17:04.0319600,3180,8") == "a.csv:3:1: TIMESTAMP: expected a time like 2023-11-16 18:17:03.9799600, got \"999999999999-11-16 18:17:04.0319600\"")
+        #expect(message("9999-11-16 18:17:04.0319600,3180,8") == "a.csv:3:1: TIMESTAMP: expected a time within 604800 s of the first request, got \"9999-11-16 18:17:04.0319600\"")
+        #expect(message("2023-11-17 18:17:04.0319600,3180,8") == "ok")
+    }
+
+    @Test func aTraceStreamDrawsItsArrivalsOneAtATime() {
+        // A million records repeated a thousand times: drawing the first arrivals must not
+        // generate the billion that follow (the schedule used to be built whole, 12 GB).
+        var trace = Trace()
+        trace.arrivals = (0..<1_000_000).map { Int64($0) * 1000 }
+        trace.inputs = Array(repeating: 10, count: 1_000_000)
+        trace.outputs = Array(repeating: 2, count: 1_000_000)
+        var spec = TraceStreamSpec(format: .csv, file: "t", resolvedPath: "t", trace: trace)
+        spec.rateScale = 1000
+        var stream = ArrivalStream(
+            tenant: 0, model: nil, process: .trace(spec), input: .fixed(value: 1), output: .fixed(value: 1), seed: 1, index: 0)
+        var gaps: [Double] = []
+        for _ in 0..<2001 {
+            gaps.append(stream.drawGap())
+            _ = stream.drawRequest()
+        }
+        #expect(gaps.filter { $0 == 1000 }.count == 2 && gaps.dropFirst().allSatisfy { $0 == 0 || $0 == 1000 })
+        #expect(stream.traceSchedule?.record == 2)
     }
 
     @Test func aTraceStreamReplaysEveryRequestInItsWindow() throws {

@@ -162,7 +162,8 @@ func defaultScenario(live: Bool = true) throws -> Scenario {
         var scenario = try defaultScenario(live: false)
         scenario.durationSeconds = 5
         scenario.events = try ScenarioParser.parse(
-            BuiltinScenarios.text("default")!.replacingOccurrences(of: "at_s: 120", with: "at_s: 20000"), file: "default"
+            BuiltinScenarios.text("default")!.replacingOccurrences(of: "at_s: 120", with: "at_s: 20000")
+                .replacingOccurrences(of: "duration_s: 300", with: "duration_s: 30000"), file: "default"
         ).events
         var driver = SimulationDriver(simulation: try Simulation(scenario: scenario))
         driver.advance(to: Time.seconds(200))

@@ -49,8 +49,8 @@ struct AccuracyCommand: ParsableCommand {
             fail("\(scenario.source): \(error)")
         }
         switch format {
-        case .json: print(accuracyJSON(report))
-        default: print(report.tableText)
+        case .json: try Console.out(accuracyJSON(report) + "\n")
+        default: try Console.out(report.tableText + "\n")
         }
     }
 }

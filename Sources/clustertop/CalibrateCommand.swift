@@ -52,7 +52,7 @@ struct CalibrateCommand: ParsableCommand {
     var skipOtherGpus = false
 
     func run() throws {
-        if !runs.isEmpty { return calibrateRuns() }
+        if !runs.isEmpty { return try calibrateRuns() }
         guard let profile, let gpu else { fail("expected --profile and --gpu (a cost-model fit) or --runs (an engine fit)") }
         guard let spec = GPUCatalog.spec(gpu) else {
             var message = "--gpu: unknown GPU \"\(gpu)\""
@@ -78,10 +78,8 @@ struct CalibrateCommand: ParsableCommand {
         for (index, bound, upper) in Calibration.constantsAtBounds(constants) {
             let key = CalibrationFile.keyNames[index]
             let shown = key.hasSuffix("_us") ? bound * 1e6 : bound
-            FileHandle.standardError.write(
-                Data(
-                    "warning: \(key) is at the \(upper ? "upper" : "lower") bound of the fit (\(String(format: "%g", shown))): the rows do not determine it; check that they were measured on \(gpu)\n"
-                        .utf8))
+            Console.note(
+                "warning: \(key) is at the \(upper ? "upper" : "lower") bound of the fit (\(String(format: "%g", shown))): the rows do not determine it; check that they were measured on \(gpu)")
         }
         let fitted = ErrorSummary(errors: Calibration.relativeErrors(rows, gpu: spec, constants: constants), rows: rows)
         let held = ErrorSummary(errors: Calibration.crossValidatedErrors(rows, gpu: spec, folds: folds), rows: rows)

@@ -5,7 +5,7 @@ import Foundation
 extension CalibrateCommand {
     /// `calibrate --runs`: fits an engine calibration (host and API time) to measured serving runs
     /// and writes it; `--leave-one-out` adds each run's score under constants fitted on the others.
-    func calibrateRuns() {
+    func calibrateRuns() throws {
         let loaded = runs.map(loadRun)
         let calibration: EngineCalibration
         let reports: [AccuracyReport]
@@ -39,13 +39,12 @@ extension CalibrateCommand {
             }
         }
         let path = output ?? "engine-calibration.yaml"
-        do {
-            try calibration.yamlText(engine: "vllm", comment: comment).write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            fail("cannot write \(path): \(error.localizedDescription)")
-        }
-        text += "\nWrote \(path): name it in a scenario (cluster[].engine.calibration: \(path)).\n"
-        FileHandle.standardOutput.write(Data(text.utf8))
+        let written = try OutputFile(path: path)
+        try written.write(calibration.yamlText(engine: "vllm", comment: comment))
+        try written.close()
+        let shown = path.escapingControlCharacters()
+        text += "\nWrote \(shown): name it in a scenario (cluster[].engine.calibration: \(shown)).\n"
+        try Console.out(text)
     }
 
     /// A run argument: a folder with scenario.yaml and requests.csv, or SCENARIO,CSV[,OUTPUT_TOKENS].

@@ -33,8 +33,8 @@ struct Clustertop: ParsableCommand {
 }
 
 extension Clustertop {
-    /// Runs the command, then ends with one exit status for every way out: 0, ArgumentParser's
-    /// codes for usage errors (its help and messages printed through `Console`), 2 for bad input,
+    /// Runs the command, then ends with one exit status for every way out: 0, 2 for bad input
+    /// (usage errors included; ArgumentParser's help and messages are printed through `Console`),
     /// 1 for output that could not be written.
     static func main() {
         Console.prepare()
@@ -47,6 +47,8 @@ extension Clustertop {
             status = exitStatus(for: error)
         } catch {
             status = exitCode(for: error).rawValue
+            // Bad input on the command line is bad input like a bad file: status 2, not EX_USAGE.
+            if status == ExitCode.validationFailure.rawValue { status = 2 }
             let message = fullMessage(for: error)
             if status == 0 {
                 do {

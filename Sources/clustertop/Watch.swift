@@ -83,10 +83,13 @@ struct Watch: ParsableCommand {
 
     /// Simulated seconds of arrivals in a live session: long enough never to end while watched.
     /// It is written into the scenario (not only the simulation), so a recording replays it.
-    static let liveDurationSeconds = 100_000_000.0
+    static let liveDurationSeconds = ScenarioParser.Limits.liveDurationSeconds
 
     func validate() throws {
-        if let dumpFrame, !(dumpFrame >= 0) { throw ValidationError("--dump-frame: expected seconds >= 0, got \(dumpFrame)") }
+        if let dumpFrame, !(0...ScenarioParser.Limits.maxSimulatedSeconds).contains(dumpFrame) {
+            throw ValidationError(
+                "--dump-frame: expected seconds from 0 to \(Report.number(ScenarioParser.Limits.maxSimulatedSeconds, 0)), got \(dumpFrame)")
+        }
     }
 
     func run() throws {

@@ -32,7 +32,8 @@ import Testing
         return Outcome(status: process.terminationStatus, error: String(decoding: data, as: UTF8.self))
     }
 
-    @Test(arguments: [["run", "default", "--duration", "2"], ["validate", "Scenarios/default.yaml"], ["scenarios"], ["--help"], ["policies"]])
+    @Test(arguments: [["run", "default", "--duration", "2"], ["validate", "Scenarios/default.yaml"], ["scenarios"], ["--help"], ["policies"],
+        ["watch", "--dump-frame", "1", "--size", "80x24"]])
     func aFullStandardOutputIsAnError(arguments: [String]) throws {
         let outcome = try run(arguments, output: "/dev/full")
         #expect(outcome.status == 1)
@@ -52,5 +53,13 @@ import Testing
         let outcome = try run(["run", "default", "--duration", "2", "--record", link], output: "/dev/null")
         #expect(outcome.status == 1)
         #expect(outcome.error == "error: cannot write \(link): \(String(cString: strerror(ENOSPC)))\n")
+    }
+
+    /// Bad input on the command line exits as a bad file does (2), with ArgumentParser's message.
+    @Test(arguments: [["run", "--bogus"], ["watch", "--dump-frame", "1e13", "--size", "80x24"], ["run", "--duration", "-1"]])
+    func badCommandLineInputExitsWithStatus2(arguments: [String]) throws {
+        let outcome = try run(arguments, output: "/dev/null")
+        #expect(outcome.status == 2)
+        #expect(outcome.error.hasPrefix("Error: ") || outcome.error.hasPrefix("error: "), "\(outcome.error)")
     }
 }

@@ -40,7 +40,7 @@ struct CostModelCommand: ParsableCommand {
             let constants =
                 calibrationFile?.gpu == row.gpu ? calibrationFile!.constants : CostConstants.builtin(for: gpu)
             let model = CostModel(
-                gpu: gpu, model: ModelCatalog.spec(row.model)!, tensorParallel: tp, constants: constants)
+                gpu: gpu, model: row.modelSpec, tensorParallel: tp, constants: constants)
             let predicted = model.seconds(row.shape) * 1e3
             output += line + "," + String(format: "%.4f", predicted) + "\n"
             if let ms = row.measuredMilliseconds {

@@ -172,9 +172,7 @@ extension Simulation {
             let blocks = Double(KVCache.capacity(gpu: gpu, model: model, tensorParallel: group.tensorParallel) ?? 1)
             let needed = Int(((rule.scaleOutBelow * batch - avail) / blocks).rounded(.up))
             let count = min(max(1, needed), rule.maxInstances - active - starting)
-            note(
-                "autoscale: freeness \(Report.number(freeness, 1)) < \(Report.number(rule.scaleOutBelow, 0)), adding \(count)"
-            )
+            note(.scaleOut(freeness: freeness, threshold: rule.scaleOutBelow, count: count))
             for _ in 0..<count {
                 execute(.add(gpu: group.gpu, model: group.model, tensorParallel: group.tensorParallel))
             }
@@ -186,9 +184,7 @@ extension Simulation {
                 if !migrating && (victim < 0 || instances[i].outstanding < instances[victim].outstanding) { victim = i }
             }
             guard victim >= 0 else { return }
-            note(
-                "autoscale: freeness \(Report.number(freeness, 1)) > \(Report.number(rule.scaleInAbove, 0)), draining \(victim)"
-            )
+            note(.scaleIn(freeness: freeness, threshold: rule.scaleInAbove, instance: victim))
             execute(.drain(instance: victim))
         }
     }

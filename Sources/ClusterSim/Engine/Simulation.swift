@@ -1,11 +1,5 @@
 import DequeModule
 
-/// One entry of the event log the dashboard shows.
-public struct LogEntry: Sendable, Hashable {
-    public var time: SimTime
-    public var text: String
-}
-
 /// The whole simulated cluster: a value. Copy it and the copy runs on independently, which is how
 /// "what if I switched policy now" is answered.
 ///
@@ -405,12 +399,12 @@ public struct Simulation: Sendable {
         case .spikeEnd(let factor):
             if let k = activeSpikes.firstIndex(of: factor) { activeSpikes.remove(at: k) }
             setRateMultiplier(activeSpikes.reduce(1, *))
-            note("spike x\(Report.number(factor, 2)) ended")
+            note(.spikeEnded(factor: factor))
         case .activate(let i):
             guard instances[Int(i)].status == .starting else { return }
             instances[Int(i)].status = .active
             noteCapacity(change: Int64(instances[Int(i)].kv.totalBlocks))
-            note("instance \(i) ready")
+            note(.instanceReady(Int(i)))
             redispatchUnassigned()
         }
     }
@@ -426,33 +420,33 @@ public struct Simulation: Sendable {
             setRateMultiplier(activeSpikes.reduce(1, *))
             controls.append(.spikeEnd(factor: factor))
             queue.push(at: now + Time.seconds(duration), .control, target: Int32(controls.count - 1))
-            note(command.summary)
+            note(.spikeStarted(factor: factor, durationSeconds: duration))
         case .setGlobalPolicy(let id):
             guard let p = try? GlobalPolicy(id: id, params: scenario.policy.params) else {
-                note("unknown global policy \(id); ignored")
+                note(.commandIgnored(command, reason: .unknownPolicy))
                 return
             }
             globalPolicy = p
-            note(command.summary)
+            note(.globalPolicySwitched(id))
             restartPolicyTicks()
         case .setLocalPolicy(let id):
             guard let p = try? LocalPolicy(id: id, params: scenario.policy.params) else {
-                note("unknown local policy \(id); ignored")
+                note(.commandIgnored(command, reason: .unknownPolicy))
                 return
             }
             localPolicy = p
-            note(command.summary)
+            note(.localPolicySwitched(id))
             for i in instances.indices {
                 instances[i].mayHavePartialPrefills = true
                 kick(Int32(i))
             }
         case .fail(let i):
             guard instances.indices.contains(i), instances[i].status != .failed, instances[i].status != .retired else {
-                note("no live instance \(i) to fail; ignored")
+                note(.commandIgnored(command, reason: .instanceNotLive))
                 return
             }
             failInstance(Int32(i))
-            note(command.summary)
+            note(.instanceFailed(i))
         case .add(let gpu, let model, let tp):
             let live = instances.reduce(0) { $0 + ($1.status == .failed || $1.status == .retired ? 0 : 1) }
             guard live < ScenarioParser.Limits.maxInstances else {
@@ -460,20 +454,20 @@ public struct Simulation: Sendable {
                 return
             }
             guard let i = try? addInstance(gpu: gpu, model: model, tensorParallel: tp, status: .starting) else {
-                note("cannot add \(model) on \(gpu) tp \(tp); ignored")
+                note(.commandIgnored(command, reason: .cannotAdd))
                 return
             }
             instances[Int(i)].readyAt = now + Time.seconds(Simulation.startupSeconds)
             controls.append(.activate(instance: i))
             queue.push(at: instances[Int(i)].readyAt, .control, target: Int32(controls.count - 1))
-            note("instance \(i) starting (\(gpu), \(model), tp \(tp))")
+            note(.instanceStarting(Int(i), gpu: gpu, model: model, tensorParallel: tp))
         case .drain(let i):
             guard instances.indices.contains(i), instances[i].status == .active else {
-                note("no active instance \(i) to drain; ignored")
+                note(.commandIgnored(command, reason: .instanceNotActive))
                 return
             }
             instances[i].status = .draining
-            note(command.summary)
+            note(.instanceDraining(i))
             if instances[i].outstanding == 0 { retire(Int32(i)) }
         }
     }
@@ -513,7 +507,7 @@ public struct Simulation: Sendable {
     mutating func retire(_ i: Int32) {
         instances[Int(i)].status = .retired
         noteCapacity(change: -Int64(instances[Int(i)].kv.totalBlocks))
-        note("instance \(i) drained and retired")
+        note(.instanceRetired(Int(i)))
     }
 
     mutating func redispatchUnassigned() {
@@ -522,9 +516,9 @@ public struct Simulation: Sendable {
         for id in pending { dispatch(id) }
     }
 
-    mutating func note(_ text: String) {
+    mutating func note(_ event: SimulationEvent) {
         if log.count >= Simulation.logCapacity { log.removeFirst() }
-        log.append(LogEntry(time: now, text: text))
+        log.append(LogEntry(time: now, event: event))
     }
 }
 

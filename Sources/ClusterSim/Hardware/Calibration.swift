@@ -93,7 +93,7 @@ public enum Calibration {
         var models: [String: CostModel] = [:]
         return rows.map { row in
             let model =
-                models[row.model] ?? CostModel(gpu: gpu, model: ModelCatalog.spec(row.model)!, constants: constants)
+                models[row.model] ?? CostModel(gpu: gpu, model: row.modelSpec, constants: constants)
             models[row.model] = model
             return model.seconds(row.shape) * 1e3 / row.measuredMilliseconds! - 1
         }
@@ -204,7 +204,7 @@ public enum Calibration {
             var models: [String: CostModel] = [:]
             var r = [Double](repeating: 0, count: rows.count)
             for (i, row) in rows.enumerated() {
-                let model = models[row.model] ?? CostModel(gpu: gpu, model: ModelCatalog.spec(row.model)!, constants: c)
+                let model = models[row.model] ?? CostModel(gpu: gpu, model: row.modelSpec, constants: c)
                 models[row.model] = model
                 r[i] = _log(model.seconds(row.shape)) - logMeasured[i]
             }

@@ -64,8 +64,10 @@ public struct CalibrationFile: Sendable, Hashable {
                 throw formatValue.error(
                     "expected \(format), got \(formatValue.found) (not a clustertop calibration file?)")
             }
-            let gpu = try top.required("gpu").string(oneOf: GPUCatalog.ids)
-            var constants = CostConstants.builtin(for: GPUCatalog.spec(gpu)!)
+            let gpuValue = try top.required("gpu")
+            let gpu = try gpuValue.string(oneOf: GPUCatalog.ids)
+            guard let gpuSpec = GPUCatalog.spec(gpu) else { throw gpuValue.error("unknown GPU \"\(gpu)\"") }
+            var constants = CostConstants.builtin(for: gpuSpec)
             let m = try top.required("constants").mapping(allowed: keys.map(\.name))
             for (index, entry) in keys.enumerated() {
                 guard let v = m[entry.name] else { continue }

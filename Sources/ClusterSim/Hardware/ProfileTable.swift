@@ -29,7 +29,9 @@ public struct ProfileRow: Sendable, Hashable {
     /// 1-based line in the file.
     public var line: Int
     public var gpu: String
-    public var model: String
+    /// The model, resolved from the catalog when the row was read.
+    public var modelSpec: ModelSpec
+    public var model: String { modelSpec.id }
     public var prefillSeqs: Int
     public var prefillLength: Int
     public var prefixLength: Int
@@ -39,12 +41,12 @@ public struct ProfileRow: Sendable, Hashable {
     public var measuredMilliseconds: Double?
 
     public init(
-        line: Int = 0, gpu: String, model: String, prefillSeqs: Int, prefillLength: Int, prefixLength: Int,
+        line: Int = 0, gpu: String, model: ModelSpec, prefillSeqs: Int, prefillLength: Int, prefixLength: Int,
         decodeBatch: Int, decodeContext: Int, measuredMilliseconds: Double? = nil
     ) {
         self.line = line
         self.gpu = gpu
-        self.model = model
+        self.modelSpec = model
         self.prefillSeqs = prefillSeqs
         self.prefillLength = prefillLength
         self.prefixLength = prefixLength
@@ -154,7 +156,7 @@ public struct ProfileTable: Sendable {
                 throw ProfileError(
                     file: file, line: lineNumber, message: message + " (known: \(gpus.joined(separator: ", ")))")
             }
-            guard ModelCatalog.spec(model) != nil else {
+            guard let modelSpec = ModelCatalog.spec(model) else {
                 var message = "model: unknown model \"\(model)\""
                 if let hint = suggestion(for: model, among: ModelCatalog.ids) {
                     message += "; did you mean \"\(hint)\"?"
@@ -164,7 +166,7 @@ public struct ProfileTable: Sendable {
                     message: message + " (known: \(ModelCatalog.ids.joined(separator: ", ")))")
             }
             var row = ProfileRow(
-                line: lineNumber, gpu: gpu, model: model, prefillSeqs: try count("prefill_seqs"),
+                line: lineNumber, gpu: gpu, model: modelSpec, prefillSeqs: try count("prefill_seqs"),
                 prefillLength: try count("prefill_len"), prefixLength: try count("prefix_len"),
                 decodeBatch: try count("decode_batch"), decodeContext: try count("decode_ctx"))
             if row.prefillSeqs > 0 && row.prefillLength == 0 {

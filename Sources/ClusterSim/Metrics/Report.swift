@@ -83,8 +83,124 @@ public indirect enum JSONValue: Sendable, Hashable {
 }
 
 /// The final figures of a run: what `clustertop run` prints as a table, JSON or CSV.
-public struct Report: Sendable {
-    public var json: JSONValue
+///
+/// A plain Codable value; the printed forms all come from `Report.fields`, the one list of what
+/// the report holds (its JSON key, its decimals, and how `compare` shows it), so JSON, CSV and
+/// `compare` cannot drift apart. The table is laid out by hand from the same values.
+public struct Report: Sendable, Hashable, Codable {
+    public struct Policy: Sendable, Hashable, Codable {
+        public var global: String
+        public var local: String
+    }
+
+    public struct Requests: Sendable, Hashable, Codable {
+        public var arrived: Int64
+        public var completed: Int64
+        public var rejected: Int64
+        public var unfinished: Int64
+    }
+
+    /// A latency distribution in milliseconds.
+    public struct Latency: Sendable, Hashable, Codable {
+        public var mean: Double
+        public var p50: Double
+        public var p90: Double
+        public var p99: Double
+        public var max: Double
+        public var count: Int64
+
+        init(_ h: Histogram) {
+            let s = LatencySummary(h)
+            (mean, p50, p90, p99, max, count) = (s.mean, s.p50, s.p90, s.p99, s.max, s.count)
+        }
+    }
+
+    public struct TenantSLO: Sendable, Hashable, Codable {
+        public var name: String
+        /// Nil (printed null, or – in the table) when nothing completed and nothing violated.
+        public var attainment: Double?
+        public var arrived: Int64
+        public var completed: Int64
+        public var met: Int64
+        public var ttftViolations: Int64
+        public var tpotViolations: Int64
+        public var outstandingViolations: Int64
+        public var rejected: Int64
+        public var ttftP99Milliseconds: Double
+        public var sloTTFTMilliseconds: Double
+        public var sloTPOTMilliseconds: Double
+    }
+
+    public struct SLOSummary: Sendable, Hashable, Codable {
+        /// Nil (printed null, or – in the table) when nothing completed and nothing violated.
+        public var attainment: Double?
+        public var met: Int64
+        public var violations: Int64
+        public var outstandingViolations: Int64
+        public var byTenant: [TenantSLO]
+    }
+
+    public struct Throughput: Sendable, Hashable, Codable {
+        public var requestsPerSecond: Double
+        public var outputTokensPerSecond: Double
+    }
+
+    public struct Migrations: Sendable, Hashable, Codable {
+        public var count: Int64
+        public var aborted: Int64
+        public var downtimeP99Milliseconds: Double
+    }
+
+    public struct KV: Sendable, Hashable, Codable {
+        public var meanUtilization: Double
+        public var peakUtilization: Double
+    }
+
+    public struct PrefixCache: Sendable, Hashable, Codable {
+        public var hitRate: Double
+        public var hitTokens: Int64
+        public var queryTokens: Int64
+    }
+
+    public struct Tardiness: Sendable, Hashable, Codable {
+        public var totalSeconds: Double
+        public var meanSeconds: Double
+        public var late: Int64
+    }
+
+    public struct Workflows: Sendable, Hashable, Codable {
+        public var arrived: Int64
+        public var completed: Int64
+        public var failed: Int64
+        public var met: Int64
+        public var sloAttainment: Double
+        public var e2e: Latency
+    }
+
+    public var scenario: String
+    public var seed: UInt64
+    public var policy: Policy
+    public var instances: Int64
+    public var simulatedSeconds: Double
+    public var iterations: Int64
+    public var requests: Requests
+    public var ttft: Latency
+    public var tbt: Latency
+    public var tpot: Latency
+    public var e2e: Latency
+    public var queueing: Latency
+    public var slo: SLOSummary
+    public var goodputRequestsPerSecond: Double
+    public var throughput: Throughput
+    public var preemptions: Int64
+    public var migrations: Migrations
+    public var kv: KV
+    public var prefixCache: PrefixCache
+    public var tardiness: Tardiness
+    /// Only for scenarios with agentic workflows.
+    public var workflows: Workflows?
+    /// Wall-clock seconds of the run: the only field that differs between two runs of the same inputs.
+    public var wallSeconds: Double?
 
     /// Fixed-point text of `v` with `decimals` digits ("12.500"), never exponent notation.
     public static func number(_ v: Double, _ decimals: Int = 3) -> String {
@@ -103,99 +219,66 @@ public struct Report: Sendable {
         let m = sim.metrics
         let simulated = Time.toSeconds(m.lastCompletion)
         let makespan = max(simulated, 1e-9)
-        let preemptions = sim.instances.reduce(Int64(0)) { $0 + $1.preemptions }
-        let iterations = sim.instances.reduce(Int64(0)) { $0 + $1.iterations }
         let pm = sim.policyMetrics
         let hits = sim.instances.reduce(Int64(0)) { $0 + $1.prefixHitTokens }
         let queried = sim.instances.reduce(Int64(0)) { $0 + $1.prefixQueryTokens }
-        func latency(_ h: Histogram) -> JSONValue {
-            let s = LatencySummary(h)
-            return .object([
-                ("mean", .number(s.mean, decimals: 3)), ("p50", .number(s.p50, decimals: 3)),
-                ("p90", .number(s.p90, decimals: 3)), ("p99", .number(s.p99, decimals: 3)),
-                ("max", .number(s.max, decimals: 3)), ("count", .integer(s.count)),
-            ])
-        }
-        // Attainment is null (not 100%) when nothing completed and nothing violated.
-        func attainment(_ a: SLOAccount) -> JSONValue { .number(a.attainment ?? .nan, decimals: 4) }
         let slo = sim.slo()
-        var byTenant: [(String, JSONValue)] = []
+        var byTenant: [TenantSLO] = []
         for (i, t) in m.tenants.enumerated() {
             let spec = sim.scenario.tenants[i]
             let account = sim.slo(tenant: i)
             byTenant.append(
-                (spec.name, .object([
-                    ("attainment", attainment(account)),
-                    ("arrived", .integer(t.arrived)), ("completed", .integer(t.completed)),
-                    ("met", .integer(t.sloMet)), ("ttft_violations", .integer(account.ttftViolations)),
-                    ("tpot_violations", .integer(t.tpotViolations)),
-                    ("outstanding_violations", .integer(account.outstandingViolations)), ("rejected", .integer(t.rejected)),
-                    ("ttft_p99_ms", .number(Double(t.ttft.quantile(0.99)) / 1000, decimals: 3)),
-                    ("slo_ttft_ms", .number(spec.slo.ttftMs, decimals: 1)), ("slo_tpot_ms", .number(spec.slo.tpotMs, decimals: 1)),
-                ])))
+                TenantSLO(
+                    name: spec.name, attainment: account.attainment, arrived: t.arrived, completed: t.completed,
+                    met: t.sloMet, ttftViolations: account.ttftViolations, tpotViolations: t.tpotViolations,
+                    outstandingViolations: account.outstandingViolations, rejected: t.rejected,
+                    ttftP99Milliseconds: Double(t.ttft.quantile(0.99)) / 1000, sloTTFTMilliseconds: spec.slo.ttftMs,
+                    sloTPOTMilliseconds: spec.slo.tpotMs))
         }
-        var fields: [(String, JSONValue)] = [
-            ("scenario", .string(sim.scenario.name)),
-            ("seed", .integer(Int64(bitPattern: sim.scenario.seed))),
-            ("policy", .object([("global", .string(sim.globalPolicy.id)), ("local", .string(sim.localPolicy.id))])),
-            ("instances", .integer(Int64(sim.instances.count))),
-            ("simulated_s", .number(simulated, decimals: 3)),
-            ("iterations", .integer(iterations)),
-            ("requests", .object([
-                ("arrived", .integer(m.arrived)), ("completed", .integer(m.completed)),
-                ("rejected", .integer(m.rejected)), ("unfinished", .integer(Int64(sim.inFlight))),
-            ])),
-            ("ttft_ms", latency(m.ttft)), ("tbt_ms", latency(m.tbt)), ("tpot_ms", latency(m.tpot)),
-            ("e2e_ms", latency(m.e2e)), ("queue_ms", latency(m.queue)),
-            ("slo", .object([
-                ("attainment", attainment(slo)),
-                ("met", .integer(slo.met)), ("violations", .integer(slo.violations)),
-                ("outstanding_violations", .integer(slo.outstandingViolations)),
-                ("by_tenant", .object(byTenant)),
-            ])),
-            ("goodput_rps", .number(Double(m.sloMet) / makespan, decimals: 3)),
-            ("throughput", .object([
-                ("requests_per_s", .number(Double(m.completed) / makespan, decimals: 3)),
-                ("output_tokens_per_s", .number(Double(m.outputTokens) / makespan, decimals: 1)),
-            ])),
-            ("preemptions", .integer(preemptions)),
-            ("migrations", .object([
-                ("count", .integer(m.migrations)), ("aborted", .integer(pm.migrationsAborted)),
-                ("downtime_p99_ms", .number(Double(pm.migrationDowntime.quantile(0.99)) / 1000, decimals: 3)),
-            ])),
-            ("kv", .object([
-                ("mean_utilization", .number(m.kvMeanUtilization, decimals: 4)),
-                ("peak_utilization", .number(m.kvPeakUtilization, decimals: 4)),
-            ])),
-            ("prefix_cache", .object([
-                ("hit_rate", .number(queried > 0 ? Double(hits) / Double(queried) : 0, decimals: 4)),
-                ("hit_tokens", .integer(hits)), ("query_tokens", .integer(queried)),
-            ])),
-            ("tardiness", .object([
-                ("total_s", .number(Double(pm.tardiness) / 1e6, decimals: 3)),
-                ("mean_s", .number(pm.deadlined > 0 ? Double(pm.tardiness) / 1e6 / Double(pm.deadlined) : 0, decimals: 4)),
-                ("late", .integer(pm.late)),
-            ])),
-        ]
-        if sim.scenario.workload.contains(where: { $0.workflow != nil }) {
-            fields.append(
-                ("workflows", .object([
-                    ("arrived", .integer(pm.workflowsArrived)), ("completed", .integer(pm.workflowsCompleted)),
-                    ("failed", .integer(pm.workflowsFailed)), ("met", .integer(pm.workflowsMet)),
-                    ("slo_attainment", .number(pm.workflowAttainment, decimals: 4)), ("e2e_ms", latency(pm.workflowE2E)),
-                ])))
-        }
-        if let wallSeconds { fields.append(("wall_s", .number(wallSeconds, decimals: 3))) }
-        json = .object(fields)
+        scenario = sim.scenario.name
+        seed = sim.scenario.seed
+        policy = Policy(global: sim.globalPolicy.id, local: sim.localPolicy.id)
+        instances = Int64(sim.instances.count)
+        simulatedSeconds = simulated
+        iterations = sim.instances.reduce(Int64(0)) { $0 + $1.iterations }
+        requests = Requests(arrived: m.arrived, completed: m.completed, rejected: m.rejected, unfinished: Int64(sim.inFlight))
+        ttft = Latency(m.ttft)
+        tbt = Latency(m.tbt)
+        tpot = Latency(m.tpot)
+        e2e = Latency(m.e2e)
+        queueing = Latency(m.queue)
+        self.slo = SLOSummary(
+            attainment: slo.attainment, met: slo.met, violations: slo.violations,
+            outstandingViolations: slo.outstandingViolations, byTenant: byTenant)
+        goodputRequestsPerSecond = Double(m.sloMet) / makespan
+        throughput = Throughput(
+            requestsPerSecond: Double(m.completed) / makespan, outputTokensPerSecond: Double(m.outputTokens) / makespan)
+        preemptions = sim.instances.reduce(Int64(0)) { $0 + $1.preemptions }
+        migrations = Migrations(
+            count: m.migrations, aborted: pm.migrationsAborted,
+            downtimeP99Milliseconds: Double(pm.migrationDowntime.quantile(0.99)) / 1000)
+        kv = KV(meanUtilization: m.kvMeanUtilization, peakUtilization: m.kvPeakUtilization)
+        prefixCache = PrefixCache(
+            hitRate: queried > 0 ? Double(hits) / Double(queried) : 0, hitTokens: hits, queryTokens: queried)
+        tardiness = Tardiness(
+            totalSeconds: Double(pm.tardiness) / 1e6,
+            meanSeconds: pm.deadlined > 0 ? Double(pm.tardiness) / 1e6 / Double(pm.deadlined) : 0, late: pm.late)
+        workflows =
+            sim.scenario.workload.contains(where: { $0.workflow != nil })
+            ? Workflows(
+                arrived: pm.workflowsArrived, completed: pm.workflowsCompleted, failed: pm.workflowsFailed,
+                met: pm.workflowsMet, sloAttainment: pm.workflowAttainment, e2e: Latency(pm.workflowE2E))
+            : nil
+        self.wallSeconds = wallSeconds
     }
 
     /// Adds the `wall_s` field (the only one that differs between two runs of the same inputs).
     public mutating func addWallTime(_ seconds: Double) {
-        if case .object(var fields) = json, !fields.contains(where: { $0.0 == "wall_s" }) {
-            fields.append(("wall_s", .number(seconds, decimals: 3)))
-            json = .object(fields)
-        }
+        if wallSeconds == nil { wallSeconds = seconds }
     }
+
+    /// The report as a JSON tree, keys in `fields` order.
+    public var json: JSONValue { ReportField.tree(of: self) }
 
     /// The value at a dotted path as a number (for tests and comparisons).
     public func double(_ path: String) -> Double? { json.value(at: path)?.doubleValue }
@@ -222,63 +305,54 @@ public struct Report: Sendable {
     /// A table that fits 80 columns; names from the scenario are printed with controls escaped,
     /// and a name cut to fit its column ends with an ellipsis.
     public var tableText: String {
-        func d(_ path: String) -> Double { double(path) ?? 0 }
-        func text(_ value: JSONValue?) -> String {
-            if case .string(let v)? = value { return v.escapingControlCharacters() }
-            return value?.rendered() ?? ""
-        }
-        func s(_ path: String) -> String { text(json.value(at: path)) }
         /// A share as a percentage, or "–" where the report has none (JSON null).
         func percent(_ value: Double?) -> String { value.map { Report.number($0 * 100, 1) + "%" } ?? "–" }
-        func percent(_ path: String) -> String { percent(double(path)) }
         func pad(_ text: String, _ width: Int, right: Bool = true) -> String {
             text.count >= width ? text : (right ? String(repeating: " ", count: width - text.count) + text : text + String(repeating: " ", count: width - text.count))
         }
+        let seedText = String(Int64(bitPattern: seed))
         var lines: [String] = []
-        lines.append("scenario \(s("scenario"))  seed \(s("seed"))  policy \(s("policy.global")) / \(s("policy.local"))")
         lines.append(
-            "simulated \(Report.number(d("simulated_s"), 1)) s on \(s("instances")) instances, \(s("iterations")) iterations"
-                + (json.value(at: "wall_s") != nil ? ", wall \(Report.number(d("wall_s"), 2)) s" : ""))
+            "scenario \(scenario.escapingControlCharacters())  seed \(seedText)  policy \(policy.global.escapingControlCharacters()) / \(policy.local.escapingControlCharacters())"
+        )
+        lines.append(
+            "simulated \(Report.number(simulatedSeconds, 1)) s on \(instances) instances, \(iterations) iterations"
+                + (wallSeconds.map { ", wall \(Report.number($0, 2)) s" } ?? ""))
         lines.append("")
         lines.append(
-            "requests  arrived \(s("requests.arrived"))  completed \(s("requests.completed"))  rejected \(s("requests.rejected"))  unfinished \(s("requests.unfinished"))"
+            "requests  arrived \(requests.arrived)  completed \(requests.completed)  rejected \(requests.rejected)  unfinished \(requests.unfinished)"
         )
         lines.append("")
         lines.append(pad("latency (ms)", 14, right: false) + ["mean", "p50", "p90", "p99", "max"].map { pad($0, 12) }.joined())
-        for (label, key) in [("TTFT", "ttft_ms"), ("TBT", "tbt_ms"), ("TPOT", "tpot_ms"), ("E2E", "e2e_ms"), ("queueing", "queue_ms")] {
-            lines.append(pad(label, 14, right: false) + ["mean", "p50", "p90", "p99", "max"].map { pad(Report.number(d("\(key).\($0)"), 1), 12) }.joined())
+        for (label, l) in [("TTFT", ttft), ("TBT", tbt), ("TPOT", tpot), ("E2E", e2e), ("queueing", queueing)] {
+            lines.append(pad(label, 14, right: false) + [l.mean, l.p50, l.p90, l.p99, l.max].map { pad(Report.number($0, 1), 12) }.joined())
         }
         lines.append("")
         lines.append(
-            "SLO attainment \(percent("slo.attainment"))   goodput \(Report.number(d("goodput_rps"), 2)) req/s"
-                + (d("slo.outstanding_violations") > 0 ? "   (\(s("slo.outstanding_violations")) unfinished past TTFT)" : ""))
-        if case .object(let tenants)? = json.value(at: "slo.by_tenant") {
-            lines.append(pad("  tenant", 18, right: false) + ["attain", "done", "TTFT miss", "TPOT miss", "p99 TTFT"].map { pad($0, 12) }.joined())
-            // Read from each tenant's object, not by dotted path: a tenant name may hold a dot.
-            for (name, figures) in tenants {
-                func f(_ key: String) -> Double { figures.value(at: key)?.doubleValue ?? 0 }
-                let cells = [
-                    percent(figures.value(at: "attainment")?.doubleValue), text(figures.value(at: "completed")),
-                    text(figures.value(at: "ttft_violations")), text(figures.value(at: "tpot_violations")),
-                    Report.number(f("ttft_p99_ms"), 0) + " ms",
-                ]
-                let label = "  " + name.escapingControlCharacters().cut(toWidth: 15)
-                lines.append(pad(label, 18, right: false) + cells.map { pad($0, 12) }.joined())
-            }
+            "SLO attainment \(percent(slo.attainment))   goodput \(Report.number(goodputRequestsPerSecond, 2)) req/s"
+                + (slo.outstandingViolations > 0 ? "   (\(slo.outstandingViolations) unfinished past TTFT)" : ""))
+        lines.append(pad("  tenant", 18, right: false) + ["attain", "done", "TTFT miss", "TPOT miss", "p99 TTFT"].map { pad($0, 12) }.joined())
+        for t in slo.byTenant {
+            let cells = [
+                percent(t.attainment), String(t.completed), String(t.ttftViolations), String(t.tpotViolations),
+                Report.number(t.ttftP99Milliseconds, 0) + " ms",
+            ]
+            let label = "  " + t.name.escapingControlCharacters().cut(toWidth: 15)
+            lines.append(pad(label, 18, right: false) + cells.map { pad($0, 12) }.joined())
         }
         lines.append("")
         lines.append(
-            "throughput \(Report.number(d("throughput.requests_per_s"), 2)) req/s, \(Report.number(d("throughput.output_tokens_per_s"), 0)) output tok/s"
+            "throughput \(Report.number(throughput.requestsPerSecond, 2)) req/s, \(Report.number(throughput.outputTokensPerSecond, 0)) output tok/s"
         )
         lines.append(
-            "preemptions \(s("preemptions"))  migrations \(s("migrations.count"))  KV mean \(Report.number(d("kv.mean_utilization") * 100, 1))%  peak \(Report.number(d("kv.peak_utilization") * 100, 1))%"
+            "preemptions \(preemptions)  migrations \(migrations.count)  KV mean \(Report.number(kv.meanUtilization * 100, 1))%  peak \(Report.number(kv.peakUtilization * 100, 1))%"
         )
         lines.append(
-            "prefix hit \(Report.number(d("prefix_cache.hit_rate") * 100, 1))%  tardiness \(Report.number(d("tardiness.total_s"), 1)) s (\(s("tardiness.late")) late)"
+            "prefix hit \(Report.number(prefixCache.hitRate * 100, 1))%  tardiness \(Report.number(tardiness.totalSeconds, 1)) s (\(tardiness.late) late)"
         )
-        if json.value(at: "workflows") != nil {
+        if let w = workflows {
             lines.append(
-                "workflows \(s("workflows.completed")) done, SLO \(Report.number(d("workflows.slo_attainment") * 100, 1))%, E2E p50 \(Report.number(d("workflows.e2e_ms.p50") / 1000, 1)) s  p99 \(Report.number(d("workflows.e2e_ms.p99") / 1000, 1)) s"
+                "workflows \(w.completed) done, SLO \(Report.number(w.sloAttainment * 100, 1))%, E2E p50 \(Report.number(w.e2e.p50 / 1000, 1)) s  p99 \(Report.number(w.e2e.p99 / 1000, 1)) s"
             )
         }
         return lines.joined(separator: "\n") + "\n"

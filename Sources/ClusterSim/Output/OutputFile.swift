@@ -96,7 +96,7 @@ private func systemWrite(_ fd: Int32, _ bytes: UnsafePointer<UInt8>, _ count: In
 private func systemClose(_ fd: Int32) -> Int32 { close(fd) }
 
 /// A write that failed: which output, and why.
-public struct OutputError: Error, Sendable, CustomStringConvertible {
+public struct OutputError: Error, Sendable, Hashable, CustomStringConvertible {
     public var name: String
     public var message: String
     /// The system's error number, when the system reported one (EPIPE: the reader went away).

@@ -4,13 +4,14 @@
 /// same arrival times, lengths, prefixes and predictions whatever the policies do (workflows draw
 /// their calls from a stream of their own per workflow, so completion order does not change them).
 public struct PolicyComparison: Sendable {
-    /// One compared metric: where it is in the report, and which way is better.
+    /// One compared metric: a report field (`ReportField.key`) and how `compare` shows it.
     public struct Metric: Sendable {
         public enum Better: String, Sendable { case lower, higher, none }
         public var label: String
         public var path: String
         public var better: Better
         public var decimals: Int
+        public var unit: ReportField.Comparison.Unit
     }
 
     public struct Run: Sendable {
@@ -39,38 +40,21 @@ public struct PolicyComparison: Sendable {
         self.runs = runs
     }
 
-    /// The rows of the table, in order (workflow rows only when the runs have workflows).
-    public static let metrics: [Metric] = [
-        Metric(label: "completed", path: "requests.completed", better: .higher, decimals: 0),
-        Metric(label: "TTFT p50 ms", path: "ttft_ms.p50", better: .lower, decimals: 1),
-        Metric(label: "TTFT p99 ms", path: "ttft_ms.p99", better: .lower, decimals: 1),
-        Metric(label: "TBT p99 ms", path: "tbt_ms.p99", better: .lower, decimals: 1),
-        Metric(label: "TPOT p50 ms", path: "tpot_ms.p50", better: .lower, decimals: 1),
-        Metric(label: "E2E p50 ms", path: "e2e_ms.p50", better: .lower, decimals: 0),
-        Metric(label: "E2E p99 ms", path: "e2e_ms.p99", better: .lower, decimals: 0),
-        Metric(label: "queueing p99 ms", path: "queue_ms.p99", better: .lower, decimals: 0),
-        Metric(label: "SLO attainment %", path: "slo.attainment", better: .higher, decimals: 1),
-        Metric(label: "goodput req/s", path: "goodput_rps", better: .higher, decimals: 2),
-        Metric(label: "output tok/s", path: "throughput.output_tokens_per_s", better: .higher, decimals: 0),
-        Metric(label: "preemptions", path: "preemptions", better: .lower, decimals: 0),
-        Metric(label: "migrations", path: "migrations.count", better: .none, decimals: 0),
-        Metric(label: "prefix hit %", path: "prefix_cache.hit_rate", better: .higher, decimals: 1),
-        Metric(label: "tardiness s", path: "tardiness.total_s", better: .lower, decimals: 1),
-        Metric(label: "workflow SLO %", path: "workflows.slo_attainment", better: .higher, decimals: 1),
-        Metric(label: "workflow E2E p99 s", path: "workflows.e2e_ms.p99", better: .lower, decimals: 1),
-    ]
+    /// The rows of the table, in order: the report fields marked for comparison (workflow rows
+    /// only when the runs have workflows).
+    public static let metrics: [Metric] = Report.fields.compactMap { f in
+        f.comparison.map { Metric(label: $0.label, path: f.key, better: $0.better, decimals: $0.decimals, unit: $0.unit) }
+    }
 
     /// Metrics present in the reports.
     public var presentMetrics: [Metric] {
-        PolicyComparison.metrics.filter { m in runs.contains { $0.report.json.value(at: m.path) != nil } }
+        let jsons = runs.map(\.report.json)
+        return PolicyComparison.metrics.filter { m in jsons.contains { $0.value(at: m.path) != nil } }
     }
 
     /// A metric's value in display units (percent for rates, seconds for workflow latency).
     public static func displayValue(_ m: Metric, _ report: Report) -> Double? {
-        guard let v = report.double(m.path) else { return nil }
-        if m.path.hasSuffix("attainment") || m.path.hasSuffix("hit_rate") { return v * 100 }
-        if m.path == "workflows.e2e_ms.p99" { return v / 1000 }
-        return v
+        report.double(m.path).map(m.unit.display)
     }
 
     /// Indices of the runs with the best value of `m` (none when all are equal or it has no direction).

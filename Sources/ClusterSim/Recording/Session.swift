@@ -17,14 +17,14 @@ public struct Session: Sendable {
     public mutating func startRecording(path: String, baseDirectory: String, checkpointSeconds: Double = 10) throws {
         recordingFailure = nil
         recorder = try RecordingWriter(path: path, sim: sim, baseDirectory: baseDirectory, checkpointSeconds: checkpointSeconds)
-        sim.note("recording to \(path)")
+        sim.note(.recordingStarted(path: path))
         checkRecorder()
     }
 
     /// Stops recording; the file ends with the report at this instant.
     public mutating func stopRecording() {
         guard let r = recorder else { return }
-        sim.note("recording stopped (\(r.path))")
+        sim.note(.recordingStopped(path: r.path))
         r.finish(sim, complete: false)
         checkRecorder()
         recorder = nil
@@ -64,7 +64,7 @@ public struct Session: Sendable {
     mutating func checkRecorder() {
         guard let failure = recorder?.failure else { return }
         recordingFailure = failure
-        sim.note("recording stopped: \(failure)")
+        sim.note(.recordingFailed(failure))
         recorder = nil
     }
 }

@@ -282,15 +282,30 @@ public struct LogLine: Sendable, Equatable {
         self.kind = kind
     }
 
-    /// The kind of a simulator log entry, from its wording.
-    public static func kind(ofSimulatorText text: String) -> Kind {
-        if text.hasPrefix("spike") { return .spike }
-        if text.contains("record") { return .recording }
-        if text.contains("policy") { return .policy }
-        if text.contains("fail") { return .failure }
-        if text.contains("migrat") { return .migration }
-        if text.contains("instance") { return .scaling }
-        return .info
+    /// The line for a simulator log entry: its wording, and the kind its event is.
+    public init(_ entry: LogEntry) {
+        self.init(time: entry.time, text: entry.text, kind: Kind(entry.event))
+    }
+}
+
+extension LogLine.Kind {
+    /// The kind of a simulator event; an ignored command has the kind of what it tried to do.
+    public init(_ event: SimulationEvent) {
+        switch event {
+        case .spikeStarted, .spikeEnded: self = .spike
+        case .globalPolicySwitched, .localPolicySwitched: self = .policy
+        case .instanceFailed: self = .failure
+        case .instanceStarting, .instanceReady, .instanceDraining, .instanceRetired, .scaleOut, .scaleIn:
+            self = .scaling
+        case .recordingStarted, .recordingStopped, .recordingFailed: self = .recording
+        case .commandIgnored(let command, _):
+            switch command {
+            case .spike: self = .spike
+            case .setGlobalPolicy, .setLocalPolicy: self = .policy
+            case .fail: self = .failure
+            case .add, .drain: self = .scaling
+            }
+        }
     }
 }
 

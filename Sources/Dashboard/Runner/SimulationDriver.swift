@@ -242,8 +242,7 @@ public struct SimulationDriver: Sendable {
         var i = sim.startIndex, j = own.startIndex
         while i < sim.endIndex || j < own.endIndex {
             if j == own.endIndex || (i < sim.endIndex && sim[i].time <= own[j].time) {
-                let e = sim[i]
-                out.append(LogLine(time: e.time, text: e.text, kind: LogLine.kind(ofSimulatorText: e.text)))
+                out.append(LogLine(sim[i]))
                 i += 1
             } else {
                 out.append(own[j])

@@ -411,7 +411,7 @@ public struct Simulation: Sendable {
 
     mutating func execute(_ command: Command) {
         if let (key, message) = command.problem(hardware: scenario.hardware) {
-            note("\(command.summary) ignored: \(key): \(message)")
+            note(.commandIgnored(command, reason: .outOfBounds(key: key, message: message)))
             return
         }
         switch command {
@@ -450,7 +450,7 @@ public struct Simulation: Sendable {
         case .add(let gpu, let model, let tp):
             let live = instances.reduce(0) { $0 + ($1.status == .failed || $1.status == .retired ? 0 : 1) }
             guard live < ScenarioParser.Limits.maxInstances else {
-                note("cannot add an instance: \(live) are live, at most \(ScenarioParser.Limits.maxInstances); ignored")
+                note(.commandIgnored(command, reason: .instanceLimit(live: live)))
                 return
             }
             guard let i = try? addInstance(gpu: gpu, model: model, tensorParallel: tp, status: .starting) else {

@@ -28,6 +28,10 @@ public enum SimulationEvent: Sendable, Hashable, CustomStringConvertible {
         case instanceNotLive
         case instanceNotActive
         case cannotAdd
+        /// A value out of the bounds every command is held to (`Command.problem`).
+        case outOfBounds(key: String, message: String)
+        /// Adding would pass the instance limit; `live` instances are running or starting.
+        case instanceLimit(live: Int)
     }
 
     public var description: String {
@@ -45,6 +49,9 @@ public enum SimulationEvent: Sendable, Hashable, CustomStringConvertible {
             "autoscale: freeness \(Report.number(freeness, 1)) < \(Report.number(threshold, 0)), adding \(count)"
         case .scaleIn(let freeness, let threshold, let instance):
             "autoscale: freeness \(Report.number(freeness, 1)) > \(Report.number(threshold, 0)), draining \(instance)"
+        case .commandIgnored(let command, .outOfBounds(let key, let message)): "\(command.summary) ignored: \(key): \(message)"
+        case .commandIgnored(_, .instanceLimit(let live)):
+            "cannot add an instance: \(live) are live, at most \(ScenarioParser.Limits.maxInstances); ignored"
         case .commandIgnored(let command, _): Self.ignoredText(command)
         case .recordingStarted(let path): "recording to \(path)"
         case .recordingStopped(let path): "recording stopped (\(path))"

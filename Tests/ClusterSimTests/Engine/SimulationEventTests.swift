@@ -19,7 +19,11 @@ import Testing
             events == [
                 .spikeStarted(factor: 2, durationSeconds: 3),
                 .globalPolicySwitched("least-outstanding"),
-                .commandIgnored(.setLocalPolicy("no-such-policy"), reason: .unknownPolicy),
+                .commandIgnored(
+                    .setLocalPolicy("no-such-policy"),
+                    reason: .outOfBounds(
+                        key: "local",
+                        message: try #require(Command.setLocalPolicy("no-such-policy").problem()?.message))),
                 .spikeEnded(factor: 2),
                 .instanceFailed(1),
                 .commandIgnored(.fail(instance: 1), reason: .instanceNotLive),

@@ -2,6 +2,11 @@ import ClusterSim
 
 /// The two header rows: what runs and how fast (row 1), and how the cluster is doing (row 2).
 public enum HeaderWidget {
+    public static let id = PanelID("header")
+    static let panel = Panel(id, .stack, .fixed(2)) { c, buffer in
+        draw(c.snapshot, c.state, in: c.rect, glyphs: c.glyphs, into: &buffer)
+    }
+
     public static func draw(_ s: DashboardSnapshot, _ state: UIState, in rect: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
         guard rect.height >= 1 else { return }
         let bar = CellStyle(.header)

@@ -52,10 +52,11 @@ public enum HeaderWidget {
         let rate = [(Format.fixed(r.arrivalsPerSecond, 1), value), ("/s", label)]
         var spike: [(String, CellStyle)] = []
         if s.rateMultiplier != 1 {
-            spike = [(" SPIKE x" + Format.fixed(s.rateMultiplier, s.rateMultiplier == s.rateMultiplier.rounded() ? 0 : 1), CellStyle(.warn))]
+            let factor = Format.fixed(s.rateMultiplier, s.rateMultiplier == s.rateMultiplier.rounded() ? 0 : 1)
+            spike = [(" SPIKE x" + factor, CellStyle(.warn))]
         }
         let arrival = Draw.Field(forms: [
-            ([("arrivals ", label)] + rate + [(" (rate " + Format.fixed(s.nominalArrivalRate, 1) + ")", label)] + spike, 5),
+            ([("arrivals ", label)] + rate + [(" (rate \(Format.fixed(s.nominalArrivalRate, 1)))", label)] + spike, 5),
             ([("arr ", label)] + rate + spike, 7),
         ])
         // Violations count as they happen, so an outage lowers the figure while nothing completes;
@@ -73,7 +74,8 @@ public enum HeaderWidget {
         }
         let kv = s.totals.kvUtilization
         let kvStyle = kv.isFinite ? CellStyle(kv >= 0.95 ? .critical : kv >= 0.8 ? .warn : .normal, [.bold]) : value
-        let preemptions = (Format.count(s.totals.preemptions), s.totals.preemptions > 0 ? CellStyle(.warn, [.bold]) : value)
+        let preemptionStyle = s.totals.preemptions > 0 ? CellStyle(.warn, [.bold]) : value
+        let preemptions = (Format.count(s.totals.preemptions), preemptionStyle)
         let migrations = (Format.count(s.totals.migrations), value)
         var fields2: [Draw.Field] = [
             arrival,
@@ -86,14 +88,19 @@ public enum HeaderWidget {
             ]),
             Draw.Field([("in flight ", label), (String(s.totals.inFlight), value)], priority: 2),
             Draw.Field([("KV ", label), (Format.percent(kv, decimals: 0), kvStyle)], priority: kvKept),
-            Draw.Field(forms: [([("preempt ", label), preemptions], 5), ([("pre ", label), preemptions], preemptionsKept)]),
+            Draw.Field(forms: [
+                ([("preempt ", label), preemptions], 5), ([("pre ", label), preemptions], preemptionsKept),
+            ]),
             Draw.Field(forms: [([("migr ", label), migrations], 5), ([("mig ", label), migrations], migrationsKept)]),
         ]
         if s.totals.unassigned > 0 {
             fields2.append(
                 Draw.Field(forms: [
                     ([("unassigned ", label), (String(s.totals.unassigned), CellStyle(.critical))], 5),
-                    ([("unassigned ", label), (Format.count(Int64(s.totals.unassigned)), CellStyle(.critical))], unassignedKept),
+                    (
+                        [("unassigned ", label), (Format.count(Int64(s.totals.unassigned)), CellStyle(.critical))],
+                        unassignedKept
+                    ),
                 ]))
         }
         Draw.fitted(fields2, separator: ("  ", .normal), in: Rect(x: row.x + 1, y: row.y, width: row.width - 2, height: 1), into: &buffer)

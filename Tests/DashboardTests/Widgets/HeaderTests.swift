@@ -70,7 +70,8 @@ import Testing
             #expect(row.contains("(5s 91.2%)"), "\(width) columns: \(row)")
         }
         // At 80 the arrival rate and the spike stay too.
-        #expect(Fixtures.render(s, Fixtures.state(for: s), width: 80, height: 24).row(1).hasPrefix(" arr 43.2/s SPIKE x3  SLO"))
+        let row80 = Fixtures.render(s, Fixtures.state(for: s), width: 80, height: 24).row(1)
+        #expect(row80.hasPrefix(" arr 43.2/s SPIKE x3  SLO"), "\(row80)")
         // During an outage the requests no instance takes join them.
         s.totals.unassigned = 412
         for width in [80, DashboardView.minimumWidth] {

@@ -144,7 +144,8 @@ public enum DashboardView {
         return rows
     }
 
-    /// Draws the frame `layout` describes.
+    /// Draws the frame `layout` describes. Text from scenarios and recordings is escaped here, once
+    /// for every panel (`DashboardSnapshot.escapingControlCharacters`).
     public static func draw(
         _ s: DashboardSnapshot?, _ state: UIState, _ layout: Layout, glyphs: Glyphs, into buffer: inout ScreenBuffer,
         panels: [Panel] = PanelRegistry.all
@@ -159,9 +160,10 @@ public enum DashboardView {
             buffer.put("clustertop: starting the simulation...", x: 1, y: 0, CellStyle(.title))
         case .dashboard:
             guard let s else { return }
+            let shown = s.escapingControlCharacters()
             for panel in panels {
                 guard let rect = layout[panel.id] else { continue }
-                panel.draw(PanelContext(snapshot: s, state: state, rect: rect, glyphs: glyphs), &buffer)
+                panel.draw(PanelContext(snapshot: shown, state: state, rect: rect, glyphs: glyphs), &buffer)
             }
         }
     }

@@ -60,8 +60,7 @@ func frameBenchmark(_ name: String, sizes: [(Int, Int)]) throws {
             if i % 10 == 0 { state.focus = (state.focus + 1) % s.instances.count }
             let t0 = now()
             Reducer.sync(&state, with: s, pending: false)
-            let layout = DashboardView.render(s, state, glyphs: .unicode, into: &buffer)
-            Reducer.layout(&state, layout)
+            DashboardApp.compose(s, &state, glyphs: .unicode, into: &buffer)
             let spans = buffer.changes(from: previous)
             let dt = Double(now() - t0) / 1e6
             if i >= 20 { times.append(dt) }
@@ -92,7 +91,7 @@ func cpuBenchmark(_ name: String, seconds: Double) throws {
         guard let s, v != version else { continue }
         version = v
         Reducer.sync(&state, with: s, pending: false)
-        DashboardView.render(s, state, glyphs: .unicode, into: &buffer)
+        DashboardApp.compose(s, &state, glyphs: .unicode, into: &buffer)
         _ = buffer.changes(from: previous)
         previous = buffer
         frames += 1
@@ -114,14 +113,14 @@ func keyLatencyBenchmark(_ name: String) throws {
     Thread.sleep(forTimeInterval: 0.5)
     var buffer = ScreenBuffer(width: 200, height: 60)
     var previous: ScreenBuffer? = nil
-    let state = UIState(globalPolicies: GlobalPolicy.ids, localPolicies: LocalPolicy.ids)
+    var state = UIState(globalPolicies: GlobalPolicy.ids, localPolicies: LocalPolicy.ids)
     var times: [Double] = []
     for i in 0..<40 {
         let id = GlobalPolicy.ids[i % GlobalPolicy.ids.count]
         let t0 = now()
         let sequence = runner.send(.simulation(.setGlobalPolicy(id)))
         guard let s = runner.waitForSnapshot(applying: sequence, timeout: 1) else { continue }
-        DashboardView.render(s, state, glyphs: .unicode, into: &buffer)
+        DashboardApp.compose(s, &state, glyphs: .unicode, into: &buffer)
         _ = buffer.changes(from: previous)
         previous = buffer
         times.append(Double(now() - t0) / 1e6)

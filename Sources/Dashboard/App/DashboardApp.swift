@@ -92,11 +92,7 @@ public final class DashboardApp {
             buffer = ScreenBuffer(width: size.width, height: size.height)
             fullRedraw = true
         }
-        let before = state
-        let layout = DashboardView.render(snapshot, state, glyphs: glyphs, into: &buffer)
-        Reducer.layout(&state, layout)
-        // A new size can move the scroll position: draw again with it.
-        if state != before { DashboardView.render(snapshot, state, glyphs: glyphs, into: &buffer) }
+        DashboardApp.compose(snapshot, &state, glyphs: glyphs, into: &buffer)
         backend.present(buffer, full: fullRedraw)
         fullRedraw = false
         framesDrawn += 1
@@ -110,9 +106,17 @@ public final class DashboardApp {
         var ui = state ?? UIState()
         let s = driver.snapshot(clock: clock, detail: ui.overlay == .details ? ui.focus : nil)
         Reducer.sync(&ui, with: s, pending: false)
-        let layout = DashboardView.render(s, ui, glyphs: glyphs, into: &buffer)
-        Reducer.layout(&ui, layout)
-        DashboardView.render(s, ui, glyphs: glyphs, into: &buffer)
+        compose(s, &ui, glyphs: glyphs, into: &buffer)
         return buffer
+    }
+
+    /// One frame into `buffer`: the layout for its size, the state clamped to that layout (a new
+    /// size can move the scroll position), then one draw with the clamped state.
+    nonisolated public static func compose(
+        _ s: DashboardSnapshot?, _ state: inout UIState, glyphs: Glyphs, into buffer: inout ScreenBuffer
+    ) {
+        let layout = DashboardView.layout(s, state, width: buffer.width, height: buffer.height)
+        Reducer.layout(&state, layout)
+        DashboardView.draw(s, state, layout, glyphs: glyphs, into: &buffer)
     }
 }

@@ -2,6 +2,11 @@ import ClusterSim
 
 /// The two header rows: what runs and how fast (row 1), and how the cluster is doing (row 2).
 public enum HeaderWidget {
+    public static let id = PanelID("header")
+    static let panel = Panel(id, .stack, .fixed(2)) { c, buffer in
+        draw(c.snapshot, c.state, in: c.rect, glyphs: c.glyphs, into: &buffer)
+    }
+
     public static func draw(_ s: DashboardSnapshot, _ state: UIState, in rect: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
         guard rect.height >= 1 else { return }
         let bar = CellStyle(.header)
@@ -39,37 +44,65 @@ public enum HeaderWidget {
         let label = CellStyle(.dim)
         let value = CellStyle(.normal, [.bold])
         let r = s.recent
-        var arrival: [(String, CellStyle)] = [
-            ("arrivals ", label), (Format.fixed(r.arrivalsPerSecond, 1), value), ("/s", label),
-            (" (rate " + Format.fixed(s.nominalArrivalRate, 1) + ")", label),
-        ]
+        // At every supported width the row keeps the SLO figure, the queue (and the requests no
+        // instance can take), KV, preemptions and migrations, in short forms when narrow. What
+        // goes first: in flight, done, tok/s; then the long labels; then the arrival rate and the
+        // recent SLO figure. Should even the short forms not fit, the last of the kept ones goes.
+        let (sloKept, unassignedKept, queuedKept, kvKept, preemptionsKept, migrationsKept) = (25, 24, 23, 22, 21, 20)
+        let rate = [(Format.fixed(r.arrivalsPerSecond, 1), value), ("/s", label)]
+        var spike: [(String, CellStyle)] = []
         if s.rateMultiplier != 1 {
-            arrival.append((" SPIKE x" + Format.fixed(s.rateMultiplier, s.rateMultiplier == s.rateMultiplier.rounded() ? 0 : 1), CellStyle(.warn)))
+            let factor = Format.fixed(s.rateMultiplier, s.rateMultiplier == s.rateMultiplier.rounded() ? 0 : 1)
+            spike = [(" SPIKE x" + factor, CellStyle(.warn))]
         }
+        let arrival = Draw.Field(forms: [
+            ([("arrivals ", label)] + rate + [(" (rate \(Format.fixed(s.nominalArrivalRate, 1)))", label)] + spike, 5),
+            ([("arr ", label)] + rate + spike, 7),
+        ])
         // Violations count as they happen, so an outage lowers the figure while nothing completes;
         // before anything is decided there is no figure ("-"), not 100%.
         let sloNow = r.attainment
         let sloStyle = (sloNow ?? s.totals.attainment).map { CellStyle(sloRole($0), [.bold]) } ?? value
-        var slo: [(String, CellStyle)] = [("SLO ", label), (Format.percent(s.totals.attainment ?? .nan), sloStyle)]
-        if let sloNow { slo.append((" (last 5s " + Format.percent(sloNow) + ")", label)) }
+        let sloTotal: [(String, CellStyle)] = [("SLO ", label), (Format.percent(s.totals.attainment ?? .nan), sloStyle)]
+        var slo = Draw.Field(sloTotal, priority: sloKept)
+        if let sloNow {
+            slo.forms = [
+                (sloTotal + [(" (last 5s " + Format.percent(sloNow) + ")", label)], 6),
+                (sloTotal + [(" (5s " + Format.percent(sloNow) + ")", label)], 8),
+                (sloTotal, sloKept),
+            ]
+        }
         let kv = s.totals.kvUtilization
         let kvStyle = kv.isFinite ? CellStyle(kv >= 0.95 ? .critical : kv >= 0.8 ? .warn : .normal, [.bold]) : value
-        let fields2: [Draw.Field] = [
-            Draw.Field(arrival, priority: 10),
-            Draw.Field([("done ", label), (Format.fixed(r.completionsPerSecond, 1), value), ("/s", label)], priority: 6),
-            Draw.Field([(Format.compact(r.tokensPerSecond), value), (" tok/s", label)], priority: 7),
-            Draw.Field(slo, priority: 9),
-            Draw.Field([("queued ", label), (String(s.totals.waiting), CellStyle(.queue, [.bold]))], priority: 8),
-            Draw.Field([("in flight ", label), (String(s.totals.inFlight), value)], priority: 5),
-            Draw.Field([("KV ", label), (Format.percent(kv, decimals: 0), kvStyle)], priority: 7),
-            Draw.Field(
-                [("preempt ", label), (Format.count(s.totals.preemptions), s.totals.preemptions > 0 ? CellStyle(.warn, [.bold]) : value)],
-                priority: 6),
-            Draw.Field([("migr ", label), (Format.count(s.totals.migrations), value)], priority: 5),
-            Draw.Field(
-                s.totals.unassigned > 0 ? [("unassigned ", label), (String(s.totals.unassigned), CellStyle(.critical))] : [],
-                priority: 9),
-        ].filter { !$0.pieces.isEmpty }
+        let preemptionStyle = s.totals.preemptions > 0 ? CellStyle(.warn, [.bold]) : value
+        let preemptions = (Format.count(s.totals.preemptions), preemptionStyle)
+        let migrations = (Format.count(s.totals.migrations), value)
+        var fields2: [Draw.Field] = [
+            arrival,
+            Draw.Field([("done ", label), (Format.fixed(r.completionsPerSecond, 1), value), ("/s", label)], priority: 3),
+            Draw.Field([(Format.compact(r.tokensPerSecond), value), (" tok/s", label)], priority: 4),
+            slo,
+            Draw.Field(forms: [
+                ([("queued ", label), (String(s.totals.waiting), CellStyle(.queue, [.bold]))], 5),
+                ([("queued ", label), (Format.count(Int64(s.totals.waiting)), CellStyle(.queue, [.bold]))], queuedKept),
+            ]),
+            Draw.Field([("in flight ", label), (String(s.totals.inFlight), value)], priority: 2),
+            Draw.Field([("KV ", label), (Format.percent(kv, decimals: 0), kvStyle)], priority: kvKept),
+            Draw.Field(forms: [
+                ([("preempt ", label), preemptions], 5), ([("pre ", label), preemptions], preemptionsKept),
+            ]),
+            Draw.Field(forms: [([("migr ", label), migrations], 5), ([("mig ", label), migrations], migrationsKept)]),
+        ]
+        if s.totals.unassigned > 0 {
+            fields2.append(
+                Draw.Field(forms: [
+                    ([("unassigned ", label), (String(s.totals.unassigned), CellStyle(.critical))], 5),
+                    (
+                        [("unassigned ", label), (Format.count(Int64(s.totals.unassigned)), CellStyle(.critical))],
+                        unassignedKept
+                    ),
+                ]))
+        }
         Draw.fitted(fields2, separator: ("  ", .normal), in: Rect(x: row.x + 1, y: row.y, width: row.width - 2, height: 1), into: &buffer)
     }
 

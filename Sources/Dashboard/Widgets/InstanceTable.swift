@@ -4,6 +4,15 @@ import ClusterSim
 /// bar in segments (used, reserved for an incoming migration, prefix-cached, free), tokens per
 /// second and badges. Scrolls with the focus; a column header on top.
 public enum InstanceTableWidget {
+    public static let id = PanelID("instances")
+    /// A column header and a row per instance, at least one instance row.
+    static let panel = Panel(id, .stack, .wanted(minimum: 2) { s, _ in 1 + s.instances.count }) { c, buffer in
+        draw(c.snapshot, c.state, in: c.rect, glyphs: c.glyphs, into: &buffer)
+    }
+
+    /// Instance rows a table in `rect` shows (its first row is the column header).
+    public static func visibleRows(in rect: Rect) -> Int { max(0, rect.height - 1) }
+
     struct Columns {
         var id: Int
         var gpu: Int

@@ -2,14 +2,14 @@ import ClusterSim
 
 /// The help screen, generated from the key table (k9s), with the legend of bars and badges.
 public enum HelpOverlay {
-    /// Draws the help; returns the largest useful scroll offset.
-    @discardableResult
-    public static func draw(in area: Rect, scroll: Int, glyphs: Glyphs, into buffer: inout ScreenBuffer) -> Int {
-        let rect = area
-        Draw.box(rect, title: "Keys (Esc or ? closes)", glyphs: glyphs, into: &buffer)
-        let inner = rect.inset(1)
-        guard !inner.isEmpty else { return 0 }
-        var lines: [(String, String, Bool)] = []  // keys, text, is-title
+    public static let id = PanelID("help")
+    static let panel = Panel(id, .overlay(.help, .body)) { c, buffer in
+        draw(in: c.rect, scroll: c.state.helpScroll, glyphs: c.glyphs, into: &buffer)
+    }
+
+    /// The help's lines: keys, text, and whether the line is a section title.
+    static func lines(_ glyphs: Glyphs) -> [(String, String, Bool)] {
+        var lines: [(String, String, Bool)] = []
         for section in KeyTable.helpSections(glyphs) {
             lines.append(("", section.title, true))
             for row in section.rows { lines.append((row.keys, row.text, false)) }
@@ -20,8 +20,29 @@ public enum HelpOverlay {
         lines.append(("MIG\(glyphs.arrowLeft)n", "receiving from n", false))
         lines.append(("states", "DRAIN FAILED START RETIRED", false))
         lines.append(("BEHIND", "the simulator is slower than asked", false))
-        // Newspaper columns: two when wide enough; the flow scrolls by `scroll` lines.
-        let columns = inner.width >= 96 ? 2 : 1
+        return lines
+    }
+
+    /// Newspaper columns inside the box: two when wide enough.
+    static func columns(_ inner: Rect) -> Int { inner.width >= 96 ? 2 : 1 }
+
+    /// The largest useful scroll offset of the help drawn in `area` (the glyphs change no count).
+    public static func maxScroll(in area: Rect) -> Int {
+        let inner = area.inset(1)
+        guard !inner.isEmpty else { return 0 }
+        return max(0, lines(.ascii).count - inner.height * columns(inner))
+    }
+
+    /// Draws the help; returns the largest useful scroll offset.
+    @discardableResult
+    public static func draw(in area: Rect, scroll: Int, glyphs: Glyphs, into buffer: inout ScreenBuffer) -> Int {
+        let rect = area
+        Draw.box(rect, title: "Keys (Esc or ? closes)", glyphs: glyphs, into: &buffer)
+        let inner = rect.inset(1)
+        guard !inner.isEmpty else { return 0 }
+        let lines = Self.lines(glyphs)
+        // The flow scrolls by `scroll` lines.
+        let columns = Self.columns(inner)
         let columnWidth = (inner.width - 2 * (columns - 1)) / columns
         let page = inner.height * columns
         let first = max(0, min(scroll, lines.count - page))
@@ -51,6 +72,12 @@ public enum HelpOverlay {
 /// The details of one instance: its KV blocks, its counters, its waiting queue and its running
 /// requests with their KV blocks.
 public enum DetailOverlay {
+    public static let id = PanelID("details")
+    /// Over the bottom band when it is tall enough, else over the table too.
+    static let panel = Panel(id, .overlay(.details, .bottom(minimumHeight: 14))) { c, buffer in
+        draw(c.snapshot, in: c.rect, glyphs: c.glyphs, into: &buffer)
+    }
+
     public static func draw(_ s: DashboardSnapshot, in area: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
         guard let d = s.detail else {
             Draw.box(area, title: "Instance", glyphs: glyphs, into: &buffer)
@@ -147,6 +174,11 @@ public enum DetailOverlay {
 
 /// Pick any global or local policy from a list.
 public enum PolicyPickerOverlay {
+    public static let id = PanelID("policyPicker")
+    static let panel = Panel(id, .overlay(.policyPicker, .body)) { c, buffer in
+        draw(c.state, in: c.rect, glyphs: c.glyphs, into: &buffer)
+    }
+
     public static func draw(_ state: UIState, in area: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
         let rows = state.globalPolicies.count + state.localPolicies.count + 5
         let names = state.globalPolicies + state.localPolicies
@@ -179,6 +211,11 @@ public enum PolicyPickerOverlay {
 
 /// Set the size and length of a load spike before firing it.
 public enum SpikeEditorOverlay {
+    public static let id = PanelID("spikeEditor")
+    static let panel = Panel(id, .overlay(.spikeEditor, .body)) { c, buffer in
+        draw(c.snapshot, c.state, in: c.rect, glyphs: c.glyphs, into: &buffer)
+    }
+
     public static func draw(_ s: DashboardSnapshot?, _ state: UIState, in area: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
         let width = min(area.width, 50), height = min(area.height, 8)
         let rect = Rect(x: area.x + (area.width - width) / 2, y: area.y + max(0, (area.height - height) / 2), width: width, height: height)

@@ -2,6 +2,11 @@ import ClusterSim
 
 /// SLO violations per tenant, and sparklines of the recent past: attainment, P99 TTFT, P99 TBT.
 public enum SLOPanelWidget {
+    public static let id = PanelID("slo")
+    static let panel = Panel(id, .bottom(.left)) { c, buffer in
+        draw(c.snapshot, in: c.rect, glyphs: c.glyphs, into: &buffer)
+    }
+
     public static func draw(_ s: DashboardSnapshot, in rect: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
         guard rect.height >= 1, rect.width >= 10 else { return }
         let label = CellStyle(.dim)
@@ -128,6 +133,14 @@ public enum SLOPanelWidget {
 
 /// Migrations in flight with their progress, and the recent ones with their downtime.
 public enum MigrationPanelWidget {
+    public static let id = PanelID("migrations")
+    /// What it wants, up to half the column (at least two rows).
+    static let panel = Panel(
+        id, .bottom(.right), .wanted(minimum: 0) { s, height in min(wantedHeight(s), max(2, height / 2)) }
+    ) { c, buffer in
+        draw(c.snapshot, in: c.rect, glyphs: c.glyphs, into: &buffer)
+    }
+
     /// Rows the panel would like: its title, the transfers in flight and a few recent ones.
     public static func wantedHeight(_ s: DashboardSnapshot) -> Int {
         1 + max(1, s.activeMigrations.count + min(3, s.recentMigrations.count))
@@ -181,6 +194,11 @@ public enum MigrationPanelWidget {
 /// The event log, newest at the bottom: spikes, policy switches, failures, scaling, recordings,
 /// and the runner's own actions.
 public enum EventLogWidget {
+    public static let id = PanelID("events")
+    static let panel = Panel(id, .bottom(.right)) { c, buffer in
+        draw(c.snapshot, in: c.rect, glyphs: c.glyphs, into: &buffer)
+    }
+
     public static func draw(_ s: DashboardSnapshot, in rect: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
         guard rect.height >= 1 else { return }
         Draw.title([("Events", CellStyle(.title))], in: rect.row(0), glyphs: glyphs, into: &buffer)
@@ -209,6 +227,11 @@ public enum EventLogWidget {
 
 /// The hint bar: the main keys from the key table, and the spike that `s` would fire.
 public enum HintBarWidget {
+    public static let id = PanelID("hints")
+    static let panel = Panel(id, .stack, .fixed(1)) { c, buffer in
+        draw(c.state, in: c.rect, glyphs: c.glyphs, into: &buffer)
+    }
+
     public static func draw(_ state: UIState, in rect: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
         guard rect.height >= 1 else { return }
         let spike = "spike x" + Format.fixed(state.spikeFactor, state.spikeFactor == state.spikeFactor.rounded() ? 0 : 1) + " "

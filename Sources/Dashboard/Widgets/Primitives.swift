@@ -130,36 +130,49 @@ public enum Draw {
         }
     }
 
-    /// A field of a fitted line: atomic pieces of text that are shown together or not at all.
+    /// A field of a fitted line: atomic pieces of text that are shown together or not at all, in
+    /// one of its forms (a wide one, and narrower ones with shorter labels or less detail).
     public struct Field {
-        public var pieces: [(String, CellStyle)]
-        /// Lower is dropped first when the line is too narrow.
-        public var priority: Int
+        public typealias Form = (pieces: [(String, CellStyle)], priority: Int)
 
+        /// Widest first. A form's priority is how much it matters to keep it rather than give it up
+        /// for the next form (or, for the last, drop the field); lower is given up first.
+        public var forms: [Form]
+
+        /// A field of one form.
         public init(_ pieces: [(String, CellStyle)], priority: Int = 0) {
-            self.pieces = pieces
-            self.priority = priority
+            forms = [(pieces, priority)]
         }
 
-        var width: Int { pieces.reduce(0) { $0 + Format.width($1.0) } }
+        public init(forms: [Form]) {
+            self.forms = forms
+        }
+
+        static func width(_ pieces: [(String, CellStyle)]) -> Int { pieces.reduce(0) { $0 + Format.width($1.0) } }
     }
 
-    /// Writes `fields` left to right with `separator` between, dropping the lowest-priority fields
-    /// until the line fits `rect`'s first row.
+    /// Writes `fields` left to right with `separator` between. Until the line fits `rect`'s first
+    /// row, the field whose shown form has the lowest priority (the leftmost among equals) moves to
+    /// its next form, or is dropped after its last.
     public static func fitted(
         _ fields: [Field], separator: (String, CellStyle), in rect: Rect, into buffer: inout ScreenBuffer
     ) {
         guard !rect.isEmpty else { return }
-        var kept = fields
+        var kept = fields.filter { !$0.forms.isEmpty }.map { ($0, form: 0) }
         let sepWidth = Format.width(separator.0)
-        func total(_ f: [Field]) -> Int { f.reduce(0) { $0 + $1.width } + max(0, f.count - 1) * sepWidth }
-        while total(kept) > rect.width, let drop = kept.indices.min(by: { kept[$0].priority < kept[$1].priority }) {
-            kept.remove(at: drop)
+        func total() -> Int { kept.reduce(0) { $0 + Field.width($1.0.forms[$1.form].pieces) } + max(0, kept.count - 1) * sepWidth }
+        func priority(_ i: Int) -> Int { kept[i].0.forms[kept[i].form].priority }
+        while total() > rect.width, let give = kept.indices.min(by: { priority($0) < priority($1) }) {
+            if kept[give].form + 1 < kept[give].0.forms.count {
+                kept[give].form += 1
+            } else {
+                kept.remove(at: give)
+            }
         }
         var x = rect.x
-        for (i, field) in kept.enumerated() {
+        for (i, (field, form)) in kept.enumerated() {
             if i > 0 { x += buffer.put(separator.0, x: x, y: rect.y, separator.1, clip: rect) }
-            for (text, style) in field.pieces { x += buffer.put(text, x: x, y: rect.y, style, clip: rect) }
+            for (text, style) in field.forms[form].pieces { x += buffer.put(text, x: x, y: rect.y, style, clip: rect) }
         }
     }
 }

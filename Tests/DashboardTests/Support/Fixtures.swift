@@ -124,13 +124,11 @@ enum Fixtures {
         return state
     }
 
-    /// Renders like the app does: once, take the layout, and again with it.
+    /// Renders like the app does: the layout, the state clamped to it, one draw.
     static func render(_ s: DashboardSnapshot?, _ state: UIState, width: Int, height: Int, glyphs: Glyphs = .unicode) -> ScreenBuffer {
         var buffer = ScreenBuffer(width: width, height: height)
         var ui = state
-        let layout = DashboardView.render(s, ui, glyphs: glyphs, into: &buffer)
-        Reducer.layout(&ui, layout)
-        DashboardView.render(s, ui, glyphs: glyphs, into: &buffer)
+        DashboardApp.compose(s, &ui, glyphs: glyphs, into: &buffer)
         return buffer
     }
 }

@@ -59,4 +59,38 @@ import Testing
         #expect(!row.contains("100"), "\(row)")
         #expect(row.contains("KV 25%") && row.contains("preempt 7") && row.contains("migr 2"), "\(row)")
     }
+
+    /// The cluster figures, read from the whole frame's header row at the widths that shorten it.
+    @Test func theClusterFiguresFitAt80And64Columns() {
+        var s = Fixtures.snapshot()
+        let compact = ["SLO 98.1%", "queued 54", "KV 62%", "pre 12", "mig 3"]
+        for width in [80, DashboardView.minimumWidth] {
+            let row = Fixtures.render(s, Fixtures.state(for: s), width: width, height: 24).row(1)
+            for figure in compact { #expect(row.contains(figure), "\(width) columns: \(row)") }
+            #expect(row.contains("(5s 91.2%)"), "\(width) columns: \(row)")
+        }
+        // At 80 the arrival rate and the spike stay too.
+        let row80 = Fixtures.render(s, Fixtures.state(for: s), width: 80, height: 24).row(1)
+        #expect(row80.hasPrefix(" arr 43.2/s SPIKE x3  SLO"), "\(row80)")
+        // During an outage the requests no instance takes join them.
+        s.totals.unassigned = 412
+        for width in [80, DashboardView.minimumWidth] {
+            let row = Fixtures.render(s, Fixtures.state(for: s), width: width, height: 24).row(1)
+            for figure in compact + ["unassigned 412"] { #expect(row.contains(figure), "\(width) columns: \(row)") }
+        }
+    }
+
+    @Test func largeCountsStillFitAt80Columns() {
+        var s = Fixtures.snapshot()
+        s.totals.waiting = 123_456
+        s.totals.unassigned = 98_765
+        s.totals.preemptions = 1_234_567
+        s.totals.migrations = 45_678
+        s.totals.attainment = 0.5
+        s.recent.attainment = 0.25
+        let row = Fixtures.render(s, Fixtures.state(for: s), width: 80, height: 24).row(1)
+        for figure in ["SLO 50.0%", "queued 123", "unassigned 99k", "KV 62%", "pre 1.2M", "mig 46k"] {
+            #expect(row.contains(figure), "\(row)")
+        }
+    }
 }

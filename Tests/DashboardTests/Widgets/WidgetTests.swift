@@ -31,6 +31,25 @@ import Testing
         }
     }
 
+    @Test func aFittedLineNarrowsTheLeastImportantFormsFirstThenDrops() {
+        let fields = [
+            Draw.Field(forms: [([("alpha-long", .normal)], 2), ([("alpha", .normal)], 9)]),
+            Draw.Field([("beta", .normal)], priority: 1),
+            Draw.Field(forms: [([("gamma-long", .normal)], 3), ([("g", .normal)], 8)]),
+        ]
+        func line(_ width: Int) -> String {
+            var buffer = ScreenBuffer(width: width, height: 1)
+            Draw.fitted(fields, separator: (" ", .normal), in: buffer.bounds, into: &buffer)
+            return buffer.row(0)
+        }
+        #expect(line(40) == "alpha-long beta gamma-long")
+        #expect(line(25) == "alpha-long gamma-long")
+        #expect(line(20) == "alpha gamma-long")
+        #expect(line(15) == "alpha g")
+        #expect(line(6) == "alpha")
+        #expect(line(4) == "")
+    }
+
     @Test func valuesCutToFitEndWithAnEllipsis() {
         var s = Fixtures.snapshot()
         s.instances[0].gpu = "a-very-long-gpu-name"

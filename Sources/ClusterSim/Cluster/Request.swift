@@ -43,8 +43,10 @@ public struct Request: Sendable {
     public var admittedAt: SimTime = 0
 
     // Policy state (Policies/): deadlines, predictions, workflows, migration, prefix caching.
-    /// When it should be done, µs: its tenant's SLO stretched over its length, or its workflow
-    /// stage's deadline (HexGen). Deadline-aware queue orders (EDD, MDD, urgency) read it.
+    /// When it should be done, µs, as a scheduler can know it: its tenant's SLO stretched over its
+    /// predicted length, or its workflow stage's deadline (HexGen). Deadline-aware queue orders
+    /// (EDD, MDD, urgency) read it; lateness is judged on the true length
+    /// (`Simulation.objectiveDeadline`).
     public var deadline: SimTime = -1
     /// The output length a predictor would give (noisy: `prediction_error`); policies read this,
     /// never `outputTokens`.

@@ -15,7 +15,7 @@
 ///   destination stops taking requests; reserved blocks are then freed and the request, if still
 ///   on the source, carries on there.
 /// A stage lasts `setup + blocks × 16 × KV bytes per token per rank / link bandwidth` (ranks send
-/// their shards in parallel): the scenario's `link` (100 Gb/s, 2 ms setup by default), or the
+/// their shards in parallel): the scenario's `link` (100 Gb/s, 25 ms setup by default, `LinkSpec`), or the
 /// GPUs' interconnect between two instances of one GPU type in one 8-GPU node.
 ///
 /// Simplified: the final stop waits for the end of the source's iteration that holds the request

@@ -30,14 +30,29 @@ extension Simulation {
 
     /// Fills in what policies read of a new request: a predicted output length (noisy, from a
     /// draw keyed by the request's identity so every policy sees the same prediction) and a
-    /// deadline (its tenant's TTFT objective plus its TPOT objective per further token, the latest
-    /// finish that meets both objectives), unless it already has one.
+    /// deadline, unless it already has one (a workflow call's stage deadline).
+    ///
+    /// The deadline is its tenant's TTFT objective plus its TPOT objective per further token of
+    /// the *predicted* output: a scheduler knows the prompt but not how long the answer will be,
+    /// so EDD, MDD and urgency see the same estimate SRPT does (research/policies.md §8: `d_j`
+    /// from the SLO, `Ô` from a predictor). Lateness is still judged on the true output
+    /// (`objectiveDeadline`).
     mutating func annotate(_ r: inout Request, key: UInt64) {
         r.predictedOutput = predictOutput(r.outputTokens, key: key)
-        if r.deadline < 0 {
-            let slo = scenario.tenants[Int(r.tenant)].slo
-            r.deadline = r.arrival + Time.milliseconds(slo.ttftMs + slo.tpotMs * Double(max(0, r.outputTokens - 1)))
-        }
+        if r.deadline < 0 { r.deadline = sloDeadline(r, outputTokens: r.predictedOutput) }
+    }
+
+    /// Arrival plus the tenant's TTFT objective plus its TPOT objective per token after the
+    /// first: the latest finish of `outputTokens` tokens that meets both objectives.
+    func sloDeadline(_ r: Request, outputTokens: Int32) -> SimTime {
+        let slo = scenario.tenants[Int(r.tenant)].slo
+        return r.arrival + Time.milliseconds(slo.ttftMs + slo.tpotMs * Double(max(0, outputTokens - 1)))
+    }
+
+    /// The deadline a finished request is judged by: a workflow call's stage deadline, else the
+    /// SLO deadline of the output it really produced (not the predicted one schedulers read).
+    func objectiveDeadline(_ r: Request) -> SimTime {
+        r.workflow >= 0 || r.deadline < 0 ? r.deadline : sloDeadline(r, outputTokens: r.outputTokens)
     }
 
     /// `output` times a log-normal error of σ = `prediction_error` (median-unbiased), at least 1.
@@ -89,11 +104,12 @@ extension Simulation {
     mutating func noteCompletion(_ id: Int32) {
         let r = requests[id]
         if r.instance >= 0 { noteLeft(id, from: r.instance) }
-        if r.deadline >= 0 {
+        let deadline = objectiveDeadline(r)
+        if deadline >= 0 {
             policyMetrics.deadlined += 1
-            if now > r.deadline {
+            if now > deadline {
                 policyMetrics.late += 1
-                policyMetrics.tardiness += now - r.deadline
+                policyMetrics.tardiness += now - deadline
             }
         }
         if r.workflow >= 0 { workflowCallFinished(r.workflow, ok: true) }

@@ -29,6 +29,11 @@ extension ScenarioParser {
     }
 
     /// The scenario's own GPUs (`gpus:`): datasheet memory, bandwidth, dense FLOP/s and links.
+    ///
+    /// Figures that contradict each other are errors at the second one: dense FP8 below BF16 (FP8
+    /// tensor cores run at least at the BF16 rate on every GPU that has them), a GPU-to-GPU link
+    /// faster than the memory it reads from, or a host PCIe link faster than the GPU-to-GPU link
+    /// (peers can always talk over PCIe, so the peer link is at least as fast).
     static func gpus(_ value: YAMLValue?) throws -> [GPUSpec] {
         guard let value else { return [] }
         var specs: [GPUSpec] = []
@@ -49,7 +54,20 @@ extension ScenarioParser {
                 id: id, name: try m["name"]?.string() ?? id, memoryBytes: memory * 1e9, memoryBandwidth: bandwidth * 1e12,
                 bf16Flops: bf16 * 1e12, interconnectBandwidth: link * 1e9,
                 pcieBandwidth: (try m["pcie_gbps"]?.number("a positive bandwidth in GB/s", in: 0...1e5, openLow: true) ?? 25) * 1e9)
-            if let f = m["fp8_tflops"] { spec.fp8Flops = try f.number("a positive number of TFLOP/s", in: 0...1e6, openLow: true) * 1e12 }
+            if link > bandwidth * 1000 {
+                let v = m["interconnect_gbps"]!
+                throw v.error("expected at most memory_bandwidth_tbps (\(shown(bandwidth * 1000)) GB/s), got \(v.found)")
+            }
+            if let p = m["pcie_gbps"], spec.pcieBandwidth > spec.interconnectBandwidth {
+                throw p.error("expected at most interconnect_gbps (\(shown(link))), got \(p.found)")
+            }
+            if let f = m["fp8_tflops"] {
+                let fp8 = try f.number("a positive number of TFLOP/s", in: 0...1e6, openLow: true)
+                guard fp8 >= bf16 else {
+                    throw f.error("expected at least bf16_tflops (\(shown(bf16))), got \(f.found)")
+                }
+                spec.fp8Flops = fp8 * 1e12
+            }
             if let e = m["bandwidth_efficiency"] {
                 spec.bandwidthRatio = try e.number("a fraction of the datasheet bandwidth", in: 0...1, openLow: true)
             }
@@ -57,6 +75,9 @@ extension ScenarioParser {
         }
         return specs
     }
+
+    /// A number as a scenario would write it: no ".0" on whole numbers.
+    static func shown(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v) }
 
     /// An instance group's `engine:` settings: vLLM's engine arguments and the host-time calibration.
     static func engineSettings(_ value: YAMLValue?, model: ModelSpec, base: String) throws -> EngineSettings {

@@ -70,7 +70,8 @@ import Testing
         let done = try #require(sim.recentMigrations.last)
         #expect(done.outcome == .committed)
         #expect(sawStop && done.lastStage && done.stage >= 2)
-        #expect(done.downtime > 0 && done.downtime < Time.milliseconds(20))
+        // The default setup puts the downtime where Llumnix measured it: 20-30 ms, not a 2 ms guess.
+        #expect(done.downtime >= Time.milliseconds(20) && done.downtime <= Time.milliseconds(30))
         #expect(done.blocksCopied == sim.requests[id].blocks)
         #expect(sim.requests[id].instance == 1 && sim.instances[1].running.contains(id))
         #expect(!sim.instances[0].running.contains(id) && sim.instances[0].kv.usedBlocks == 0)

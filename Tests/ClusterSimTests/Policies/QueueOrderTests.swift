@@ -52,6 +52,38 @@ import Testing
         #expect(inst.nextWaiting(OrderRule(order: .edd), table, now: 0) == 0)
     }
 
+    @Test func deadlinesComeFromThePredictedLengthNotTheTrueOne() throws {
+        // The test tenant's objectives: TTFT 1 s, TPOT 100 ms. A scheduler cannot know the true
+        // output length, so the deadline EDD/MDD/urgency read stretches the predicted one.
+        var sim = try Simulation(scenario: testScenario(count: 2, rate: 20, duration: 5, local: "edd"))
+        var seen: [Int64: Bool] = [:]
+        var wrong = 0
+        while sim.step() {
+            for r in sim.requests.slots where r.outputTokens > 0 && seen[r.serial] == nil {
+                let predicted = r.arrival + Time.milliseconds(1000 + 100 * Double(r.predictedOutput - 1))
+                if r.deadline != predicted { wrong += 1 }
+                seen[r.serial] = r.predictedOutput != r.outputTokens
+            }
+        }
+        #expect(wrong == 0)
+        #expect(seen.count > 50 && seen.values.filter { $0 }.count > seen.count / 2)
+    }
+
+    @Test func latenessIsJudgedOnTheTrueLength() throws {
+        // FCFS never reads deadlines, so how late requests finish cannot depend on the predictor.
+        func lateness(_ error: Double) throws -> PolicyMetrics {
+            var s = testScenario(gpu: "a10g", count: 1, rate: 14, duration: 10)
+            s.policy.params = PolicyParams(["prediction_error": error])
+            var sim = try Simulation(scenario: s)
+            sim.runToEnd()
+            return sim.policyMetrics
+        }
+        let exact = try lateness(0), noisy = try lateness(1)
+        #expect(exact.deadlined > 50 && exact.late > 0)
+        #expect(noisy.deadlined == exact.deadlined && noisy.late == exact.late)
+        #expect(noisy.tardiness == exact.tardiness)
+    }
+
     @Test func predictionsAreNoisyButIdenticalAcrossPolicies() throws {
         func predictions(_ local: String, _ error: Double) throws -> [Int32: Int32] {
             var s = testScenario(count: 2, rate: 20, duration: 5, local: local)

@@ -19,6 +19,29 @@ import Testing
         #expect(table[a].blocks >= KVCache.blocksFor(tokens: 600))
     }
 
+    @Test func decodesAreNotCappedByTheBudget() throws {
+        // 60 decoding requests under a 32-token budget: all 60 decode (sarathi_scheduler.py
+        // schedules every running decode), and no budget is left for a waiting prompt.
+        var inst = bareInstance(blocks: 10_000)
+        var table = RequestTable()
+        let policy = try Sarathi(params: PolicyParams(["token_budget": 32]))
+        let decoders = (0..<60).map { _ in enqueue(&inst, &table, prompt: 16, output: 100) }
+        // Admit all 60 under a large budget first (one iteration), then hold the small one.
+        _ = try Sarathi(params: PolicyParams(["token_budget": 2048])).formBatch(&inst, &table, now: 0)
+        finishIteration(&inst, &table)
+        #expect(decoders.allSatisfy { table[$0].isDecoding })
+        let late = enqueue(&inst, &table, prompt: 16, output: 4)
+        let shape = policy.formBatch(&inst, &table, now: 0)
+        #expect(shape.decodeSeqs == 60)
+        #expect(Set(inst.batch.map(\.request)) == Set(decoders))
+        #expect(inst.waiting.contains(late))
+        finishIteration(&inst, &table)
+        // With fewer decodes than the budget, the rest goes to the prompt.
+        let roomy = try Sarathi(params: PolicyParams(["token_budget": 64]))
+        let next = roomy.formBatch(&inst, &table, now: 0)
+        #expect(next.decodeSeqs == 60 && next.prefillTokens == 4)
+    }
+
     @Test func neverExceedsItsBudgetAndNeverStallsDecodes() throws {
         // Drive a whole overloaded run and inspect every iteration as it starts.
         let budget: Int32 = 512

@@ -1,9 +1,10 @@
 /// Sarathi-Serve: chunked prefills with stall-free batching under a per-iteration token budget.
 ///
 /// Follows `microsoft/sarathi-serve` (`sarathi_scheduler.py`) and the OSDI'24 paper, as summarised
-/// in research/policies.md §3.2. Each iteration spends at most `token_budget` tokens (default 512):
-/// first one token for every decoding request in admission order (preempting the youngest by
-/// recompute when a block is missing), then the next chunk of prompts already admitted, then new
+/// in research/policies.md §3.2. Each iteration gives first one token to every decoding request in
+/// admission order (preempting the youngest by recompute when a block is missing), however many
+/// there are, then spends what is left of `token_budget` (default 512) on prefill chunks: the next
+/// chunk of prompts already admitted, then new
 /// prompts from the head of `waiting` (whole-prompt blocks reserved at admission above a 1%
 /// watermark, at most `max_num_seqs` running), each chunked to the budget that is left. Decodes are
 /// never paused for a prefill, so no iteration with decoding requests is prefill-only.
@@ -26,8 +27,11 @@ public struct Sarathi: Sendable, Hashable {
 
     func formBatch(_ inst: inout Instance, _ requests: inout RequestTable, now: SimTime) -> BatchShape {
         var shape = BatchShape()
-        var budget = tokenBudget
-        budget -= inst.scheduleDecodes(&requests, now: now, budget: budget, shape: &shape)
+        // Every decoding request gets its token whatever the budget (`sarathi_scheduler.py`
+        // schedules all running decodes before asking the budget for prefill chunks): capping
+        // decodes would stall some, which stall-free batching never does. Prefills get what is left.
+        let decodes = inst.scheduleDecodes(&requests, now: now, budget: Int32.max, shape: &shape)
+        var budget = max(0, tokenBudget - decodes)
         // Continue prompts already admitted, in admission order.
         budget -= inst.continuePrefills(&requests, now: now, budget: budget, shape: &shape)
         // Admit new prompts in queue order (FCFS by default): stop at the first that does not fit.

@@ -45,6 +45,9 @@ extension Clustertop {
         } catch let error as OutputError {
             Console.error(error.description)
             status = exitStatus(for: error)
+        } catch let error as CommandError {
+            Console.error(error.message)
+            status = error.status
         } catch {
             status = exitCode(for: error).rawValue
             // Bad input on the command line is bad input like a bad file: status 2, not EX_USAGE.
@@ -65,14 +68,22 @@ extension Clustertop {
     }
 }
 
-/// Prints `message` as an error and exits with status 2 (bad input).
-func fail(_ message: String) -> Never {
-    Console.error(message)
-    Console.exit(2)
+/// A command's failure: `Clustertop.main` prints `error: message` on standard error and exits
+/// with `status` (2, bad input, unless said otherwise).
+struct CommandError: Error, CustomStringConvertible {
+    var message: String
+    var status: Int32 = 2
+
+    init(_ message: String, status: Int32 = 2) {
+        self.message = message
+        self.status = status
+    }
+
+    var description: String { message }
 }
 
 /// Reads a scenario named on the command line: a file, a name in ./Scenarios, or a built-in.
-func loadScenario(_ argument: String?) -> Scenario {
+func loadScenario(_ argument: String?) throws -> Scenario {
     let name = argument ?? "default"
     do {
         if FileManager.default.fileExists(atPath: name) {
@@ -83,9 +94,9 @@ func loadScenario(_ argument: String?) -> Scenario {
             return try ScenarioParser.load(path: "Scenarios/\(name).yaml")
         }
     } catch {
-        fail(error.description)
+        throw CommandError(error.description)
     }
-    fail("no scenario file \"\(name)\" (built-in scenarios: \(BuiltinScenarios.names.joined(separator: ", ")))")
+    throw CommandError("no scenario file \"\(name)\" (built-in scenarios: \(BuiltinScenarios.names.joined(separator: ", ")))")
 }
 
 /// The absolute folder a scenario's trace paths are relative to (the scenario file's folder).
@@ -97,9 +108,9 @@ func scenarioBaseDirectory(_ scenario: Scenario) -> String {
 }
 
 /// Checks a policy id given on the command line, with a "did you mean" hint.
-func checkPolicy(_ id: String?, among ids: [String], option: String) {
+func checkPolicy(_ id: String?, among ids: [String], option: String) throws {
     guard let id, !ids.contains(id) else { return }
     var message = "\(option): unknown policy \"\(id)\""
     if let hint = suggestion(for: id, among: ids) { message += "; did you mean \"\(hint)\"?" }
-    fail(message + " (choose from: \(ids.joined(separator: ", ")))")
+    throw CommandError(message + " (choose from: \(ids.joined(separator: ", ")))")
 }

@@ -43,12 +43,12 @@ struct Compare: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        var scenario = loadScenario(self.scenario)
-        let globalIDs = split(globals, option: "--global", ids: GlobalPolicy.ids) ?? [scenario.policy.global]
-        let localIDs = split(locals, option: "--local", ids: LocalPolicy.allIDs) ?? [scenario.policy.local]
+        var scenario = try loadScenario(self.scenario)
+        let globalIDs = try split(globals, option: "--global", ids: GlobalPolicy.ids) ?? [scenario.policy.global]
+        let localIDs = try split(locals, option: "--local", ids: LocalPolicy.allIDs) ?? [scenario.policy.local]
         if let seed { scenario.seed = seed }
-        applyDuration(duration, to: &scenario)
-        let sweep = parseSweep(param)
+        try applyDuration(duration, to: &scenario)
+        let sweep = try parseSweep(param)
         var pairs: [(String, String, Double?)] = []
         for g in globalIDs {
             for l in localIDs {
@@ -66,9 +66,9 @@ struct Compare: ParsableCommand {
                 _ = try LocalPolicy(id: l, params: s.policy.params)
                 sims.append(try Simulation(scenario: s))
             } catch let e as PolicyParamError {
-                fail("--param: \(e.key): \(e.message)")
+                throw CommandError("--param: \(e.key): \(e.message)")
             } catch {
-                fail("\(scenario.source) with \(g) / \(l): \(error)")
+                throw CommandError("\(scenario.source) with \(g) / \(l): \(error)")
             }
         }
         let results = Results(count: sims.count, showProgress: !quiet && isatty(2) == 1)
@@ -96,32 +96,32 @@ struct Compare: ParsableCommand {
     }
 
     /// `NAME=V1,V2`: a known parameter and its values.
-    func parseSweep(_ text: String?) -> (name: String, values: [Double])? {
+    func parseSweep(_ text: String?) throws -> (name: String, values: [Double])? {
         guard let text else { return nil }
         let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-        guard parts.count == 2 else { fail("--param: expected NAME=V1,V2, got \"\(text)\"") }
+        guard parts.count == 2 else { throw CommandError("--param: expected NAME=V1,V2, got \"\(text)\"") }
         let name = parts[0]
         guard PolicyCatalog.parameterNames.contains(name) else {
             var message = "--param: unknown parameter \"\(name)\""
             if let hint = suggestion(for: name, among: PolicyCatalog.parameterNames) {
                 message += "; did you mean \"\(hint)\"?"
             }
-            fail(message + " (clustertop policies lists them)")
+            throw CommandError(message + " (clustertop policies lists them)")
         }
         let values = parts[1].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         let numbers = values.compactMap { Double($0) }
         guard !values.isEmpty, numbers.count == values.count else {
-            fail("--param: expected numbers after \(name)=, got \"\(parts[1])\"")
+            throw CommandError("--param: expected numbers after \(name)=, got \"\(parts[1])\"")
         }
         return (name, numbers)
     }
 
     /// The ids in a comma-separated option, each checked.
-    func split(_ value: String?, option: String, ids: [String]) -> [String]? {
+    func split(_ value: String?, option: String, ids: [String]) throws -> [String]? {
         guard let value else { return nil }
         let parts = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !parts.isEmpty else { fail("\(option): expected one or more policy ids separated by commas") }
-        for p in parts { checkPolicy(p, among: ids, option: option) }
+        guard !parts.isEmpty else { throw CommandError("\(option): expected one or more policy ids separated by commas") }
+        for p in parts { try checkPolicy(p, among: ids, option: option) }
         return parts
     }
 }

@@ -34,19 +34,19 @@ struct Run: ParsableCommand {
     var record: String?
 
     func run() throws {
-        var scenario = options.load()
-        applyDuration(duration, to: &scenario)
+        var scenario = try options.load()
+        try applyDuration(duration, to: &scenario)
         var session: Session
         do {
             session = Session(try Simulation(scenario: scenario))
         } catch {
-            fail("\(scenario.source): \(error)")
+            throw CommandError("\(scenario.source): \(error)")
         }
         if let record {
             do {
                 try session.startRecording(path: record, baseDirectory: scenarioBaseDirectory(scenario))
             } catch {
-                fail("--record: \(error)")
+                throw CommandError("--record: \(error)")
             }
         }
         let started = Date()

@@ -19,16 +19,16 @@ struct ScenarioOptions: ParsableArguments {
     @Option(help: "Calibration file (from `clustertop calibrate`): cost-model constants for the GPU type it names.")
     var calibration: String?
 
-    /// The scenario with every override applied; bad input exits with status 2.
-    func load() -> Scenario {
-        var scenario = loadScenario(self.scenario)
-        checkPolicy(globalPolicy, among: GlobalPolicy.ids, option: "--global")
-        checkPolicy(localPolicy, among: LocalPolicy.allIDs, option: "--local")
+    /// The scenario with every override applied; bad input throws a `CommandError`.
+    func load() throws -> Scenario {
+        var scenario = try loadScenario(self.scenario)
+        try checkPolicy(globalPolicy, among: GlobalPolicy.ids, option: "--global")
+        try checkPolicy(localPolicy, among: LocalPolicy.allIDs, option: "--local")
         if let seed { scenario.seed = seed }
         if let globalPolicy { scenario.policy.global = globalPolicy }
         if let localPolicy { scenario.policy.local = localPolicy }
         if let calibration {
-            let file = loadCalibration(calibration)
+            let file = try loadCalibration(calibration)
             scenario.calibrations[file.gpu] = file.constants
         }
         return scenario
@@ -36,11 +36,11 @@ struct ScenarioOptions: ParsableArguments {
 }
 
 /// Applies a `--duration` override (seconds of arrivals), bounded like `duration_s`.
-func applyDuration(_ duration: Double?, to scenario: inout Scenario) {
+func applyDuration(_ duration: Double?, to scenario: inout Scenario) throws {
     guard let duration else { return }
     guard duration > 0, duration <= ScenarioParser.Limits.maxDurationSeconds else {
-        fail("--duration: expected seconds above 0 and up to \(Int(ScenarioParser.Limits.maxDurationSeconds)), got \(duration)")
+        throw CommandError("--duration: expected seconds above 0 and up to \(Int(ScenarioParser.Limits.maxDurationSeconds)), got \(duration)")
     }
-    if let problem = ScenarioParser.budgetProblem(scenario, durationSeconds: duration) { fail("--duration: \(problem)") }
+    if let problem = ScenarioParser.budgetProblem(scenario, durationSeconds: duration) { throw CommandError("--duration: \(problem)") }
     scenario.durationSeconds = duration
 }

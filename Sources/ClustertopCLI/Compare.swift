@@ -71,7 +71,7 @@ struct Compare: ParsableCommand {
                 throw CommandError("\(scenario.source) with \(g) / \(l): \(error)")
             }
         }
-        let results = Results(count: sims.count, showProgress: !quiet && isatty(2) == 1)
+        let results = Results(count: sims.count, showProgress: !quiet && Console.isTerminal(2))
         let frozen = sims,
             labels = pairs.map { "\($0.0) / \($0.1)" + ($0.2.map { " / \(sweep!.name)=\(compactNumber($0))" } ?? "") }
         DispatchQueue.concurrentPerform(iterations: frozen.count) { i in

@@ -50,7 +50,7 @@ struct Run: ParsableCommand {
             }
         }
         let started = Date()
-        let progress = Progress(enabled: !quiet && isatty(2) == 1, total: scenario.durationSeconds)
+        let progress = Progress(enabled: !quiet && Console.isTerminal(2), total: scenario.durationSeconds)
         session.runToEnd { progress.update($0) }
         progress.finish()
         try printReport(Report(session.sim, wallSeconds: Date().timeIntervalSince(started)), format: format)

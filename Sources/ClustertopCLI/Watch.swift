@@ -130,7 +130,7 @@ struct Watch: ParsableCommand {
 /// Throws a clear message when standard input or output is not a terminal (the dashboard
 /// draws on one and reads its keys from one).
 func requireTerminal(suggestion: String) throws {
-    for (fd, name) in [(Int32(1), "output"), (0, "input")] where isatty(fd) != 1 {
+    for (fd, name) in [(Int32(1), "output"), (0, "input")] where !Console.isTerminal(fd) {
         throw CommandError(
             """
             standard \(name) is not a terminal, and the dashboard needs one.

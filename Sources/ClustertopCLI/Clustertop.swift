@@ -2,9 +2,9 @@ import ArgumentParser
 import ClusterSim
 import Foundation
 
-@main
-struct Clustertop: ParsableCommand {
-    static let configuration = CommandConfiguration(
+/// The root command; `main()` runs it for the process, `run(arguments:)` in the same process.
+public struct Clustertop: ParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "clustertop",
         abstract: "A live, faithful simulation of an LLM-serving GPU cluster.",
         discussion: """
@@ -30,17 +30,24 @@ struct Clustertop: ParsableCommand {
         ],
         defaultSubcommand: Watch.self
     )
+
+    public init() {}
 }
 
 extension Clustertop {
-    /// Runs the command, then ends with one exit status for every way out: 0, 2 for bad input
-    /// (usage errors included; ArgumentParser's help and messages are printed through `Console`),
-    /// 1 for output that could not be written.
-    static func main() {
+    /// Runs the command named by the process's arguments, then ends the process with its status.
+    public static func main() {
         Console.prepare()
+        Console.exit(run(arguments: Array(CommandLine.arguments.dropFirst())))
+    }
+
+    /// Runs the command `arguments` name and returns its exit status, one for every way out: 0,
+    /// 2 for bad input (usage errors included; ArgumentParser's help and messages are printed
+    /// through `Console`), 1 for output that could not be written or a replay that diverged.
+    static func run(arguments: [String]) -> Int32 {
         var status: Int32 = 0
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             try command.run()
         } catch let error as OutputError {
             Console.error(error.description)
@@ -64,7 +71,7 @@ extension Clustertop {
                 Console.note(message)
             }
         }
-        Console.exit(status)
+        return status
     }
 }
 

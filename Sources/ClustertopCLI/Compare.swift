@@ -18,23 +18,12 @@ struct Compare: ParsableCommand {
               clustertop compare default --global round-robin,least-outstanding --local vllm-v0,sarathi+mdd
             """)
 
-    @Argument(help: "Scenario file, a name in ./Scenarios, or \"default\".")
-    var scenario: String?
+    @OptionGroup var options: ScenarioOptions<PolicyLists>
 
-    @Option(name: .customLong("global"), help: "Global policy ids, comma-separated (default: the scenario's).")
-    var globals: String?
-
-    @Option(name: .customLong("local"), help: "Local policy ids, comma-separated (default: the scenario's).")
-    var locals: String?
+    @OptionGroup var arrivals: DurationOption
 
     @Option(help: "A policy parameter and its values to sweep as well: NAME=V1,V2 (e.g. prefix_caching=0,1).")
     var param: String?
-
-    @Option(help: "Seed for every random stream (overrides the scenario's seed).")
-    var seed: UInt64?
-
-    @Option(help: "Seconds of arrivals (overrides duration_s).")
-    var duration: Double?
 
     @Option(help: "Output format: table, json or csv.")
     var format: ReportFormat = .table
@@ -43,11 +32,10 @@ struct Compare: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        var scenario = try loadScenario(self.scenario)
-        let globalIDs = try split(globals, option: "--global", ids: GlobalPolicy.ids) ?? [scenario.policy.global]
-        let localIDs = try split(locals, option: "--local", ids: LocalPolicy.allIDs) ?? [scenario.policy.local]
-        if let seed { scenario.seed = seed }
-        try applyDuration(duration, to: &scenario)
+        var scenario = try options.load()
+        let globalIDs = try options.policies.globalIDs(scenario)
+        let localIDs = try options.policies.localIDs(scenario)
+        try arrivals.apply(to: &scenario)
         let sweep = try parseSweep(param)
         var pairs: [(String, String, Double?)] = []
         for g in globalIDs {
@@ -114,15 +102,6 @@ struct Compare: ParsableCommand {
             throw CommandError("--param: expected numbers after \(name)=, got \"\(parts[1])\"")
         }
         return (name, numbers)
-    }
-
-    /// The ids in a comma-separated option, each checked.
-    func split(_ value: String?, option: String, ids: [String]) throws -> [String]? {
-        guard let value else { return nil }
-        let parts = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !parts.isEmpty else { throw CommandError("\(option): expected one or more policy ids separated by commas") }
-        for p in parts { try checkPolicy(p, among: ids, option: option) }
-        return parts
     }
 }
 

@@ -19,10 +19,9 @@ struct Run: ParsableCommand {
             built-in default scenario, also used when SCENARIO is left out).
             """)
 
-    @OptionGroup var options: ScenarioOptions
+    @OptionGroup var options: ScenarioOptions<PolicyChoice>
 
-    @Option(help: "Seconds of arrivals (overrides duration_s).")
-    var duration: Double?
+    @OptionGroup var arrivals: DurationOption
 
     @Option(help: "Output format: table, json or csv.")
     var format: ReportFormat = .table
@@ -35,7 +34,7 @@ struct Run: ParsableCommand {
 
     func run() throws {
         var scenario = try options.load()
-        try applyDuration(duration, to: &scenario)
+        try arrivals.apply(to: &scenario)
         var session: Session
         do {
             session = Session(try Simulation(scenario: scenario))

@@ -65,7 +65,7 @@ struct Watch: ParsableCommand {
               clustertop watch default --dump-frame 130 --size 120x40
             """)
 
-    @OptionGroup var options: ScenarioOptions
+    @OptionGroup var options: ScenarioOptions<PolicyChoice>
 
     @Option(help: ArgumentHelp("Record the session to FILE (JSON Lines), for `clustertop replay`.", valueName: "FILE"))
     var record: String?

@@ -14,6 +14,11 @@ struct Outcome {
 
 /// Runs `clustertop ARGUMENTS…` in the process, both streams captured (so neither is a terminal).
 func clustertop(_ arguments: String...) -> Outcome {
+    clustertop(arguments: arguments)
+}
+
+/// Runs `clustertop ARGUMENTS…` in the process, both streams captured (so neither is a terminal).
+func clustertop(arguments: [String]) -> Outcome {
     let capture = ConsoleCapture()
     let status = Console.$capture.withValue(capture) { Clustertop.run(arguments: arguments) }
     return Outcome(status: status, output: capture.output, errors: capture.errors)

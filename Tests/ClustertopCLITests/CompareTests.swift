@@ -31,6 +31,7 @@ import Testing
         slower.layerOverhead *= 4
         try CalibrationFile(gpu: "h100", constants: slower).yamlText()
             .write(toFile: calibration, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: calibration) }
         let options = ["default", "--seed", "5", "--duration", "3", "--calibration", calibration, "--format", "json"]
 
         let run = clustertop(arguments: ["run", "--quiet"] + options)

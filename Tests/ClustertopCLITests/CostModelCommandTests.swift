@@ -16,7 +16,9 @@ import Testing
     }
 
     @Test func addsAPredictionToEveryLineAndSummarizesTheError() throws {
-        let outcome = clustertop("cost-model", "--shapes", try shapesFile())
+        let shapes = try shapesFile()
+        defer { try? FileManager.default.removeItem(atPath: shapes) }
+        let outcome = clustertop("cost-model", "--shapes", shapes)
         #expect(outcome.status == 0)
         let lines = outcome.output.split(separator: "\n")
         #expect(lines.count == 3)
@@ -26,7 +28,9 @@ import Testing
     }
 
     @Test func aBadTensorParallelDegreeIsBadInput() throws {
-        let outcome = clustertop("cost-model", "--shapes", try shapesFile(), "--tp", "3")
+        let shapes = try shapesFile()
+        defer { try? FileManager.default.removeItem(atPath: shapes) }
+        let outcome = clustertop("cost-model", "--shapes", shapes, "--tp", "3")
         #expect(outcome.status == 2)
         #expect(outcome.output == "")
         #expect(outcome.errors == "error: --tp: expected 1, 2, 4 or 8, got 3\n")

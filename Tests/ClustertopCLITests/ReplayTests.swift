@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import ClustertopCLI
@@ -5,6 +6,7 @@ import Testing
 @Suite struct ReplayTests {
     @Test func aRecordedRunReplaysHeadlessAndMatches() throws {
         let recording = temporaryPath("session.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: recording) }
         let run = clustertop("run", "default", "--duration", "2", "--quiet", "--record", recording, "--format", "csv")
         #expect(run.status == 0)
         let replay = clustertop("replay", recording, "--headless", "--format", "csv")

@@ -75,11 +75,11 @@ extension Clustertop {
     }
 }
 
-/// A command's failure: `Clustertop.main` prints `error: message` on standard error and exits
-/// with `status` (2, bad input, unless said otherwise).
+/// A command's failure, thrown from wherever it is found: `Clustertop.run(arguments:)` prints
+/// `error: message` on standard error and returns `status` (2, bad input, unless said otherwise).
 struct CommandError: Error, CustomStringConvertible {
     var message: String
-    var status: Int32 = 2
+    var status: Int32
 
     init(_ message: String, status: Int32 = 2) {
         self.message = message

@@ -39,15 +39,18 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ]
         ),
-        // The executable: ArgumentParser commands, wiring only.
-        .executableTarget(
-            name: "clustertop",
+        // The command line: ArgumentParser commands, wiring only; a library so tests can run the
+        // commands in the process, their output captured.
+        .target(
+            name: "ClustertopCLI",
             dependencies: [
                 "ClusterSim",
                 "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The executable: main.swift runs the root command.
+        .executableTarget(name: "clustertop", dependencies: ["ClustertopCLI"]),
         // Speed and memory benchmarks, kept out of `swift test`.
         .executableTarget(
             name: "clustertop-bench",
@@ -62,6 +65,7 @@ let package = Package(
         ),
         .testTarget(name: "ClusterSimTests", dependencies: ["ClusterSim"], resources: [.copy("fixtures")]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "ClusterSim"], exclude: ["Golden"]),
+        .testTarget(name: "ClustertopCLITests", dependencies: ["ClustertopCLI", "ClusterSim"]),
     ]
 )
 

@@ -2,9 +2,9 @@ import ArgumentParser
 import ClusterSim
 import Foundation
 
-@main
-struct Clustertop: ParsableCommand {
-    static let configuration = CommandConfiguration(
+/// The root command; `main()` runs it for the process, `run(arguments:)` in the same process.
+public struct Clustertop: ParsableCommand {
+    public static let configuration = CommandConfiguration(
         commandName: "clustertop",
         abstract: "A live, faithful simulation of an LLM-serving GPU cluster.",
         discussion: """
@@ -30,21 +30,31 @@ struct Clustertop: ParsableCommand {
         ],
         defaultSubcommand: Watch.self
     )
+
+    public init() {}
 }
 
 extension Clustertop {
-    /// Runs the command, then ends with one exit status for every way out: 0, 2 for bad input
-    /// (usage errors included; ArgumentParser's help and messages are printed through `Console`),
-    /// 1 for output that could not be written.
-    static func main() {
+    /// Runs the command named by the process's arguments, then ends the process with its status.
+    public static func main() {
         Console.prepare()
+        Console.exit(run(arguments: Array(CommandLine.arguments.dropFirst())))
+    }
+
+    /// Runs the command `arguments` name and returns its exit status, one for every way out: 0,
+    /// 2 for bad input (usage errors included; ArgumentParser's help and messages are printed
+    /// through `Console`), 1 for output that could not be written or a replay that diverged.
+    static func run(arguments: [String]) -> Int32 {
         var status: Int32 = 0
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(arguments)
             try command.run()
         } catch let error as OutputError {
             Console.error(error.description)
             status = exitStatus(for: error)
+        } catch let error as CommandError {
+            Console.error(error.message)
+            status = error.status
         } catch {
             status = exitCode(for: error).rawValue
             // Bad input on the command line is bad input like a bad file: status 2, not EX_USAGE.
@@ -61,18 +71,26 @@ extension Clustertop {
                 Console.note(message)
             }
         }
-        Console.exit(status)
+        return status
     }
 }
 
-/// Prints `message` as an error and exits with status 2 (bad input).
-func fail(_ message: String) -> Never {
-    Console.error(message)
-    Console.exit(2)
+/// A command's failure, thrown from wherever it is found: `Clustertop.run(arguments:)` prints
+/// `error: message` on standard error and returns `status` (2, bad input, unless said otherwise).
+struct CommandError: Error, CustomStringConvertible {
+    var message: String
+    var status: Int32
+
+    init(_ message: String, status: Int32 = 2) {
+        self.message = message
+        self.status = status
+    }
+
+    var description: String { message }
 }
 
 /// Reads a scenario named on the command line: a file, a name in ./Scenarios, or a built-in.
-func loadScenario(_ argument: String?) -> Scenario {
+func loadScenario(_ argument: String?) throws -> Scenario {
     let name = argument ?? "default"
     do {
         if FileManager.default.fileExists(atPath: name) {
@@ -83,9 +101,9 @@ func loadScenario(_ argument: String?) -> Scenario {
             return try ScenarioParser.load(path: "Scenarios/\(name).yaml")
         }
     } catch {
-        fail(error.description)
+        throw CommandError(error.description)
     }
-    fail("no scenario file \"\(name)\" (built-in scenarios: \(BuiltinScenarios.names.joined(separator: ", ")))")
+    throw CommandError("no scenario file \"\(name)\" (built-in scenarios: \(BuiltinScenarios.names.joined(separator: ", ")))")
 }
 
 /// The absolute folder a scenario's trace paths are relative to (the scenario file's folder).
@@ -97,9 +115,9 @@ func scenarioBaseDirectory(_ scenario: Scenario) -> String {
 }
 
 /// Checks a policy id given on the command line, with a "did you mean" hint.
-func checkPolicy(_ id: String?, among ids: [String], option: String) {
+func checkPolicy(_ id: String?, among ids: [String], option: String) throws {
     guard let id, !ids.contains(id) else { return }
     var message = "\(option): unknown policy \"\(id)\""
     if let hint = suggestion(for: id, among: ids) { message += "; did you mean \"\(hint)\"?" }
-    fail(message + " (choose from: \(ids.joined(separator: ", ")))")
+    throw CommandError(message + " (choose from: \(ids.joined(separator: ", ")))")
 }

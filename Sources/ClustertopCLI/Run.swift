@@ -19,10 +19,9 @@ struct Run: ParsableCommand {
             built-in default scenario, also used when SCENARIO is left out).
             """)
 
-    @OptionGroup var options: ScenarioOptions
+    @OptionGroup var options: ScenarioOptions<PolicyChoice>
 
-    @Option(help: "Seconds of arrivals (overrides duration_s).")
-    var duration: Double?
+    @OptionGroup var arrivals: DurationOption
 
     @Option(help: "Output format: table, json or csv.")
     var format: ReportFormat = .table
@@ -34,23 +33,23 @@ struct Run: ParsableCommand {
     var record: String?
 
     func run() throws {
-        var scenario = options.load()
-        applyDuration(duration, to: &scenario)
+        var scenario = try options.load()
+        try arrivals.apply(to: &scenario)
         var session: Session
         do {
             session = Session(try Simulation(scenario: scenario))
         } catch {
-            fail("\(scenario.source): \(error)")
+            throw CommandError("\(scenario.source): \(error)")
         }
         if let record {
             do {
                 try session.startRecording(path: record, baseDirectory: scenarioBaseDirectory(scenario))
             } catch {
-                fail("--record: \(error)")
+                throw CommandError("--record: \(error)")
             }
         }
         let started = Date()
-        let progress = Progress(enabled: !quiet && isatty(2) == 1, total: scenario.durationSeconds)
+        let progress = Progress(enabled: !quiet && Console.isTerminal(2), total: scenario.durationSeconds)
         session.runToEnd { progress.update($0) }
         progress.finish()
         try printReport(Report(session.sim, wallSeconds: Date().timeIntervalSince(started)), format: format)

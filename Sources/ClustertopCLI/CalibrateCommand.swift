@@ -53,23 +53,23 @@ struct CalibrateCommand: ParsableCommand {
 
     func run() throws {
         if !runs.isEmpty { return try calibrateRuns() }
-        guard let profile, let gpu else { fail("expected --profile and --gpu (a cost-model fit) or --runs (an engine fit)") }
+        guard let profile, let gpu else { throw CommandError("expected --profile and --gpu (a cost-model fit) or --runs (an engine fit)") }
         guard let spec = GPUCatalog.spec(gpu) else {
             var message = "--gpu: unknown GPU \"\(gpu)\""
             if let hint = suggestion(for: gpu, among: GPUCatalog.ids) { message += "; did you mean \"\(hint)\"?" }
-            fail(message + " (known: \(GPUCatalog.ids.joined(separator: ", ")))")
+            throw CommandError(message + " (known: \(GPUCatalog.ids.joined(separator: ", ")))")
         }
-        guard (2...20).contains(folds) else { fail("--folds: expected 2 to 20, got \(folds)") }
-        let table = loadProfile(profile, requireMeasured: true, anyGPU: true)
+        guard (2...20).contains(folds) else { throw CommandError("--folds: expected 2 to 20, got \(folds)") }
+        let table = try loadProfile(profile, requireMeasured: true, anyGPU: true)
         let rows: [ProfileRow]
         do {
             rows = try Calibration.rows(of: table, file: profile, gpu: gpu, measuredOn: measuredOn, skipOtherGPUs: skipOtherGpus)
         } catch {
-            fail(error.description)
+            throw CommandError(error.description)
         }
         let minimum = Calibration.fitted.count + 3
         guard rows.count >= minimum else {
-            fail(
+            throw CommandError(
                 "\(profile): \(rows.count) rows for \(gpu); a fit of \(Calibration.fitted.count) constants needs at least \(minimum)"
             )
         }

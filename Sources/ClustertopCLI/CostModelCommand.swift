@@ -29,9 +29,9 @@ struct CostModelCommand: ParsableCommand {
     var tp: Int = 1
 
     func run() throws {
-        guard [1, 2, 4, 8].contains(tp) else { fail("--tp: expected 1, 2, 4 or 8, got \(tp)") }
-        let table = loadProfile(shapes, requireMeasured: false)
-        let calibrationFile = calibration.map(loadCalibration)
+        guard [1, 2, 4, 8].contains(tp) else { throw CommandError("--tp: expected 1, 2, 4 or 8, got \(tp)") }
+        let table = try loadProfile(shapes, requireMeasured: false)
+        let calibrationFile = try calibration.map(loadCalibration)
         var output = table.headerLine + ",predicted_ms\n"
         var errors: [Double] = []
         var measured: [ProfileRow] = []
@@ -58,23 +58,23 @@ struct CostModelCommand: ParsableCommand {
     }
 }
 
-/// Reads a shapes or profile CSV named on the command line, or fails with the located error.
-func loadProfile(_ path: String, requireMeasured: Bool, anyGPU: Bool = false) -> ProfileTable {
-    guard let data = FileManager.default.contents(atPath: path) else { fail("cannot read \(path)") }
-    guard let text = String(data: data, encoding: .utf8) else { fail("\(path): not UTF-8 text") }
+/// Reads a shapes or profile CSV named on the command line, or throws the located error.
+func loadProfile(_ path: String, requireMeasured: Bool, anyGPU: Bool = false) throws -> ProfileTable {
+    guard let data = FileManager.default.contents(atPath: path) else { throw CommandError("cannot read \(path)") }
+    guard let text = String(data: data, encoding: .utf8) else { throw CommandError("\(path): not UTF-8 text") }
     do {
         return try ProfileTable.parse(
             text, file: path, gpus: anyGPU ? nil : GPUCatalog.ids, requireMeasured: requireMeasured)
     } catch {
-        fail(error.description)
+        throw CommandError(error.description)
     }
 }
 
-/// Reads a calibration file named on the command line, or fails with the located error.
-func loadCalibration(_ path: String) -> CalibrationFile {
+/// Reads a calibration file named on the command line, or throws the located error.
+func loadCalibration(_ path: String) throws -> CalibrationFile {
     do {
         return try CalibrationFile.load(path: path)
     } catch {
-        fail(error.description)
+        throw CommandError(error.description)
     }
 }

@@ -6,8 +6,13 @@ import Foundation
 ///
 /// Output goes through `OutputFile`, so a failed write (stdout on a full disk, a closed stream)
 /// throws; `Clustertop.main` turns it into a one-line error and a non-zero exit status. Errors
-/// for the user go to standard error with their control characters escaped.
+/// for the user go to standard error with their control characters escaped. While `capture` is
+/// set (tests running a command in the process), both streams go to it instead, and neither is
+/// a terminal.
 enum Console {
+    /// Where the current task's output goes instead of the standard streams, when set.
+    @TaskLocal static var capture: ConsoleCapture?
+
     /// Set when a message for standard error could not be written: the exit status must say so.
     nonisolated(unsafe) static var lostErrorOutput = false
 
@@ -30,16 +35,29 @@ enum Console {
 
     /// Prints `text` on standard output as it is (command output).
     static func out(_ text: String) throws(OutputError) {
+        if let capture {
+            capture.append(text, to: \.output)
+            return
+        }
         try OutputFile.standardOutput.write(text)
     }
 
     /// Prints `text` on standard error as it is (progress lines); a failure is remembered for the exit status.
     static func err(_ text: String) {
+        if let capture {
+            capture.append(text, to: \.errors)
+            return
+        }
         do {
             try OutputFile.standardError.write(text)
         } catch {
             lostErrorOutput = true
         }
+    }
+
+    /// Whether `descriptor` (0, 1 or 2) is a terminal; never while output is captured.
+    static func isTerminal(_ descriptor: Int32) -> Bool {
+        capture == nil && isatty(descriptor) == 1
     }
 
     /// A one-line note on standard error, its controls escaped.
@@ -63,6 +81,26 @@ enum Console {
         }
         if lostErrorOutput && status == 0 { status = 1 }
         Foundation.exit(status)
+    }
+}
+
+/// What a command printed on each stream, kept in memory: a test's stand-in for the terminal.
+final class ConsoleCapture: @unchecked Sendable {
+    struct Streams {
+        var output = ""
+        var errors = ""
+    }
+
+    private let lock = NSLock()
+    private var streams = Streams()
+
+    /// Everything printed on standard output so far.
+    var output: String { lock.withLock { streams.output } }
+    /// Everything printed on standard error so far.
+    var errors: String { lock.withLock { streams.errors } }
+
+    func append(_ text: String, to stream: WritableKeyPath<Streams, String>) {
+        lock.withLock { streams[keyPath: stream] += text }
     }
 }
 

@@ -44,9 +44,9 @@ struct Replay: ParsableCommand {
     @OptionGroup(title: "Dashboard") var display: DashboardOptions
 
     func run() throws {
-        checkPolicy(globalPolicy, among: GlobalPolicy.ids, option: "--global")
-        checkPolicy(localPolicy, among: LocalPolicy.allIDs, option: "--local")
-        let recording = loadRecording(file)
+        try checkPolicy(globalPolicy, among: GlobalPolicy.ids, option: "--global")
+        try checkPolicy(localPolicy, among: LocalPolicy.allIDs, option: "--local")
+        let recording = try loadRecording(file)
         if !headless {
             try watchRecording(recording, global: globalPolicy, local: localPolicy, options: display)
             return
@@ -56,7 +56,7 @@ struct Replay: ParsableCommand {
         do {
             outcome = try recording.replay(global: globalPolicy, local: localPolicy)
         } catch {
-            fail("\(file): \(error)")
+            throw CommandError("\(file): \(error)")
         }
         outcome.report.addWallTime(Date().timeIntervalSince(started))
         try printReport(outcome.report, format: format)
@@ -68,12 +68,12 @@ struct Replay: ParsableCommand {
     }
 }
 
-/// Reads a recording or exits with status 2.
-func loadRecording(_ path: String) -> Recording {
+/// Reads a recording; bad input throws a `CommandError`.
+func loadRecording(_ path: String) throws -> Recording {
     do {
         return try Recording.load(path: path)
     } catch {
-        fail(error.description)
+        throw CommandError(error.description)
     }
 }
 

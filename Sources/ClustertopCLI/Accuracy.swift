@@ -33,20 +33,20 @@ struct AccuracyCommand: ParsableCommand {
     var format: ReportFormat = .table
 
     func run() throws {
-        guard format != .csv else { fail("--format: expected table or json, got csv") }
-        let scenario = loadScenario(self.scenario)
+        guard format != .csv else { throw CommandError("--format: expected table or json, got csv") }
+        let scenario = try loadScenario(self.scenario)
         let measured: MeasuredRun
-        do { measured = try MeasuredRun.load(path: truth) } catch { fail(error.description) }
-        let calibration = engine.map(loadEngineCalibration)
+        do { measured = try MeasuredRun.load(path: truth) } catch { throw CommandError(error.description) }
+        let calibration = try engine.map(loadEngineCalibration)
         if let outputTokens, !(1...ScenarioParser.Limits.maxTokens).contains(outputTokens) {
-            fail("--output-tokens: expected a whole number from 1 to \(ScenarioParser.Limits.maxTokens), got \(outputTokens)")
+            throw CommandError("--output-tokens: expected a whole number from 1 to \(ScenarioParser.Limits.maxTokens), got \(outputTokens)")
         }
         let report: AccuracyReport
         do {
             let prediction = try AccuracyReplay.predict(scenario, run: measured, engine: calibration, outputTokens: outputTokens)
             report = AccuracyReport(run: measured, prediction: prediction)
         } catch {
-            fail("\(scenario.source): \(error)")
+            throw CommandError("\(scenario.source): \(error)")
         }
         switch format {
         case .json: try Console.out(accuracyJSON(report) + "\n")
@@ -55,13 +55,13 @@ struct AccuracyCommand: ParsableCommand {
     }
 }
 
-/// A built-in engine calibration name or a file; bad input exits with status 2.
-func loadEngineCalibration(_ name: String) -> EngineCalibration {
+/// A built-in engine calibration name or a file; bad input throws a `CommandError`.
+func loadEngineCalibration(_ name: String) throws -> EngineCalibration {
     if let builtin = EngineCalibration.builtin[name] { return builtin }
     guard let data = FileManager.default.contents(atPath: name), let text = String(data: data, encoding: .utf8) else {
-        fail("--engine: expected a built-in calibration (\(EngineCalibration.builtin.keys.sorted().joined(separator: ", "))) or a readable file, got \"\(name)\"")
+        throw CommandError("--engine: expected a built-in calibration (\(EngineCalibration.builtin.keys.sorted().joined(separator: ", "))) or a readable file, got \"\(name)\"")
     }
-    do { return try EngineCalibration.parse(text, file: name) } catch { fail(error.description) }
+    do { return try EngineCalibration.parse(text, file: name) } catch { throw CommandError(error.description) }
 }
 
 /// The report as JSON: `metrics` (one object per metric and statistic) and `requests`.

@@ -19,7 +19,7 @@ struct Validate: ParsableCommand {
     var files: [String]
 
     func run() throws {
-        guard !files.isEmpty else { fail("name at least one scenario file") }
+        guard !files.isEmpty else { throw CommandError("name at least one scenario file") }
         var bad = 0
         for file in files {
             switch checkScenarioFile(file) {
@@ -44,7 +44,7 @@ enum CheckResult {
     case failure(String)
 }
 
-/// Reads and checks one scenario file, without exiting.
+/// Reads and checks one scenario file; its problems are the result, not a thrown error.
 func checkScenarioFile(_ file: String) -> CheckResult {
     let problems: [ScenarioError]
     do {

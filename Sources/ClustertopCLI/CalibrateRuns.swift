@@ -6,14 +6,14 @@ extension CalibrateCommand {
     /// `calibrate --runs`: fits an engine calibration (host and API time) to measured serving runs
     /// and writes it; `--leave-one-out` adds each run's score under constants fitted on the others.
     func calibrateRuns() throws {
-        let loaded = runs.map(loadRun)
+        let loaded = try runs.map(loadRun)
         let calibration: EngineCalibration
         let reports: [AccuracyReport]
         do {
             calibration = try EngineFit.fit(loaded)
             reports = try EngineFit.score(loaded, calibration: calibration)
         } catch {
-            fail("\(error)")
+            throw CommandError("\(error)")
         }
         var text = "Fitted on \(loaded.count) runs:\n\n"
         let meanings = [
@@ -35,7 +35,7 @@ extension CalibrateCommand {
                 let held = try EngineFit.leaveOneOut(loaded)
                 text += "\n" + accuracyTable(names: loaded.map(\.name), reports: held.map(\.report), title: "leave-one-run-out")
             } catch {
-                fail("\(error)")
+                throw CommandError("\(error)")
             }
         }
         let path = output ?? "engine-calibration.yaml"
@@ -48,7 +48,7 @@ extension CalibrateCommand {
     }
 
     /// A run argument: a folder with scenario.yaml and requests.csv, or SCENARIO,CSV[,OUTPUT_TOKENS].
-    func loadRun(_ argument: String) -> EngineRun {
+    func loadRun(_ argument: String) throws -> EngineRun {
         var isDirectory: ObjCBool = false
         let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         var scenarioPath: String, csvPath: String, outputTokens: Int? = nil
@@ -60,17 +60,17 @@ extension CalibrateCommand {
             csvPath = parts[1]
             if parts.count == 3 {
                 guard let n = Int(parts[2]), (1...ScenarioParser.Limits.maxTokens).contains(n) else {
-                    fail("--runs \(argument): expected a whole number of output tokens, got \"\(parts[2])\"")
+                    throw CommandError("--runs \(argument): expected a whole number of output tokens, got \"\(parts[2])\"")
                 }
                 outputTokens = n
             }
         } else {
-            fail("--runs \(argument): expected a folder with scenario.yaml and requests.csv, or SCENARIO,REQUESTS_CSV[,OUTPUT_TOKENS]")
+            throw CommandError("--runs \(argument): expected a folder with scenario.yaml and requests.csv, or SCENARIO,REQUESTS_CSV[,OUTPUT_TOKENS]")
         }
-        guard FileManager.default.fileExists(atPath: scenarioPath) else { fail("--runs \(argument): no scenario \(scenarioPath)") }
-        let scenario = loadScenario(scenarioPath)
+        guard FileManager.default.fileExists(atPath: scenarioPath) else { throw CommandError("--runs \(argument): no scenario \(scenarioPath)") }
+        let scenario = try loadScenario(scenarioPath)
         let measured: MeasuredRun
-        do { measured = try MeasuredRun.load(path: csvPath) } catch { fail(error.description) }
+        do { measured = try MeasuredRun.load(path: csvPath) } catch { throw CommandError(error.description) }
         return EngineRun(name: scenario.name, scenario: scenario, measured: measured, outputTokens: outputTokens)
     }
 }

@@ -18,23 +18,12 @@ struct Compare: ParsableCommand {
               clustertop compare default --global round-robin,least-outstanding --local vllm-v0,sarathi+mdd
             """)
 
-    @Argument(help: "Scenario file, a name in ./Scenarios, or \"default\".")
-    var scenario: String?
+    @OptionGroup var options: ScenarioOptions<PolicyLists>
 
-    @Option(name: .customLong("global"), help: "Global policy ids, comma-separated (default: the scenario's).")
-    var globals: String?
-
-    @Option(name: .customLong("local"), help: "Local policy ids, comma-separated (default: the scenario's).")
-    var locals: String?
+    @OptionGroup var arrivals: DurationOption
 
     @Option(help: "A policy parameter and its values to sweep as well: NAME=V1,V2 (e.g. prefix_caching=0,1).")
     var param: String?
-
-    @Option(help: "Seed for every random stream (overrides the scenario's seed).")
-    var seed: UInt64?
-
-    @Option(help: "Seconds of arrivals (overrides duration_s).")
-    var duration: Double?
 
     @Option(help: "Output format: table, json or csv.")
     var format: ReportFormat = .table
@@ -43,12 +32,11 @@ struct Compare: ParsableCommand {
     var quiet = false
 
     func run() throws {
-        var scenario = loadScenario(self.scenario)
-        let globalIDs = split(globals, option: "--global", ids: GlobalPolicy.ids) ?? [scenario.policy.global]
-        let localIDs = split(locals, option: "--local", ids: LocalPolicy.allIDs) ?? [scenario.policy.local]
-        if let seed { scenario.seed = seed }
-        applyDuration(duration, to: &scenario)
-        let sweep = parseSweep(param)
+        var scenario = try options.load()
+        let globalIDs = try options.policies.globalIDs(scenario)
+        let localIDs = try options.policies.localIDs(scenario)
+        try arrivals.apply(to: &scenario)
+        let sweep = try parseSweep(param)
         var pairs: [(String, String, Double?)] = []
         for g in globalIDs {
             for l in localIDs {
@@ -66,12 +54,12 @@ struct Compare: ParsableCommand {
                 _ = try LocalPolicy(id: l, params: s.policy.params)
                 sims.append(try Simulation(scenario: s))
             } catch let e as PolicyParamError {
-                fail("--param: \(e.key): \(e.message)")
+                throw CommandError("--param: \(e.key): \(e.message)")
             } catch {
-                fail("\(scenario.source) with \(g) / \(l): \(error)")
+                throw CommandError("\(scenario.source) with \(g) / \(l): \(error)")
             }
         }
-        let results = Results(count: sims.count, showProgress: !quiet && isatty(2) == 1)
+        let results = Results(count: sims.count, showProgress: !quiet && Console.isTerminal(2))
         let frozen = sims,
             labels = pairs.map { "\($0.0) / \($0.1)" + ($0.2.map { " / \(sweep!.name)=\(compactNumber($0))" } ?? "") }
         DispatchQueue.concurrentPerform(iterations: frozen.count) { i in
@@ -96,33 +84,24 @@ struct Compare: ParsableCommand {
     }
 
     /// `NAME=V1,V2`: a known parameter and its values.
-    func parseSweep(_ text: String?) -> (name: String, values: [Double])? {
+    func parseSweep(_ text: String?) throws -> (name: String, values: [Double])? {
         guard let text else { return nil }
         let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
-        guard parts.count == 2 else { fail("--param: expected NAME=V1,V2, got \"\(text)\"") }
+        guard parts.count == 2 else { throw CommandError("--param: expected NAME=V1,V2, got \"\(text)\"") }
         let name = parts[0]
         guard PolicyCatalog.parameterNames.contains(name) else {
             var message = "--param: unknown parameter \"\(name)\""
             if let hint = suggestion(for: name, among: PolicyCatalog.parameterNames) {
                 message += "; did you mean \"\(hint)\"?"
             }
-            fail(message + " (clustertop policies lists them)")
+            throw CommandError(message + " (clustertop policies lists them)")
         }
         let values = parts[1].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         let numbers = values.compactMap { Double($0) }
         guard !values.isEmpty, numbers.count == values.count else {
-            fail("--param: expected numbers after \(name)=, got \"\(parts[1])\"")
+            throw CommandError("--param: expected numbers after \(name)=, got \"\(parts[1])\"")
         }
         return (name, numbers)
-    }
-
-    /// The ids in a comma-separated option, each checked.
-    func split(_ value: String?, option: String, ids: [String]) -> [String]? {
-        guard let value else { return nil }
-        let parts = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !parts.isEmpty else { fail("\(option): expected one or more policy ids separated by commas") }
-        for p in parts { checkPolicy(p, among: ids, option: option) }
-        return parts
     }
 }
 

@@ -65,7 +65,7 @@ struct Watch: ParsableCommand {
               clustertop watch default --dump-frame 130 --size 120x40
             """)
 
-    @OptionGroup var options: ScenarioOptions
+    @OptionGroup var options: ScenarioOptions<PolicyChoice>
 
     @Option(help: ArgumentHelp("Record the session to FILE (JSON Lines), for `clustertop replay`.", valueName: "FILE"))
     var record: String?
@@ -93,13 +93,13 @@ struct Watch: ParsableCommand {
     }
 
     func run() throws {
-        var scenario = options.load()
+        var scenario = try options.load()
         if !scenarioDuration { scenario.durationSeconds = Watch.liveDurationSeconds }
         let simulation: Simulation
         do {
             simulation = try Simulation(scenario: scenario)
         } catch {
-            fail("\(scenario.source): \(error)")
+            throw CommandError("\(scenario.source): \(error)")
         }
         var driver = SimulationDriver(simulation: simulation)
         driver.scenarioBaseDirectory = scenarioBaseDirectory(scenario)
@@ -107,7 +107,7 @@ struct Watch: ParsableCommand {
         if let dumpFrame {
             let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
             guard parts.count == 2, parts[0] >= 10, parts[1] >= 3, parts[0] <= 1000, parts[1] <= 500 else {
-                fail("--size: expected WxH such as 120x40, got \"\(size)\"")
+                throw CommandError("--size: expected WxH such as 120x40, got \"\(size)\"")
             }
             driver.advance(to: Time.seconds(dumpFrame))
             let glyphs: Glyphs = display.ascii ? .ascii : .unicode
@@ -115,23 +115,23 @@ struct Watch: ParsableCommand {
             try Console.out(frame.text + "\n")
             return
         }
-        requireTerminal(suggestion: "clustertop run \(options.scenario ?? "default")")
+        try requireTerminal(suggestion: "clustertop run \(options.scenario ?? "default")")
         if let record {
             do {
                 try driver.startRecording(path: record)
             } catch {
-                fail("--record: \(error)")
+                throw CommandError("--record: \(error)")
             }
         }
         try runDashboard(driver, options: display)
     }
 }
 
-/// Exits with a clear message when standard input or output is not a terminal (the dashboard
+/// Throws a clear message when standard input or output is not a terminal (the dashboard
 /// draws on one and reads its keys from one).
-func requireTerminal(suggestion: String) {
-    for (fd, name) in [(Int32(1), "output"), (0, "input")] where isatty(fd) != 1 {
-        fail(
+func requireTerminal(suggestion: String) throws {
+    for (fd, name) in [(Int32(1), "output"), (0, "input")] where !Console.isTerminal(fd) {
+        throw CommandError(
             """
             standard \(name) is not a terminal, and the dashboard needs one.
             For a headless run use `\(suggestion)` (a table, or --format json or csv); \
@@ -170,15 +170,10 @@ func runDashboard(_ driver: SimulationDriver, options: DashboardOptions) throws 
     }
     switch outcome {
     case .success(let ending):
-        do {
-            try Console.out(ending.farewell.map { $0 + "\n" }.joined())
-        } catch {
-            Console.error(error.description)
-            Console.exit(exitStatus(for: error))
-        }
+        try Console.out(ending.farewell.map { $0 + "\n" }.joined())
         if let signal = ending.signal { throw ExitCode(128 + signal) }
     case .failure(let error):
-        fail(error.description)
+        throw CommandError(error.description)
     }
 }
 
@@ -186,24 +181,24 @@ func runDashboard(_ driver: SimulationDriver, options: DashboardOptions) throws 
 /// (after the same number of events); with `global` or `local` the same arrivals and user actions
 /// run under other policies (recorded policy switches skipped, commands applied by time).
 func watchRecording(_ recording: Recording, global: String?, local: String?, options: DashboardOptions) throws {
-    requireTerminal(suggestion: "clustertop replay FILE --headless")
+    try requireTerminal(suggestion: "clustertop replay FILE --headless")
     var scenario: Scenario
     do {
         scenario = try recording.scenario()
     } catch {
-        fail("the recording's scenario: \(error.description)")
+        throw CommandError("the recording's scenario: \(error.description)")
     }
     let exact = global == nil && local == nil
     if let global { scenario.policy.global = global }
     if let local { scenario.policy.local = local }
     if exact, let changed = recording.changedTraces(scenario).first {
-        fail("trace \(changed.file) changed since the recording (digest \(changed.recorded) recorded, \(changed.now) now)")
+        throw CommandError("trace \(changed.file) changed since the recording (digest \(changed.recorded) recorded, \(changed.now) now)")
     }
     let simulation: Simulation
     do {
         simulation = try Simulation(scenario: scenario)
     } catch {
-        fail("\(scenario.source): \(error)")
+        throw CommandError("\(scenario.source): \(error)")
     }
     var commands: [SimulationDriver.ScheduledCommand] = []
     for entry in recording.entries {

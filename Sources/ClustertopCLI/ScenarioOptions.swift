@@ -1,0 +1,108 @@
+import ArgumentParser
+import ClusterSim
+import Foundation
+
+/// The scenario and the overrides that `run`, `watch` and `compare` share: one place that reads
+/// them and checks them, so the three take the same options with the same help. `Policies` is how
+/// a command takes `--global` and `--local`: one id each (`PolicyChoice`) or lists (`PolicyLists`).
+struct ScenarioOptions<Policies: PolicyOverrides>: ParsableArguments {
+    @Argument(help: "Scenario file, a name in ./Scenarios, or \"default\" (the built-in default).")
+    var scenario: String?
+
+    @Option(help: "Seed for every random stream (overrides the scenario's seed).")
+    var seed: UInt64?
+
+    @OptionGroup var policies: Policies
+
+    @Option(help: "Calibration file (from `clustertop calibrate`): cost-model constants for the GPU type it names.")
+    var calibration: String?
+
+    /// The scenario with every override applied; bad input throws a `CommandError`.
+    func load() throws -> Scenario {
+        var scenario = try loadScenario(self.scenario)
+        try policies.apply(to: &scenario)
+        if let seed { scenario.seed = seed }
+        if let calibration {
+            let file = try loadCalibration(calibration)
+            scenario.calibrations[file.gpu] = file.constants
+        }
+        return scenario
+    }
+}
+
+/// How a command takes `--global` and `--local` along with its scenario.
+protocol PolicyOverrides: ParsableArguments {
+    /// Checks the ids given and applies them to `scenario`; an unknown id throws a `CommandError`.
+    func apply(to scenario: inout Scenario) throws
+}
+
+/// `--global ID` and `--local ID`: the policies to run instead of the scenario's (`run`, `watch`).
+struct PolicyChoice: PolicyOverrides {
+    @Option(name: .customLong("global"), help: "Global policy id (overrides the scenario's).")
+    var globalPolicy: String?
+
+    @Option(name: .customLong("local"), help: "Local policy id (overrides the scenario's).")
+    var localPolicy: String?
+
+    func apply(to scenario: inout Scenario) throws {
+        try checkPolicy(globalPolicy, among: GlobalPolicy.ids, option: "--global")
+        try checkPolicy(localPolicy, among: LocalPolicy.allIDs, option: "--local")
+        if let globalPolicy { scenario.policy.global = globalPolicy }
+        if let localPolicy { scenario.policy.local = localPolicy }
+    }
+}
+
+/// `--global ID,…` and `--local ID,…`: the policies to run side by side (`compare`); a list left
+/// out is the scenario's own policy.
+struct PolicyLists: PolicyOverrides {
+    @Option(name: .customLong("global"), help: "Global policy ids, comma-separated (default: the scenario's).")
+    var globals: String?
+
+    @Option(name: .customLong("local"), help: "Local policy ids, comma-separated (default: the scenario's).")
+    var locals: String?
+
+    /// Checks every id; the scenario keeps its own policies (each run sets its pair).
+    func apply(to scenario: inout Scenario) throws {
+        _ = try globalIDs(scenario)
+        _ = try localIDs(scenario)
+    }
+
+    /// The global policies to run: those listed, or the scenario's.
+    func globalIDs(_ scenario: Scenario) throws -> [String] {
+        try Self.split(globals, option: "--global", ids: GlobalPolicy.ids) ?? [scenario.policy.global]
+    }
+
+    /// The local policies to run: those listed, or the scenario's.
+    func localIDs(_ scenario: Scenario) throws -> [String] {
+        try Self.split(locals, option: "--local", ids: LocalPolicy.allIDs) ?? [scenario.policy.local]
+    }
+
+    /// The ids in a comma-separated option, each checked.
+    static func split(_ value: String?, option: String, ids: [String]) throws -> [String]? {
+        guard let value else { return nil }
+        let parts = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !parts.isEmpty else { throw CommandError("\(option): expected one or more policy ids separated by commas") }
+        for p in parts { try checkPolicy(p, among: ids, option: option) }
+        return parts
+    }
+}
+
+/// `--duration`: seconds of arrivals, for the commands that run a scenario to its end (`run`,
+/// `compare`); bounded like `duration_s`, and by the request budget.
+struct DurationOption: ParsableArguments {
+    @Option(help: "Seconds of arrivals (overrides duration_s).")
+    var duration: Double?
+
+    /// Applies the override to `scenario`; bad input throws a `CommandError`.
+    func apply(to scenario: inout Scenario) throws {
+        guard let duration else { return }
+        guard duration > 0, duration <= ScenarioParser.Limits.maxDurationSeconds else {
+            throw CommandError(
+                "--duration: expected seconds above 0 and up to \(Int(ScenarioParser.Limits.maxDurationSeconds)), got \(duration)")
+        }
+        if let problem = ScenarioParser.budgetProblem(scenario, durationSeconds: duration) {
+            throw CommandError("--duration: \(problem)")
+        }
+        scenario.durationSeconds = duration
+    }
+}

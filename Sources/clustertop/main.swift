@@ -1,0 +1,3 @@
+import ClustertopCLI
+
+Clustertop.main()

@@ -1,0 +1,111 @@
+import ClusterSim
+import Foundation
+import Testing
+
+@testable import ClustertopCLI
+
+@Suite struct CompareTests {
+    /// The JSON object `text` holds.
+    func object(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test func runsEveryPairOnTheSameArrivals() throws {
+        let outcome = clustertop(
+            "compare", "default", "--duration", "2", "--seed", "3", "--local", "vllm-v0,sarathi", "--format", "json",
+            "--quiet")
+        #expect(outcome.status == 0)
+        #expect(outcome.errors == "")
+        let comparison = try object(outcome.output)
+        #expect(comparison["seed"] as? Int == 3)
+        let runs = try #require(comparison["runs"] as? [[String: Any]])
+        #expect(runs.map { $0["local"] as? String } == ["vllm-v0", "sarathi"])
+        let arrived = runs.map { (($0["report"] as? [String: Any])?["requests"] as? [String: Any])?["arrived"] as? Int }
+        #expect(arrived[0] != nil && arrived[0] == arrived[1])
+    }
+
+    /// The scenario options of `run` reach `compare` alike: one pair compared is the run.
+    @Test func sharesTheScenarioOptionsOfRun() throws {
+        let calibration = temporaryPath("h100.yaml")
+        var slower = CostConstants.h100
+        slower.layerOverhead *= 4
+        try CalibrationFile(gpu: "h100", constants: slower).yamlText()
+            .write(toFile: calibration, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: calibration) }
+        let options = ["default", "--seed", "5", "--duration", "3", "--calibration", calibration, "--format", "json"]
+
+        let run = clustertop(arguments: ["run", "--quiet"] + options)
+        let compare = clustertop(arguments: ["compare", "--quiet"] + options)
+        let uncalibrated = clustertop(arguments: ["compare", "--quiet"] + options.filter { $0 != calibration && $0 != "--calibration" })
+        #expect([run.status, compare.status, uncalibrated.status] == [0, 0, 0])
+
+        var report = try object(run.output)
+        report["wall_s"] = nil
+        func onlyReport(_ text: String) throws -> NSDictionary {
+            let runs = try #require(try object(text)["runs"] as? [[String: Any]])
+            #expect(runs.count == 1)
+            return try #require(runs.first?["report"] as? NSDictionary)
+        }
+        #expect(try onlyReport(compare.output) == report as NSDictionary)
+        #expect(try onlyReport(uncalibrated.output) != report as NSDictionary)
+    }
+
+    @Test(arguments: ["run", "watch", "compare"])
+    func scenarioOptionsFailAlike(command: String) {
+        let calibration = clustertop(command, "default", "--calibration", "/nonexistent/h100.yaml")
+        #expect(calibration.status == 2)
+        #expect(calibration.errors == "error: /nonexistent/h100.yaml: cannot read the file\n")
+
+        let policy = clustertop(command, "default", "--global", "rr")
+        #expect(policy.status == 2)
+        #expect(policy.errors.hasPrefix("error: --global: unknown policy \"rr\" (choose from: round-robin, "))
+
+        let seed = clustertop(command, "default", "--seed", "fast")
+        #expect(seed.status == 2)
+        #expect(seed.errors.hasPrefix("Error: The value 'fast' is invalid for '--seed <seed>'"), "\(seed.errors)")
+    }
+
+    @Test(arguments: ["run", "compare"])
+    func theDurationIsBoundedAlike(command: String) {
+        let outcome = clustertop(command, "default", "--duration", "0")
+        #expect(outcome.status == 2)
+        #expect(outcome.errors == "error: --duration: expected seconds above 0 and up to 604800, got 0.0\n")
+    }
+
+    /// `run`, `watch` and `compare` describe the scenario options in the same words.
+    @Test func theSharedOptionsHaveTheSameHelp() {
+        func entries(_ command: String) -> [String] {
+            let help = clustertop(command, "--help").output
+            return ["<scenario>", "--seed <seed>", "--calibration <calibration>"].map { helpEntry(help, $0) }
+        }
+        let run = entries("run")
+        #expect(run.allSatisfy { !$0.isEmpty })
+        #expect(entries("watch") == run)
+        #expect(entries("compare") == run)
+        let compareHelp = clustertop("compare", "--help").output
+        #expect(helpEntry(compareHelp, "--duration <duration>") == helpEntry(clustertop("run", "--help").output, "--duration <duration>"))
+    }
+
+    /// The lines of `help` that describe `name`: its line and the indented ones after it.
+    func helpEntry(_ help: String, _ name: String) -> String {
+        let lines = help.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let start = lines.firstIndex(where: { $0.hasPrefix("  \(name)") }) else { return "" }
+        let rest = lines[(start + 1)...].prefix { $0.hasPrefix("      ") }
+        return ([lines[start]] + rest).joined(separator: "\n")
+    }
+
+    @Test func aBadSweepIsBadInput() {
+        let outcome = clustertop("compare", "default", "--param", "prefix_cachin=0,1")
+        #expect(outcome.status == 2)
+        #expect(
+            outcome.errors
+                == "error: --param: unknown parameter \"prefix_cachin\"; did you mean \"prefix_caching\"? (clustertop policies lists them)\n"
+        )
+    }
+
+    @Test func anEmptyListIsBadInput() {
+        let outcome = clustertop("compare", "default", "--local", ",")
+        #expect(outcome.status == 2)
+        #expect(outcome.errors == "error: --local: expected one or more policy ids separated by commas\n")
+    }
+}

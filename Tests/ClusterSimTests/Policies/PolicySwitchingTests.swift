@@ -3,7 +3,7 @@ import Testing
 @testable import ClusterSim
 
 /// Every policy keeps the simulator's invariants, and a switch at any instant loses or duplicates
-/// no request (issue 5, point 4).
+/// no request.
 @Suite struct PolicySwitchingTests {
     /// A small overloaded cluster of two GPU types with shared prefixes, bursts, a high-priority
     /// tenant and a workflow stream, so every mechanism is exercised.

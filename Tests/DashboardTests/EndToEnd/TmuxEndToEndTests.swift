@@ -3,7 +3,8 @@ import Testing
 
 /// The real binary under tmux, driven as a user would (send-keys, capture-pane): it starts the
 /// dashboard, switches the policy, fires a spike and sees the queues grow, pauses, resizes to
-/// too small and back, quits, and checks the terminal came back (research/tui.md §6).
+/// too small and back, quits, and checks the terminal came back (as bottom's integration tests,
+/// https://github.com/ClementTsang/bottom).
 ///
 /// Fails when tmux is missing (CI installs it: .ci/run), so a run without it cannot pass silently.
 @Suite(.serialized) struct TmuxEndToEndTests {

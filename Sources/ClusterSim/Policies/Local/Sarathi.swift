@@ -1,7 +1,7 @@
 /// Sarathi-Serve: chunked prefills with stall-free batching under a per-iteration token budget.
 ///
-/// Follows `microsoft/sarathi-serve` (`sarathi_scheduler.py`) and the OSDI'24 paper, as summarised
-/// in research/policies.md §3.2. Each iteration spends at most `token_budget` tokens (default 512):
+/// Follows https://github.com/microsoft/sarathi-serve (`sarathi_scheduler.py`) and the OSDI'24 paper
+/// (https://arxiv.org/abs/2403.02310). Each iteration spends at most `token_budget` tokens (default 512):
 /// first one token for every decoding request in admission order (preempting the youngest by
 /// recompute when a block is missing), then the next chunk of prompts already admitted, then new
 /// prompts from the head of `waiting` (whole-prompt blocks reserved at admission above a 1%

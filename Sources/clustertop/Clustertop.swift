@@ -100,6 +100,6 @@ func scenarioBaseDirectory(_ scenario: Scenario) -> String {
 func checkPolicy(_ id: String?, among ids: [String], option: String) {
     guard let id, !ids.contains(id) else { return }
     var message = "\(option): unknown policy \"\(id)\""
-    if let hint = suggestion(for: id, among: ids) { message += "; did you mean \"\(hint)\"?" }
+    message += didYouMean(id, among: ids)
     fail(message + " (choose from: \(ids.joined(separator: ", ")))")
 }

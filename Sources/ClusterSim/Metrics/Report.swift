@@ -232,7 +232,7 @@ public struct Report: Sendable {
         func percent(_ value: Double?) -> String { value.map { Report.number($0 * 100, 1) + "%" } ?? "–" }
         func percent(_ path: String) -> String { percent(double(path)) }
         func pad(_ text: String, _ width: Int, right: Bool = true) -> String {
-            text.count >= width ? text : (right ? String(repeating: " ", count: width - text.count) + text : text + String(repeating: " ", count: width - text.count))
+            text.padded(to: width, alignRight: right)
         }
         var lines: [String] = []
         lines.append("scenario \(s("scenario"))  seed \(s("seed"))  policy \(s("policy.global")) / \(s("policy.local"))")

@@ -9,7 +9,7 @@ import Foundation
 //   swift run -c release dashboard-bench cpu        runner + UI loop CPU at 1x, no terminal (10 s)
 //   swift run -c release dashboard-bench key        key press to the frame that shows it
 //   swift run -c release dashboard-bench tty BIN    the real binary in tmux at 1x: CPU of its process (10 s)
-// Targets (issue 6): one frame of a 64-instance cluster at 200x60 built and diffed in under 2 ms;
+// Targets (BENCHMARKS.md): one frame of a 64-instance cluster at 200x60 built and diffed in under 2 ms;
 // under 5% of a core at speed 1x.
 
 func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }

@@ -1,6 +1,7 @@
 // The ncurses (wide-character) API as Swift sees it, plus getters for what Swift cannot import:
 // function-like macros (getmaxyx, KEY_F), attribute macros with casts (A_BOLD...), and the C
-// globals (stdscr, COLORS...) that Swift 6 rejects as shared mutable state (research/tui.md §5.2).
+// globals (stdscr, COLORS...) that Swift 6 rejects as shared mutable state (as
+// https://github.com/tdelhaise/swift-ncurses does).
 #ifndef CNCURSESW_SHIM_H
 #define CNCURSESW_SHIM_H
 

@@ -56,7 +56,7 @@ struct CalibrateCommand: ParsableCommand {
         guard let profile, let gpu else { throw CommandError("expected --profile and --gpu (a cost-model fit) or --runs (an engine fit)") }
         guard let spec = GPUCatalog.spec(gpu) else {
             var message = "--gpu: unknown GPU \"\(gpu)\""
-            if let hint = suggestion(for: gpu, among: GPUCatalog.ids) { message += "; did you mean \"\(hint)\"?" }
+            message += didYouMean(gpu, among: GPUCatalog.ids)
             throw CommandError(message + " (known: \(GPUCatalog.ids.joined(separator: ", ")))")
         }
         guard (2...20).contains(folds) else { throw CommandError("--folds: expected 2 to 20, got \(folds)") }

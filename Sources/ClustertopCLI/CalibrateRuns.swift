@@ -81,7 +81,7 @@ func accuracyTable(names: [String], reports: [AccuracyReport], title: String) ->
         (.e2e, .mean), (.e2e, .p90), (.e2e, .p99), (.ttft, .mean), (.ttft, .p90), (.ttft, .p99), (.itl, .mean),
     ]
     let width = max(12, (names.map(\.count).max() ?? 0) + 2)
-    func cell(_ s: String) -> String { String(repeating: " ", count: max(0, 11 - s.count)) + s }
+    func cell(_ s: String) -> String { s.padded(to: 11, alignRight: true) }
     var lines = ["Relative error, \(title):"]
     lines.append(
         "run".padding(toLength: width, withPad: " ", startingAt: 0)

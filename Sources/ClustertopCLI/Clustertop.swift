@@ -118,6 +118,6 @@ func scenarioBaseDirectory(_ scenario: Scenario) -> String {
 func checkPolicy(_ id: String?, among ids: [String], option: String) throws {
     guard let id, !ids.contains(id) else { return }
     var message = "\(option): unknown policy \"\(id)\""
-    if let hint = suggestion(for: id, among: ids) { message += "; did you mean \"\(hint)\"?" }
+    message += didYouMean(id, among: ids)
     throw CommandError(message + " (choose from: \(ids.joined(separator: ", ")))")
 }

@@ -61,7 +61,7 @@ struct Compare: ParsableCommand {
         }
         let results = Results(count: sims.count, showProgress: !quiet && Console.isTerminal(2))
         let frozen = sims,
-            labels = pairs.map { "\($0.0) / \($0.1)" + ($0.2.map { " / \(sweep!.name)=\(compactNumber($0))" } ?? "") }
+            labels = pairs.map { "\($0.0) / \($0.1)" + ($0.2.map { " / \(sweep!.name)=\(compact($0))" } ?? "") }
         DispatchQueue.concurrentPerform(iterations: frozen.count) { i in
             var sim = frozen[i]
             sim.runToEnd()
@@ -71,7 +71,7 @@ struct Compare: ParsableCommand {
         let runs = pairs.indices.map { i in
             PolicyComparison.Run(
                 global: pairs[i].0, local: pairs[i].1, report: results.reports[i]!,
-                parameter: pairs[i].2.map { "\(sweep!.name)=\(compactNumber($0))" })
+                parameter: pairs[i].2.map { "\(sweep!.name)=\(compact($0))" })
         }
         let comparison = PolicyComparison(scenario: scenario.name, seed: scenario.seed, runs: runs)
         let text: String
@@ -91,9 +91,7 @@ struct Compare: ParsableCommand {
         let name = parts[0]
         guard PolicyCatalog.parameterNames.contains(name) else {
             var message = "--param: unknown parameter \"\(name)\""
-            if let hint = suggestion(for: name, among: PolicyCatalog.parameterNames) {
-                message += "; did you mean \"\(hint)\"?"
-            }
+            message += didYouMean(name, among: PolicyCatalog.parameterNames)
             throw CommandError(message + " (clustertop policies lists them)")
         }
         let values = parts[1].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
@@ -130,9 +128,4 @@ final class Results: @unchecked Sendable {
     func finish() {
         if showProgress { Console.err("\r\u{1B}[K") }
     }
-}
-
-/// `12`, `0.5`: a number as written on the command line.
-func compactNumber(_ v: Double) -> String {
-    v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v)
 }

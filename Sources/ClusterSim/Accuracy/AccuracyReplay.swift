@@ -144,7 +144,7 @@ public struct AccuracyReport: Sendable, Hashable {
 
     /// A table: one line per metric and statistic, then the request-level errors.
     public var tableText: String {
-        func pad(_ s: String, _ n: Int) -> String { String(repeating: " ", count: max(0, n - s.count)) + s }
+        func pad(_ s: String, _ n: Int) -> String { s.padded(to: n, alignRight: true) }
         var out = ["metric  stat     measured ms  predicted ms     error"]
         for l in lines {
             out.append(

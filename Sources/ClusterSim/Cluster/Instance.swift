@@ -22,7 +22,7 @@ public struct BatchEntry: Sendable {
 
 /// One model replica on `tensorParallel` GPUs of one type, with its queues and paged KV cache.
 ///
-/// Queues follow vLLM (research/policies.md §1): `waiting` is FIFO and preempted requests go back
+/// Queues follow vLLM (https://github.com/vllm-project/vllm): `waiting` is FIFO and preempted requests go back
 /// to its front; `running` is in admission order, so the most recently admitted request is last.
 public struct Instance: Sendable {
     public let id: Int32

@@ -1,6 +1,6 @@
 /// The paged KV cache of one instance: fixed blocks of 16 tokens (vLLM's PagedAttention).
 ///
-/// Capacity is derived from memory as vLLM does (research/policies.md §2.1, §7.2): 90% of the
+/// Capacity is derived from memory as vLLM does (https://arxiv.org/abs/2309.06180): 90% of the
 /// instance's GPU memory, less the weights and an activation reserve, divided by the bytes of one
 /// block.
 public struct KVCache: Sendable, Hashable {

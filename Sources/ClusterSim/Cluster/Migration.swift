@@ -10,7 +10,7 @@ public enum MigrationPhase: UInt8, Sendable {
 
 /// A live migration of one request's KV cache between two instances, as the dashboard shows it.
 ///
-/// Llumnix-style multi-stage pre-copy (research/policies.md §4.4): `Simulation+Migration.swift`
+/// Llumnix-style multi-stage pre-copy (https://arxiv.org/abs/2406.03243): `Simulation+Migration.swift`
 /// runs it; the global policies that migrate (`llumnix`) start it. `Simulation.activeMigrations`
 /// holds the migrations in flight and `recentMigrations` the last finished ones.
 public struct MigrationInfo: Sendable, Hashable {

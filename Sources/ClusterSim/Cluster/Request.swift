@@ -8,7 +8,7 @@ public enum RequestPhase: UInt8, Sendable {
     case unassigned
 }
 
-/// One LLM request, as the simulator tracks it (research/policies.md §1).
+/// One LLM request, as the simulator tracks it.
 ///
 /// Token accounting follows vLLM v1: `computedTokens` have KV in the cache, the request holds
 /// `promptTokens + generatedTokens` tokens, and each iteration hands it `q` new tokens to compute;

@@ -73,6 +73,6 @@ func rangeProblem(_ what: String, _ value: Double, _ range: ClosedRange<Double>,
 func choiceProblem(_ value: String, among choices: [String], shown: [String]? = nil) -> String? {
     guard !choices.contains(value) else { return nil }
     var message = "expected one of \((shown ?? choices).joined(separator: ", ")), got \"\(value)\""
-    if let hint = suggestion(for: value, among: choices) { message += "; did you mean \"\(hint)\"?" }
+    message += didYouMean(value, among: choices)
     return message
 }

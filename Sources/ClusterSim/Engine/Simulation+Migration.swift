@@ -1,7 +1,7 @@
 /// Live migration of a decoding request between two instances, Llumnix-style multi-stage pre-copy.
 ///
-/// After Llumnix (Sun et al., OSDI'24) and `AlibabaPAI/llumnix`'s `migration_coordinator.py`, as
-/// summarised in research/policies.md §4.4:
+/// After Llumnix (Sun et al., OSDI'24, https://arxiv.org/abs/2406.03243) and the `migration_coordinator.py`
+/// of https://github.com/AlibabaPAI/llumnix:
 /// * before each stage the destination reserves the blocks about to be sent (counted as used and
 ///   as `reservedBlocks`); if they do not fit, the migration aborts;
 /// * stage 1 copies every full block computed so far while the request keeps decoding on the

@@ -34,7 +34,7 @@ extension Simulation {
     ///
     /// The deadline is its tenant's TTFT objective plus its TPOT objective per further token of
     /// the *predicted* output: a scheduler knows the prompt but not how long the answer will be,
-    /// so EDD, MDD and urgency see the same estimate SRPT does (research/policies.md §8: `d_j`
+    /// so EDD, MDD and urgency see the same estimate SRPT does (docs/policies.md: `d_j`
     /// from the SLO, `Ô` from a predictor). Lateness is still judged on the true output
     /// (`objectiveDeadline`).
     mutating func annotate(_ r: inout Request, key: UInt64) {

@@ -1,9 +1,10 @@
 /// Agentic workflows in the engine: a workflow stream's arrival starts a workflow, whose steps of
-/// LLM calls are released one after the other (research/policies.md §5.1, `Workflow.swift`).
+/// LLM calls are released one after the other (`Workflow.swift`; docs/policies.md, hexgen).
 ///
 /// A step's calls are requests like any other (dispatched by the global policy, batched by the
 /// local one, counted in the request metrics under the stream's tenant), each with HexGen's stage
-/// deadline (§5.3): when a step is released at time t, the time left to the workflow's deadline is
+/// deadline (https://arxiv.org/abs/2505.05286): when a step is released at time t, the time left
+/// to the workflow's deadline is
 /// split over the remaining steps in proportion to their expected latency,
 /// `D_s = t + (D − t) · T̄(s) / (T̄(s) + Σ T̄(later steps))`. The step after is released when all of a
 /// step's calls have completed; the workflow completes with its last call.

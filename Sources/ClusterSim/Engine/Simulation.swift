@@ -369,7 +369,7 @@ public struct Simulation: Sendable {
     // MARK: - Prefixes
 
     /// vLLM's identity of full block `k` of request `id`'s prompt (a hash that also covers every
-    /// earlier block, research/policies.md §2.5), or nil when the block is not shareable: past
+    /// earlier block, as vLLM v1's `kv_cache_utils.py`), or nil when the block is not shareable: past
     /// the shared prefix, or not full.
     public func blockHash(of id: Int32, block k: Int32) -> UInt64? {
         Simulation.blockHash(requests[id], block: k, streams: streams)

@@ -304,18 +304,14 @@ public struct ErrorSummary: Sendable, Hashable {
         var lines = ["kind       rows  median     p90     max"]
         func add(_ name: String, _ l: Line) {
             let cells = [pct(l.median), pct(l.p90), pct(l.max)].map {
-                String(repeating: " ", count: max(0, 8 - $0.count)) + $0
+                $0.padded(to: 8, alignRight: true)
             }
             let rows = String(l.rows)
             lines.append(
-                name.padded(to: 9) + String(repeating: " ", count: max(0, 6 - rows.count)) + rows + cells.joined())
+                name.padded(to: 9) + rows.padded(to: 6, alignRight: true) + cells.joined())
         }
         for kind in IterationKind.allCases { if let l = byKind[kind] { add(kind.rawValue, l) } }
         add("all", all)
         return lines.joined(separator: "\n")
     }
-}
-
-extension String {
-    func padded(to n: Int) -> String { count >= n ? self : self + String(repeating: " ", count: n - count) }
 }

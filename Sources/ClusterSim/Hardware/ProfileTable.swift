@@ -152,15 +152,13 @@ public struct ProfileTable: Sendable {
             let model = try field("model")
             if let gpus, !gpus.contains(gpu) {
                 var message = "gpu: unknown GPU \"\(gpu)\""
-                if let hint = suggestion(for: gpu, among: gpus) { message += "; did you mean \"\(hint)\"?" }
+                message += didYouMean(gpu, among: gpus)
                 throw ProfileError(
                     file: file, line: lineNumber, message: message + " (known: \(gpus.joined(separator: ", ")))")
             }
             guard let modelSpec = ModelCatalog.spec(model) else {
                 var message = "model: unknown model \"\(model)\""
-                if let hint = suggestion(for: model, among: ModelCatalog.ids) {
-                    message += "; did you mean \"\(hint)\"?"
-                }
+                message += didYouMean(model, among: ModelCatalog.ids)
                 throw ProfileError(
                     file: file, line: lineNumber,
                     message: message + " (known: \(ModelCatalog.ids.joined(separator: ", ")))")

@@ -13,7 +13,7 @@ public struct TenantStats: Sendable, Hashable {
 
 /// Everything the run measures, streamed in bounded memory: no per-request sample is kept.
 ///
-/// Definitions follow research/policies.md §1: TTFT = first token − arrival; TBT = every gap between
+/// Definitions as in docs/policies.md and vLLM's benchmarks: TTFT = first token − arrival; TBT = every gap between
 /// two consecutive tokens of a request; TPOT = (E2E − TTFT)/(output − 1); queueing delay = first
 /// scheduled − arrival; SLO met when TTFT ≤ the tenant's `ttft_ms` and TPOT ≤ its `tpot_ms`; SLO
 /// attainment counts violations as they happen (`SLOAccount`).

@@ -1,4 +1,4 @@
-/// What the policies of issue 5 add to the run's measurements: deadlines met and missed, live
+/// What the deadline, migration and workflow policies add to the run's measurements: deadlines met and missed, live
 /// migrations, and agentic workflows. Streamed in bounded memory like `Metrics`.
 public struct PolicyMetrics: Sendable {
     /// Completed requests with a deadline, those that finished after it, and Σ max(0, finish −

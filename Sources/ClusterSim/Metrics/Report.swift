@@ -308,7 +308,7 @@ public struct Report: Sendable, Hashable, Codable {
         /// A share as a percentage, or "–" where the report has none (JSON null).
         func percent(_ value: Double?) -> String { value.map { Report.number($0 * 100, 1) + "%" } ?? "–" }
         func pad(_ text: String, _ width: Int, right: Bool = true) -> String {
-            text.count >= width ? text : (right ? String(repeating: " ", count: width - text.count) + text : text + String(repeating: " ", count: width - text.count))
+            text.padded(to: width, alignRight: right)
         }
         let seedText = String(Int64(bitPattern: seed))
         var lines: [String] = []

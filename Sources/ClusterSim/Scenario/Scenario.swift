@@ -139,8 +139,8 @@ public struct TimedEvent: Sendable, Hashable {
     }
 }
 
-/// The link KV caches cross between instances (research/policies.md §4.4): 100 Gb/s Ethernet with
-/// a 25 ms setup per migration stage by default.
+/// The link KV caches cross between instances (Llumnix's migration, https://arxiv.org/abs/2406.03243):
+/// 100 Gb/s Ethernet with a 25 ms setup per migration stage by default.
 public struct LinkSpec: Sendable, Hashable {
     public var gigabitsPerSecond: Double = 100
     /// Fixed time of each migration stage before its bytes move. Llumnix measured a downtime of

@@ -44,3 +44,9 @@ public func suggestion(for word: String, among candidates: [String]) -> String? 
     guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
     return best.1 <= max(2, word.count / 3) ? best.0 : nil
 }
+
+/// `; did you mean "x"?` when a candidate is close to `word`, otherwise nothing: the tail every
+/// "unknown name" message ends with.
+public func didYouMean(_ word: String, among candidates: [String]) -> String {
+    suggestion(for: word, among: candidates).map { "; did you mean \"\($0)\"?" } ?? ""
+}

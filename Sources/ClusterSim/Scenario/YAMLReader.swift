@@ -49,7 +49,7 @@ struct YAMLValue {
             let key = ks.string
             guard allowed.contains(key) else {
                 var message = "unknown key \"\(key)\""
-                if let hint = suggestion(for: key, among: allowed) { message += "; did you mean \"\(hint)\"?" }
+                message += didYouMean(key, among: allowed)
                 message += " (expected one of: \(allowed.joined(separator: ", ")))"
                 problems.append(keyNode.error(message))
                 continue
@@ -101,8 +101,8 @@ struct YAMLValue {
     }
 }
 
-/// `12`, `0.5`: a number as a person would write it.
-func compact(_ v: Double) -> String {
+/// `12`, `0.5`: a number as a person would write it (in messages and on the command line).
+public func compact(_ v: Double) -> String {
     v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v)
 }
 

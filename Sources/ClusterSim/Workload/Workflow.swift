@@ -25,8 +25,9 @@ public struct WorkflowSpec: Sendable, Hashable {
 
 /// The stage types of a Text-to-SQL workflow and the lengths of their calls.
 ///
-/// Stage shapes from research/policies.md §5.1 (HexGen-Flow's traces, `Text2SQLRequest`) and
-/// shared/traces/README.md: keyword extraction (~670 in / ~45 out), information retrieval
+/// Stage shapes from HexGen-Flow's traces (`Text2SQLRequest`, https://github.com/Relaxed-System-Lab/Hexgen-Flow;
+/// the CHESS pipeline of https://huggingface.co/datasets/fredpeng/Text2SQL_Workflow_Trace):
+/// keyword extraction (~670 in / ~45 out), information retrieval
 /// (~306 / ~7), SQL candidate generation (10–12k / 600–740), revision (6–8k / 80–190), unit-test
 /// generation (~1.1k / ~100), evaluation (~1k / ~30) and the final selection (~275 / ~5). Lengths
 /// are drawn uniformly in these ranges.

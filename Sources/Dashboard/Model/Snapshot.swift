@@ -1,7 +1,7 @@
 import ClusterSim
 
 /// What the dashboard shows at one instant: a Sendable value built on the simulation thread and
-/// handed to the UI thread, which never touches the simulation itself (research/tui.md §7).
+/// handed to the UI thread, which never touches the simulation itself (as https://github.com/ClementTsang/bottom).
 public struct DashboardSnapshot: Sendable, Equatable {
     public var scenario: String
     /// Simulated clock.

@@ -21,7 +21,7 @@ public enum RunnerCommand: Sendable, Equatable {
 /// Runs a `SimulationDriver` on its own Dispatch queue, paced so simulated time follows wall time
 /// times the speed, and hands the newest snapshot to the UI thread through a one-value mailbox.
 ///
-/// The shape is bottom's (research/tui.md §1.5, §7): only immutable values cross threads; the UI
+/// The shape is bottom's (https://github.com/ClementTsang/bottom): only immutable values cross threads; the UI
 /// takes the latest snapshot and drops older ones, so a slow terminal never slows the simulation,
 /// and a fast simulation never floods the terminal (snapshots are published at most at the frame
 /// rate). Commands travel the other way through a locked inbox that wakes the loop at once, and

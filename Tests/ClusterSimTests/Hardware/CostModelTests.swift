@@ -52,7 +52,7 @@ import Testing
         #expect(summary.all.median < 0.02 && summary.all.p90 < 0.05)
     }
 
-    /// Held-out error, the estimate for shapes not in the file: the targets are median 3%, p90 8%.
+    /// Held-out error, the estimate for shapes not in the file: the targets (docs/cost-model.md) are median 3%, p90 8%.
     @Test func crossValidatedErrorMeetsTheTargets() {
         let errors = Calibration.crossValidatedErrors(
             Self.rows, gpu: Self.h100, folds: 5, start: Calibration.neutralStart)

@@ -3,7 +3,7 @@ import Testing
 @testable import ClusterSim
 
 /// Every policy keeps the simulator's invariants, and a switch at any instant loses or duplicates
-/// no request (issue 5, point 4).
+/// no request.
 @Suite struct PolicySwitchingTests {
     /// A small overloaded cluster of two GPU types with shared prefixes, bursts, a high-priority
     /// tenant and a workflow stream, so every mechanism is exercised.
@@ -80,20 +80,33 @@ import Testing
         #expect(sim.metrics.completed + sim.metrics.rejected == sim.metrics.arrived)
         #expect(sim.activeMigrations.isEmpty)
         #expect(sim.log.contains { $0.text.contains("global policy -> hexgen") })
+        // The last switch of each kind is in force at the end.
+        #expect(sim.globalPolicy.id == Self.globals[11 % Self.globals.count])
+        #expect(sim.localPolicy.id == Self.locals[33 % Self.locals.count])
     }
 
     @Test func aSwitchReordersTheQueueAtTheNextDecision() throws {
-        // One instance with a long queue; switching FCFS -> EDD admits by deadline from then on.
-        var inst = bareInstance(blocks: 100_000)
-        var table = RequestTable()
-        let late = enqueue(&inst, &table, prompt: 100, output: 4)
-        let early = enqueue(&inst, &table, prompt: 100, output: 4)
-        table[late].deadline = Time.seconds(10)
-        table[early].deadline = Time.seconds(1)
-        #expect(inst.nextWaiting(.fcfs, table, now: 0) == 0)
-        let edd = try #require(try LocalPolicy(id: "edd"))
-        guard case .vllmV1(let p) = edd else { Issue.record("edd is not on vllm-v1"); return }
-        #expect(inst.nextWaiting(p.queue, table, now: 0) == 1)
+        // One overloaded instance with a long queue, forked mid-run: the copy switched FCFS -> SRPT
+        // names the new policy and admits a different request first from the same queue.
+        var sim = try Simulation(
+            scenario: testScenario(
+                count: 1, rate: 30, duration: 20, local: "vllm-v1",
+                input: .lognormal(mean: 1500, sigma: 0.9, max: 6000), output: .lognormal(mean: 300, sigma: 1.2, max: 4000)))
+        sim.run(until: Time.seconds(8))
+        let queued = Array(sim.instances[0].waiting)
+        #expect(queued.count > 3, "no queue to reorder")
+        var kept = sim, switched = sim
+        switched.apply(.setLocalPolicy("srpt"))
+        func firstAdmitted(_ s: inout Simulation) -> Int32? {
+            while s.step() {
+                if let id = s.instances[0].running.first(where: queued.contains) { return id }
+            }
+            return nil
+        }
+        let fcfsFirst = firstAdmitted(&kept), srptFirst = firstAdmitted(&switched)
+        #expect(kept.localPolicy.id == "vllm-v1" && switched.localPolicy.id == "srpt")
+        #expect(fcfsFirst == queued.first)
+        #expect(srptFirst != nil && srptFirst != fcfsFirst, "the switched copy admitted \(String(describing: srptFirst))")
     }
 
     @Test func sameInputsGiveIdenticalReportsWithMigrationsAndWorkflows() throws {

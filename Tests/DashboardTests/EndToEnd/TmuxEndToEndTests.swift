@@ -3,9 +3,10 @@ import Testing
 
 /// The real binary under tmux, driven as a user would (send-keys, capture-pane): it starts the
 /// dashboard, switches the policy, fires a spike and sees the queues grow, pauses, resizes to
-/// too small and back, quits, and checks the terminal came back (research/tui.md §6).
+/// too small and back, quits, and checks the terminal came back (as bottom's integration tests,
+/// https://github.com/ClementTsang/bottom).
 ///
-/// Skipped with a message when tmux is missing; CI installs it (.ci/run).
+/// Fails when tmux is missing (CI installs it: .ci/run), so a run without it cannot pass silently.
 @Suite(.serialized) struct TmuxEndToEndTests {
     static let tmuxPath: String? = ["/usr/bin/tmux", "/usr/local/bin/tmux", "/opt/homebrew/bin/tmux"].first {
         FileManager.default.isExecutableFile(atPath: $0)
@@ -107,11 +108,8 @@ import Testing
         "env LANG=C.UTF-8 TERM=xterm-256color \(binary) \(arguments); echo EXITED=$?; stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' '; echo DONE; sleep 30"
     }
 
-    func prepare() throws -> Tmux? {
-        guard let path = TmuxEndToEndTests.tmuxPath else {
-            print("TmuxEndToEndTests skipped: tmux is not installed (apt-get install tmux)")
-            return nil
-        }
+    func prepare() throws -> Tmux {
+        let path = try #require(TmuxEndToEndTests.tmuxPath, "tmux is not installed (apt-get install tmux)")
         try #require(FileManager.default.isExecutableFile(atPath: TmuxEndToEndTests.binary), "no clustertop binary at \(TmuxEndToEndTests.binary); build it first (swift build) or set CLUSTERTOP_BIN")
         return Tmux(path: path)
     }
@@ -128,7 +126,7 @@ import Testing
     }
 
     @Test func watchSwitchSpikePauseResizeQuit() throws {
-        guard let t = try prepare() else { return }
+        let t = try prepare()
         defer { t.kill() }
         t.start(TmuxEndToEndTests.command("watch default --seed 1 --speed 20"), width: 100, height: 30)
         _ = try t.wait(for: "global round-robin")
@@ -168,7 +166,7 @@ import Testing
     }
 
     @Test func ctrlCAndSigtermRestoreTheTerminal() throws {
-        guard let t = try prepare() else { return }
+        let t = try prepare()
         defer { t.kill() }
         t.start(TmuxEndToEndTests.command("watch default --paused"), width: 90, height: 26)
         _ = try t.wait(for: "PAUSED")
@@ -176,7 +174,7 @@ import Testing
         try checkRestored(t, status: 130)
         t.kill()
 
-        let u = try #require(try prepare())
+        let u = try prepare()
         defer { u.kill() }
         u.start(TmuxEndToEndTests.command("watch default --no-color --ascii"), width: 90, height: 26)
         let ascii = try u.wait(for: "KV CACHE")
@@ -190,7 +188,7 @@ import Testing
     /// A replay at full speed that has reached its end stands still and leaves on every way out:
     /// q, Ctrl-C, SIGTERM and SIGHUP, each with its conventional exit status.
     @Test func aFinishedReplayAtFullSpeedLeavesOnEveryWayOut() throws {
-        guard try prepare() != nil else { return }
+        _ = try prepare()
         let recording = NSTemporaryDirectory() + "clustertop-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).jsonl"
         defer { unlink(recording) }
         TmuxEndToEndTests.spawn(TmuxEndToEndTests.binary, ["run", "default", "--duration", "20", "--record", recording])
@@ -202,7 +200,7 @@ import Testing
         ]
         for way in ways {
             // A server of its own each time: a new session on a server that is shutting down may be lost.
-            let t = try #require(try prepare())
+            let t = try prepare()
             defer { t.kill() }
             t.start(TmuxEndToEndTests.command("replay \(recording) --speed max"), width: 100, height: 30)
             let finished = try t.wait(for: "FINISHED")
@@ -215,7 +213,7 @@ import Testing
     /// What the dashboard cannot run on is refused with a message and status 2 before the terminal
     /// is touched: a terminal without cursor addressing, input that is not a terminal, a bad recording.
     @Test func refusesWhatItCannotDriveWithTheTerminalUntouched() throws {
-        guard try prepare() != nil else { return }
+        _ = try prepare()
         let bad = NSTemporaryDirectory() + "clustertop-e2e-bad-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).jsonl"
         try "{\"kind\":\"checkpoint\"}\n".write(toFile: bad, atomically: true, encoding: .utf8)
         defer { unlink(bad) }
@@ -226,7 +224,7 @@ import Testing
             ("env LANG=C.UTF-8 TERM=xterm-256color \(binary) replay \(bad)", "error: \(bad):1:"),
         ]
         for (command, message) in cases {
-            let t = try #require(try prepare())
+            let t = try prepare()
             defer { t.kill() }
             t.start("\(command); echo EXITED=$?; sleep 30", width: 200, height: 20)
             let after = try t.wait(for: "EXITED=")

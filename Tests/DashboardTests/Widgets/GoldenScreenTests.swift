@@ -79,7 +79,17 @@ import Testing
             for width in stride(from: 1, through: 240, by: 7) {
                 for height in [1, 2, 5, 17, 18, 19, 24, 33, 60, 80] {
                     let frame = Fixtures.render(s, Fixtures.state(for: s, overlay: overlay, focus: 69), width: width, height: height)
-                    #expect(frame.width == width)
+                    let size = "\(overlay) at \(width)x\(height)"
+                    if width < DashboardView.minimumWidth || height < DashboardView.minimumHeight {
+                        // The notice, cut to the width, and nothing of the dashboard.
+                        #expect(frame.text.contains("Terminal too small".prefix(width)), "\(size):\n\(frame.text)")
+                        #expect(!frame.text.contains("KV CACHE"), "\(size):\n\(frame.text)")
+                    } else {
+                        // The header's clock on top, and without an overlay the focused instance scrolled into view.
+                        #expect(frame.row(0).contains("01:40.0"), "\(size):\n\(frame.text)")
+                        #expect(overlay != .none || frame.text.contains("▸69 "), "\(size):\n\(frame.text)")
+                        #expect(!frame.text.contains("Terminal too small"), "\(size):\n\(frame.text)")
+                    }
                 }
             }
         }

@@ -1,4 +1,4 @@
-/// Llumnix's load-based autoscaling (research/policies.md §4.5), shared by `llumnix` and `infaas`.
+/// Llumnix's load-based autoscaling (https://arxiv.org/abs/2406.03243), shared by `llumnix` and `infaas`.
 ///
 /// Every `scaling_interval_s` (10 s) the cluster is seen as one big instance: its freeness is the
 /// sum of available blocks less head-of-line demands, over the sum of batch sizes (`Freeness`),

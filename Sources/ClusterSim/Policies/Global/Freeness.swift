@@ -1,4 +1,4 @@
-/// Llumnix's load metric: virtual usage and freeness of an instance (research/policies.md §4.1).
+/// Llumnix's load metric: virtual usage and freeness of an instance (https://arxiv.org/abs/2406.03243).
 ///
 /// Every request on an instance has a virtual usage in KV blocks, and the freeness
 /// `F = (M − ΣV) / B` is how many more decode steps the batch could run before memory runs out

@@ -1,5 +1,5 @@
 /// A cluster-wide policy: picks the instance for each arriving request, and may act periodically
-/// (migration pairing, autoscaling) (research/policies.md §1).
+/// (migration pairing, autoscaling) (docs/policies.md §1).
 ///
 /// Adding a policy means one file with its struct and one case here.
 public enum GlobalPolicy: Sendable, Hashable {

@@ -2,13 +2,13 @@
 ///
 /// Peng et al., "HEXGEN-TEXT2SQL: Optimizing LLM Inference Request Scheduling for Agentic
 /// Text-to-SQL Workflow" (arXiv 2505.05286), following its released simulator
-/// (`Relaxed-System-Lab/Hexgen-Flow`, `WorkloadBalancePolicy.assign_requests`) as summarised in
-/// research/policies.md §5.4. For each call, every instance i that serves the model gets
+/// (`WorkloadBalancePolicy.assign_requests` in `simulator/core/policies/routing/workload_balance.py` of
+/// https://github.com/Relaxed-System-Lab/Hexgen-Flow). For each call, every instance i that serves the model gets
 /// `score_i = α · T_ref / T_i − (1 − α) · W_i / W_ref`, and the call goes to the argmax; `T_i` is
 /// the call's expected latency on instance i, `W_i` the instance's backlog, `ref` the reference
 /// instance; when `W_ref = 0` the call goes to `ref`. α (`hexgen_alpha`, 0.2; the paper tunes it
 /// over {0, 0.1, …, 0.5} by simulation) trades the fastest GPU against the shortest backlog.
-/// Its per-stage deadlines (§5.3) are given to every workflow call when the stage is released
+/// Its per-stage deadlines are given to every workflow call when the stage is released
 /// (`Simulation+Workflows.swift`), and its local urgency queue is the `urgency` local policy.
 ///
 /// Modelled as the research brief recommends: `W_i` is the estimated work of the requests on the

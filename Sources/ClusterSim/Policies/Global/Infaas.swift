@@ -1,7 +1,7 @@
 /// INFaaS++, Llumnix's baseline: load-aware dispatch to the freest instance and load-based
 /// autoscaling, without migration.
 ///
-/// As described in the Llumnix paper's evaluation (research/policies.md §4.6): the same freeness
+/// As described in the Llumnix paper's evaluation (https://arxiv.org/abs/2406.03243): the same freeness
 /// metric as Llumnix (`Freeness`, priority headroom included) and the same autoscaling rule
 /// (`Autoscaling`, off unless `max_instances` is set); requests stay where they were dispatched.
 public struct Infaas: Sendable, Hashable {

@@ -1,9 +1,9 @@
 /// Llumnix: dispatch to the freest instance, live migration between the least and the most free
 /// instances, priority headroom, and autoscaling that drains instances by migration.
 ///
-/// Sun et al., "Llumnix: Dynamic Scheduling for LLM Serving", OSDI'24, with behaviour from its
-/// artifact (`alibaba/llm-scheduling-artifact`) and `AlibabaPAI/llumnix` as summarised in
-/// research/policies.md §4:
+/// Sun et al., "Llumnix: Dynamic Scheduling for LLM Serving", OSDI'24 (https://arxiv.org/abs/2406.03243),
+/// with behaviour from its artifact (https://github.com/alibaba/llm-scheduling-artifact) and
+/// https://github.com/AlibabaPAI/llumnix:
 /// * load: virtual usage and freeness (`Freeness`): head-of-line demand, priority headroom, the
 ///   infinite usage of an instance being drained;
 /// * dispatch: to the instance with the largest dispatch freeness;

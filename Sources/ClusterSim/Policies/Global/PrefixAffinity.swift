@@ -1,7 +1,7 @@
 /// Prefix-affinity routing: requests that share a prefix go to the instance that holds it.
 ///
-/// BatchLLM's grouping idea mapped online (Zheng et al., arXiv 2412.03594; research/policies.md
-/// §6.2, "prefix-affinity grouping"): requests sharing a prefix are scheduled where its KV cache
+/// BatchLLM's grouping idea mapped online (Zheng et al., https://arxiv.org/abs/2412.03594,
+/// "global prefix sharing"): requests sharing a prefix are scheduled where its KV cache
 /// is, so it is reused instead of recomputed and held once. A request goes to the instance whose
 /// prefix cache holds the longest run of its leading blocks (ties: fewer requests); when none holds
 /// any (no prefix caching, or the prefix is new), to the prefix's home instance, chosen by

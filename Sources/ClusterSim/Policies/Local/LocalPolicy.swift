@@ -1,4 +1,4 @@
-/// A per-instance scheduler: called once per iteration, it picks the batch (research/policies.md §1).
+/// A per-instance scheduler: called once per iteration, it picks the batch (docs/policies.md §2).
 ///
 /// A policy is batching mechanics (vLLM v0, Sarathi-Serve, vLLM v1) with a queue order
 /// (`QueueOrder`: FCFS, EDD, MDD, SRPT, urgency). Ids name the mechanics, then `+order`:
@@ -163,7 +163,8 @@ extension Instance {
     }
 
     /// Recompute preemption of the most recently admitted running request (vLLM v0 and v1,
-    /// research/policies.md §2.2): its blocks are freed, its progress is dropped, and it returns to
+    /// `vllm/core/scheduler.py` of https://github.com/vllm-project/vllm): its blocks are freed, its
+    /// progress is dropped, and it returns to
     /// the front of `waiting`. A migration of the victim aborts. Returns the victim.
     mutating func preemptYoungest(_ requests: inout RequestTable) -> Int32 {
         let victim = running.removeLast()

@@ -1,8 +1,8 @@
 /// vLLM's automatic prefix caching (APC) on one instance: which full KV blocks hold a known prefix,
 /// who references them, and which free ones to evict first.
 ///
-/// Follows vLLM v1's `kv_cache_manager.py` and `block_pool.py` as summarised in
-/// research/policies.md §2.5: only full 16-token blocks are cacheable; a block is identified by a
+/// Follows vLLM v1's `kv_cache_manager.py` and `block_pool.py` (https://github.com/vllm-project/vllm,
+/// `vllm/v1/core/`): only full 16-token blocks are cacheable; a block is identified by a
 /// chained hash (`Simulation.blockHash`, which covers every earlier block); a new request reuses
 /// its longest run of leading hits (reference counts go up, a free cached block leaves the free
 /// queue); a released block keeps its hash and joins the tail of the free queue, a request's

@@ -1,6 +1,7 @@
 /// The order in which an instance admits waiting requests: FCFS, or a classic scheduling rule.
 ///
-/// After research/policies.md §8 and §5.5. Every rule is a key, smallest first, evaluated at each
+/// After the classic rules and HexGen's queue (docs/policies.md §3). Every rule is a key, smallest
+/// first, evaluated at each
 /// admission decision over the whole `waiting` queue (so time-dependent keys are always current,
 /// and a policy switch re-orders the queue at the next decision); admission stays head-of-line:
 /// the best request that does not fit stops admission for the iteration, as in vLLM and Sarathi.
@@ -13,7 +14,8 @@
 ///   request is late, like EDD when there is slack; a strong rule for total tardiness.
 /// * `srpt`, shortest remaining processing time (Schrage 1968) on predicted sizes, with aging:
 ///   key `p − w·(t − arrival)` (`srpt_aging` = w) so long requests do not starve.
-/// * `urgency`, HexGen's urgency-guided queue (§5.5, `update_urgency`): key = slack `d − t − p`,
+/// * `urgency`, HexGen's urgency-guided queue (https://arxiv.org/abs/2505.05286, `update_urgency`):
+///   key = slack `d − t − p`,
 ///   least slack first (HexGen's urgency `elapsed + T_i − D` is its negative).
 ///
 /// Simplified: preemption victims stay the most recently admitted request (vLLM's rule) whatever

@@ -1,7 +1,7 @@
 /// Sarathi-Serve: chunked prefills with stall-free batching under a per-iteration token budget.
 ///
-/// Follows `microsoft/sarathi-serve` (`sarathi_scheduler.py`) and the OSDI'24 paper, as summarised
-/// in research/policies.md §3.2. Each iteration gives first one token to every decoding request in
+/// Follows https://github.com/microsoft/sarathi-serve (`sarathi_scheduler.py`) and the OSDI'24 paper
+/// (https://arxiv.org/abs/2403.02310). Each iteration gives first one token to every decoding request in
 /// admission order (preempting the youngest by recompute when a block is missing), however many
 /// there are, then spends what is left of `token_budget` (default 512) on prefill chunks: the next
 /// chunk of prompts already admitted, then new

@@ -1,6 +1,6 @@
 /// vLLM v0's default scheduler: prefill-prioritizing continuous batching with paged KV.
 ///
-/// Follows vLLM's `vllm/core/scheduler.py` (v0.4–0.6 era) as summarised in research/policies.md §2.2:
+/// Follows `vllm/core/scheduler.py` (v0.4–0.6 era) of https://github.com/vllm-project/vllm:
 /// each iteration first admits whole prompts from the head of `waiting` in FCFS order (stopping at
 /// the first that does not fit: the prompt's blocks above a 1% watermark, the token budget
 /// `max_num_batched_tokens`, the sequence cap `max_num_seqs`); if any was admitted the iteration is

@@ -1,8 +1,8 @@
 /// vLLM v1's scheduler: one token budget for everything, chunked prefill always on, automatic
 /// prefix caching, recompute preemption.
 ///
-/// Follows vLLM v1's `vllm/v1/core/sched/scheduler.py` and `kv_cache_manager.py` as summarised in
-/// research/policies.md §2.4–2.5. Each iteration walks `running` in admission order and gives each
+/// Follows vLLM v1's `vllm/v1/core/sched/scheduler.py` and `kv_cache_manager.py`
+/// (https://github.com/vllm-project/vllm). Each iteration walks `running` in admission order and gives each
 /// request `min(pending, budget left)` tokens (one for a decoding request, the next chunk for a
 /// prompt), allocating blocks only for the tokens scheduled; a missing block preempts the most
 /// recently admitted request (recompute: its blocks are freed, it goes back to the front of

@@ -2,9 +2,9 @@
 import Foundation
 
 /// The real terminal, through ncursesw. The only code that touches curses, always from the main
-/// thread (the stock ncursesw build is not thread-safe; research/tui.md §7).
+/// thread (the stock ncursesw build is not thread-safe; see `curs_threads(3X)`).
 ///
-/// Set-up follows research/tui.md §3: `setlocale` first, UTF-8 from `nl_langinfo`, cbreak and
+/// Set-up follows `ncurses(3X)`, as htop and nvtop do: `setlocale` first, UTF-8 from `nl_langinfo`, cbreak and
 /// noecho, keypad, hidden cursor, 25 ms Esc delay, `use_default_colors` with -1 backgrounds,
 /// 256 colours when `COLORS >= 256` else 8, none with `NO_COLOR`/`--no-color`. Each frame writes
 /// only the cells that changed since the previous one, then one `doupdate`.

@@ -101,9 +101,9 @@ struct Compare: ParsableCommand {
         let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { fail("--param: expected NAME=V1,V2, got \"\(text)\"") }
         let name = parts[0]
-        guard PolicyCatalog.parameterNames.contains(name) else {
+        guard PolicyRegistry.parameterNames.contains(name) else {
             var message = "--param: unknown parameter \"\(name)\""
-            if let hint = suggestion(for: name, among: PolicyCatalog.parameterNames) {
+            if let hint = suggestion(for: name, among: PolicyRegistry.parameterNames) {
                 message += "; did you mean \"\(hint)\"?"
             }
             fail(message + " (clustertop policies lists them)")

@@ -40,7 +40,9 @@ import Testing
                 #expect(p.problem(p.defaultValue) == nil, "\(d.id).\(p.name)")
                 #expect(try Self.build(d, [p.name: p.defaultValue]) == omitted, "\(d.id).\(p.name)")
                 if Self.isEngineParameter(p) { continue }
-                let other = p.defaultValue < p.range.upperBound ? min(p.range.upperBound, p.defaultValue + 1) : p.range.lowerBound
+                let other =
+                    p.defaultValue < p.range.upperBound
+                    ? min(p.range.upperBound, p.defaultValue + 1) : p.range.lowerBound
                 #expect(try Self.build(d, [p.name: other]) != omitted, "\(d.id).\(p.name) is declared but not read")
             }
         }
@@ -133,7 +135,9 @@ import Testing
 
     @Test func scalingActsOnlyWhenDueAndOnlyThroughActions() throws {
         var cluster = Self.unevenCluster()
-        let params = PolicyParams(["max_instances": 4, "scaling_interval_s": 10, "scale_out_threshold": 60, "scale_in_threshold": 100])
+        let params = PolicyParams([
+            "max_instances": 4, "scaling_interval_s": 10, "scale_out_threshold": 60, "scale_in_threshold": 100,
+        ])
         var policy = try #require(try GlobalPolicy(id: "infaas", params: params))
         #expect(policy.tickPeriod == Time.seconds(10))
         policy.start(at: Time.seconds(25))

@@ -39,7 +39,8 @@ public struct Llumnix: GlobalPolicyRules {
         summary:
             "freest-instance dispatch, live migration from the least to the most free instances, priority headroom, autoscaling by draining",
         source: "Llumnix (Sun et al., OSDI'24), llm-scheduling-artifact and AlibabaPAI/llumnix",
-        parameters: Freeness.parameters + [migrateOutParameter, intervalParameter, lastStageParameter, maxStagesParameter]
+        parameters: Freeness.parameters
+            + [migrateOutParameter, intervalParameter, lastStageParameter, maxStagesParameter]
             + Autoscaling.parameters)
 
     public var load: Freeness

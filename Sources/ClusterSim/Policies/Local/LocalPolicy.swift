@@ -109,7 +109,8 @@ extension LocalPolicy {
     public var id: String {
         let (mechanics, queue) = parts
         if queue.order == .fcfs { return mechanics.id }
-        return mechanics.id == LocalPolicy.orderMechanics ? queue.order.rawValue : "\(mechanics.id)+\(queue.order.rawValue)"
+        if mechanics.id == LocalPolicy.orderMechanics { return queue.order.rawValue }
+        return "\(mechanics.id)+\(queue.order.rawValue)"
     }
 
     /// The queue order in force.

@@ -89,9 +89,9 @@ struct Compare: ParsableCommand {
         let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { throw CommandError("--param: expected NAME=V1,V2, got \"\(text)\"") }
         let name = parts[0]
-        guard PolicyCatalog.parameterNames.contains(name) else {
+        guard PolicyRegistry.parameterNames.contains(name) else {
             var message = "--param: unknown parameter \"\(name)\""
-            message += didYouMean(name, among: PolicyCatalog.parameterNames)
+            message += didYouMean(name, among: PolicyRegistry.parameterNames)
             throw CommandError(message + " (clustertop policies lists them)")
         }
         let values = parts[1].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }

@@ -27,11 +27,11 @@ struct Policies: ParsableCommand {
 
     static var text: String {
         var lines: [String] = []
-        for scope in [PolicyInfo.Scope.global, .local] {
+        for scope in [PolicyDeclaration.Scope.global, .local] {
             lines.append(
                 scope == .global
                     ? "GLOBAL POLICIES (dispatch, migration, scaling)" : "LOCAL POLICIES (batching, queue order)")
-            for p in PolicyCatalog.all where p.scope == scope {
+            for p in PolicyRegistry.all where p.scope == scope {
                 lines.append("")
                 lines += wrap(
                     p.summary, first: "  " + p.id.padding(toLength: 19, withPad: " ", startingAt: 0) + " ",
@@ -41,7 +41,7 @@ struct Policies: ParsableCommand {
                     rest: String(repeating: " ", count: 30))
                 for q in p.parameters {
                     lines += wrap(
-                        "\(q.meaning) (default \(q.defaultValue))",
+                        "\(q.help) (default \(q.defaultText))",
                         first: String(repeating: " ", count: 22) + "\(q.name): ",
                         rest: String(repeating: " ", count: 26))
                 }
@@ -62,7 +62,7 @@ struct Policies: ParsableCommand {
             (
                 "policies",
                 .array(
-                    PolicyCatalog.all.map { p in
+                    PolicyRegistry.all.map { p in
                         .object([
                             ("id", .string(p.id)), ("scope", .string(p.scope.rawValue)),
                             ("summary", .string(p.summary)),
@@ -72,8 +72,8 @@ struct Policies: ParsableCommand {
                                 .array(
                                     p.parameters.map { q in
                                         .object([
-                                            ("name", .string(q.name)), ("default", .string(q.defaultValue)),
-                                            ("meaning", .string(q.meaning)),
+                                            ("name", .string(q.name)), ("default", .string(q.defaultText)),
+                                            ("meaning", .string(q.help)),
                                         ])
                                     })
                             ),

@@ -24,21 +24,6 @@
 extension Simulation {
     static let recentMigrationCapacity = 50
 
-    /// One Llumnix pairing round: each pair of instances moves one request.
-    mutating func pairMigrations(_ policy: Llumnix) {
-        var busy = [Bool](repeating: false, count: instances.count)
-        for m in activeMigrations {
-            busy[Int(m.source)] = true
-            busy[Int(m.destination)] = true
-        }
-        for (source, destination) in policy.pairs(instances, requests, busy: busy) {
-            guard let id = Llumnix.candidate(instances, Int(source), requests) else { continue }
-            startMigration(
-                id, from: source, to: destination, lastStageBlocks: policy.lastStageMaxBlocks,
-                maxStages: policy.maxStages)
-        }
-    }
-
     /// Starts migrating decoding request `id` from `source` to `destination`.
     mutating func startMigration(
         _ id: Int32, from source: Int32, to destination: Int32, lastStageBlocks: Int32, maxStages: Int32

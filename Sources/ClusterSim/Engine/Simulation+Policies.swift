@@ -1,7 +1,7 @@
 /// The engine's side of the scheduling policies: what every request carries for them (deadline,
 /// predicted output), the bookkeeping global policies read (backlog, high-priority counts), and the
-/// periodic work of policies that act on their own (migration pairing, autoscaling) as `tick`
-/// events.
+/// periodic work of policies that act on their own (`GlobalPolicyRules.tick`) as `tick` events,
+/// whose `PolicyAction`s the engine carries out. No code here names a policy.
 ///
 /// Periodic work runs as one chain of `tick` events per policy: each tick schedules the next one
 /// period later, with the chain's generation, so a policy switch starts a new chain and the old one
@@ -10,7 +10,6 @@
 /// migration's number (non-negative); the policy chain uses target −1.
 struct PolicyRuntime: Sendable {
     var tickGeneration: UInt32 = 0
-    var nextScaling: SimTime = 0
     var nextMigrationNumber: Int32 = 0
     /// Log-space σ of the output-length predictor (`prediction_error`).
     var predictionError: Double = 0.5
@@ -20,8 +19,9 @@ struct PolicyRuntime: Sendable {
 extension Simulation {
     /// Sets up workflows and the policy's periodic work; called once at the end of `init`.
     mutating func startPolicyWork() {
+        let predictionError = QueueOrder.predictionErrorParameter
         policyRuntime.predictionError =
-            (try? scenario.policy.params.number("prediction_error", default: 0.5, in: 0...4)) ?? 0.5
+            (try? scenario.policy.params.number(predictionError)) ?? predictionError.defaultValue
         prepareWorkflows()
         restartPolicyTicks()
     }
@@ -82,8 +82,7 @@ extension Simulation {
         instances[Int(i)].backlog += estimate
         guard r.priority == .high else { return }
         instances[Int(i)].highPriority += 1
-        // Llumnix queues high-priority requests ahead of normal ones.
-        if case .llumnix = globalPolicy {
+        if globalPolicy.queuesHighPriorityFirst {
             var waiting = instances[Int(i)].waiting
             instances[Int(i)].waiting.removeAll()
             _ = waiting.popLast()
@@ -139,7 +138,7 @@ extension Simulation {
     /// Starts the current global policy's chain of ticks (ending any older chain).
     mutating func restartPolicyTicks() {
         policyRuntime.tickGeneration &+= 1
-        policyRuntime.nextScaling = now + (globalPolicy.scaling?.interval ?? 0)
+        globalPolicy.start(at: now)
         guard let period = globalPolicy.tickPeriod else { return }
         queue.push(at: now + period, .tick, target: PolicyRuntime.policyTick, generation: policyRuntime.tickGeneration)
     }
@@ -152,55 +151,38 @@ extension Simulation {
         guard generation == policyRuntime.tickGeneration, let period = globalPolicy.tickPeriod else { return }
         // Nothing left to act on: let the run end.
         if now >= arrivalEnd && requests.liveCount == 0 && unassigned.isEmpty { return }
-        if case .llumnix(let p) = globalPolicy { pairMigrations(p) }
-        if let scaling = globalPolicy.scaling, let load = globalPolicy.freeness, now >= policyRuntime.nextScaling {
-            autoscale(scaling, load: load)
-            policyRuntime.nextScaling = now + scaling.interval
-        }
+        // The policy acts on `self` through `perform`; it is taken out while it does (an action
+        // must not change `globalPolicy`, which the copy would overwrite).
+        var policy = globalPolicy
+        policy.tick(&self)
+        globalPolicy = policy
         queue.push(at: now + period, .tick, target: PolicyRuntime.policyTick, generation: generation)
     }
+}
 
-    // MARK: - Autoscaling
+// MARK: - Policy actions
 
-    /// Llumnix's load-based scaling decision (`Autoscaling`).
-    mutating func autoscale(_ rule: Autoscaling, load: Freeness) {
-        var avail = 0.0, batch = 0.0
-        var active = 0, starting = 0
-        for i in instances.indices {
-            switch instances[i].status {
-            case .active:
-                active += 1
-                avail +=
-                    load.available(instances, i)
-                    - (instances[i].waiting.first.map { Freeness.demand($0, requests) } ?? 0)
-                batch += Double(instances[i].running.count + (instances[i].waiting.isEmpty ? 0 : 1))
-            case .starting:
-                starting += 1
-                avail += Double(instances[i].kv.totalBlocks)
-            default: break
-            }
-        }
-        let freeness = batch > 0 ? avail / batch : .infinity
+extension Simulation: PolicyContext {
+    var addableInstanceBlocks: Int32? {
         guard let group = scenario.cluster.first, let gpu = scenario.gpuSpec(group.gpu),
             let model = scenario.modelSpec(group.model)
-        else { return }
-        if freeness < rule.scaleOutBelow && active + starting < rule.maxInstances {
-            let blocks = Double(KVCache.capacity(gpu: gpu, model: model, tensorParallel: group.tensorParallel) ?? 1)
-            let needed = Int(((rule.scaleOutBelow * batch - avail) / blocks).rounded(.up))
-            let count = min(max(1, needed), rule.maxInstances - active - starting)
-            note(.scaleOut(freeness: freeness, threshold: rule.scaleOutBelow, count: count))
+        else { return nil }
+        return KVCache.capacity(gpu: gpu, model: model, tensorParallel: group.tensorParallel) ?? 1
+    }
+
+    /// Carries out what a global policy's periodic work asked for.
+    mutating func perform(_ action: PolicyAction) {
+        switch action {
+        case .migrate(let id, let source, let destination, let lastStageBlocks, let maxStages):
+            startMigration(id, from: source, to: destination, lastStageBlocks: lastStageBlocks, maxStages: maxStages)
+        case .scaleOut(let count, let freeness, let threshold):
+            guard let group = scenario.cluster.first else { return }
+            note(.scaleOut(freeness: freeness, threshold: threshold, count: count))
             for _ in 0..<count {
                 execute(.add(gpu: group.gpu, model: group.model, tensorParallel: group.tensorParallel))
             }
-        } else if freeness > rule.scaleInAbove && active > rule.minInstances && starting == 0 {
-            // The active instance with the fewest requests, not in a migration (ties: the newest).
-            var victim = -1
-            for i in instances.indices.reversed() where instances[i].status == .active {
-                let migrating = activeMigrations.contains { $0.source == Int32(i) || $0.destination == Int32(i) }
-                if !migrating && (victim < 0 || instances[i].outstanding < instances[victim].outstanding) { victim = i }
-            }
-            guard victim >= 0 else { return }
-            note(.scaleIn(freeness: freeness, threshold: rule.scaleInAbove, instance: victim))
+        case .scaleIn(let victim, let freeness, let threshold):
+            note(.scaleIn(freeness: freeness, threshold: threshold, instance: victim))
             execute(.drain(instance: victim))
         }
     }

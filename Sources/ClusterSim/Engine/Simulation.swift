@@ -24,7 +24,7 @@ public struct Simulation: Sendable {
     public internal(set) var instances: [Instance] = []
     public internal(set) var requests = RequestTable()
     public internal(set) var streams: [ArrivalStream] = []
-    public private(set) var globalPolicy: GlobalPolicy
+    public internal(set) var globalPolicy: GlobalPolicy
     public private(set) var localPolicy: LocalPolicy
     public internal(set) var metrics: Metrics
     public private(set) var log = Deque<LogEntry>()

@@ -260,16 +260,14 @@ public enum ScenarioParser {
         if let g = m["global"] { spec.global = try g.string(oneOf: GlobalPolicy.ids) }
         if let l = m["local"] { spec.local = try localPolicyID(l) }
         if let p = m["params"] {
-            let known = PolicyCatalog.parameterNames
+            let known = PolicyRegistry.parameterNames
             let pm = try p.mapping(allowed: known)
             var values: [String: Double] = [:]
             for (key, v) in pm.entries { values[key] = try v.number(in: -1e12...1e12) }
             spec.params = PolicyParams(values)
             // Build both policies once so out-of-range parameters are reported here, located.
             do {
-                _ = try GlobalPolicy(id: spec.global, params: spec.params)
-                _ = try LocalPolicy(id: spec.local, params: spec.params)
-                _ = try spec.params.number("prediction_error", default: 0.5, in: 0...4)
+                try PolicyRegistry.validate(spec)
             } catch let e as PolicyParamError {
                 throw (pm[e.key] ?? p).error(e.message)
             }

@@ -156,6 +156,6 @@ import Testing
         #expect(try LocalPolicy(id: "edd+sarathi") == nil)
         for id in GlobalPolicy.ids { #expect(try GlobalPolicy(id: id)?.id == id) }
         // Every id and parameter is in the catalog.
-        for id in GlobalPolicy.ids + LocalPolicy.ids { #expect(PolicyCatalog.info(id) != nil, "\(id)") }
+        for id in GlobalPolicy.ids + LocalPolicy.ids { #expect(PolicyRegistry.declaration(id) != nil, "\(id)") }
     }
 }

@@ -21,9 +21,15 @@ public struct Freeness: Sendable, Hashable {
     public var watermark: Double
     public var headroomTokens: Int
 
+    public static let parameters: [PolicyParameter] = [
+        .integer(
+            "priority_headroom_tokens", default: 1600, in: 0...1_048_576,
+            help: "room an instance hosting high-priority requests keeps")
+    ]
+
     public init(params: PolicyParams) throws {
         watermark = 0.01
-        headroomTokens = try params.integer("priority_headroom_tokens", default: 1600, in: 0...1_048_576)
+        headroomTokens = try params.integer(Freeness.parameters[0])
     }
 
     // The metrics read fields of `instances[i]` in place: passing an `Instance` by value would

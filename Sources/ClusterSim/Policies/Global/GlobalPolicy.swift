@@ -1,7 +1,8 @@
 /// A cluster-wide policy: picks the instance for each arriving request, and may act periodically
 /// (migration pairing, autoscaling) (docs/policies.md §1).
 ///
-/// Adding a policy means one file with its struct and one case here.
+/// Adding a policy means one file with its struct (conforming to `GlobalPolicyRules`, with its
+/// `declaration`), and here one case, its line in `visit` and its line in `registered`.
 public enum GlobalPolicy: Sendable, Hashable {
     case roundRobin(RoundRobin)
     case leastOutstanding(LeastOutstanding)
@@ -10,78 +11,169 @@ public enum GlobalPolicy: Sendable, Hashable {
     case hexgen(HexGen)
     case prefixAffinity(PrefixAffinity)
 
-    /// Every global policy id, in the order the dashboard cycles through them.
-    public static let ids = ["round-robin", "least-outstanding", "infaas", "llumnix", "hexgen", "prefix-affinity"]
+    /// The registry: every global policy, in the order `clustertop policies` lists them and the
+    /// dashboard cycles through them.
+    static let registered: [Registration] = [
+        Registration(GlobalPolicy.roundRobin),
+        Registration(GlobalPolicy.leastOutstanding),
+        Registration(GlobalPolicy.infaas),
+        Registration(GlobalPolicy.llumnix),
+        Registration(GlobalPolicy.hexgen),
+        Registration(GlobalPolicy.prefixAffinity),
+    ]
 
-    public init?(id: String, params: PolicyParams = PolicyParams()) throws {
-        switch id {
-        case "round-robin": self = .roundRobin(RoundRobin())
-        case "least-outstanding": self = .leastOutstanding(LeastOutstanding())
-        case "infaas": self = .infaas(try Infaas(params: params))
-        case "llumnix": self = .llumnix(try Llumnix(params: params))
-        case "hexgen": self = .hexgen(try HexGen(params: params))
-        case "prefix-affinity": self = .prefixAffinity(try PrefixAffinity(params: params))
-        default: return nil
-        }
-    }
-
-    public var id: String {
+    /// The one switch over the cases: hands the policy to `visitor` as its own type, so every call
+    /// is specialized (no existential), and keeps what the visitor changed.
+    @inline(__always)
+    mutating func visit<V: GlobalPolicyVisitor>(_ visitor: inout V, _ context: inout V.Context) -> V.Result {
         switch self {
-        case .roundRobin: "round-robin"
-        case .leastOutstanding: "least-outstanding"
-        case .infaas: "infaas"
-        case .llumnix: "llumnix"
-        case .hexgen: "hexgen"
-        case .prefixAffinity: "prefix-affinity"
+        case .roundRobin(let p): GlobalPolicy.visit(p, GlobalPolicy.roundRobin, &visitor, &context, &self)
+        case .leastOutstanding(let p): GlobalPolicy.visit(p, GlobalPolicy.leastOutstanding, &visitor, &context, &self)
+        case .infaas(let p): GlobalPolicy.visit(p, GlobalPolicy.infaas, &visitor, &context, &self)
+        case .llumnix(let p): GlobalPolicy.visit(p, GlobalPolicy.llumnix, &visitor, &context, &self)
+        case .hexgen(let p): GlobalPolicy.visit(p, GlobalPolicy.hexgen, &visitor, &context, &self)
+        case .prefixAffinity(let p): GlobalPolicy.visit(p, GlobalPolicy.prefixAffinity, &visitor, &context, &self)
         }
     }
+}
+
+/// What every global policy provides. Only `declaration`, `init(params:)` and `dispatch` are
+/// required; a policy with periodic work also gives `tickPeriod` and `tick`.
+protocol GlobalPolicyRules: Sendable, Hashable {
+    static var declaration: PolicyDeclaration { get }
+    init(params: PolicyParams) throws
+    /// The instance for request `r` of `model` (nil: any model), or nil when no instance accepts it.
+    mutating func dispatch(
+        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher
+    ) -> Int32?
+    /// Period of the policy's periodic work (`tick`), or nil when it has none.
+    var tickPeriod: SimTime? { get }
+    /// The policy takes over at `now` (at the start of a run, or after a switch).
+    mutating func start(at now: SimTime)
+    /// The periodic work: reads the cluster and acts on it only through `cluster.perform`.
+    mutating func tick<Cluster: PolicyContext>(_ cluster: inout Cluster)
+    /// High-priority requests join their instance's queue ahead of normal ones (Llumnix).
+    var queuesHighPriorityFirst: Bool { get }
+}
+
+extension GlobalPolicyRules {
+    var tickPeriod: SimTime? { nil }
+    mutating func start(at now: SimTime) {}
+    mutating func tick<Cluster: PolicyContext>(_ cluster: inout Cluster) {}
+    var queuesHighPriorityFirst: Bool { false }
+}
+
+/// Something done with a global policy as its own type (`GlobalPolicy.visit`).
+protocol GlobalPolicyVisitor {
+    associatedtype Context = Void
+    associatedtype Result
+    mutating func visit<P: GlobalPolicyRules>(_ policy: inout P, _ context: inout Context) -> Result
+}
+
+extension GlobalPolicy {
+    /// One registered policy: its declaration and how to build it.
+    struct Registration: Sendable {
+        var declaration: PolicyDeclaration
+        var make: @Sendable (PolicyParams) throws -> GlobalPolicy
+
+        init<P: GlobalPolicyRules>(_ wrap: @escaping @Sendable (P) -> GlobalPolicy) {
+            declaration = P.declaration
+            make = { try wrap(P(params: $0)) }
+        }
+    }
+
+    /// Every global policy id, in the order the dashboard cycles through them.
+    public static let ids = registered.map(\.declaration.id)
+
+    /// The policy `id` with `params`, or nil for an unknown id; throws for a parameter out of range.
+    public init?(id: String, params: PolicyParams = PolicyParams()) throws {
+        guard let entry = GlobalPolicy.registered.first(where: { $0.declaration.id == id }) else { return nil }
+        self = try entry.make(params)
+    }
+
+    @inline(__always)
+    static func visit<P: GlobalPolicyRules, V: GlobalPolicyVisitor>(
+        _ policy: P, _ wrap: (P) -> GlobalPolicy, _ visitor: inout V, _ context: inout V.Context,
+        _ slot: inout GlobalPolicy
+    ) -> V.Result {
+        var policy = policy
+        defer { slot = wrap(policy) }
+        return visitor.visit(&policy, &context)
+    }
+
+    @inline(__always)
+    mutating func visit<V: GlobalPolicyVisitor>(_ visitor: inout V) -> V.Result where V.Context == Void {
+        var none: Void = ()
+        return visit(&visitor, &none)
+    }
+
+    /// A read that changes nothing.
+    @inline(__always)
+    func read<V: GlobalPolicyVisitor>(_ visitor: V) -> V.Result where V.Context == Void {
+        var copy = self
+        var visitor = visitor
+        return copy.visit(&visitor)
+    }
+
+    public var declaration: PolicyDeclaration { read(DeclarationOf()) }
+    public var id: String { declaration.id }
 
     /// The instance for request `r` of `model` (nil: any model), or nil when no instance accepts it.
     mutating func dispatch(
         _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher
     ) -> Int32? {
-        switch self {
-        case .roundRobin(var p):
-            let chosen = p.dispatch(model: model, instances: instances)
-            self = .roundRobin(p)
-            return chosen
-        case .leastOutstanding(let p):
-            return p.dispatch(model: model, instances: instances)
-        case .infaas(let p):
-            return p.load.freestInstance(for: r, model: model, instances: instances, requests: requests)
-        case .llumnix(let p):
-            return p.load.freestInstance(for: r, model: model, instances: instances, requests: requests)
-        case .hexgen(let p):
-            return p.dispatch(r, model: model, instances: instances)
-        case .prefixAffinity(let p):
-            return p.dispatch(r, model: model, instances: instances, hasher: hasher)
-        }
+        var visitor = Dispatch(r: r, model: model, instances: instances, requests: requests, hasher: hasher)
+        return visit(&visitor)
     }
 
     /// Period of the policy's periodic work (`tick` events), or nil when it has none.
-    var tickPeriod: SimTime? {
-        switch self {
-        case .infaas(let p): p.scaling.enabled ? p.scaling.interval : nil
-        case .llumnix(let p): p.pairingInterval
-        default: nil
+    var tickPeriod: SimTime? { read(TickPeriodOf()) }
+
+    var queuesHighPriorityFirst: Bool { read(QueuesHighPriorityFirst()) }
+
+    mutating func start(at now: SimTime) {
+        var visitor = Start(now: now)
+        visit(&visitor)
+    }
+
+    mutating func tick<Cluster: PolicyContext>(_ cluster: inout Cluster) {
+        var visitor = Tick<Cluster>()
+        visit(&visitor, &cluster)
+    }
+
+    struct DeclarationOf: GlobalPolicyVisitor {
+        func visit<P: GlobalPolicyRules>(_ policy: inout P, _ context: inout Void) -> PolicyDeclaration {
+            P.declaration
         }
     }
 
-    /// Its autoscaling rule, if it has one.
-    var scaling: Autoscaling? {
-        switch self {
-        case .infaas(let p): p.scaling.enabled ? p.scaling : nil
-        case .llumnix(let p): p.scaling.enabled ? p.scaling : nil
-        default: nil
+    struct TickPeriodOf: GlobalPolicyVisitor {
+        func visit<P: GlobalPolicyRules>(_ policy: inout P, _ context: inout Void) -> SimTime? { policy.tickPeriod }
+    }
+
+    struct QueuesHighPriorityFirst: GlobalPolicyVisitor {
+        func visit<P: GlobalPolicyRules>(_ policy: inout P, _ context: inout Void) -> Bool {
+            policy.queuesHighPriorityFirst
         }
     }
 
-    /// Its load metric (Llumnix's freeness), if it has one.
-    var freeness: Freeness? {
-        switch self {
-        case .infaas(let p): p.load
-        case .llumnix(let p): p.load
-        default: nil
+    struct Start: GlobalPolicyVisitor {
+        var now: SimTime
+        func visit<P: GlobalPolicyRules>(_ policy: inout P, _ context: inout Void) { policy.start(at: now) }
+    }
+
+    struct Tick<Cluster: PolicyContext>: GlobalPolicyVisitor {
+        func visit<P: GlobalPolicyRules>(_ policy: inout P, _ context: inout Cluster) { policy.tick(&context) }
+    }
+
+    struct Dispatch: GlobalPolicyVisitor {
+        var r: Request
+        var model: String?
+        var instances: [Instance]
+        var requests: RequestTable
+        var hasher: PrefixHasher
+        func visit<P: GlobalPolicyRules>(_ policy: inout P, _ context: inout Void) -> Int32? {
+            policy.dispatch(r, model: model, instances: instances, requests: requests, hasher: hasher)
         }
     }
 }

@@ -17,11 +17,27 @@
 /// Simplified: `T_i` comes from the cost model (prefill of the call's prompt and its predicted
 /// output at batch 1), not from a profiled table; `ref` is the fastest instance for the call (the
 /// released code takes the first A100 engine, the fastest type in its clusters).
-public struct HexGen: Sendable, Hashable {
+public struct HexGen: GlobalPolicyRules {
+    public static let alphaParameter = PolicyParameter.number(
+        "hexgen_alpha", default: 0.2, in: 0...1,
+        help: "weight of GPU speed against backlog (0: balance only, 1: fastest only)")
+    public static let declaration = PolicyDeclaration(
+        id: "hexgen", scope: .global,
+        summary:
+            "workload-balanced dispatch for heterogeneous GPUs: alpha x relative speed - (1 - alpha) x relative backlog",
+        source: "HexGen-Text2SQL (Peng et al., arXiv 2505.05286), Hexgen-Flow WorkloadBalancePolicy",
+        parameters: [alphaParameter])
+
     public var alpha: Double
 
     public init(params: PolicyParams = PolicyParams()) throws {
-        alpha = try params.number("hexgen_alpha", default: 0.2, in: 0...1)
+        alpha = try params.number(HexGen.alphaParameter)
+    }
+
+    func dispatch(
+        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher
+    ) -> Int32? {
+        dispatch(r, model: model, instances: instances)
     }
 
     func dispatch(_ r: Request, model: String?, instances: [Instance]) -> Int32? {

@@ -2,7 +2,20 @@
 /// plus running; ties go to the lowest instance id.
 ///
 /// Vidur's `LORGlobalScheduler` (`lor_global_scheduler.py`).
-public struct LeastOutstanding: Sendable, Hashable {
+public struct LeastOutstanding: GlobalPolicyRules {
+    public static let declaration = PolicyDeclaration(
+        id: "least-outstanding", scope: .global,
+        summary: "each request to the instance with the fewest waiting + running",
+        source: "Vidur LORGlobalScheduler")
+
+    init(params: PolicyParams) {}
+
+    func dispatch(
+        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher
+    ) -> Int32? {
+        dispatch(model: model, instances: instances)
+    }
+
     func dispatch(model: String?, instances: [Instance]) -> Int32? {
         var best: Int32? = nil
         var bestLoad = Int.max

@@ -23,7 +23,26 @@
 /// Simplified: the de-fragmentation variant keeps every pair (no check that the gap shrinks); the
 /// local scheduler is whatever local policy runs (Llumnix used vLLM v0); high-priority requests are
 /// queued ahead of normal ones on their instance, with no separate execution priority.
-public struct Llumnix: Sendable, Hashable {
+public struct Llumnix: GlobalPolicyRules {
+    public static let migrateOutParameter = PolicyParameter.number(
+        "migrate_out_threshold", default: 3, in: -1e9...1e9,
+        help: "freeness (blocks per request) below which an instance migrates out")
+    public static let intervalParameter = PolicyParameter.number(
+        "migration_interval_ms", default: 50, in: 1...600_000, help: "period of migration pairing")
+    public static let lastStageParameter = PolicyParameter.integer(
+        "migration_last_stage_blocks", default: 4, in: 1...65536,
+        help: "blocks left at which the final stop-and-copy starts")
+    public static let maxStagesParameter = PolicyParameter.integer(
+        "migration_max_stages", default: 3, in: 1...100, help: "pre-copy stages before a migration aborts")
+    public static let declaration = PolicyDeclaration(
+        id: "llumnix", scope: .global,
+        summary:
+            "freest-instance dispatch, live migration from the least to the most free instances, priority headroom, autoscaling by draining",
+        source: "Llumnix (Sun et al., OSDI'24), llm-scheduling-artifact and AlibabaPAI/llumnix",
+        parameters: Freeness.parameters
+            + [migrateOutParameter, intervalParameter, lastStageParameter, maxStagesParameter]
+            + Autoscaling.parameters)
+
     public var load: Freeness
     public var scaling: Autoscaling
     public var migrateOutThreshold: Double
@@ -34,10 +53,40 @@ public struct Llumnix: Sendable, Hashable {
     public init(params: PolicyParams = PolicyParams()) throws {
         load = try Freeness(params: params)
         scaling = try Autoscaling(params: params)
-        migrateOutThreshold = try params.number("migrate_out_threshold", default: 3, in: -1e9...1e9)
-        pairingInterval = Time.milliseconds(try params.number("migration_interval_ms", default: 50, in: 1...600_000))
-        lastStageMaxBlocks = Int32(try params.integer("migration_last_stage_blocks", default: 4, in: 1...65536))
-        maxStages = Int32(try params.integer("migration_max_stages", default: 3, in: 1...100))
+        migrateOutThreshold = try params.number(Llumnix.migrateOutParameter)
+        pairingInterval = Time.milliseconds(try params.number(Llumnix.intervalParameter))
+        lastStageMaxBlocks = Int32(try params.integer(Llumnix.lastStageParameter))
+        maxStages = Int32(try params.integer(Llumnix.maxStagesParameter))
+    }
+
+    func dispatch(
+        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher
+    ) -> Int32? {
+        load.freestInstance(for: r, model: model, instances: instances, requests: requests)
+    }
+
+    var tickPeriod: SimTime? { pairingInterval }
+
+    var queuesHighPriorityFirst: Bool { true }
+
+    mutating func start(at now: SimTime) { scaling.start(at: now) }
+
+    /// One pairing round (each pair of instances moves one request), then the scaling decision
+    /// when one is due, which sees the migrations just started.
+    mutating func tick<Cluster: PolicyContext>(_ cluster: inout Cluster) {
+        var busy = [Bool](repeating: false, count: cluster.instances.count)
+        for m in cluster.activeMigrations {
+            busy[Int(m.source)] = true
+            busy[Int(m.destination)] = true
+        }
+        for (source, destination) in pairs(cluster.instances, cluster.requests, busy: busy) {
+            guard let id = Llumnix.candidate(cluster.instances, Int(source), cluster.requests) else { continue }
+            cluster.perform(
+                .migrate(
+                    request: id, from: source, to: destination, lastStageBlocks: lastStageMaxBlocks,
+                    maxStages: maxStages))
+        }
+        scaling.tick(&cluster, load: load)
     }
 
     /// Source and destination pairs for this period: least free source with most free destination.

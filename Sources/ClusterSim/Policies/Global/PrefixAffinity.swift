@@ -12,15 +12,31 @@
 /// Simplified: BatchLLM builds a prefix tree over a whole offline batch and schedules each group
 /// together with its shared KV pinned; online we only route, and the instance's own prefix cache
 /// (vllm-v1) keeps the shared blocks under LRU.
-public struct PrefixAffinity: Sendable, Hashable {
+public struct PrefixAffinity: GlobalPolicyRules {
+    public static let slackParameter = PolicyParameter.integer(
+        "affinity_slack", default: 8, in: 0...1_000_000,
+        help: "extra requests a prefix's instance may have over the least loaded")
+    public static let declaration = PolicyDeclaration(
+        id: "prefix-affinity", scope: .global,
+        summary:
+            "requests sharing a prefix go to the instance holding it (else the prefix's home), within a load slack",
+        source: "BatchLLM (Zheng et al., arXiv 2412.03594) prefix grouping, online",
+        parameters: [slackParameter])
+
     public var slack: Int
 
     public init(params: PolicyParams = PolicyParams()) throws {
-        slack = try params.integer("affinity_slack", default: 8, in: 0...1_000_000)
+        slack = try params.integer(PrefixAffinity.slackParameter)
     }
 
     /// Leading blocks considered when measuring a cached run.
     static let runLimit: Int32 = 256
+
+    func dispatch(
+        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher
+    ) -> Int32? {
+        dispatch(r, model: model, instances: instances, hasher: hasher)
+    }
 
     func dispatch(_ r: Request, model: String?, instances: [Instance], hasher: PrefixHasher) -> Int32? {
         var least: Int32? = nil

@@ -2,8 +2,20 @@
 ///
 /// Vidur's `RoundRobinGlobalScheduler`; instances that do not accept (failed, draining, starting, or
 /// serving another model) are skipped.
-public struct RoundRobin: Sendable, Hashable {
+public struct RoundRobin: GlobalPolicyRules {
+    public static let declaration = PolicyDeclaration(
+        id: "round-robin", scope: .global, summary: "each request to the next accepting instance in turn",
+        source: "Vidur RoundRobinGlobalScheduler")
+
     public var next = 0
+
+    init(params: PolicyParams) {}
+
+    mutating func dispatch(
+        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher
+    ) -> Int32? {
+        dispatch(model: model, instances: instances)
+    }
 
     mutating func dispatch(model: String?, instances: [Instance]) -> Int32? {
         let n = instances.count

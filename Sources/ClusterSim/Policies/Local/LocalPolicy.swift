@@ -4,17 +4,81 @@
 /// (`QueueOrder`: FCFS, EDD, MDD, SRPT, urgency). Ids name the mechanics, then `+order`:
 /// `sarathi+mdd`, `vllm-v1+edd`; a plain order id (`edd`, `mdd`, `srpt`, `urgency`) means that order
 /// on vLLM v1's mechanics, the default engine since 2025. Adding mechanics means one file with its
-/// struct and one case here; adding an order, one case of `QueueOrder`.
+/// struct (conforming to `BatchingMechanics`, with its `declaration`), and here one case, its lines
+/// in `formBatch` and `parts`, and its line in `registered`; adding an order, one case of
+/// `QueueOrder` with its declaration.
 public enum LocalPolicy: Sendable, Hashable {
     case vllmV0(VLLMv0)
     case sarathi(Sarathi)
     case vllmV1(VLLMv1)
 
+    /// The registry of mechanics, in the order `clustertop policies` lists them and the dashboard
+    /// cycles through them.
+    static let registered: [Registration] = [
+        Registration(LocalPolicy.vllmV0),
+        Registration(LocalPolicy.sarathi),
+        Registration(LocalPolicy.vllmV1),
+    ]
+
+    /// The mechanics a plain order id runs on.
+    static let orderMechanics = VLLMv1.declaration.id
+
+    /// Forms the next batch on `instance` into `instance.batch`, admitting and preempting as the policy does.
+    func formBatch(
+        _ instance: inout Instance, _ requests: inout RequestTable, now: SimTime, hasher: PrefixHasher = .synthetic
+    ) -> BatchShape {
+        switch self {
+        case .vllmV0(let p): p.formBatch(&instance, &requests, now: now, hasher: hasher)
+        case .sarathi(let p): p.formBatch(&instance, &requests, now: now, hasher: hasher)
+        case .vllmV1(let p): p.formBatch(&instance, &requests, now: now, hasher: hasher)
+        }
+    }
+
+    /// The mechanics' declaration and the queue order in force.
+    var parts: (mechanics: PolicyDeclaration, queue: OrderRule) {
+        switch self {
+        case .vllmV0(let p): (VLLMv0.declaration, p.queue)
+        case .sarathi(let p): (Sarathi.declaration, p.queue)
+        case .vllmV1(let p): (VLLMv1.declaration, p.queue)
+        }
+    }
+}
+
+/// What all batching mechanics provide.
+protocol BatchingMechanics: Sendable, Hashable {
+    static var declaration: PolicyDeclaration { get }
+    init(params: PolicyParams) throws
+    /// The order in which waiting requests are admitted.
+    var queue: OrderRule { get set }
+    /// Forms the next batch on `inst` into `inst.batch`, admitting and preempting as the policy does.
+    func formBatch(_ inst: inout Instance, _ requests: inout RequestTable, now: SimTime, hasher: PrefixHasher)
+        -> BatchShape
+}
+
+extension LocalPolicy {
+    /// One registered mechanics: its declaration and how to build it with a queue order.
+    struct Registration: Sendable {
+        var declaration: PolicyDeclaration
+        var make: @Sendable (PolicyParams, OrderRule) throws -> LocalPolicy
+
+        init<P: BatchingMechanics>(_ wrap: @escaping @Sendable (P) -> LocalPolicy) {
+            declaration = P.declaration
+            make = { params, queue in
+                var p = try P(params: params)
+                p.queue = queue
+                return wrap(p)
+            }
+        }
+    }
+
+    /// The queue orders that are local policy ids of their own (all but FCFS), with their declarations.
+    static let orderDeclarations: [PolicyDeclaration] = QueueOrder.allCases.compactMap(\.declaration)
+
     /// The local policy ids the dashboard cycles through: every mechanics, then every order on vLLM v1.
-    public static let ids = ["vllm-v0", "sarathi", "vllm-v1", "edd", "mdd", "srpt", "urgency"]
+    public static let ids = baseIDs + orderDeclarations.map(\.id)
 
     /// The batching mechanics ids.
-    public static let baseIDs = ["vllm-v0", "sarathi", "vllm-v1"]
+    public static let baseIDs = registered.map(\.declaration.id)
 
     /// Every id a scenario or the command line may name: `ids` and each mechanics with each order.
     public static let allIDs: [String] = {
@@ -32,90 +96,25 @@ public enum LocalPolicy: Sendable, Hashable {
             base = String(id[..<plus])
             orderName = String(id[id.index(after: plus)...])
         } else if let order = QueueOrder(rawValue: id), order != .fcfs {
-            base = "vllm-v1"
+            base = LocalPolicy.orderMechanics
             orderName = order.rawValue
         }
         guard let order = QueueOrder(rawValue: orderName) else { return nil }
         let rule = order == .fcfs ? OrderRule.fcfs : try OrderRule(order: order, params: params)
-        switch base {
-        case "vllm-v0":
-            var p = try VLLMv0(params: params)
-            p.queue = rule
-            self = .vllmV0(p)
-        case "sarathi":
-            var p = try Sarathi(params: params)
-            p.queue = rule
-            self = .sarathi(p)
-        case "vllm-v1":
-            var p = try VLLMv1(params: params)
-            p.queue = rule
-            self = .vllmV1(p)
-        default: return nil
-        }
+        guard let entry = LocalPolicy.registered.first(where: { $0.declaration.id == base }) else { return nil }
+        self = try entry.make(params, rule)
     }
 
     /// The canonical id: the mechanics, `+order` unless FCFS; an order on vLLM v1 by its plain name.
     public var id: String {
-        let (base, order): (String, QueueOrder) =
-            switch self {
-            case .vllmV0(let p): ("vllm-v0", p.queue.order)
-            case .sarathi(let p): ("sarathi", p.queue.order)
-            case .vllmV1(let p): ("vllm-v1", p.queue.order)
-            }
-        if order == .fcfs { return base }
-        return base == "vllm-v1" ? order.rawValue : "\(base)+\(order.rawValue)"
+        let (mechanics, queue) = parts
+        if queue.order == .fcfs { return mechanics.id }
+        if mechanics.id == LocalPolicy.orderMechanics { return queue.order.rawValue }
+        return "\(mechanics.id)+\(queue.order.rawValue)"
     }
 
     /// The queue order in force.
-    public var order: QueueOrder {
-        switch self {
-        case .vllmV0(let p): p.queue.order
-        case .sarathi(let p): p.queue.order
-        case .vllmV1(let p): p.queue.order
-        }
-    }
-
-    /// Forms the next batch on `instance` into `instance.batch`, admitting and preempting as the policy does.
-    func formBatch(
-        _ instance: inout Instance, _ requests: inout RequestTable, now: SimTime, hasher: PrefixHasher = .synthetic
-    ) -> BatchShape {
-        switch self {
-        case .vllmV0(let p): p.formBatch(&instance, &requests, now: now)
-        case .sarathi(let p): p.formBatch(&instance, &requests, now: now)
-        case .vllmV1(let p): p.formBatch(&instance, &requests, now: now, hasher: hasher)
-        }
-    }
-}
-
-/// Named numeric parameters of a policy (`policy.params` in a scenario).
-public struct PolicyParams: Sendable, Hashable {
-    public var values: [String: Double]
-    public init(_ values: [String: Double] = [:]) { self.values = values }
-
-    /// The value of `key`, or `fallback`; checks that it is a whole number within `range`.
-    public func integer(_ key: String, default fallback: Int, in range: ClosedRange<Int>) throws -> Int {
-        guard let v = values[key] else { return fallback }
-        guard v == v.rounded(), v >= Double(range.lowerBound), v <= Double(range.upperBound) else {
-            throw PolicyParamError(
-                key: key, message: "expected a whole number in \(range.lowerBound)...\(range.upperBound), got \(v)")
-        }
-        return Int(v)
-    }
-
-    /// The value of `key`, or `fallback`; checks that it is within `range`.
-    public func number(_ key: String, default fallback: Double, in range: ClosedRange<Double>) throws -> Double {
-        guard let v = values[key] else { return fallback }
-        guard range.contains(v) else {
-            throw PolicyParamError(
-                key: key, message: "expected a number in \(range.lowerBound)...\(range.upperBound), got \(v)")
-        }
-        return v
-    }
-}
-
-public struct PolicyParamError: Error, Sendable {
-    public var key: String
-    public var message: String
+    public var order: QueueOrder { parts.queue.order }
 }
 
 // MARK: - Mechanics shared by the local policies

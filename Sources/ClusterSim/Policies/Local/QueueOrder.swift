@@ -22,6 +22,48 @@
 /// the order; keys use the cost model's estimate of one request alone, not a profiled table.
 public enum QueueOrder: String, Sendable, Hashable, CaseIterable {
     case fcfs, edd, mdd, srpt, urgency
+
+    /// Log-space σ of the output-length predictor's error; the engine reads it for every request's
+    /// prediction (`Simulation.annotate`), which the orders other than FCFS and EDD rely on.
+    public static let predictionErrorParameter = PolicyParameter.number(
+        "prediction_error", default: 0.5, in: 0...4, help: "log-space sigma of the output-length predictor's error")
+    /// SRPT's aging weight.
+    public static let agingParameter = PolicyParameter.number(
+        "srpt_aging", default: 0.1, in: 0...1000, help: "seconds of priority gained per second waited")
+
+    /// What `clustertop policies` says about the order as a local policy id (on vLLM v1's
+    /// mechanics); nil for FCFS, which is no id of its own.
+    public var declaration: PolicyDeclaration? {
+        switch self {
+        case .fcfs: nil
+        case .edd:
+            PolicyDeclaration(
+                id: "edd", scope: .local,
+                summary:
+                    "earliest deadline first (waiting queue), on vllm-v1 mechanics; also sarathi+edd, vllm-v0+edd",
+                source: "Jackson 1955 (EDD)", parameters: [QueueOrder.predictionErrorParameter])
+        case .mdd:
+            PolicyDeclaration(
+                id: "mdd", scope: .local,
+                summary:
+                    "modified due date max(d, t + p) first, on vllm-v1 mechanics; also sarathi+mdd, vllm-v0+mdd",
+                source: "Baker & Bertrand 1982 (MDD)", parameters: [QueueOrder.predictionErrorParameter])
+        case .srpt:
+            PolicyDeclaration(
+                id: "srpt", scope: .local,
+                summary:
+                    "shortest predicted remaining work first, with aging, on vllm-v1 mechanics; also sarathi+srpt",
+                source: "Schrage 1968 (SRPT), with predicted output lengths",
+                parameters: [QueueOrder.predictionErrorParameter, QueueOrder.agingParameter])
+        case .urgency:
+            PolicyDeclaration(
+                id: "urgency", scope: .local,
+                summary:
+                    "least slack d - t - p first (HexGen's urgency queue), on vllm-v1 mechanics; also sarathi+urgency",
+                source: "HexGen-Text2SQL (Peng et al., arXiv 2505.05286) local urgency-guided queue",
+                parameters: [QueueOrder.predictionErrorParameter])
+        }
+    }
 }
 
 /// A queue order with its parameter.
@@ -32,14 +74,14 @@ public struct OrderRule: Sendable, Hashable {
 
     public static let fcfs = OrderRule(order: .fcfs, aging: 0)
 
-    public init(order: QueueOrder, aging: Double = 0.1) {
+    public init(order: QueueOrder, aging: Double = QueueOrder.agingParameter.defaultValue) {
         self.order = order
         self.aging = aging
     }
 
     public init(order: QueueOrder, params: PolicyParams) throws {
         self.order = order
-        aging = try params.number("srpt_aging", default: 0.1, in: 0...1000)
+        aging = try params.number(QueueOrder.agingParameter)
     }
 }
 

@@ -13,16 +13,32 @@
 /// (`QueueOrder`), still stopping at the first that does not fit.
 ///
 /// Simplified: fixed chunk size (the optional dynamic chunking schedule is off, as in the code's defaults).
-public struct Sarathi: Sendable, Hashable {
+public struct Sarathi: BatchingMechanics {
+    public static let tokenBudgetParameter = PolicyParameter.integer(
+        "token_budget", default: 512, in: 1...1_048_576, help: "tokens per iteration, decodes and chunks together")
+    public static let maxNumSeqsParameter = PolicyParameter.integer(
+        "max_num_seqs", default: 128, in: 1...65536, help: "most requests running at once")
+    public static let declaration = PolicyDeclaration(
+        id: "sarathi", scope: .local,
+        summary: "chunked prefill, stall-free batching: decodes first, then prompt chunks, within a token budget",
+        source: "Sarathi-Serve (Agrawal et al., OSDI'24), sarathi_scheduler.py",
+        parameters: [tokenBudgetParameter, maxNumSeqsParameter, VLLMv0.watermarkParameter])
+
     public var tokenBudget: Int32
     public var maxNumSeqs: Int32
     public var watermark: Double
     public var queue = OrderRule.fcfs
 
     public init(params: PolicyParams = PolicyParams()) throws {
-        tokenBudget = Int32(try params.integer("token_budget", default: 512, in: 1...1_048_576))
-        maxNumSeqs = Int32(try params.integer("max_num_seqs", default: 128, in: 1...65536))
-        watermark = try params.number("watermark", default: 0.01, in: 0...0.5)
+        tokenBudget = Int32(try params.integer(Sarathi.tokenBudgetParameter))
+        maxNumSeqs = Int32(try params.integer(Sarathi.maxNumSeqsParameter))
+        watermark = try params.number(VLLMv0.watermarkParameter)
+    }
+
+    func formBatch(_ inst: inout Instance, _ requests: inout RequestTable, now: SimTime, hasher: PrefixHasher)
+        -> BatchShape
+    {
+        formBatch(&inst, &requests, now: now)
     }
 
     func formBatch(_ inst: inout Instance, _ requests: inout RequestTable, now: SimTime) -> BatchShape {

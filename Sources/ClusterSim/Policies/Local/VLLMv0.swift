@@ -12,7 +12,22 @@
 /// (`QueueOrder`), still stopping at the first that does not fit.
 ///
 /// Simplified: no swap preemption (vLLM uses it only for beam search / n > 1), no swapped queue.
-public struct VLLMv0: Sendable, Hashable {
+public struct VLLMv0: BatchingMechanics {
+    public static let maxNumSeqsParameter = PolicyParameter.integer(
+        "max_num_seqs", default: 256, in: 1...65536, help: "most requests running at once")
+    public static let maxBatchedTokensParameter = PolicyParameter.integer(
+        "max_num_batched_tokens", default: 0, in: 0...1_048_576, help: "most prompt tokens per iteration",
+        shown: "max(context, 2048)")
+    /// Also Sarathi's.
+    public static let watermarkParameter = PolicyParameter.number(
+        "watermark", default: 0.01, in: 0...0.5, help: "share of KV blocks kept free at admission")
+    public static let declaration = PolicyDeclaration(
+        id: "vllm-v0", scope: .local,
+        summary:
+            "prefill-prioritizing continuous batching; whole prompts, prefill-only iterations, recompute preemption",
+        source: "vLLM v0 scheduler.py (Kwon et al., SOSP'23)",
+        parameters: [maxNumSeqsParameter, maxBatchedTokensParameter, watermarkParameter])
+
     public var maxNumSeqs: Int32
     /// Zero means "the model's context length, at least 2048" (vLLM's default).
     public var maxBatchedTokens: Int32
@@ -20,9 +35,15 @@ public struct VLLMv0: Sendable, Hashable {
     public var queue = OrderRule.fcfs
 
     public init(params: PolicyParams = PolicyParams()) throws {
-        maxNumSeqs = Int32(try params.integer("max_num_seqs", default: 256, in: 1...65536))
-        maxBatchedTokens = Int32(try params.integer("max_num_batched_tokens", default: 0, in: 0...1_048_576))
-        watermark = try params.number("watermark", default: 0.01, in: 0...0.5)
+        maxNumSeqs = Int32(try params.integer(VLLMv0.maxNumSeqsParameter))
+        maxBatchedTokens = Int32(try params.integer(VLLMv0.maxBatchedTokensParameter))
+        watermark = try params.number(VLLMv0.watermarkParameter)
+    }
+
+    func formBatch(_ inst: inout Instance, _ requests: inout RequestTable, now: SimTime, hasher: PrefixHasher)
+        -> BatchShape
+    {
+        formBatch(&inst, &requests, now: now)
     }
 
     func formBatch(_ inst: inout Instance, _ requests: inout RequestTable, now: SimTime) -> BatchShape {

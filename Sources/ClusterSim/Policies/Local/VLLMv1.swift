@@ -18,7 +18,21 @@
 ///
 /// Simplified: no "whole prompt must fit" admission check (an option in recent versions), no
 /// priority scheduling mode (queue orders play that role), no speculative decoding or encoder budget.
-public struct VLLMv1: Sendable, Hashable {
+public struct VLLMv1: BatchingMechanics {
+    public static let maxBatchedTokensParameter = PolicyParameter.integer(
+        "max_num_batched_tokens", default: 0, in: 0...1_048_576, help: "tokens per iteration",
+        shown: "8192 on H100/H200, else 2048")
+    public static let maxNumSeqsParameter = PolicyParameter.integer(
+        "max_num_seqs", default: 0, in: 0...65536, help: "most requests running at once",
+        shown: "1024 on H100/H200, else 256")
+    public static let prefixCachingParameter = PolicyParameter.integer(
+        "prefix_caching", default: 1, in: 0...1, help: "automatic prefix caching on (1) or off (0)")
+    public static let declaration = PolicyDeclaration(
+        id: "vllm-v1", scope: .local,
+        summary: "one token budget, chunked prefill always on, automatic prefix caching (LRU), recompute preemption",
+        source: "vLLM v1 scheduler.py, kv_cache_manager.py, block_pool.py (2025)",
+        parameters: [maxBatchedTokensParameter, maxNumSeqsParameter, prefixCachingParameter])
+
     /// Zero means the GPU's default (see above).
     public var maxBatchedTokens: Int32
     public var maxNumSeqs: Int32
@@ -26,9 +40,9 @@ public struct VLLMv1: Sendable, Hashable {
     public var queue = OrderRule.fcfs
 
     public init(params: PolicyParams = PolicyParams()) throws {
-        maxBatchedTokens = Int32(try params.integer("max_num_batched_tokens", default: 0, in: 0...1_048_576))
-        maxNumSeqs = Int32(try params.integer("max_num_seqs", default: 0, in: 0...65536))
-        prefixCaching = try params.integer("prefix_caching", default: 1, in: 0...1) == 1
+        maxBatchedTokens = Int32(try params.integer(VLLMv1.maxBatchedTokensParameter))
+        maxNumSeqs = Int32(try params.integer(VLLMv1.maxNumSeqsParameter))
+        prefixCaching = try params.integer(VLLMv1.prefixCachingParameter) == 1
     }
 
     /// vLLM's server defaults for `gpu`: (token budget, sequence cap).

@@ -58,10 +58,13 @@ struct AccuracyCommand: ParsableCommand {
 /// A built-in engine calibration name or a file; bad input throws a `CommandError`.
 func loadEngineCalibration(_ name: String) throws -> EngineCalibration {
     if let builtin = EngineCalibration.builtin[name] { return builtin }
-    guard let data = FileManager.default.contents(atPath: name), let text = String(data: data, encoding: .utf8) else {
+    do {
+        return try EngineCalibration.load(path: name)
+    } catch where error.message == InputFile.unreadable {
         throw CommandError("--engine: expected a built-in calibration (\(EngineCalibration.builtin.keys.sorted().joined(separator: ", "))) or a readable file, got \"\(name)\"")
+    } catch {
+        throw CommandError(error.description)
     }
-    do { return try EngineCalibration.parse(text, file: name) } catch { throw CommandError(error.description) }
 }
 
 /// The report as JSON: `metrics` (one object per metric and statistic) and `requests`.

@@ -60,8 +60,12 @@ struct CostModelCommand: ParsableCommand {
 
 /// Reads a shapes or profile CSV named on the command line, or throws the located error.
 func loadProfile(_ path: String, requireMeasured: Bool, anyGPU: Bool = false) throws -> ProfileTable {
-    guard let data = FileManager.default.contents(atPath: path) else { throw CommandError("cannot read \(path)") }
-    guard let text = String(data: data, encoding: .utf8) else { throw CommandError("\(path): not UTF-8 text") }
+    let text: String
+    do {
+        text = try InputFile.text(path, limit: ProfileTable.maxFileBytes, sizeHint: ProfileTable.sizeHint)
+    } catch {
+        throw CommandError(error.message == InputFile.unreadable ? "cannot read \(path)" : error.description)
+    }
     do {
         return try ProfileTable.parse(
             text, file: path, gpus: anyGPU ? nil : GPUCatalog.ids, requireMeasured: requireMeasured)

@@ -41,4 +41,23 @@ import Testing
         #expect(outcome.status == 2)
         #expect(outcome.errors == "error: cannot read /nonexistent/shapes.csv\n")
     }
+
+    @Test func aProfileOver256MegabytesOrNotAFileIsBadInput() throws {
+        let shapes = temporaryPath("shapes.csv")
+        #expect(FileManager.default.createFile(atPath: shapes, contents: nil))
+        let handle = try #require(FileHandle(forWritingAtPath: shapes))
+        try handle.truncate(atOffset: 256 << 20 + 1)
+        try handle.close()
+        defer { try? FileManager.default.removeItem(atPath: shapes) }
+        for arguments in [["cost-model", "--shapes", shapes], ["calibrate", "--gpu", "h100", "--profile", shapes]] {
+            let big = clustertop(arguments: arguments)
+            #expect(big.status == 2)
+            #expect(big.errors == "error: \(shapes): the file is over 256 MB; a profile is one line per measured shape\n")
+        }
+        try FileManager.default.removeItem(atPath: shapes)
+        #expect(mkfifo(shapes, 0o600) == 0)
+        let fifo = clustertop("cost-model", "--shapes", shapes)
+        #expect(fifo.status == 2)
+        #expect(fifo.errors == "error: cannot read \(shapes)\n")
+    }
 }

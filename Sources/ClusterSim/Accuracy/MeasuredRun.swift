@@ -29,6 +29,8 @@ public struct MeasuredRun: Sendable, Hashable {
     public var count: Int { arrivals.count }
 
     public static let columns = ["arrival_s", "input_tokens", "output_tokens", "ttft_s", "e2e_s"]
+    /// A million requests take about 60 MB; anything past this is not one run.
+    public static let maxFileBytes = 256 << 20
 
     /// Parses the CSV `data`; errors are located (`file:line:column: column: problem`).
     public static func parse(_ data: Data, file: String) throws(ScenarioError) -> MeasuredRun {
@@ -113,9 +115,7 @@ public struct MeasuredRun: Sendable, Hashable {
 
     /// Reads and parses the file at `path`.
     public static func load(path: String) throws(ScenarioError) -> MeasuredRun {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ScenarioError(file: path, line: 0, column: 0, path: "", message: "cannot read the measured requests")
-        }
+        let data = try InputFile.read(path, limit: maxFileBytes, sizeHint: "a measured run is one line per request")
         return try parse(data, file: path)
     }
 

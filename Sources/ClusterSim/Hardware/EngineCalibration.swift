@@ -60,6 +60,9 @@ public struct EngineCalibration: Sendable, Hashable {
     // MARK: - Files
 
     public static let format = "clustertop-engine-1"
+    /// Engine calibration files are a few lines, as cost-model calibration files are.
+    public static let maxBytes = 64 << 10
+    static let sizeHint = "an engine calibration file is a few lines"
 
     /// File keys with the factor from the file's unit to seconds and the range accepted.
     /// In `subscript(index:)` order.
@@ -101,7 +104,7 @@ public struct EngineCalibration: Sendable, Hashable {
     /// Parses an engine calibration file; `file` names it in errors. Keys left out keep `none`'s values.
     public static func parse(_ text: String, file: String) throws(ScenarioError) -> EngineCalibration {
         do {
-            guard let node = try Yams.compose(yaml: text) else {
+            guard let node = try InputFile.composeYAML(text, file: file, what: "an engine calibration file") else {
                 throw ScenarioError(file: file, line: 1, column: 1, path: "", message: "the file is empty; expected format and constants")
             }
             let root = YAMLValue(node: node, path: "", file: file)
@@ -125,6 +128,12 @@ public struct EngineCalibration: Sendable, Hashable {
         } catch {
             throw ScenarioError(file: file, line: 0, column: 0, path: "", message: "\(error)")
         }
+    }
+
+    /// Reads and parses the file at `path`; `name` is how errors call it.
+    public static func load(path: String, name: String? = nil) throws(ScenarioError) -> EngineCalibration {
+        let text = try InputFile.text(path, limit: maxBytes, shown: name, sizeHint: sizeHint)
+        return try parse(text, file: name ?? path)
     }
 
     /// The file's text; `comment` lines (without `#`) go first.

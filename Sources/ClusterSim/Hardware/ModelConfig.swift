@@ -95,18 +95,16 @@ public enum ModelConfig {
         return dtypeBytes[name]!
     }
 
+    /// A `config.json` is a few kilobytes; anything past this is not one.
+    public static let maxBytes = 1 << 20
+    static let sizeHint = "a config.json is a few kilobytes"
+
     /// Reads `config.json` (or YAML) at `path`; errors name it `shown`.
     static func load(id: String, path: String, shown: String) throws -> ModelSpec {
-        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
-            throw ScenarioError(file: shown, line: 0, column: 0, path: "", message: "cannot read the model config")
+        let text = try InputFile.text(path, limit: maxBytes, shown: shown, sizeHint: sizeHint)
+        guard let node = try InputFile.composeYAML(text, file: shown, what: "a config.json") else {
+            throw ScenarioError(file: shown, line: 1, column: 1, path: "", message: "the file is empty; expected a config.json")
         }
-        do {
-            guard let node = try Yams.compose(yaml: text) else {
-                throw ScenarioError(file: shown, line: 1, column: 1, path: "", message: "the file is empty; expected a config.json")
-            }
-            return try spec(id: id, YAMLValue(node: node, path: "", file: shown))
-        } catch let e as YamlError {
-            throw ScenarioParser.yamlError(e, file: shown)
-        }
+        return try spec(id: id, YAMLValue(node: node, path: "", file: shown))
     }
 }

@@ -78,6 +78,9 @@ public struct ProfileTable: Sendable {
     public static let measuredColumn = "ms_median"
     /// Largest count or length accepted in a shape column (keeps products far from overflow).
     public static let maxValue = 16_777_216
+    /// Profiles are one line per measured shape, a few megabytes at most.
+    public static let maxFileBytes = 256 << 20
+    public static let sizeHint = "a profile is one line per measured shape"
 
     /// Column names, in file order.
     public var columns: [String]

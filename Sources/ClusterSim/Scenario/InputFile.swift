@@ -4,13 +4,13 @@ import Yams
 
 /// Reading input files within bounds: a size checked before the bytes are read, and YAML whose
 /// nesting is measured before Yams' composer (which recurses once per level) builds the tree.
-/// Every YAML reader (scenarios, calibration files, the scenario inside a recording) goes
-/// through `composeYAML`.
+/// Every input file (scenarios, calibration files, model configs, traces, profiles, measured
+/// runs, recordings) is read by `read` or `text`, and every YAML reader goes through `composeYAML`.
 public enum InputFile {
     /// Lists and mappings may nest this deep; real files nest about 5 levels.
     public static let maxNesting = 64
-    /// The message of a file that is missing or cannot be opened.
-    static let unreadable = "cannot read the file"
+    /// The message of a file that is missing, not a regular file, or cannot be opened.
+    public static let unreadable = "cannot read the file"
 
     /// Reads at most `limit` bytes of `path`; a larger file is refused without being read whole.
     /// `shown` names the file in errors, `sizeHint` says how large it should be.

@@ -108,7 +108,11 @@ extension ScenarioParser {
                 settings.calibration = builtin
             } else {
                 let path = name.hasPrefix("/") || base.isEmpty ? name : "\(base)/\(name)"
-                guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+                let text: String
+                do {
+                    text = try InputFile.text(path, limit: EngineCalibration.maxBytes, sizeHint: EngineCalibration.sizeHint)
+                } catch {
+                    guard error.message == InputFile.unreadable else { throw v.error("\(path): \(error.message)") }
                     throw v.error(
                         "expected a built-in calibration (\(EngineCalibration.builtin.keys.sorted().joined(separator: ", "))) or an engine calibration file, got \"\(name)\" (no file \(path))")
                 }

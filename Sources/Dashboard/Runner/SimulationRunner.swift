@@ -52,13 +52,24 @@ public final class SimulationRunner: Sendable {
     let startPaused: Bool
     /// Lines to print once the terminal is back (where a recording was saved).
     let farewell = Mutex<[String]>([])
+    /// The wall clock pacing counts in: monotonic nanoseconds.
+    let wallClock: @Sendable () -> UInt64
 
-    public init(driver: SimulationDriver, speed: Double = 1, paused: Bool = false, framesPerSecond: Double = 20) {
+    /// `wallClock` is the monotonic clock pacing, compute budgets and the speed meter read, in
+    /// nanoseconds; tests pass one they advance by hand.
+    public init(
+        driver: SimulationDriver, speed: Double = 1, paused: Bool = false, framesPerSecond: Double = 20,
+        wallClock: @escaping @Sendable () -> UInt64 = SimulationRunner.uptimeNanoseconds
+    ) {
         initial = Mutex(driver)
         self.framesPerSecond = max(1, framesPerSecond)
         self.startSpeed = speed
         self.startPaused = paused
+        self.wallClock = wallClock
     }
+
+    /// Nanoseconds since boot, never going back.
+    @Sendable public static func uptimeNanoseconds() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
     /// Starts the simulation thread; it publishes a first snapshot at once.
     public func start() {
@@ -155,7 +166,7 @@ struct Loop {
         self.driver = driver
         paused = runner.startPaused
         speed = runner.startSpeed
-        let now = Loop.wallNow()
+        let now = runner.wallClock()
         anchorWall = now
         anchorSim = driver.now
         meterWall = now
@@ -163,22 +174,22 @@ struct Loop {
         period = UInt64(1e9 / runner.framesPerSecond)
     }
 
-    static func wallNow() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+    func wallNow() -> UInt64 { runner.wallClock() }
 
     var clock: RunClock {
         RunClock(paused: paused, speed: speed, achievedSpeed: paused ? 0 : achieved, lagging: lagging && !paused && !driver.isFinished)
     }
 
     mutating func reanchor() {
-        anchorWall = Loop.wallNow()
+        anchorWall = wallNow()
         anchorSim = driver.now
     }
 
     mutating func run() {
         runner.publish(driver.snapshot(clock: clock, detail: detail, appliedSequence: applied))
-        var nextTick = Loop.wallNow()
+        var nextTick = wallNow()
         while true {
-            let tickStart = Loop.wallNow()
+            let tickStart = wallNow()
             let (commands, stopping) = runner.takeCommands()
             if stopping {
                 if let path = driver.stopRecording() {
@@ -195,7 +206,7 @@ struct Loop {
                 let wasFinished = driver.isFinished
                 let target: SimTime
                 if speed.isFinite {
-                    let now = Loop.wallNow()
+                    let now = wallNow()
                     let elapsed = now > anchorWall ? Double(now - anchorWall) / 1e9 : 0
                     target = anchorSim + SimTime(elapsed * speed * 1e6)
                 } else {
@@ -206,15 +217,15 @@ struct Loop {
                 let deadline = tickStart + (speed.isFinite ? period * 4 / 5 : period)
                 let runner = self.runner
                 let reached = driver.advance(to: target) {
-                    Loop.wallNow() >= deadline || runner.pending.load(ordering: .acquiring)
+                    runner.wallClock() >= deadline || runner.pending.load(ordering: .acquiring)
                 }
                 // A finished run stands still: nothing to publish until a command comes.
                 changed = changed || !(wasFinished && driver.isFinished)
                 if !reached && speed.isFinite && !runner.pending.load(ordering: .acquiring) {
                     lagging = true
-                    lastLagAt = Loop.wallNow()
+                    lastLagAt = wallNow()
                     reanchor()
-                } else if lagging && Loop.wallNow() &- lastLagAt > 1_000_000_000 {
+                } else if lagging && wallNow() &- lastLagAt > 1_000_000_000 {
                     lagging = false
                 }
                 measure()
@@ -229,8 +240,10 @@ struct Loop {
                 continue
             }
             if !speed.isFinite { continue }
-            nextTick = max(nextTick + period, Loop.wallNow() &- period)
-            let now = Loop.wallNow()
+            let now = wallNow()
+            // At most a period behind: a stall is not made up with a burst of ticks. (A clock
+            // that starts near zero, as a test's may, must not wrap below it.)
+            nextTick = max(nextTick + period, now > period ? now - period : 0)
             if nextTick > now {
                 _ = runner.wake.wait(timeout: .now() + .nanoseconds(Int(nextTick - now)))
             }
@@ -239,7 +252,7 @@ struct Loop {
 
     /// Updates the measured speed about once a second.
     mutating func measure() {
-        let now = Loop.wallNow()
+        let now = wallNow()
         let dt = now &- meterWall
         if now > meterWall && dt >= 500_000_000 {
             achieved = Double(driver.now - meterSim) / 1e6 / (Double(dt) / 1e9)
@@ -249,7 +262,7 @@ struct Loop {
     }
 
     mutating func resetMeter() {
-        meterWall = Loop.wallNow()
+        meterWall = wallNow()
         meterSim = driver.now
         achieved = paused ? 0 : achieved
     }

@@ -1,31 +1,70 @@
 import ClusterSim
 import Dispatch
 import Foundation
+import Synchronization
 import Testing
 
 @testable import Dashboard
 
-/// The simulation thread: pacing, commands and their acknowledgement, pause, lag.
+/// A wall clock that moves only when the test moves it, or by `perRead` at every reading (a
+/// simulation thread that always finds its compute budget spent after a few checks).
+final class ManualClock: Sendable {
+    let state = Mutex((nanoseconds: UInt64(0), perRead: UInt64(0)))
+
+    init(perReadSeconds: Double = 0) {
+        state.withLock { $0.perRead = UInt64(perReadSeconds * 1e9) }
+    }
+
+    func advance(seconds: Double) { state.withLock { $0.nanoseconds += UInt64(seconds * 1e9) } }
+
+    var nanoseconds: UInt64 { state.withLock { $0.nanoseconds } }
+
+    var read: @Sendable () -> UInt64 {
+        { [self] in
+            state.withLock {
+                $0.nanoseconds += $0.perRead
+                return $0.nanoseconds
+            }
+        }
+    }
+}
+
+/// The simulation thread: pacing, commands and their acknowledgement, pause, lag. Pacing is
+/// checked against a manual clock, so no expectation depends on how fast the machine is.
 @Suite(.serialized) struct RunnerTests {
-    func runner(speed: Double, paused: Bool = false, scenario: Scenario? = nil) throws -> SimulationRunner {
+    func runner(speed: Double, paused: Bool = false, scenario: Scenario? = nil, clock: ManualClock? = nil) throws -> SimulationRunner {
         let s = try scenario ?? defaultScenario()
-        return SimulationRunner(driver: SimulationDriver(simulation: try Simulation(scenario: s)), speed: speed, paused: paused, framesPerSecond: 20)
+        let driver = SimulationDriver(simulation: try Simulation(scenario: s))
+        guard let clock else { return SimulationRunner(driver: driver, speed: speed, paused: paused, framesPerSecond: 20) }
+        return SimulationRunner(driver: driver, speed: speed, paused: paused, framesPerSecond: 20, wallClock: clock.read)
     }
 
     func latest(_ r: SimulationRunner) throws -> DashboardSnapshot { try #require(r.latest().snapshot) }
 
+    /// The first snapshot after everything sent so far (a command that changes nothing wakes the loop).
+    func settled(_ r: SimulationRunner) throws -> DashboardSnapshot {
+        try #require(r.waitForSnapshot(applying: r.send(.showDetails(instance: nil)), timeout: 10))
+    }
+
     @Test func simulatedTimeFollowsWallTimeTimesTheSpeed() throws {
-        let r = try runner(speed: 4)
+        let clock = ManualClock()
+        let r = try runner(speed: 4, clock: clock)
         r.start()
-        let start = DispatchTime.now().uptimeNanoseconds
-        Thread.sleep(forTimeInterval: 0.6)
-        let s = try latest(r)
-        let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        r.stop()
-        let simulated = Time.toSeconds(s.now)
-        // Within a frame or two of 4x the wall time.
-        #expect(abs(simulated - 4 * wall) < 4 * 0.15, "simulated \(simulated) s in \(wall) s")
-        #expect(!s.clock.lagging)
+        defer { r.stop() }
+        let start = try settled(r).now
+        var wall = 0.0
+        for seconds in [0.5, 1.25, 0.25] {
+            clock.advance(seconds: seconds)
+            wall += seconds
+            let s = try settled(r)
+            #expect(s.now - start == Time.seconds(4 * wall), "\(Time.toSeconds(s.now - start)) s simulated in \(wall) s")
+            #expect(s.clock.achievedSpeed == 4)
+            #expect(!s.clock.lagging)
+        }
+        // A new speed counts from the instant it is set.
+        let before = try #require(r.waitForSnapshot(applying: r.send(.setSpeed(10)), timeout: 10)).now
+        clock.advance(seconds: 0.5)
+        #expect(try settled(r).now - before == Time.seconds(5))
     }
 
     @Test func aCommandIsAcknowledgedByTheNextSnapshot() throws {
@@ -42,31 +81,45 @@ import Testing
     }
 
     @Test func pauseHoldsTheClockAndStepAdvancesIt() throws {
-        let r = try runner(speed: 50)
+        let clock = ManualClock()
+        let r = try runner(speed: 50, clock: clock)
         r.start()
-        Thread.sleep(forTimeInterval: 0.2)
-        let p = r.send(.setPaused(true))
-        let paused = try #require(r.waitForSnapshot(applying: p, timeout: 1))
+        defer { r.stop() }
+        let start = try settled(r).now
+        clock.advance(seconds: 0.2)
+        #expect(try settled(r).now == start + Time.seconds(10))
+        let paused = try #require(r.waitForSnapshot(applying: r.send(.setPaused(true)), timeout: 10))
         #expect(paused.clock.paused)
-        Thread.sleep(forTimeInterval: 0.2)
-        #expect(try latest(r).now == paused.now)
-        let st = r.send(.step(seconds: 0.1))
-        let stepped = try #require(r.waitForSnapshot(applying: st, timeout: 1))
+        clock.advance(seconds: 5)
+        #expect(try settled(r).now == paused.now)
+        let stepped = try #require(r.waitForSnapshot(applying: r.send(.step(seconds: 0.1)), timeout: 10))
         #expect(stepped.now == paused.now + Time.seconds(0.1))
         #expect(stepped.log.last?.text.hasPrefix("stepped") == true)
-        let sp = r.send(.setSpeed(.infinity))
-        _ = r.waitForSnapshot(applying: sp, timeout: 1)
-        let resume = r.send(.setPaused(false))
-        _ = r.waitForSnapshot(applying: resume, timeout: 1)
-        Thread.sleep(forTimeInterval: 0.3)
-        let fast = try latest(r)
-        r.stop()
+        // Resumed, it counts from the resumption, not from the pause.
+        _ = try #require(r.waitForSnapshot(applying: r.send(.setPaused(false)), timeout: 10))
+        clock.advance(seconds: 0.1)
+        #expect(try settled(r).now == stepped.now + Time.seconds(5))
+    }
+
+    @Test func asFastAsPossibleRunsAheadOfTheClock() throws {
+        let r = try runner(speed: 1, paused: true)
+        r.start()
+        defer { r.stop() }
+        let paused = try settled(r)
+        _ = r.waitForSnapshot(applying: r.send(.setSpeed(.infinity)), timeout: 10)
+        _ = r.waitForSnapshot(applying: r.send(.setPaused(false)), timeout: 10)
+        var fast = try latest(r)
+        for _ in 0..<400 where fast.now <= paused.now + Time.seconds(5) {
+            Thread.sleep(forTimeInterval: 0.025)
+            fast = try latest(r)
+        }
         #expect(fast.clock.speed == .infinity)
-        #expect(fast.now > stepped.now + Time.seconds(5))
+        #expect(fast.now > paused.now + Time.seconds(5))
     }
 
     @Test func saysWhenItCannotKeepUp() throws {
-        // 64 instances at 1000x is beyond a debug build (and most machines) in real time.
+        // Every reading of the clock spends 10 ms of the tick's budget: at 1000x, each tick's target
+        // moves tens of simulated seconds further than 64 busy instances get in a few hundred events.
         var s = try ScenarioParser.parse(
             """
             name: big
@@ -84,11 +137,11 @@ import Testing
                 output_tokens: {dist: fixed, value: 200}
             """, file: "big")
         s.durationSeconds = 1000
-        let r = try runner(speed: 1000, scenario: s)
+        let r = try runner(speed: 1000, scenario: s, clock: ManualClock(perReadSeconds: 0.01))
         r.start()
         var lagging = false
-        for _ in 0..<40 where !lagging {
-            Thread.sleep(forTimeInterval: 0.05)
+        for _ in 0..<400 where !lagging {
+            Thread.sleep(forTimeInterval: 0.025)
             lagging = try latest(r).clock.lagging
         }
         let snapshot = try latest(r)
@@ -126,15 +179,23 @@ import Testing
     }
 
     @Test func snapshotsArePublishedAtMostAtTheFrameRate() throws {
-        let r = try runner(speed: .infinity)
+        // As fast as possible, each tick computes until its 50 ms budget is spent; every reading
+        // of the clock spends 5 ms of it.
+        let clock = ManualClock(perReadSeconds: 0.005)
+        let r = try runner(speed: .infinity, clock: clock)
         r.start()
         let v0 = r.latest().version
-        Thread.sleep(forTimeInterval: 0.5)
-        let v1 = r.latest().version
+        let t0 = clock.nanoseconds
+        var v1 = v0
+        for _ in 0..<400 where v1 < v0 + 10 {
+            Thread.sleep(forTimeInterval: 0.025)
+            v1 = r.latest().version
+        }
+        let elapsed = clock.nanoseconds - t0
         r.stop()
-        // 20 frames a second; a little slack for the first one and scheduling.
-        #expect(v1 - v0 <= 14)
-        #expect(v1 - v0 >= 3)
+        #expect(v1 >= v0 + 10, "\(v1 - v0) snapshots")
+        // 20 frames a second of the clock, and one at the start.
+        #expect(v1 - v0 <= elapsed / 50_000_000 + 1, "\(v1 - v0) snapshots in \(Double(elapsed) / 1e9) s")
     }
 }
 

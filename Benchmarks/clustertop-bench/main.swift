@@ -15,7 +15,7 @@ func peakRSSMegabytes() -> Double {
 }
 
 /// The chat-like workload of the core benchmark: lognormal prompts (mean 1024) and outputs (mean 256).
-func chatScenario(instances: Int, rate: Double, duration: Double, local: String, global: String, params: [String: Double] = [:]) -> Scenario {
+func chatScenario(instances: Int, rate: Double, duration: Double, local: LocalPolicyID, global: GlobalPolicyID, params: [String: Double] = [:]) -> Scenario {
     Scenario(
         name: "bench-\(instances)x-h100", seed: 42, durationSeconds: duration,
         cluster: [InstanceGroup(gpu: "h100", model: "llama3-8b", count: instances)],
@@ -30,15 +30,15 @@ func chatScenario(instances: Int, rate: Double, duration: Double, local: String,
 }
 
 /// Requests per second one instance sustains: an overloaded single instance's completion rate.
-func singleInstanceCapacity(local: String) throws -> Double {
+func singleInstanceCapacity(local: LocalPolicyID) throws -> Double {
     var sim = try Simulation(scenario: chatScenario(instances: 1, rate: 200, duration: 60, local: local, global: "round-robin"))
     sim.runToEnd()
     // Completions per second over the busy period (the backlog keeps the instance saturated).
     return Double(sim.metrics.completed) / Time.toSeconds(sim.metrics.lastCompletion)
 }
 
-func coreBenchmark(requests: Int, global: String, params: [String: Double]) throws {
-    let local = "vllm-v0"
+func coreBenchmark(requests: Int, global: GlobalPolicyID, params: [String: Double]) throws {
+    let local: LocalPolicyID = .vllmV0
     let capacity = try singleInstanceCapacity(local: local)
     let instances = 64
     let rate = 0.8 * capacity * Double(instances)
@@ -61,9 +61,14 @@ if let i = arguments.firstIndex(of: "--requests"), i + 1 < arguments.count, let 
     requests = n
     arguments.removeSubrange(i...(i + 1))
 }
-var global = "least-outstanding"
+var global: GlobalPolicyID = "least-outstanding"
 if let i = arguments.firstIndex(of: "--global"), i + 1 < arguments.count {
-    global = arguments[i + 1]
+    do {
+        global = try GlobalPolicyID(parsing: arguments[i + 1])
+    } catch {
+        print("--global: \(error)")
+        exit(2)
+    }
     arguments.removeSubrange(i...(i + 1))
 }
 var params: [String: Double] = [:]

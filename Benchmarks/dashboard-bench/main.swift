@@ -50,7 +50,7 @@ func frameBenchmark(_ name: String, sizes: [(Int, Int)]) throws {
     }
     print("\(name): \(snapshots[0].instances.count) instances; snapshot build mean \(Format.fixed(snapshotTimes.reduce(0, +) / Double(snapshotTimes.count), 3)) ms (simulation thread)")
     for (w, h) in sizes {
-        var state = UIState(globalPolicies: GlobalPolicy.ids, localPolicies: LocalPolicy.ids)
+        var state = UIState(globalPolicies: GlobalPolicyID.all, localPolicies: LocalPolicyID.all)
         var previous: ScreenBuffer? = nil
         var buffer = ScreenBuffer(width: w, height: h)
         var times: [Double] = []
@@ -80,7 +80,7 @@ func cpuBenchmark(_ name: String, seconds: Double) throws {
     let runner = SimulationRunner(driver: driver, speed: 1, paused: false, framesPerSecond: 20)
     var buffer = ScreenBuffer(width: 200, height: 60)
     var previous: ScreenBuffer? = nil
-    var state = UIState(globalPolicies: GlobalPolicy.ids, localPolicies: LocalPolicy.ids)
+    var state = UIState(globalPolicies: GlobalPolicyID.all, localPolicies: LocalPolicyID.all)
     runner.start()
     let cpu0 = cpuSeconds(), wall0 = now()
     var version: UInt64 = 0
@@ -113,10 +113,10 @@ func keyLatencyBenchmark(_ name: String) throws {
     Thread.sleep(forTimeInterval: 0.5)
     var buffer = ScreenBuffer(width: 200, height: 60)
     var previous: ScreenBuffer? = nil
-    var state = UIState(globalPolicies: GlobalPolicy.ids, localPolicies: LocalPolicy.ids)
+    var state = UIState(globalPolicies: GlobalPolicyID.all, localPolicies: LocalPolicyID.all)
     var times: [Double] = []
     for i in 0..<40 {
-        let id = GlobalPolicy.ids[i % GlobalPolicy.ids.count]
+        let id = GlobalPolicyID.all[i % GlobalPolicyID.all.count]
         let t0 = now()
         let sequence = runner.send(.simulation(.setGlobalPolicy(id)))
         guard let s = runner.waitForSnapshot(applying: sequence, timeout: 1) else { continue }

@@ -26,8 +26,9 @@ struct CalibrateCommand: ParsableCommand {
     @Option(help: "Profile CSV: iteration shapes with measured ms_median.")
     var profile: String?
 
-    @Option(help: "GPU id the measurements come from (\(GPUCatalog.ids.joined(separator: ", "))).")
-    var gpu: String?
+    @Option(
+        help: "GPU id the measurements come from (\(GPUCatalog.ids.joined(separator: ", "))).", transform: optionID("--gpu"))
+    var gpu: GPUID?
 
     @Option(
         parsing: .upToNextOption,
@@ -53,12 +54,8 @@ struct CalibrateCommand: ParsableCommand {
 
     func run() throws {
         if !runs.isEmpty { return try calibrateRuns() }
-        guard let profile, let gpu else { throw CommandError("expected --profile and --gpu (a cost-model fit) or --runs (an engine fit)") }
-        guard let spec = GPUCatalog.spec(gpu) else {
-            var message = "--gpu: unknown GPU \"\(gpu)\""
-            message += didYouMean(gpu, among: GPUCatalog.ids)
-            throw CommandError(message + " (known: \(GPUCatalog.ids.joined(separator: ", ")))")
-        }
+        guard let profile, let gpuID = gpu else { throw CommandError("expected --profile and --gpu (a cost-model fit) or --runs (an engine fit)") }
+        let spec = gpuID.spec, gpu = gpuID.rawValue
         guard (2...20).contains(folds) else { throw CommandError("--folds: expected 2 to 20, got \(folds)") }
         let table = try loadProfile(profile, requireMeasured: true, anyGPU: true)
         let rows: [ProfileRow]

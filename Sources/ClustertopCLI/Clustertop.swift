@@ -55,6 +55,11 @@ extension Clustertop {
         } catch let error as CommandError {
             Console.error(error.message)
             status = error.status
+        } catch where commandError(wrappedIn: error) != nil {
+            // An option's own parse failed (an unknown id): its message, not ArgumentParser's.
+            let wrapped = commandError(wrappedIn: error)
+            Console.error(wrapped?.message ?? "")
+            status = wrapped?.status ?? 2
         } catch {
             status = exitCode(for: error).rawValue
             // Bad input on the command line is bad input like a bad file: status 2, not EX_USAGE.
@@ -114,10 +119,3 @@ func scenarioBaseDirectory(_ scenario: Scenario) -> String {
     return folder.hasPrefix("/") ? folder : (folder.isEmpty ? cwd : "\(cwd)/\(folder)")
 }
 
-/// Checks a policy id given on the command line, with a "did you mean" hint.
-func checkPolicy(_ id: String?, among ids: [String], option: String) throws {
-    guard let id, !ids.contains(id) else { return }
-    var message = "\(option): unknown policy \"\(id)\""
-    message += didYouMean(id, among: ids)
-    throw CommandError(message + " (choose from: \(ids.joined(separator: ", ")))")
-}

@@ -33,11 +33,11 @@ struct Compare: ParsableCommand {
 
     func run() throws {
         var scenario = try options.load()
-        let globalIDs = try options.policies.globalIDs(scenario)
-        let localIDs = try options.policies.localIDs(scenario)
+        let globalIDs = options.policies.globalIDs(scenario)
+        let localIDs = options.policies.localIDs(scenario)
         try arrivals.apply(to: &scenario)
         let sweep = try parseSweep(param)
-        var pairs: [(String, String, Double?)] = []
+        var pairs: [(GlobalPolicyID, LocalPolicyID, Double?)] = []
         for g in globalIDs {
             for l in localIDs {
                 for v in sweep.map({ $0.values.map(Optional.some) }) ?? [nil] { pairs.append((g, l, v)) }
@@ -70,7 +70,7 @@ struct Compare: ParsableCommand {
         results.finish()
         let runs = pairs.indices.map { i in
             PolicyComparison.Run(
-                global: pairs[i].0, local: pairs[i].1, report: results.reports[i]!,
+                global: pairs[i].0.rawValue, local: pairs[i].1.rawValue, report: results.reports[i]!,
                 parameter: pairs[i].2.map { "\(sweep!.name)=\(compact($0))" })
         }
         let comparison = PolicyComparison(scenario: scenario.name, seed: scenario.seed, runs: runs)

@@ -32,11 +32,15 @@ struct Replay: ParsableCommand {
     @Flag(help: "Replay without the dashboard and check the result against the recording.")
     var headless = false
 
-    @Option(name: .customLong("global"), help: "Replay under this global policy instead (no checks).")
-    var globalPolicy: String?
+    @Option(
+        name: .customLong("global"), help: "Replay under this global policy instead (no checks).",
+        transform: optionID("--global"))
+    var globalPolicy: GlobalPolicyID?
 
-    @Option(name: .customLong("local"), help: "Replay under this local policy instead (no checks).")
-    var localPolicy: String?
+    @Option(
+        name: .customLong("local"), help: "Replay under this local policy instead (no checks).",
+        transform: optionID("--local"))
+    var localPolicy: LocalPolicyID?
 
     @Option(help: "Output format of the headless report: table, json or csv.")
     var format: ReportFormat = .table
@@ -44,8 +48,6 @@ struct Replay: ParsableCommand {
     @OptionGroup(title: "Dashboard") var display: DashboardOptions
 
     func run() throws {
-        try checkPolicy(globalPolicy, among: GlobalPolicy.ids, option: "--global")
-        try checkPolicy(localPolicy, among: LocalPolicy.allIDs, option: "--local")
         let recording = try loadRecording(file)
         if !headless {
             try watchRecording(recording, global: globalPolicy, local: localPolicy, options: display)

@@ -38,15 +38,13 @@ protocol PolicyOverrides: ParsableArguments {
 
 /// `--global ID` and `--local ID`: the policies to run instead of the scenario's (`run`, `watch`).
 struct PolicyChoice: PolicyOverrides {
-    @Option(name: .customLong("global"), help: "Global policy id (overrides the scenario's).")
-    var globalPolicy: String?
+    @Option(name: .customLong("global"), help: "Global policy id (overrides the scenario's).", transform: optionID("--global"))
+    var globalPolicy: GlobalPolicyID?
 
-    @Option(name: .customLong("local"), help: "Local policy id (overrides the scenario's).")
-    var localPolicy: String?
+    @Option(name: .customLong("local"), help: "Local policy id (overrides the scenario's).", transform: optionID("--local"))
+    var localPolicy: LocalPolicyID?
 
     func apply(to scenario: inout Scenario) throws {
-        try checkPolicy(globalPolicy, among: GlobalPolicy.ids, option: "--global")
-        try checkPolicy(localPolicy, among: LocalPolicy.allIDs, option: "--local")
         if let globalPolicy { scenario.policy.global = globalPolicy }
         if let localPolicy { scenario.policy.local = localPolicy }
     }
@@ -55,36 +53,25 @@ struct PolicyChoice: PolicyOverrides {
 /// `--global ID,…` and `--local ID,…`: the policies to run side by side (`compare`); a list left
 /// out is the scenario's own policy.
 struct PolicyLists: PolicyOverrides {
-    @Option(name: .customLong("global"), help: "Global policy ids, comma-separated (default: the scenario's).")
-    var globals: String?
+    @Option(
+        name: .customLong("global"), help: "Global policy ids, comma-separated (default: the scenario's).",
+        transform: optionIDList("--global"))
+    var globals: [GlobalPolicyID]?
 
-    @Option(name: .customLong("local"), help: "Local policy ids, comma-separated (default: the scenario's).")
-    var locals: String?
+    @Option(
+        name: .customLong("local"), help: "Local policy ids, comma-separated (default: the scenario's).",
+        transform: optionIDList("--local"))
+    var locals: [LocalPolicyID]?
 
-    /// Checks every id; the scenario keeps its own policies (each run sets its pair).
-    func apply(to scenario: inout Scenario) throws {
-        _ = try globalIDs(scenario)
-        _ = try localIDs(scenario)
-    }
+    /// Nothing to apply: the ids were checked as they were parsed, and the scenario keeps its own
+    /// policies (each run sets its pair).
+    func apply(to scenario: inout Scenario) throws {}
 
     /// The global policies to run: those listed, or the scenario's.
-    func globalIDs(_ scenario: Scenario) throws -> [String] {
-        try Self.split(globals, option: "--global", ids: GlobalPolicy.ids) ?? [scenario.policy.global]
-    }
+    func globalIDs(_ scenario: Scenario) -> [GlobalPolicyID] { globals ?? [scenario.policy.global] }
 
     /// The local policies to run: those listed, or the scenario's.
-    func localIDs(_ scenario: Scenario) throws -> [String] {
-        try Self.split(locals, option: "--local", ids: LocalPolicy.allIDs) ?? [scenario.policy.local]
-    }
-
-    /// The ids in a comma-separated option, each checked.
-    static func split(_ value: String?, option: String, ids: [String]) throws -> [String]? {
-        guard let value else { return nil }
-        let parts = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !parts.isEmpty else { throw CommandError("\(option): expected one or more policy ids separated by commas") }
-        for p in parts { try checkPolicy(p, among: ids, option: option) }
-        return parts
-    }
+    func localIDs(_ scenario: Scenario) -> [LocalPolicyID] { locals ?? [scenario.policy.local] }
 }
 
 /// `--duration`: seconds of arrivals, for the commands that run a scenario to its end (`run`,

@@ -161,8 +161,8 @@ func runDashboard(_ driver: SimulationDriver, options: DashboardOptions) throws 
         }
         let runner = SimulationRunner(driver: driver, speed: speed, paused: paused, framesPerSecond: fps)
         let state = UIState(
-            paused: paused, speed: speed, globalPolicy: scenario.policy.global, localPolicy: scenario.policy.local,
-            globalPolicies: GlobalPolicy.ids, localPolicies: LocalPolicy.ids)
+            paused: paused, speed: speed, globalPolicy: scenario.policy.global.rawValue,
+            localPolicy: scenario.policy.local.rawValue, globalPolicies: GlobalPolicyID.all, localPolicies: LocalPolicyID.all)
         let app = DashboardApp(runner: runner, backend: backend, glyphs: backend.glyphs, state: state, framesPerSecond: fps)
         let farewell = app.run()
         backend.close()
@@ -180,7 +180,7 @@ func runDashboard(_ driver: SimulationDriver, options: DashboardOptions) throws 
 /// Opens a recording in the dashboard: the recorded commands are applied at their exact points
 /// (after the same number of events); with `global` or `local` the same arrivals and user actions
 /// run under other policies (recorded policy switches skipped, commands applied by time).
-func watchRecording(_ recording: Recording, global: String?, local: String?, options: DashboardOptions) throws {
+func watchRecording(_ recording: Recording, global: GlobalPolicyID?, local: LocalPolicyID?, options: DashboardOptions) throws {
     try requireTerminal(suggestion: "clustertop replay FILE --headless")
     var scenario: Scenario
     do {

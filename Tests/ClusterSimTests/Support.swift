@@ -2,8 +2,8 @@
 
 /// A one-tenant scenario on `count` llama3-8b instances for tests.
 func testScenario(
-    gpu: String = "h100", count: Int = 1, rate: Double = 5, duration: Double = 20, local: String = "vllm-v0",
-    global: String = "round-robin", input: LengthDistribution = .lognormal(mean: 512, sigma: 0.8, max: 4096),
+    gpu: String = "h100", count: Int = 1, rate: Double = 5, duration: Double = 20, local: LocalPolicyID = "vllm-v0",
+    global: GlobalPolicyID = "round-robin", input: LengthDistribution = .lognormal(mean: 512, sigma: 0.8, max: 4096),
     output: LengthDistribution = .lognormal(mean: 128, sigma: 0.7, max: 1024), seed: UInt64 = 1,
     arrival: ArrivalProcess? = nil, events: [TimedEvent] = []
 ) -> Scenario {

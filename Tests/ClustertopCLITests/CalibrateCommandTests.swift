@@ -1,3 +1,4 @@
+import ClusterSim
 import Testing
 
 @testable import ClustertopCLI
@@ -13,6 +14,13 @@ import Testing
         let outcome = clustertop("calibrate", "--profile", "/nonexistent/profile.csv", "--gpu", "h1000")
         #expect(outcome.status == 2)
         #expect(outcome.errors.hasPrefix("error: --gpu: unknown GPU \"h1000\"; did you mean \"h100\"? (known: h100, "))
+    }
+
+    @Test func anUnknownGPUIsRefusedWhateverElseIsMissing() {
+        let outcome = clustertop("calibrate", "--gpu", "h900")
+        #expect(outcome.status == 2)
+        #expect(outcome.errors.hasPrefix("error: --gpu: unknown GPU \"h900\"; did you mean \"h100\"? (known: h100, "), "\(outcome.errors)")
+        #expect(outcome.errors.hasSuffix("(known: \(GPUCatalog.ids.joined(separator: ", ")))\n"))
     }
 
     @Test func aRunArgumentIsCheckedBeforeAnyFit() {

@@ -60,6 +60,10 @@ import Testing
         #expect(policy.status == 2)
         #expect(policy.errors.hasPrefix("error: --global: unknown policy \"rr\" (choose from: round-robin, "))
 
+        let local = clustertop(command, "default", "--local", "x")
+        #expect(local.status == 2)
+        #expect(local.errors == "error: --local: unknown policy \"x\" (choose from: \(LocalPolicy.allIDs.joined(separator: ", ")))\n")
+
         let seed = clustertop(command, "default", "--seed", "fast")
         #expect(seed.status == 2)
         #expect(seed.errors.hasPrefix("Error: The value 'fast' is invalid for '--seed <seed>'"), "\(seed.errors)")
@@ -107,5 +111,20 @@ import Testing
         let outcome = clustertop("compare", "default", "--local", ",")
         #expect(outcome.status == 2)
         #expect(outcome.errors == "error: --local: expected one or more policy ids separated by commas\n")
+    }
+
+    @Test func policyListsParseEveryIdAndNameTheBadOne() throws {
+        let command = try #require(
+            try Clustertop.parseAsRoot(["compare", "default", "--global", "round-robin, llumnix", "--local", "sarathi+mdd"]) as? Compare)
+        #expect(command.options.policies.globals == ["round-robin", "llumnix"])
+        #expect(command.options.policies.locals?.map(\.rawValue) == ["sarathi+mdd"])
+
+        let typo = clustertop("compare", "default", "--local", "vllm-v0,sarathix")
+        #expect(typo.status == 2)
+        #expect(typo.errors.hasPrefix("error: --local: unknown policy \"sarathix\"; did you mean \"sarathi\"? (choose from: vllm-v0, "))
+
+        let empty = clustertop("compare", "default", "--global", " , ")
+        #expect(empty.status == 2)
+        #expect(empty.errors == "error: --global: expected one or more policy ids separated by commas\n")
     }
 }

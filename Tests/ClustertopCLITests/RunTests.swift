@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClusterSim
 import Foundation
 import Testing
 
@@ -33,11 +34,37 @@ import Testing
 
     /// Helpers throw; only `Clustertop.run(arguments:)` turns the error into a message and a status.
     @Test func theCommandThrowsACommandError() throws {
-        var command = try Clustertop.parseAsRoot(["run", "default", "--local", "sarathix"])
+        var command = try Clustertop.parseAsRoot(["run", "default", "--duration", "0"])
         #expect(command is Run)
         let error = try #require(throws: CommandError.self) { try command.run() }
         #expect(error.status == 2)
+        #expect(error.message.hasPrefix("--duration: expected seconds above 0"))
+    }
+
+    /// An unknown id fails the option's own parse, with a `CommandError` inside ArgumentParser's.
+    @Test func anUnknownIdThrowsACommandErrorFromTheParse() throws {
+        let thrown = try #require(throws: (any Error).self) {
+            try Clustertop.parseAsRoot(["run", "default", "--local", "sarathix"])
+        }
+        #expect(!(thrown is CommandError))
+        let error = try #require(Clustertop.commandError(wrappedIn: thrown))
+        #expect(error.status == 2)
         #expect(error.message.hasPrefix("--local: unknown policy \"sarathix\"; did you mean \"sarathi\"? (choose from: "))
+    }
+
+    @Test func anUnknownGlobalPolicyIsBadInput() {
+        let outcome = clustertop("run", "default", "--global", "rr", "--duration", "1")
+        #expect(outcome.status == 2)
+        #expect(outcome.output.isEmpty)
+        let ids = GlobalPolicy.ids.joined(separator: ", ")
+        #expect(outcome.errors == "error: --global: unknown policy \"rr\" (choose from: \(ids))\n", "\(outcome.errors)")
+    }
+
+    @Test func policyOptionsParseIntoIds() throws {
+        let command = try #require(try Clustertop.parseAsRoot(["run", "default", "--global", "llumnix", "--local", "sarathi+mdd"]) as? Run)
+        #expect(command.options.policies.globalPolicy == "llumnix")
+        #expect(command.options.policies.localPolicy?.rawValue == "sarathi+mdd")
+        #expect(command.options.policies.localPolicy?.order == .mdd)
     }
 
     @Test(arguments: ["0", "-1", "1e9"])

@@ -4,9 +4,9 @@ public enum Command: Sendable, Hashable {
     /// Multiply every stream's arrival rate by `factor` for `durationSeconds`.
     case spike(factor: Double, durationSeconds: Double)
     /// Switch the global policy (dispatch, migration, scaling).
-    case setGlobalPolicy(String)
+    case setGlobalPolicy(GlobalPolicyID)
     /// Switch the local policy of every instance (batching, queue order).
-    case setLocalPolicy(String)
+    case setLocalPolicy(LocalPolicyID)
     /// The instance fails: its requests lose their KV and are dispatched again.
     case fail(instance: Int)
     /// A new instance starts (it serves after its start-up delay).
@@ -39,10 +39,8 @@ extension Command {
             if let m = rangeProblem("a positive number of seconds", seconds, 0...Limits.maxDurationSeconds, openLow: true) {
                 return ("duration_s", m)
             }
-        case .setGlobalPolicy(let id):
-            if let m = choiceProblem(id, among: GlobalPolicy.ids) { return ("global", m) }
-        case .setLocalPolicy(let id):
-            if let m = choiceProblem(id, among: LocalPolicy.allIDs, shown: LocalPolicy.ids) { return ("local", m) }
+        case .setGlobalPolicy, .setLocalPolicy:
+            break  // a policy id is checked where it is parsed
         case .fail(let i), .drain(let i):
             if i < 0 || i > 2 * Limits.maxInstances {
                 return ("instance", "expected an instance number from 0 to \(2 * Limits.maxInstances), got \(i)")
@@ -71,7 +69,11 @@ func rangeProblem(_ what: String, _ value: Double, _ range: ClosedRange<Double>,
 /// "expected one of a, b, got "c"; did you mean "a"?", or nil when `value` is one of `choices`
 /// (`shown` lists them when only some are worth naming).
 func choiceProblem(_ value: String, among choices: [String], shown: [String]? = nil) -> String? {
-    guard !choices.contains(value) else { return nil }
+    choices.contains(value) ? nil : unknownChoice(value, among: choices, shown: shown)
+}
+
+/// "expected one of a, b, got "c"; did you mean "a"?": the message for `value`, not one of `choices`.
+func unknownChoice(_ value: String, among choices: [String], shown: [String]? = nil) -> String {
     var message = "expected one of \((shown ?? choices).joined(separator: ", ")), got \"\(value)\""
     message += didYouMean(value, among: choices)
     return message

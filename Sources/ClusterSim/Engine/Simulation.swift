@@ -63,14 +63,8 @@ public struct Simulation: Sendable {
     public init(scenario: Scenario, durationSeconds: Double? = nil) throws {
         self.scenario = scenario
         let params = scenario.policy.params
-        guard let g = try GlobalPolicy(id: scenario.policy.global, params: params) else {
-            throw SimulationError.unknownPolicy(scenario.policy.global)
-        }
-        guard let l = try LocalPolicy(id: scenario.policy.local, params: params) else {
-            throw SimulationError.unknownPolicy(scenario.policy.local)
-        }
-        globalPolicy = g
-        localPolicy = l
+        globalPolicy = try GlobalPolicy(id: scenario.policy.global, params: params)
+        localPolicy = try LocalPolicy(id: scenario.policy.local, params: params)
         metrics = Metrics(tenants: scenario.tenants)
         arrivalEnd = Time.seconds(durationSeconds ?? scenario.durationSeconds)
         for group in scenario.cluster {

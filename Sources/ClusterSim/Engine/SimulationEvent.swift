@@ -3,8 +3,8 @@
 public enum SimulationEvent: Sendable, Hashable, CustomStringConvertible {
     case spikeStarted(factor: Double, durationSeconds: Double)
     case spikeEnded(factor: Double)
-    case globalPolicySwitched(String)
-    case localPolicySwitched(String)
+    case globalPolicySwitched(GlobalPolicyID)
+    case localPolicySwitched(LocalPolicyID)
     case instanceFailed(Int)
     /// An added instance is loading; it serves once `instanceReady` follows.
     case instanceStarting(Int, gpu: String, model: String, tensorParallel: Int)

@@ -72,25 +72,26 @@ extension Command {
     var jsonObject: [String: Any] {
         switch self {
         case .spike(let f, let d): ["type": "spike", "factor": f, "duration_s": d]
-        case .setGlobalPolicy(let id): ["type": "global", "id": id]
-        case .setLocalPolicy(let id): ["type": "local", "id": id]
+        case .setGlobalPolicy(let id): ["type": "global", "id": id.rawValue]
+        case .setLocalPolicy(let id): ["type": "local", "id": id.rawValue]
         case .fail(let i): ["type": "fail", "instance": i]
         case .add(let gpu, let model, let tp): ["type": "add", "gpu": gpu, "model": model, "tp": tp]
         case .drain(let i): ["type": "drain", "instance": i]
         }
     }
 
-    init?(jsonObject o: [String: Any]) {
+    /// The command `o` holds, or nil when it holds none; throws for a policy id that names no policy.
+    init?(jsonObject o: [String: Any]) throws(UnknownID) {
         switch o["type"] as? String {
         case "spike":
             guard let f = o["factor"] as? Double, let d = o["duration_s"] as? Double else { return nil }
             self = .spike(factor: f, durationSeconds: d)
         case "global":
             guard let id = o["id"] as? String else { return nil }
-            self = .setGlobalPolicy(id)
+            self = .setGlobalPolicy(try GlobalPolicyID(parsing: id))
         case "local":
             guard let id = o["id"] as? String else { return nil }
-            self = .setLocalPolicy(id)
+            self = .setLocalPolicy(try LocalPolicyID(parsing: id))
         case "fail":
             guard let i = o["instance"] as? Int else { return nil }
             self = .fail(instance: i)
@@ -146,7 +147,7 @@ public final class RecordingWriter: @unchecked Sendable {
             "kind": "header", "format": Recording.formatVersion, "clustertop": ClusterSimVersion.string,
             "calibrations": calibrations,
             "scenario_source": s.source, "scenario_text": s.sourceText, "base_directory": baseDirectory,
-            "seed": s.seed, "global": s.policy.global, "local": s.policy.local, "duration_s": s.durationSeconds,
+            "seed": s.seed, "global": s.policy.global.rawValue, "local": s.policy.local.rawValue, "duration_s": s.durationSeconds,
             "checkpoint_s": checkpointSeconds, "traces": traces,
         ])
         for entry in sim.commandLog { command(entry.command, at: entry.time, events: entry.events) }
@@ -249,9 +250,9 @@ extension Recording {
                     let seed = (object["seed"] as? NSNumber)?.uint64Value, let g = object["global"] as? String, let l = object["local"] as? String,
                     let d = object["duration_s"] as? Double, let cp = object["checkpoint_s"] as? Double
                 else { throw bad("the header lacks scenario_text, seed, policies, duration_s or checkpoint_s") }
-                for command in [Command.setGlobalPolicy(g), .setLocalPolicy(l)] {
-                    if let (key, message) = command.problem() { throw bad("\(key): \(message)") }
-                }
+                let global: GlobalPolicyID, local: LocalPolicyID
+                do { global = try GlobalPolicyID(parsing: g) } catch { throw bad("global: \(error.message)") }
+                do { local = try LocalPolicyID(parsing: l) } catch { throw bad("local: \(error.message)") }
                 // A live session's duration is open-ended; anything else is bounded as duration_s is.
                 if d != ScenarioParser.Limits.liveDurationSeconds,
                     let message = rangeProblem("a positive number of seconds", d, 0...ScenarioParser.Limits.maxDurationSeconds, openLow: true)
@@ -282,8 +283,8 @@ extension Recording {
                     throw bad("the recorded scenario: \(error.description)")
                 }
                 scenario.seed = seed
-                scenario.policy.global = g
-                scenario.policy.local = l
+                scenario.policy.global = global
+                scenario.policy.local = local
                 scenario.durationSeconds = d
                 scenario.calibrations.merge(calibrations) { _, recorded in recorded }
                 headerScenario = scenario
@@ -304,7 +305,10 @@ extension Recording {
             lastEvents = events
             switch kind {
             case "command":
-                guard let c = (object["command"] as? [String: Any]).flatMap(Command.init(jsonObject:)) else { throw bad("unknown command") }
+                let o = object["command"] as? [String: Any] ?? [:]
+                let decoded: Command?
+                do { decoded = try Command(jsonObject: o) } catch { throw bad("command.\(o["type"] as? String ?? ""): \(error.message)") }
+                guard let c = decoded else { throw bad("unknown command") }
                 if let (key, message) = c.problem(hardware: headerScenario?.hardware ?? Hardware()) {
                     throw bad("command.\(key): \(message)")
                 }

@@ -14,7 +14,7 @@ extension Recording {
     /// Replays the recording headless. With no policy override it checks every checkpoint and
     /// the final report and stops at the first difference; with `global` or `local` it replays the
     /// same arrivals and commands (less recorded policy switches) under those policies, unchecked.
-    public func replay(global: String? = nil, local: String? = nil) throws -> ReplayOutcome {
+    public func replay(global: GlobalPolicyID? = nil, local: LocalPolicyID? = nil) throws -> ReplayOutcome {
         var scenario = try self.scenario()
         let comparing = global != nil || local != nil
         if let global { scenario.policy.global = global }

@@ -71,11 +71,11 @@ public struct InstanceGroup: Sendable, Hashable {
 }
 
 public struct PolicySpec: Sendable, Hashable {
-    public var global: String
-    public var local: String
+    public var global: GlobalPolicyID
+    public var local: LocalPolicyID
     public var params: PolicyParams
 
-    public init(global: String = "round-robin", local: String = "vllm-v0", params: PolicyParams = PolicyParams()) {
+    public init(global: GlobalPolicyID = .roundRobin, local: LocalPolicyID = .vllmV0, params: PolicyParams = PolicyParams()) {
         self.global = global
         self.local = local
         self.params = params

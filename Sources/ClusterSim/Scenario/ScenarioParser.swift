@@ -257,7 +257,7 @@ public enum ScenarioParser {
         guard let value else { return PolicySpec() }
         let m = try value.mapping(allowed: ["global", "local", "params"])
         var spec = PolicySpec()
-        if let g = m["global"] { spec.global = try g.string(oneOf: GlobalPolicy.ids) }
+        if let g = m["global"] { spec.global = try globalPolicyID(g) }
         if let l = m["local"] { spec.local = try localPolicyID(l) }
         if let p = m["params"] {
             let known = PolicyRegistry.parameterNames
@@ -456,7 +456,7 @@ public enum ScenarioParser {
             let pm = try body.mapping(allowed: ["global", "local"])
             // A switch of both is two commands at the same instant; keep it one event with two parts.
             if let g = pm["global"], pm["local"] == nil {
-                return TimedEvent(atSeconds: at, command: .setGlobalPolicy(try g.string(oneOf: GlobalPolicy.ids)))
+                return TimedEvent(atSeconds: at, command: .setGlobalPolicy(try globalPolicyID(g)))
             }
             if let l = pm["local"], pm["global"] == nil {
                 return TimedEvent(atSeconds: at, command: .setLocalPolicy(try localPolicyID(l)))

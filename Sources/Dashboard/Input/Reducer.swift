@@ -22,8 +22,8 @@ public struct UIState: Sendable, Equatable {
     public var spikeSeconds: Double = 30
     public var globalPolicy: String
     public var localPolicy: String
-    public var globalPolicies: [String]
-    public var localPolicies: [String]
+    public var globalPolicies: [GlobalPolicyID]
+    public var localPolicies: [LocalPolicyID]
     /// Row selected in the policy picker: global policies first, then local ones.
     public var pickerSelection = 0
     public var recording = false
@@ -34,7 +34,7 @@ public struct UIState: Sendable, Equatable {
 
     public init(
         paused: Bool = false, speed: Double = 1, globalPolicy: String = "", localPolicy: String = "",
-        globalPolicies: [String] = [], localPolicies: [String] = []
+        globalPolicies: [GlobalPolicyID] = [], localPolicies: [LocalPolicyID] = []
     ) {
         self.paused = paused
         self.speed = speed
@@ -71,15 +71,15 @@ public enum Reducer {
         switch action {
         case .nextGlobalPolicy, .previousGlobalPolicy:
             guard let id = cycle(state.globalPolicies, from: state.globalPolicy, by: action == .nextGlobalPolicy ? 1 : -1) else { return [] }
-            state.globalPolicy = id
+            state.globalPolicy = id.rawValue
             return [.send(.simulation(.setGlobalPolicy(id)))]
         case .nextLocalPolicy, .previousLocalPolicy:
             guard let id = cycle(state.localPolicies, from: state.localPolicy, by: action == .nextLocalPolicy ? 1 : -1) else { return [] }
-            state.localPolicy = id
+            state.localPolicy = id.rawValue
             return [.send(.simulation(.setLocalPolicy(id)))]
         case .pickPolicy:
             state.overlay = .policyPicker
-            state.pickerSelection = state.globalPolicies.firstIndex(of: state.globalPolicy) ?? 0
+            state.pickerSelection = state.globalPolicies.firstIndex { $0.rawValue == state.globalPolicy } ?? 0
             return []
         case .selectPrevious, .selectNext:
             if state.overlay == .help {
@@ -95,13 +95,13 @@ public enum Reducer {
             let g = state.globalPolicies.count
             if state.pickerSelection < g {
                 let id = state.globalPolicies[state.pickerSelection]
-                state.globalPolicy = id
+                state.globalPolicy = id.rawValue
                 return [.send(.simulation(.setGlobalPolicy(id)))]
             }
             let l = state.pickerSelection - g
             guard state.localPolicies.indices.contains(l) else { return [] }
             let id = state.localPolicies[l]
-            state.localPolicy = id
+            state.localPolicy = id.rawValue
             return [.send(.simulation(.setLocalPolicy(id)))]
         case .fireSpike:
             if state.overlay == .spikeEditor { state.overlay = .none }
@@ -217,9 +217,9 @@ public enum Reducer {
     }
 
     /// The id after (or before) `current` in `ids`, wrapping around.
-    static func cycle(_ ids: [String], from current: String, by delta: Int) -> String? {
+    static func cycle<ID: PolicyID>(_ ids: [ID], from current: String, by delta: Int) -> ID? {
         guard !ids.isEmpty else { return nil }
-        let i = ids.firstIndex(of: current) ?? (delta > 0 ? -1 : 0)
+        let i = ids.firstIndex { $0.rawValue == current } ?? (delta > 0 ? -1 : 0)
         return ids[((i + delta) % ids.count + ids.count) % ids.count]
     }
 

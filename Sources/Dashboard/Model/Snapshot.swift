@@ -12,8 +12,8 @@ public struct DashboardSnapshot: Sendable, Equatable {
     public var globalPolicy: String
     public var localPolicy: String
     /// Policy ids to cycle through, in order.
-    public var globalPolicies: [String]
-    public var localPolicies: [String]
+    public var globalPolicies: [GlobalPolicyID]
+    public var localPolicies: [LocalPolicyID]
     /// Current spike multiplier of every arrival rate (1 when no spike is on).
     public var rateMultiplier: Double
     /// Nominal arrival rate now: the scenario's stream rates times `rateMultiplier`, requests/s.
@@ -39,7 +39,7 @@ public struct DashboardSnapshot: Sendable, Equatable {
 
     public init(
         scenario: String, now: SimTime = 0, scenarioDurationSeconds: Double = 0, clock: RunClock = RunClock(),
-        globalPolicy: String = "", localPolicy: String = "", globalPolicies: [String] = [], localPolicies: [String] = [],
+        globalPolicy: String = "", localPolicy: String = "", globalPolicies: [GlobalPolicyID] = [], localPolicies: [LocalPolicyID] = [],
         rateMultiplier: Double = 1, nominalArrivalRate: Double = 0, recent: RecentRates = RecentRates(),
         totals: Totals = Totals(), instances: [InstanceRow] = [], activeMigrations: [MigrationInfo] = [],
         recentMigrations: [MigrationInfo] = [], tenants: [TenantRow] = [], history: History = History(),

@@ -218,8 +218,8 @@ public struct SimulationDriver: Sendable {
         let serving = rows.filter { $0.status == .active || $0.status == .draining }
         return DashboardSnapshot(
             scenario: sim.scenario.name, now: sim.now, scenarioDurationSeconds: sim.scenario.durationSeconds, clock: clock,
-            globalPolicy: sim.globalPolicy.id, localPolicy: sim.localPolicy.id, globalPolicies: GlobalPolicy.ids,
-            localPolicies: LocalPolicy.ids, rateMultiplier: sim.rateMultiplier, nominalArrivalRate: nominalRate * sim.rateMultiplier,
+            globalPolicy: sim.globalPolicy.id, localPolicy: sim.localPolicy.id, globalPolicies: GlobalPolicyID.all,
+            localPolicies: LocalPolicyID.all, rateMultiplier: sim.rateMultiplier, nominalArrivalRate: nominalRate * sim.rateMultiplier,
             recent: window.rates,
             totals: Totals(
                 arrived: m.arrived, completed: m.completed, rejected: m.rejected, inFlight: sim.inFlight, waiting: waiting,

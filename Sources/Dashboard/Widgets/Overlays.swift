@@ -181,21 +181,21 @@ public enum PolicyPickerOverlay {
 
     public static func draw(_ state: UIState, in area: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
         let rows = state.globalPolicies.count + state.localPolicies.count + 5
-        let names = state.globalPolicies + state.localPolicies
+        let names = state.globalPolicies.map(\.rawValue) + state.localPolicies.map(\.rawValue)
         let width = min(area.width, max(44, (names.map(\.count).max() ?? 10) + 16))
         let rect = Rect(x: area.x + (area.width - width) / 2, y: area.y + max(0, (area.height - rows) / 2), width: width, height: min(area.height, rows))
         Draw.box(rect, title: "Switch policy", glyphs: glyphs, into: &buffer)
         let inner = rect.inset(1)
         var y = inner.y
         var index = 0
-        func group(_ title: String, _ ids: [String], current: String) {
+        func group(_ title: String, _ ids: [some PolicyID], current: String) {
             guard y < inner.maxY else { return }
             buffer.put(title, x: inner.x + 1, y: y, CellStyle(.title), clip: inner)
             y += 1
             for id in ids where y < inner.maxY {
                 let selected = index == state.pickerSelection
-                let mark = id == current ? "(now) " : ""
-                let text = (selected ? String(glyphs.focusMarker) : " ") + " " + id + "  " + mark
+                let mark = id.rawValue == current ? "(now) " : ""
+                let text = (selected ? String(glyphs.focusMarker) : " ") + " " + id.rawValue + "  " + mark
                 buffer.put(Format.padRight(text, inner.width - 2, ellipsis: glyphs.ellipsis), x: inner.x + 1, y: y, selected ? CellStyle(.focus) : .normal, clip: inner)
                 y += 1
                 index += 1

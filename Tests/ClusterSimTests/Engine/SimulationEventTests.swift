@@ -7,7 +7,7 @@ import Testing
         var sim = try Simulation(scenario: testScenario(count: 2, rate: 5, duration: 40, events: [
             TimedEvent(atSeconds: 1, command: .spike(factor: 2, durationSeconds: 3)),
             TimedEvent(atSeconds: 2, command: .setGlobalPolicy("least-outstanding")),
-            TimedEvent(atSeconds: 2, command: .setLocalPolicy("no-such-policy")),
+            TimedEvent(atSeconds: 2, command: .spike(factor: 1e9, durationSeconds: 1)),
             TimedEvent(atSeconds: 5, command: .fail(instance: 1)),
             TimedEvent(atSeconds: 6, command: .fail(instance: 1)),
             TimedEvent(atSeconds: 7, command: .add(gpu: "h100", model: "llama3-8b", tensorParallel: 1)),
@@ -20,10 +20,10 @@ import Testing
                 .spikeStarted(factor: 2, durationSeconds: 3),
                 .globalPolicySwitched("least-outstanding"),
                 .commandIgnored(
-                    .setLocalPolicy("no-such-policy"),
+                    .spike(factor: 1e9, durationSeconds: 1),
                     reason: .outOfBounds(
-                        key: "local",
-                        message: try #require(Command.setLocalPolicy("no-such-policy").problem()?.message))),
+                        key: "factor",
+                        message: try #require(Command.spike(factor: 1e9, durationSeconds: 1).problem()?.message))),
                 .spikeEnded(factor: 2),
                 .instanceFailed(1),
                 .commandIgnored(.fail(instance: 1), reason: .instanceNotLive),
@@ -49,8 +49,8 @@ import Testing
             (.instanceRetired(2), "instance 2 drained and retired"),
             (.scaleOut(freeness: 1.4, threshold: 2, count: 3), "autoscale: freeness 1.4 < 2, adding 3"),
             (.scaleIn(freeness: 40, threshold: 30, instance: 4), "autoscale: freeness 40.0 > 30, draining 4"),
-            (.commandIgnored(.setGlobalPolicy("x"), reason: .unknownPolicy), "unknown global policy x; ignored"),
-            (.commandIgnored(.setLocalPolicy("y"), reason: .unknownPolicy), "unknown local policy y; ignored"),
+            (.commandIgnored(.setGlobalPolicy("llumnix"), reason: .unknownPolicy), "unknown global policy llumnix; ignored"),
+            (.commandIgnored(.setLocalPolicy("sarathi"), reason: .unknownPolicy), "unknown local policy sarathi; ignored"),
             (.commandIgnored(.fail(instance: 9), reason: .instanceNotLive), "no live instance 9 to fail; ignored"),
             (.commandIgnored(.drain(instance: 9), reason: .instanceNotActive), "no active instance 9 to drain; ignored"),
             (.commandIgnored(.add(gpu: "a10g", model: "llama3-70b", tensorParallel: 1), reason: .cannotAdd),

@@ -4,7 +4,7 @@ import Testing
 
 @Suite struct SimulationTests {
     @Test(arguments: ["vllm-v0", "sarathi"])
-    func everyRequestIsAccountedForAndKVNeverOverflows(local: String) throws {
+    func everyRequestIsAccountedForAndKVNeverOverflows(local: LocalPolicyID) throws {
         // Small KV (an A10G) under overload, so preemptions happen and blocks run out.
         var sim = try Simulation(scenario: testScenario(gpu: "a10g", count: 2, rate: 12, duration: 30, local: local,
             input: .lognormal(mean: 1500, sigma: 0.8, max: 6000), output: .lognormal(mean: 400, sigma: 0.8, max: 2000)))

@@ -108,7 +108,7 @@ import Testing
     @Test func drainingByAutoscalingMigratesEverythingAway() throws {
         // Three instances, light load: the cluster is very free, so Llumnix drains one (scale-in)
         // and migrates its requests away; INFaaS drains one too but lets its requests finish there.
-        func run(_ global: String) throws -> Simulation {
+        func run(_ global: GlobalPolicyID) throws -> Simulation {
             var s = testScenario(count: 3, rate: 4, duration: 40, global: global)
             s.policy.params = PolicyParams(["max_instances": 4, "min_instances": 2, "scaling_interval_s": 5])
             var sim = try Simulation(scenario: s)

@@ -15,7 +15,7 @@ import Testing
     }
 
     /// Reports of `scenario` under each (global, local) pair, same arrivals.
-    static func run(_ scenario: Scenario, _ pairs: [(String, String)], params: [String: Double] = [:]) throws
+    static func run(_ scenario: Scenario, _ pairs: [(GlobalPolicyID, LocalPolicyID)], params: [String: Double] = [:]) throws
         -> [Report]
     {
         try pairs.map { global, local in

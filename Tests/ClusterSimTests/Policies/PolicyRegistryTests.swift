@@ -9,8 +9,8 @@ import Testing
     /// A policy built from `params`, global or local.
     static func build(_ d: PolicyDeclaration, _ params: [String: Double]) throws -> AnyHashable? {
         switch d.scope {
-        case .global: try GlobalPolicy(id: d.id, params: PolicyParams(params)).map(AnyHashable.init)
-        case .local: try LocalPolicy(id: d.id, params: PolicyParams(params)).map(AnyHashable.init)
+        case .global: try GlobalPolicyID(d.id).map { AnyHashable(try GlobalPolicy(id: $0, params: PolicyParams(params))) }
+        case .local: try LocalPolicyID(d.id).map { AnyHashable(try LocalPolicy(id: $0, params: PolicyParams(params))) }
         }
     }
 
@@ -153,8 +153,8 @@ import Testing
         policy.tick(&cluster)
         #expect(cluster.performed.isEmpty)
         // Without scaling, infaas has no periodic work; round-robin never has any.
-        #expect(try GlobalPolicy(id: "infaas")?.tickPeriod == nil)
-        #expect(try GlobalPolicy(id: "round-robin")?.tickPeriod == nil)
+        #expect(try GlobalPolicy(id: "infaas").tickPeriod == nil)
+        #expect(try GlobalPolicy(id: "round-robin").tickPeriod == nil)
     }
 
     /// The engine carries out actions without knowing which policy asked: no engine file names a
@@ -167,7 +167,7 @@ import Testing
         // Each policy's id, enum case and type, read from the registry.
         var names: [String] = []
         for d in PolicyRegistry.global {
-            let policy = try #require(try GlobalPolicy(id: d.id))
+            let policy = try GlobalPolicy(id: try #require(GlobalPolicyID(d.id)))
             let child = try #require(Mirror(reflecting: policy).children.first)
             names += ["\"\(d.id)\"", ".\(child.label ?? "?")", "\(type(of: child.value))."]
         }

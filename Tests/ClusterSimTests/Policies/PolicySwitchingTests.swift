@@ -7,7 +7,7 @@ import Testing
 @Suite struct PolicySwitchingTests {
     /// A small overloaded cluster of two GPU types with shared prefixes, bursts, a high-priority
     /// tenant and a workflow stream, so every mechanism is exercised.
-    static func busyScenario(global: String, local: String, events: [TimedEvent] = [], duration: Double = 4) -> Scenario
+    static func busyScenario(global: GlobalPolicyID, local: LocalPolicyID, events: [TimedEvent] = [], duration: Double = 4) -> Scenario
     {
         var workflow = StreamSpec(
             tenant: "sql", model: "mistral-7b", arrival: .poisson(rate: 0.5), input: .fixed(value: 1),
@@ -39,13 +39,13 @@ import Testing
             events: events)
     }
 
-    static let globals = GlobalPolicy.ids
-    static let locals = ["vllm-v0", "sarathi", "vllm-v1", "sarathi+mdd", "edd", "srpt", "urgency", "vllm-v0+mdd"]
+    static let globals = GlobalPolicyID.all
+    static let locals: [LocalPolicyID] = ["vllm-v0", "sarathi", "vllm-v1", "sarathi+mdd", "edd", "srpt", "urgency", "vllm-v0+mdd"]
 
     @Test(arguments: globals)
-    func everyGlobalPolicyKeepsTheInvariants(global: String) throws {
+    func everyGlobalPolicyKeepsTheInvariants(global: GlobalPolicyID) throws {
         // With prefix caching and without, alternately (every local policy is checked below).
-        let local = Self.globals.firstIndex(of: global)! % 2 == 0 ? "vllm-v1" : "vllm-v0"
+        let local: LocalPolicyID = Self.globals.firstIndex(of: global)! % 2 == 0 ? "vllm-v1" : "vllm-v0"
         var sim = try Simulation(scenario: Self.busyScenario(global: global, local: local))
         #expect(runChecked(&sim) == [], "\(global)/\(local)")
         #expect(sim.inFlight == 0 && sim.metrics.completed + sim.metrics.rejected == sim.metrics.arrived)
@@ -53,7 +53,7 @@ import Testing
     }
 
     @Test(arguments: locals)
-    func everyLocalPolicyKeepsTheInvariants(local: String) throws {
+    func everyLocalPolicyKeepsTheInvariants(local: LocalPolicyID) throws {
         var sim = try Simulation(scenario: Self.busyScenario(global: "llumnix", local: local))
         #expect(runChecked(&sim) == [], "\(local)")
         #expect(sim.inFlight == 0 && sim.metrics.completed + sim.metrics.rejected == sim.metrics.arrived)
@@ -81,8 +81,8 @@ import Testing
         #expect(sim.activeMigrations.isEmpty)
         #expect(sim.log.contains { $0.text.contains("global policy -> hexgen") })
         // The last switch of each kind is in force at the end.
-        #expect(sim.globalPolicy.id == Self.globals[11 % Self.globals.count])
-        #expect(sim.localPolicy.id == Self.locals[33 % Self.locals.count])
+        #expect(sim.globalPolicy.id == Self.globals[11 % Self.globals.count].rawValue)
+        #expect(sim.localPolicy.id == Self.locals[33 % Self.locals.count].rawValue)
     }
 
     @Test func aSwitchReordersTheQueueAtTheNextDecision() throws {
@@ -124,10 +124,10 @@ import Testing
 
     @Test func aComparisonMarksTheBestOfEachRow() throws {
         var runs: [PolicyComparison.Run] = []
-        for local in ["vllm-v0", "sarathi"] {
+        for local: LocalPolicyID in ["vllm-v0", "sarathi"] {
             var sim = try Simulation(scenario: testScenario(count: 1, rate: 4, duration: 10, local: local))
             sim.runToEnd()
-            runs.append(PolicyComparison.Run(global: "round-robin", local: local, report: Report(sim)))
+            runs.append(PolicyComparison.Run(global: "round-robin", local: local.rawValue, report: Report(sim)))
         }
         let c = PolicyComparison(scenario: "test", seed: 1, runs: runs)
         let tbt = PolicyComparison.metrics.first { $0.path == "tbt_ms.p99" }!
@@ -144,17 +144,17 @@ import Testing
     }
 
     @Test func policyIdsParse() throws {
-        for id in LocalPolicy.allIDs {
-            let p = try #require(try LocalPolicy(id: id), "\(id)")
+        for text in LocalPolicy.allIDs {
+            let p = try LocalPolicy(id: try #require(LocalPolicyID(text), "\(text)"))
             // The canonical id names the same policy.
-            #expect(try LocalPolicy(id: p.id) == p, "\(id) -> \(p.id)")
+            #expect(try LocalPolicy(id: try #require(LocalPolicyID(p.id))) == p, "\(text) -> \(p.id)")
         }
-        #expect(try LocalPolicy(id: "mdd")?.id == "mdd")
-        #expect(try LocalPolicy(id: "vllm-v1+mdd")?.id == "mdd")
-        #expect(try LocalPolicy(id: "sarathi+mdd")?.id == "sarathi+mdd")
-        #expect(try LocalPolicy(id: "sarathi+fifo") == nil)
-        #expect(try LocalPolicy(id: "edd+sarathi") == nil)
-        for id in GlobalPolicy.ids { #expect(try GlobalPolicy(id: id)?.id == id) }
+        #expect(try LocalPolicy(id: "mdd").id == "mdd")
+        #expect(try LocalPolicy(id: "vllm-v1+mdd").id == "mdd")
+        #expect(try LocalPolicy(id: "sarathi+mdd").id == "sarathi+mdd")
+        #expect(LocalPolicyID("sarathi+fifo" as String) == nil)
+        #expect(LocalPolicyID("edd+sarathi" as String) == nil)
+        for id in GlobalPolicyID.all { #expect(try GlobalPolicy(id: id).id == id.rawValue) }
         // Every id and parameter is in the catalog.
         for id in GlobalPolicy.ids + LocalPolicy.ids { #expect(PolicyRegistry.declaration(id) != nil, "\(id)") }
     }

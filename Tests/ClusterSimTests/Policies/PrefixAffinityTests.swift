@@ -3,7 +3,7 @@ import Testing
 @testable import ClusterSim
 
 @Suite struct PrefixAffinityTests {
-    func scenario(_ global: String) -> Scenario {
+    func scenario(_ global: GlobalPolicyID) -> Scenario {
         // Small A10G caches (about 26k tokens each) and 16 system prompts of 1,500 tokens: spread
         // over every instance the prompts evict one another; grouped, each instance keeps its own.
         var s = testScenario(

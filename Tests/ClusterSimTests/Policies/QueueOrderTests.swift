@@ -85,7 +85,7 @@ import Testing
     }
 
     @Test func predictionsAreNoisyButIdenticalAcrossPolicies() throws {
-        func predictions(_ local: String, _ error: Double) throws -> [Int32: Int32] {
+        func predictions(_ local: LocalPolicyID, _ error: Double) throws -> [Int32: Int32] {
             var s = testScenario(count: 2, rate: 20, duration: 5, local: local)
             s.policy.params = PolicyParams(["prediction_error": error])
             var sim = try Simulation(scenario: s)

@@ -75,7 +75,7 @@ import Testing
     }
 
     @Test func lowersTailTBTAgainstVLLMv0AtEqualLoad() throws {
-        func p99TBT(_ local: String) throws -> Double {
+        func p99TBT(_ local: LocalPolicyID) throws -> Double {
             var sim = try Simulation(scenario: testScenario(count: 2, rate: 25, duration: 60, local: local,
                 input: .lognormal(mean: 1500, sigma: 0.8, max: 6000), output: .lognormal(mean: 200, sigma: 0.7, max: 1000)))
             sim.runToEnd()

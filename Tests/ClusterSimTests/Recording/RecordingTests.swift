@@ -234,6 +234,10 @@ import Testing
         #expect(try command(["type": "spike", "factor": 2, "duration_s": 1e300]) == "r.jsonl:3: command.duration_s: expected a positive number of seconds above 0 to 604800, got 1e+300")
         #expect(try command(["type": "add", "gpu": "h100", "model": "llama3-8b", "tp": 1_000_000]).hasPrefix("r.jsonl:3: command.tp: expected a tensor-parallel degree of 1, 2, 4 or 8"))
         #expect(try command(["type": "add", "gpu": "h100", "model": "llama3-8b", "tp": 3]).hasPrefix("r.jsonl:3: command.tp:"))
+        #expect(try header("global", "rr").hasPrefix("r.jsonl:1: global: expected one of round-robin, "))
+        #expect(try command(["type": "local", "id": "sarathix"]).hasPrefix("r.jsonl:3: command.local: expected one of vllm-v0, "))
+        #expect(try command(["type": "local", "id": "sarathix"]).hasSuffix("; did you mean \"sarathi\"?"))
+        #expect(try command(["type": "global", "id": "rr"]).hasPrefix("r.jsonl:3: command.global: expected one of round-robin, "))
         #expect(try command(["type": "fail", "instance": 9]) == "r.jsonl:3: command: instance 9 does not exist at 7.3 s (instances 0 to 2)")
         // Three x1000 spikes: the same request budget as a scenario's.
         #expect(try tampered { n, o in if (3...5).contains(n) { o["command"] = ["type": "spike", "factor": 1000, "duration_s": 30] } }.hasPrefix("r.jsonl:1: duration_s: the workload would bring about"))

@@ -72,7 +72,7 @@ import Testing
 
     @Test func workflowsAreIdenticalWhateverThePolicies() throws {
         // The calls' lengths come from each workflow's own stream: the same under every policy.
-        func callLengths(_ global: String, _ local: String) throws -> [Int64: [Int32]] {
+        func callLengths(_ global: GlobalPolicyID, _ local: LocalPolicyID) throws -> [Int64: [Int32]] {
             var s = try ScenarioParser.parse(Self.yaml, file: "sql.yaml")
             s.policy = PolicySpec(global: global, local: local)
             var sim = try Simulation(scenario: s)

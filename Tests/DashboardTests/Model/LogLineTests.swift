@@ -18,7 +18,7 @@ import Testing
             // The wording names neither "instance" nor "scal", which a matcher on text would miss.
             (.scaleOut(freeness: 1, threshold: 2, count: 1), .scaling),
             (.scaleIn(freeness: 40, threshold: 30, instance: 0), .scaling),
-            (.commandIgnored(.setGlobalPolicy("x"), reason: .unknownPolicy), .policy),
+            (.commandIgnored(.setGlobalPolicy("llumnix"), reason: .unknownPolicy), .policy),
             (.commandIgnored(.fail(instance: 7), reason: .instanceNotLive), .failure),
             (.commandIgnored(.add(gpu: "a10g", model: "m", tensorParallel: 1), reason: .cannotAdd), .scaling),
             (.recordingStarted(path: "s.jsonl"), .recording),

@@ -205,7 +205,7 @@ final class ManualClock: Sendable {
         let driver = SimulationDriver(simulation: try Simulation(scenario: defaultScenario()))
         let runner = SimulationRunner(driver: driver, speed: 1, paused: true, framesPerSecond: 20)
         let backend = InMemoryBackend(width: 100, height: 30, keys: ["g", "s", " ", "q"], typeAfter: "KV CACHE")
-        let state = UIState(paused: true, speed: 1, globalPolicy: "round-robin", localPolicy: "vllm-v0", globalPolicies: GlobalPolicy.ids, localPolicies: LocalPolicy.ids)
+        let state = UIState(paused: true, speed: 1, globalPolicy: "round-robin", localPolicy: "vllm-v0", globalPolicies: GlobalPolicyID.all, localPolicies: LocalPolicyID.all)
         let app = DashboardApp(runner: runner, backend: backend, glyphs: .unicode, state: state)
         app.run()
         // Each key's effect is on the very next frame.

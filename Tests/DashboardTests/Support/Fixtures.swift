@@ -7,8 +7,8 @@ import Foundation
 /// starting instances, violations, a busy log), fixed so golden screens change only when the
 /// widgets do, not when the simulator does.
 enum Fixtures {
-    static let globalPolicies = ["round-robin", "least-outstanding", "llumnix"]
-    static let localPolicies = ["vllm-v0", "sarathi"]
+    static let globalPolicies: [GlobalPolicyID] = ["round-robin", "least-outstanding", "llumnix"]
+    static let localPolicies: [LocalPolicyID] = ["vllm-v0", "sarathi"]
 
     static func instances(_ count: Int) -> [InstanceRow] {
         let gpus = ["h100", "h100", "a100-80g", "a100-80g", "l40s"]

@@ -85,10 +85,9 @@ extension GlobalPolicy {
     /// Every global policy id, in the order the dashboard cycles through them.
     public static let ids = registered.map(\.declaration.id)
 
-    /// The policy `id` with `params`, or nil for an unknown id; throws for a parameter out of range.
-    public init?(id: String, params: PolicyParams = PolicyParams()) throws {
-        guard let entry = GlobalPolicy.registered.first(where: { $0.declaration.id == id }) else { return nil }
-        self = try entry.make(params)
+    /// The policy `id` with `params`; throws for a parameter out of range.
+    public init(id: GlobalPolicyID, params: PolicyParams = PolicyParams()) throws {
+        self = try GlobalPolicy.registered[id.index].make(params)
     }
 
     @inline(__always)

@@ -89,20 +89,10 @@ extension LocalPolicy {
         return all
     }()
 
-    /// The policy with its default parameters, or nil for an unknown id.
-    public init?(id: String, params: PolicyParams = PolicyParams()) throws {
-        var base = id, orderName = "fcfs"
-        if let plus = id.firstIndex(of: "+") {
-            base = String(id[..<plus])
-            orderName = String(id[id.index(after: plus)...])
-        } else if let order = QueueOrder(rawValue: id), order != .fcfs {
-            base = LocalPolicy.orderMechanics
-            orderName = order.rawValue
-        }
-        guard let order = QueueOrder(rawValue: orderName) else { return nil }
-        let rule = order == .fcfs ? OrderRule.fcfs : try OrderRule(order: order, params: params)
-        guard let entry = LocalPolicy.registered.first(where: { $0.declaration.id == base }) else { return nil }
-        self = try entry.make(params, rule)
+    /// The policy `id` with `params`; throws for a parameter out of range.
+    public init(id: LocalPolicyID, params: PolicyParams = PolicyParams()) throws {
+        let rule = id.order == .fcfs ? OrderRule.fcfs : try OrderRule(order: id.order, params: params)
+        self = try LocalPolicy.registered[id.mechanics].make(params, rule)
     }
 
     /// The canonical id: the mechanics, `+order` unless FCFS; an order on vLLM v1 by its plain name.

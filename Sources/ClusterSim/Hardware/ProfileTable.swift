@@ -28,7 +28,10 @@ public enum IterationKind: String, Sendable, Hashable, CaseIterable {
 public struct ProfileRow: Sendable, Hashable {
     /// 1-based line in the file.
     public var line: Int
-    public var gpu: String
+    public let gpu: String
+    /// The GPU, resolved from the catalog when the row was read (nil for a GPU the catalog lacks,
+    /// as in a profile read with any GPU allowed).
+    public let gpuSpec: GPUSpec?
     /// The model, resolved from the catalog when the row was read.
     public var modelSpec: ModelSpec
     public var model: String { modelSpec.id }
@@ -46,6 +49,7 @@ public struct ProfileRow: Sendable, Hashable {
     ) {
         self.line = line
         self.gpu = gpu
+        self.gpuSpec = GPUCatalog.spec(gpu)
         self.modelSpec = model
         self.prefillSeqs = prefillSeqs
         self.prefillLength = prefillLength

@@ -10,10 +10,10 @@ extension ScenarioParser {
             model = try mv.string(oneOf: Array(Set(cluster.map(\.model))).sorted())
         }
         let kindValue = try m.required("workflow")
-        let kind = WorkflowKind(rawValue: try kindValue.string(oneOf: WorkflowKind.allCases.map(\.rawValue)))!
+        let kind = try kindValue.choice(WorkflowKind.self)
         let needed = WorkflowSpec.maxCallTokens
         for group in cluster where model == nil || group.model == model {
-            let spec = models.first { $0.id == group.model } ?? ModelCatalog.spec(group.model)!
+            guard let spec = Hardware(models: models).model(group.model) else { continue }
             let context = group.engine.maxModelLen ?? spec.maxContext
             if context < needed {
                 throw kindValue.error(

@@ -343,8 +343,7 @@ public enum ScenarioParser {
 
     static func traceSpec(_ v: YAMLValue, base: String) throws -> TraceStreamSpec {
         let m = try v.mapping(allowed: ["format", "file", "time_scale", "rate_scale", "start_s", "end_s", "spread_s"])
-        let formatName = try m.required("format").string(oneOf: Trace.Format.allCases.map(\.rawValue))
-        let format = Trace.Format(rawValue: formatName)!
+        let format = try m.required("format").choice(Trace.Format.self)
         let fileValue = try m.required("file")
         let file = try fileValue.string()
         let resolved = file.hasPrefix("/") ? file : (base.isEmpty ? file : "\(base)/\(file)")

@@ -79,6 +79,13 @@ struct YAMLValue {
         return s
     }
 
+    /// The case of `T` the text names, with "did you mean" when it names none.
+    func choice<T: RawRepresentable & CaseIterable>(_: T.Type) throws -> T where T.RawValue == String {
+        let s = try string(oneOf: T.allCases.map(\.rawValue))
+        guard let value = T(rawValue: s) else { throw error("expected one of \(T.allCases.map(\.rawValue)), got \(found)") }
+        return value
+    }
+
     func number(_ what: String = "a number", in range: ClosedRange<Double>, openLow: Bool = false) throws -> Double {
         guard case .scalar(let s) = node, let v = Double(s.string.replacingOccurrences(of: "_", with: "")), v.isFinite else {
             throw error("expected \(what), got \(found)")

@@ -177,7 +177,7 @@ extension Simulation {
         m.reserved = 0
         let before = instances[source].kv.usedBlocks
         noteLeft(id, from: Int32(source))
-        instances[source].releaseBlocks(of: id, &requests)
+        pool.instances[source].releaseBlocks(of: id, &requests)
         noteKV(change: instances[source].kv.usedBlocks - before)
         if let position = instances[source].running.firstIndex(of: id) {
             instances[source].running.remove(at: position)

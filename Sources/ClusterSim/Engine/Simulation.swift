@@ -21,7 +21,12 @@ public struct Simulation: Sendable {
     /// Arrivals stop at this instant.
     public private(set) var arrivalEnd: SimTime
     var queue = EventQueue()
-    public internal(set) var instances: [Instance] = []
+    /// The instances, in id order (kept by `pool`).
+    public internal(set) var instances: [Instance] {
+        _read { yield pool.instances }
+        _modify { yield &pool.instances }
+    }
+    var pool = InstancePool()
     public internal(set) var requests = RequestTable()
     public internal(set) var streams: [ArrivalStream] = []
     public private(set) var globalPolicy: GlobalPolicy
@@ -161,22 +166,15 @@ public struct Simulation: Sendable {
 
     // MARK: - Instances
 
+    /// Adds an instance (`InstancePool.make`); one added active counts in the cluster's capacity.
     mutating func addInstance(
         gpu: String, model: String, tensorParallel: Int, status: InstanceStatus, engine: EngineSettings? = nil
     ) throws -> Int32 {
-        guard let g = scenario.gpuSpec(gpu) else { throw SimulationError.unknownGPU(gpu) }
-        guard let m = scenario.modelSpec(model) else { throw SimulationError.unknownModel(model) }
-        let id = Int32(instances.count)
-        let constants = scenario.calibrations[gpu] ?? CostConstants.builtin(for: g)
-        // An added instance takes the engine settings of a group serving the same model on the same GPU.
-        let settings =
-            engine ?? scenario.cluster.first { $0.gpu == gpu && $0.model == model && $0.tensorParallel == tensorParallel }?
-            .engine ?? EngineSettings()
-        let instance = Instance(
-            id: id, gpu: g, model: m, tensorParallel: tensorParallel, constants: constants, status: status, engine: settings)
-        guard instance.kv.totalBlocks > 0 else { throw SimulationError.doesNotFit(model: model, gpu: gpu, tp: tensorParallel) }
-        instances.append(instance)
-        if status == .active { recorder.noteCapacity(change: Int64(instance.kv.totalBlocks), now: now) }
+        let instance = try InstancePool.make(
+            id: Int32(instances.count), gpu: gpu, model: model, tensorParallel: tensorParallel, status: status,
+            engine: engine, scenario: scenario)
+        let (id, serving) = pool.add(instance)
+        if serving > 0 { noteCapacity(change: serving) }
         return id
     }
 
@@ -193,7 +191,7 @@ public struct Simulation: Sendable {
         let status = instances[index].status
         guard status == .active || status == .draining, !instances[index].busy else { return }
         let usedBefore = instances[index].kv.usedBlocks
-        let shape = localPolicy.formBatch(&instances[index], &requests, now: now, hasher: PrefixHasher(streams: streams))
+        let shape = localPolicy.formBatch(&pool.instances[index], &requests, now: now, hasher: PrefixHasher(streams: streams))
         noteKV(change: instances[index].kv.usedBlocks - usedBefore)
         guard !instances[index].batch.isEmpty else { return }
         let duration = instances[index].iterationDuration(shape)
@@ -227,7 +225,7 @@ public struct Simulation: Sendable {
             }
             requests[id].lastToken = now
             if r.generatedTokens + 1 >= r.outputTokens {
-                instances[index].releaseBlocks(of: id, &requests)
+                pool.instances[index].releaseBlocks(of: id, &requests)
                 finished.append(id)
             }
         }
@@ -238,7 +236,7 @@ public struct Simulation: Sendable {
         instances[index].batch.removeAll(keepingCapacity: true)
         instances[index].busy = false
         if !finished.isEmpty {
-            instances[index].running.removeAll { requests[$0].blocks == 0 && requests[$0].generatedTokens >= requests[$0].outputTokens }
+            pool.instances[index].running.removeAll { requests[$0].blocks == 0 && requests[$0].generatedTokens >= requests[$0].outputTokens }
             for id in finished { complete(id) }
         }
         finishedScratch = finished
@@ -367,9 +365,8 @@ public struct Simulation: Sendable {
             setRateMultiplier(activeSpikes.reduce(1, *))
             note(.spikeEnded(factor: factor))
         case .activate(let i):
-            guard instances[Int(i)].status == .starting else { return }
-            instances[Int(i)].status = .active
-            noteCapacity(change: Int64(instances[Int(i)].kv.totalBlocks))
+            guard let serving = pool.activate(i) else { return }
+            noteCapacity(change: serving)
             note(.instanceReady(Int(i)))
             redispatchUnassigned()
         }
@@ -407,14 +404,14 @@ public struct Simulation: Sendable {
                 kick(Int32(i))
             }
         case .fail(let i):
-            guard instances.indices.contains(i), instances[i].status != .failed, instances[i].status != .retired else {
+            guard pool.isLive(i) else {
                 note(.commandIgnored(command, reason: .instanceNotLive))
                 return
             }
             failInstance(Int32(i))
             note(.instanceFailed(i))
         case .add(let gpu, let model, let tp):
-            let live = instances.reduce(0) { $0 + ($1.status == .failed || $1.status == .retired ? 0 : 1) }
+            let live = pool.liveCount
             guard live < ScenarioParser.Limits.maxInstances else {
                 note(.commandIgnored(command, reason: .instanceLimit(live: live)))
                 return
@@ -428,13 +425,13 @@ public struct Simulation: Sendable {
             queue.push(at: instances[Int(i)].readyAt, .control, target: Int32(controls.count - 1))
             note(.instanceStarting(Int(i), gpu: gpu, model: model, tensorParallel: tp))
         case .drain(let i):
-            guard instances.indices.contains(i), instances[i].status == .active else {
+            guard pool.isActive(i) else {
                 note(.commandIgnored(command, reason: .instanceNotActive))
                 return
             }
-            instances[i].status = .draining
+            let idle = pool.drain(Int32(i))
             note(.instanceDraining(i))
-            if instances[i].outstanding == 0 { retire(Int32(i)) }
+            if idle { retire(Int32(i)) }
         }
     }
 
@@ -448,31 +445,18 @@ public struct Simulation: Sendable {
         }
     }
 
-    /// The instance stops: its requests lose their KV and are dispatched again, in admission order
-    /// then queue order (recomputation from scratch, as after a preemption).
+    /// The instance stops (`InstancePool.fail`): its requests are dispatched again.
     mutating func failInstance(_ i: Int32) {
         noteFailure(i)
-        let index = Int(i)
-        let orphans = instances[index].running + Array(instances[index].waiting)
-        let wasActive = instances[index].status == .active || instances[index].status == .draining
-        for id in orphans {
-            requests[id].blocks = 0
-            requests[id].computedTokens = 0
-        }
-        noteKV(change: -instances[index].kv.usedBlocks)
-        if wasActive { noteCapacity(change: -Int64(instances[index].kv.totalBlocks)) }
-        instances[index].status = .failed
-        instances[index].running.removeAll()
-        instances[index].waiting.removeAll()
-        instances[index].batch.removeAll()
-        instances[index].busy = false
-        instances[index].kv = KVCache(totalBlocks: instances[index].kv.totalBlocks)
+        let (orphans, used, serving) = pool.fail(i, requests: &requests)
+        noteKV(change: -used)
+        if serving > 0 { noteCapacity(change: -serving) }
         for id in orphans { dispatch(id) }
     }
 
+    /// A drained instance leaves the cluster's capacity.
     mutating func retire(_ i: Int32) {
-        instances[Int(i)].status = .retired
-        noteCapacity(change: -Int64(instances[Int(i)].kv.totalBlocks))
+        noteCapacity(change: -pool.retire(i))
         note(.instanceRetired(Int(i)))
     }
 

@@ -17,11 +17,16 @@ struct InstancePool: Sendable {
         guard let m = scenario.modelSpec(model) else { throw SimulationError.unknownModel(model) }
         let constants = scenario.calibrations[gpu] ?? CostConstants.builtin(for: g)
         let settings =
-            engine ?? scenario.cluster.first { $0.gpu == gpu && $0.model == model && $0.tensorParallel == tensorParallel }?
+            engine ?? scenario.cluster.first {
+                $0.gpu == gpu && $0.model == model && $0.tensorParallel == tensorParallel
+            }?
             .engine ?? EngineSettings()
         let instance = Instance(
-            id: id, gpu: g, model: m, tensorParallel: tensorParallel, constants: constants, status: status, engine: settings)
-        guard instance.kv.totalBlocks > 0 else { throw SimulationError.doesNotFit(model: model, gpu: gpu, tp: tensorParallel) }
+            id: id, gpu: g, model: m, tensorParallel: tensorParallel, constants: constants, status: status,
+            engine: settings)
+        guard instance.kv.totalBlocks > 0 else {
+            throw SimulationError.doesNotFit(model: model, gpu: gpu, tp: tensorParallel)
+        }
         return instance
     }
 

@@ -8,6 +8,11 @@ import DequeModule
 /// one event per instance iteration rather than per token, one pending arrival per stream.
 /// Everything random comes from streams split from the scenario seed, so a scenario, a seed and a
 /// list of commands at given instants give the same run bit for bit.
+///
+/// It keeps the event loop and the controls and composes values with one concern each: the
+/// instances and their lifecycle (`InstancePool`), the requests (`RequestTable`), what is measured
+/// (`MetricsRecorder`). Every new request enters through `arrive` (Simulation+Arrivals.swift) and
+/// joins an instance through `land`, whether dispatched or migrated.
 public struct Simulation: Sendable {
     /// Internal actions at an instant: user and scenario commands, and the follow-ups they schedule.
     enum Control: Sendable {
@@ -316,7 +321,8 @@ public struct Simulation: Sendable {
         case .running:
             requests[id].admittedAt = now
             let arrival = requests[id].arrival
-            let place = instances[index].running.firstIndex { requests[$0].arrival > arrival } ?? instances[index].running.count
+            let place =
+                instances[index].running.firstIndex { requests[$0].arrival > arrival } ?? instances[index].running.count
             instances[index].running.insert(id, at: place)
             instances[index].backlog += Double(requests[id].workEstimate)
             if requests[id].priority == .high { instances[index].highPriority += 1 }

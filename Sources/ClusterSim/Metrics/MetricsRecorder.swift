@@ -56,7 +56,8 @@ struct MetricsRecorder: Sendable {
     /// tenant's SLO. Called before its slot is freed.
     mutating func completed(_ id: Int32, _ r: Request, now: SimTime, requests: RequestTable) {
         if completionLog != nil {
-            completionLog!.append(CompletionRecord(serial: r.serial, ttft: r.firstToken - r.arrival, e2e: now - r.arrival))
+            completionLog!.append(
+                CompletionRecord(serial: r.serial, ttft: r.firstToken - r.arrival, e2e: now - r.arrival))
         }
         let tenant = Int(r.tenant)
         let e2e = now - r.arrival

@@ -162,28 +162,17 @@ extension Simulation {
         m.reserved = 0
         let before = instances[source].kv.usedBlocks
         noteLeft(id, from: Int32(source))
-        instances[source].releaseBlocks(of: id, &requests)
+        pool.instances[source].releaseBlocks(of: id, &requests)
         noteKV(change: instances[source].kv.usedBlocks - before)
         if let position = instances[source].running.firstIndex(of: id) {
             instances[source].running.remove(at: position)
         }
         requests[id].blocks = blocks
-        requests[id].instance = Int32(destination)
-        requests[id].admittedAt = now
         requests[id].migration = .none
-        // vLLM v0 keeps `running` in arrival order (its FCFS policy sorts it): the request takes its
-        // place by arrival there, so it is not the first preemption victim for having moved.
-        let arrival = requests[id].arrival
-        let place =
-            instances[destination].running.firstIndex { requests[$0].arrival > arrival }
-            ?? instances[destination].running.count
-        instances[destination].running.insert(id, at: place)
-        instances[destination].backlog += Double(requests[id].workEstimate)
-        if requests[id].priority == .high { instances[destination].highPriority += 1 }
-        metrics.migrations += 1
+        land(id, on: Int32(destination), .running)
+        recorder.migrated()
         activeMigrations[k] = m
         finishMigration(k, .committed, reason: "")
-        kick(Int32(destination))
         if instances[source].status == .draining && instances[source].outstanding == 0 && !instances[source].busy {
             retire(Int32(source))
         } else {

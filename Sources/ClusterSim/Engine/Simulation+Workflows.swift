@@ -38,8 +38,8 @@ extension Simulation {
         }
     }
 
-    /// A workflow stream's arrival: a new workflow releases its first step, and the stream's next
-    /// arrival is scheduled.
+    /// A workflow stream's arrival: a new workflow releases its first step (`handleArrival` then
+    /// schedules the stream's next arrival).
     mutating func startWorkflow(stream s: Int32) {
         let si = Int(s)
         guard let spec = scenario.workload[si].workflow else { return }
@@ -55,10 +55,6 @@ extension Simulation {
         let w = workflows.table.insert(workflow)
         policyMetrics.workflowsArrived += 1
         releaseStep(w, 0)
-        streams[si].pendingBase = streams[si].drawGap()
-        streams[si].anchor = now
-        streams[si].generation &+= 1
-        scheduleArrival(s)
     }
 
     /// Releases the calls of step `k` of workflow `w`.
@@ -72,26 +68,16 @@ extension Simulation {
         let stageDeadline = now + SimTime((Double(workflow.deadline - now) * share).rounded())
         workflows.table[w].step = k
         workflows.table[w].outstanding = calls
-        let tenant = workflow.tenant
         for _ in 0..<calls {
             let prompt = Simulation.draw(stage.prompt, &workflows.table[w].random)
             let output = Simulation.draw(stage.output, &workflows.table[w].random)
-            var request = Request(
-                serial: nextSerial, arrival: now, promptTokens: prompt, outputTokens: output, tenant: tenant,
-                stream: Int16(s),
-                priority: scenario.tenants[Int(tenant)].priority)
+            var request = newRequest(stream: Int32(workflow.stream), prompt: prompt, output: output)
             request.workflow = w
             request.stage = stage.rawValue
             request.deadline = stageDeadline
             let call = workflows.table[w].calls
             workflows.table[w].calls += 1
-            annotate(&request, key: mixHash(UInt64(bitPattern: workflow.serial) ^ 0xF10F, UInt64(call)))
-            nextSerial += 1
-            metrics.arrived += 1
-            metrics.tenants[Int(tenant)].arrived += 1
-            let id = requests.insert(request)
-            watchTTFTDeadline(id)
-            dispatch(id)
+            arrive(request, key: mixHash(UInt64(bitPattern: workflow.serial) ^ 0xF10F, UInt64(call)))
         }
     }
 

@@ -8,6 +8,11 @@ import DequeModule
 /// one event per instance iteration rather than per token, one pending arrival per stream.
 /// Everything random comes from streams split from the scenario seed, so a scenario, a seed and a
 /// list of commands at given instants give the same run bit for bit.
+///
+/// It keeps the event loop and the controls and composes values with one concern each: the
+/// instances and their lifecycle (`InstancePool`), the requests (`RequestTable`), what is measured
+/// (`MetricsRecorder`). Every new request enters through `arrive` (Simulation+Arrivals.swift) and
+/// joins an instance through `land`, whether dispatched or migrated.
 public struct Simulation: Sendable {
     /// Internal actions at an instant: user and scenario commands, and the follow-ups they schedule.
     enum Control: Sendable {
@@ -21,12 +26,22 @@ public struct Simulation: Sendable {
     /// Arrivals stop at this instant.
     public private(set) var arrivalEnd: SimTime
     var queue = EventQueue()
-    public internal(set) var instances: [Instance] = []
+    /// The instances, in id order (kept by `pool`).
+    public internal(set) var instances: [Instance] {
+        _read { yield pool.instances }
+        _modify { yield &pool.instances }
+    }
+    var pool = InstancePool()
     public internal(set) var requests = RequestTable()
     public internal(set) var streams: [ArrivalStream] = []
     public internal(set) var globalPolicy: GlobalPolicy
     public private(set) var localPolicy: LocalPolicy
-    public internal(set) var metrics: Metrics
+    /// Everything measured so far (kept by `recorder`).
+    public internal(set) var metrics: Metrics {
+        _read { yield recorder.metrics }
+        _modify { yield &recorder.metrics }
+    }
+    var recorder: MetricsRecorder
     public private(set) var log = Deque<LogEntry>()
     /// Requests that no instance can take at the moment (every candidate failed or is starting).
     public private(set) var unassigned = Deque<Int32>()
@@ -35,8 +50,6 @@ public struct Simulation: Sendable {
     var activeSpikes: [Double] = []
     var controls: [Control] = []
     var nextSerial: Int64 = 0
-    var clusterUsedBlocks: Int64 = 0
-    var clusterTotalBlocks: Int64 = 0
     var finishedScratch: [Int32] = []
     /// Migrations in flight, and the most recent finished ones (newest last).
     public internal(set) var activeMigrations: [MigrationInfo] = []
@@ -51,7 +64,10 @@ public struct Simulation: Sendable {
     var policyRuntime = PolicyRuntime()
     /// When set, every completed request's TTFT and E2E, in completion order (`AccuracyReplay`
     /// compares them with measured ones); nil keeps nothing per request.
-    public var completionLog: [CompletionRecord]? = nil
+    public var completionLog: [CompletionRecord]? {
+        _read { yield recorder.completionLog }
+        _modify { yield &recorder.completionLog }
+    }
 
     public static let logCapacity = 200
     /// Requests in flight beyond which arrivals are rejected (`Limits.maxRequestsInFlight`; tests lower it).
@@ -65,7 +81,7 @@ public struct Simulation: Sendable {
         let params = scenario.policy.params
         globalPolicy = try GlobalPolicy(id: scenario.policy.global, params: params)
         localPolicy = try LocalPolicy(id: scenario.policy.local, params: params)
-        metrics = Metrics(tenants: scenario.tenants)
+        recorder = MetricsRecorder(tenants: scenario.tenants)
         arrivalEnd = Time.seconds(durationSeconds ?? scenario.durationSeconds)
         for group in scenario.cluster {
             for _ in 0..<group.count {
@@ -149,22 +165,15 @@ public struct Simulation: Sendable {
 
     // MARK: - Instances
 
+    /// Adds an instance (`InstancePool.make`); one added active counts in the cluster's capacity.
     mutating func addInstance(
         gpu: String, model: String, tensorParallel: Int, status: InstanceStatus, engine: EngineSettings? = nil
     ) throws -> Int32 {
-        guard let g = scenario.gpuSpec(gpu) else { throw SimulationError.unknownGPU(gpu) }
-        guard let m = scenario.modelSpec(model) else { throw SimulationError.unknownModel(model) }
-        let id = Int32(instances.count)
-        let constants = scenario.calibrations[gpu] ?? CostConstants.builtin(for: g)
-        // An added instance takes the engine settings of a group serving the same model on the same GPU.
-        let settings =
-            engine ?? scenario.cluster.first { $0.gpu == gpu && $0.model == model && $0.tensorParallel == tensorParallel }?
-            .engine ?? EngineSettings()
-        let instance = Instance(
-            id: id, gpu: g, model: m, tensorParallel: tensorParallel, constants: constants, status: status, engine: settings)
-        guard instance.kv.totalBlocks > 0 else { throw SimulationError.doesNotFit(model: model, gpu: gpu, tp: tensorParallel) }
-        instances.append(instance)
-        if status == .active { clusterTotalBlocks += Int64(instance.kv.totalBlocks) }
+        let instance = try InstancePool.make(
+            id: Int32(instances.count), gpu: gpu, model: model, tensorParallel: tensorParallel, status: status,
+            engine: engine, scenario: scenario)
+        let (id, serving) = pool.add(instance)
+        if serving > 0 { noteCapacity(change: serving) }
         return id
     }
 
@@ -181,7 +190,7 @@ public struct Simulation: Sendable {
         let status = instances[index].status
         guard status == .active || status == .draining, !instances[index].busy else { return }
         let usedBefore = instances[index].kv.usedBlocks
-        let shape = localPolicy.formBatch(&instances[index], &requests, now: now, hasher: PrefixHasher(streams: streams))
+        let shape = localPolicy.formBatch(&pool.instances[index], &requests, now: now, hasher: PrefixHasher(streams: streams))
         noteKV(change: instances[index].kv.usedBlocks - usedBefore)
         guard !instances[index].batch.isEmpty else { return }
         let duration = instances[index].iterationDuration(shape)
@@ -209,26 +218,24 @@ public struct Simulation: Sendable {
             tokens += 1
             if r.firstToken < 0 {
                 requests[id].firstToken = now
-                metrics.ttft.record(now - r.arrival)
-                metrics.tenants[Int(r.tenant)].ttft.record(now - r.arrival)
-                metrics.queue.record(r.firstScheduled - r.arrival)
+                recorder.firstToken(ttft: now - r.arrival, queueing: r.firstScheduled - r.arrival, tenant: r.tenant)
             } else {
-                metrics.tbt.record(now - r.lastToken)
+                recorder.nextToken(gap: now - r.lastToken)
             }
             requests[id].lastToken = now
             if r.generatedTokens + 1 >= r.outputTokens {
-                instances[index].releaseBlocks(of: id, &requests)
+                pool.instances[index].releaseBlocks(of: id, &requests)
                 finished.append(id)
             }
         }
-        metrics.outputTokens += tokens
+        recorder.sampled(tokens)
         instances[index].tokensGenerated += tokens
         instances[index].iterations += 1
         instances[index].busyTime += now - instances[index].iterationStart
         instances[index].batch.removeAll(keepingCapacity: true)
         instances[index].busy = false
         if !finished.isEmpty {
-            instances[index].running.removeAll { requests[$0].blocks == 0 && requests[$0].generatedTokens >= requests[$0].outputTokens }
+            pool.instances[index].running.removeAll { requests[$0].blocks == 0 && requests[$0].generatedTokens >= requests[$0].outputTokens }
             for id in finished { complete(id) }
         }
         finishedScratch = finished
@@ -242,83 +249,18 @@ public struct Simulation: Sendable {
 
     /// Records a finished request and frees its slot.
     mutating func complete(_ id: Int32) {
-        let r = requests[id]
-        if completionLog != nil {
-            completionLog!.append(CompletionRecord(serial: r.serial, ttft: r.firstToken - r.arrival, e2e: now - r.arrival))
-        }
-        let tenant = Int(r.tenant)
-        let slo = scenario.tenants[tenant].slo
-        let e2e = now - r.arrival
-        let ttft = r.firstToken - r.arrival
-        metrics.e2e.record(e2e)
-        var tpotMet = true
-        if r.outputTokens > 1 {
-            let tpot = (e2e - ttft) / Int64(r.outputTokens - 1)
-            metrics.tpot.record(tpot)
-            tpotMet = Double(tpot) <= slo.tpotMs * 1000
-        }
-        let ttftMet = settleLeaving(id)
-        metrics.completed += 1
-        metrics.lastCompletion = now
-        metrics.tenants[tenant].completed += 1
-        if ttftMet && tpotMet { metrics.tenants[tenant].sloMet += 1 }
-        if !ttftMet { metrics.tenants[tenant].ttftViolations += 1 }
-        if !tpotMet { metrics.tenants[tenant].tpotViolations += 1 }
+        recorder.completed(id, requests[id], now: now, requests: requests)
         noteCompletion(id)
         requests.remove(id)
     }
 
     /// Keeps the cluster's KV integrals and peak in step with a change of `change` used blocks.
-    mutating func noteKV(change: Int32) {
-        guard change != 0 else { return }
-        metrics.accumulateKV(now: now, used: clusterUsedBlocks, total: clusterTotalBlocks)
-        clusterUsedBlocks += Int64(change)
-        metrics.observeKVPeak(used: clusterUsedBlocks, total: clusterTotalBlocks)
-    }
+    mutating func noteKV(change: Int32) { recorder.noteKV(change: change, now: now) }
 
     /// Accounts a change of the cluster's total blocks (an instance joins or leaves).
-    mutating func noteCapacity(change: Int64) {
-        metrics.accumulateKV(now: now, used: clusterUsedBlocks, total: clusterTotalBlocks)
-        clusterTotalBlocks += change
-    }
+    mutating func noteCapacity(change: Int64) { recorder.noteCapacity(change: change, now: now) }
 
-    // MARK: - Arrivals and dispatch
-
-    mutating func scheduleArrival(_ s: Int32) {
-        let t = streams[Int(s)].pendingTime(multiplier: rateMultiplier)
-        if t < arrivalEnd {
-            queue.push(at: t, .arrival, target: s, generation: streams[Int(s)].generation)
-        }
-    }
-
-    mutating func handleArrival(_ s: Int32, generation: UInt32) {
-        let si = Int(s)
-        guard streams[si].generation == generation else { return }
-        if scenario.workload[si].workflow != nil { return startWorkflow(stream: s) }
-        let (prompt, output, prefix) = streams[si].drawRequest()
-        let tenant = streams[si].tenant
-        var request = Request(
-            serial: nextSerial, arrival: now, promptTokens: prompt, outputTokens: output, tenant: tenant, stream: Int16(s),
-            priority: scenario.tenants[Int(tenant)].priority)
-        request.prefix = prefix
-        annotate(&request, key: requestKey(stream: si))
-        nextSerial += 1
-        metrics.arrived += 1
-        metrics.tenants[Int(tenant)].arrived += 1
-        let id = requests.insert(request)
-        watchTTFTDeadline(id)
-        dispatch(id)
-        // The API server's time (EngineCalibration.requestOverhead) counts from the client's send:
-        // the request reached the engine that long after it left the client.
-        if requests[id].phase == .waiting, requests[id].instance >= 0, requests[id].serial == request.serial {
-            let api = instances[Int(requests[id].instance)].engine.requestOverhead
-            if api > 0 { requests[id].arrival -= Time.seconds(api) }
-        }
-        streams[si].pendingBase = streams[si].drawGap()
-        streams[si].anchor = now
-        streams[si].generation &+= 1
-        scheduleArrival(s)
-    }
+    // MARK: - Dispatch
 
     /// Sends request `id` (new, or orphaned by a failure) to an instance chosen by the global policy.
     mutating func dispatch(_ id: Int32) {
@@ -345,17 +287,45 @@ public struct Simulation: Sendable {
             return
         }
         requests[id].outputTokens = output
-        requests[id].phase = .waiting
-        requests[id].instance = chosen
-        instances[Int(chosen)].waiting.append(id)
-        noteDispatched(id, on: chosen)
-        kick(chosen)
+        land(id, on: chosen, .waiting)
+    }
+
+    /// Where a request joins an instance: its waiting queue (dispatched there, to be admitted), or
+    /// its running batch with its KV already in place (a committed migration).
+    enum Placement {
+        case waiting
+        case running
+    }
+
+    /// Request `id` lands on instance `i`, the one place a request joins an instance (dispatch and
+    /// migration commit): it is queued there, its work and priority count in the instance's
+    /// bookkeeping, and the instance is asked to form a batch.
+    ///
+    /// A dispatched request's work is estimated on `i`; a migrated one brings its estimate along.
+    /// vLLM v0 keeps `running` in arrival order (its FCFS policy sorts it): a migrated request takes
+    /// its place by arrival there, so it is not the first preemption victim for having moved.
+    mutating func land(_ id: Int32, on i: Int32, _ placement: Placement) {
+        let index = Int(i)
+        requests[id].instance = i
+        switch placement {
+        case .waiting:
+            requests[id].phase = .waiting
+            instances[index].waiting.append(id)
+            noteDispatched(id, on: i)
+        case .running:
+            requests[id].admittedAt = now
+            let arrival = requests[id].arrival
+            let place =
+                instances[index].running.firstIndex { requests[$0].arrival > arrival } ?? instances[index].running.count
+            instances[index].running.insert(id, at: place)
+            instances[index].backlog += Double(requests[id].workEstimate)
+            if requests[id].priority == .high { instances[index].highPriority += 1 }
+        }
+        kick(i)
     }
 
     mutating func reject(_ id: Int32) {
-        _ = settleLeaving(id)
-        metrics.rejected += 1
-        metrics.tenants[Int(requests[id].tenant)].rejected += 1
+        recorder.rejected(requests[id], now: now, requests: requests)
         noteRejection(id)
         requests.remove(id)
     }
@@ -395,9 +365,8 @@ public struct Simulation: Sendable {
             setRateMultiplier(activeSpikes.reduce(1, *))
             note(.spikeEnded(factor: factor))
         case .activate(let i):
-            guard instances[Int(i)].status == .starting else { return }
-            instances[Int(i)].status = .active
-            noteCapacity(change: Int64(instances[Int(i)].kv.totalBlocks))
+            guard let serving = pool.activate(i) else { return }
+            noteCapacity(change: serving)
             note(.instanceReady(Int(i)))
             redispatchUnassigned()
         }
@@ -435,14 +404,14 @@ public struct Simulation: Sendable {
                 kick(Int32(i))
             }
         case .fail(let i):
-            guard instances.indices.contains(i), instances[i].status != .failed, instances[i].status != .retired else {
+            guard pool.isLive(i) else {
                 note(.commandIgnored(command, reason: .instanceNotLive))
                 return
             }
             failInstance(Int32(i))
             note(.instanceFailed(i))
         case .add(let gpu, let model, let tp):
-            let live = instances.reduce(0) { $0 + ($1.status == .failed || $1.status == .retired ? 0 : 1) }
+            let live = pool.liveCount
             guard live < ScenarioParser.Limits.maxInstances else {
                 note(.commandIgnored(command, reason: .instanceLimit(live: live)))
                 return
@@ -456,13 +425,13 @@ public struct Simulation: Sendable {
             queue.push(at: instances[Int(i)].readyAt, .control, target: Int32(controls.count - 1))
             note(.instanceStarting(Int(i), gpu: gpu, model: model, tensorParallel: tp))
         case .drain(let i):
-            guard instances.indices.contains(i), instances[i].status == .active else {
+            guard pool.isActive(i) else {
                 note(.commandIgnored(command, reason: .instanceNotActive))
                 return
             }
-            instances[i].status = .draining
+            let idle = pool.drain(Int32(i))
             note(.instanceDraining(i))
-            if instances[i].outstanding == 0 { retire(Int32(i)) }
+            if idle { retire(Int32(i)) }
         }
     }
 
@@ -476,31 +445,18 @@ public struct Simulation: Sendable {
         }
     }
 
-    /// The instance stops: its requests lose their KV and are dispatched again, in admission order
-    /// then queue order (recomputation from scratch, as after a preemption).
+    /// The instance stops (`InstancePool.fail`): its requests are dispatched again.
     mutating func failInstance(_ i: Int32) {
         noteFailure(i)
-        let index = Int(i)
-        let orphans = instances[index].running + Array(instances[index].waiting)
-        let wasActive = instances[index].status == .active || instances[index].status == .draining
-        for id in orphans {
-            requests[id].blocks = 0
-            requests[id].computedTokens = 0
-        }
-        noteKV(change: -instances[index].kv.usedBlocks)
-        if wasActive { noteCapacity(change: -Int64(instances[index].kv.totalBlocks)) }
-        instances[index].status = .failed
-        instances[index].running.removeAll()
-        instances[index].waiting.removeAll()
-        instances[index].batch.removeAll()
-        instances[index].busy = false
-        instances[index].kv = KVCache(totalBlocks: instances[index].kv.totalBlocks)
+        let (orphans, used, serving) = pool.fail(i, requests: &requests)
+        noteKV(change: -used)
+        if serving > 0 { noteCapacity(change: -serving) }
         for id in orphans { dispatch(id) }
     }
 
+    /// A drained instance leaves the cluster's capacity.
     mutating func retire(_ i: Int32) {
-        instances[Int(i)].status = .retired
-        noteCapacity(change: -Int64(instances[Int(i)].kv.totalBlocks))
+        noteCapacity(change: -pool.retire(i))
         note(.instanceRetired(Int(i)))
     }
 

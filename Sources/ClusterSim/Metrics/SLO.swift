@@ -45,7 +45,7 @@ public struct SLOAccount: Sendable, Hashable {
 /// A tenant's deadline is arrival + a fixed limit and arrivals come in time order, so appending at
 /// arrival keeps each queue sorted without a heap. Entries are settled (popped) lazily, once their
 /// deadline is past, at the tenant's next arrival, completion or rejection; what is past but not
-/// yet settled is counted when read (`Simulation.slo(tenant:)`), so every reading is exact.
+/// yet settled is counted when read (`MetricsRecorder.slo(tenant:now:requests:)`), so every reading is exact.
 struct TTFTDeadlines: Sendable {
     struct Entry: Sendable {
         var id: Int32
@@ -68,63 +68,8 @@ struct TTFTDeadlines: Sendable {
 }
 
 extension Simulation {
-    /// TTFT of request `r` met its tenant's objective (`ttft` in µs).
-    func ttftMet(_ ttft: SimTime, tenant: Int) -> Bool { ttft <= metrics.deadlines.limits[tenant] }
-
-    /// A request that is still live and whose TTFT deadline passed without a timely first token.
-    func isOutstandingViolation(_ e: TTFTDeadlines.Entry) -> Bool {
-        guard requests.isLive(e.id) else { return false }
-        let r = requests[e.id]
-        return r.serial == e.serial && (r.firstToken < 0 || r.firstToken > e.deadline)
-    }
-
-    /// Starts watching the TTFT deadline of request `id`, which arrives now.
-    mutating func watchTTFTDeadline(_ id: Int32) {
-        let tenant = Int(requests[id].tenant)
-        settleTTFTDeadlines(tenant)
-        let deadline = now + metrics.deadlines.limits[tenant]
-        metrics.deadlines.pending[tenant].append(.init(id: id, serial: requests[id].serial, deadline: deadline))
-    }
-
-    /// Counts the tenant's requests whose deadline is past and that have no timely first token.
-    mutating func settleTTFTDeadlines(_ tenant: Int) {
-        while let first = metrics.deadlines.pending[tenant].first, first.deadline < now {
-            metrics.deadlines.pending[tenant].removeFirst()
-            if isOutstandingViolation(first) { metrics.deadlines.violated[tenant] += 1 }
-        }
-    }
-
-    /// Request `id` is about to leave (complete or be rejected): settles its tenant's deadlines and
-    /// takes it out of the outstanding violations if it was one. True when its TTFT was met.
-    mutating func settleLeaving(_ id: Int32) -> Bool {
-        let r = requests[id]
-        let tenant = Int(r.tenant)
-        settleTTFTDeadlines(tenant)
-        let lastMoment = r.firstToken >= 0 ? r.firstToken : now
-        let met = ttftMet(lastMoment - r.arrival, tenant: tenant)
-        if !met { metrics.deadlines.violated[tenant] -= 1 }
-        return met
-    }
-
     /// SLO attainment of tenant `tenant` (or of every tenant, when nil) at the current instant.
     public func slo(tenant: Int? = nil) -> SLOAccount {
-        guard let tenant else {
-            var total = SLOAccount()
-            for t in metrics.tenants.indices { total.add(slo(tenant: t)) }
-            return total
-        }
-        let stats = metrics.tenants[tenant]
-        var outstanding = metrics.deadlines.violated[tenant]
-        for e in metrics.deadlines.pending[tenant] {
-            guard e.deadline < now else { break }
-            if isOutstandingViolation(e) { outstanding += 1 }
-        }
-        var account = SLOAccount()
-        account.completed = stats.completed
-        account.met = stats.sloMet
-        account.outstandingViolations = outstanding
-        account.ttftViolations = stats.ttftViolations + outstanding
-        account.tpotViolations = stats.tpotViolations
-        return account
+        recorder.slo(tenant: tenant, now: now, requests: requests)
     }
 }

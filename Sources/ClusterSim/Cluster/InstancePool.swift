@@ -1,0 +1,92 @@
+/// The cluster's instances and their lifecycle, as a value: added (serving at once, or starting),
+/// activated, drained, failed, retired. Each change says what it did to the blocks in service so
+/// the engine can account it; queues, events and dispatch stay with the engine.
+///
+/// An instance's status moves `starting → active → draining → retired`, or to `failed` from any
+/// live status. Only active and draining instances hold blocks in service.
+struct InstancePool: Sendable {
+    var instances: [Instance] = []
+
+    /// Builds an instance of `model` on `gpu` at `tensorParallel` with `scenario`'s calibration;
+    /// `engine` nil takes the settings of a scenario group serving the same model on the same GPU.
+    static func make(
+        id: Int32, gpu: String, model: String, tensorParallel: Int, status: InstanceStatus, engine: EngineSettings?,
+        scenario: Scenario
+    ) throws -> Instance {
+        guard let g = scenario.gpuSpec(gpu) else { throw SimulationError.unknownGPU(gpu) }
+        guard let m = scenario.modelSpec(model) else { throw SimulationError.unknownModel(model) }
+        let constants = scenario.calibrations[gpu] ?? CostConstants.builtin(for: g)
+        let settings =
+            engine ?? scenario.cluster.first {
+                $0.gpu == gpu && $0.model == model && $0.tensorParallel == tensorParallel
+            }?
+            .engine ?? EngineSettings()
+        let instance = Instance(
+            id: id, gpu: g, model: m, tensorParallel: tensorParallel, constants: constants, status: status,
+            engine: settings)
+        guard instance.kv.totalBlocks > 0 else {
+            throw SimulationError.doesNotFit(model: model, gpu: gpu, tp: tensorParallel)
+        }
+        return instance
+    }
+
+    /// Instances neither failed nor retired.
+    var liveCount: Int { instances.reduce(0) { $0 + ($1.status == .failed || $1.status == .retired ? 0 : 1) } }
+
+    /// Instance `i` exists and is neither failed nor retired.
+    func isLive(_ i: Int) -> Bool {
+        instances.indices.contains(i) && instances[i].status != .failed && instances[i].status != .retired
+    }
+
+    /// Instance `i` exists and takes new requests.
+    func isActive(_ i: Int) -> Bool { instances.indices.contains(i) && instances[i].status == .active }
+
+    /// Adds `instance` (numbered next); returns its id and the blocks it puts in service now.
+    mutating func add(_ instance: Instance) -> (id: Int32, servingBlocks: Int64) {
+        instances.append(instance)
+        return (instance.id, instance.status == .active ? Int64(instance.kv.totalBlocks) : 0)
+    }
+
+    /// A starting instance `i` serves from now on: the blocks it puts in service, or nil when it
+    /// is no longer starting (it failed meanwhile).
+    mutating func activate(_ i: Int32) -> Int64? {
+        guard instances[Int(i)].status == .starting else { return nil }
+        instances[Int(i)].status = .active
+        return Int64(instances[Int(i)].kv.totalBlocks)
+    }
+
+    /// Active instance `i` takes no more requests; true when it has none left (retire it now).
+    mutating func drain(_ i: Int32) -> Bool {
+        instances[Int(i)].status = .draining
+        return instances[Int(i)].outstanding == 0
+    }
+
+    /// Drained instance `i` leaves; returns the blocks it takes out of service.
+    mutating func retire(_ i: Int32) -> Int64 {
+        instances[Int(i)].status = .retired
+        return Int64(instances[Int(i)].kv.totalBlocks)
+    }
+
+    /// Instance `i` stops: its requests, in admission order then queue order, lose their KV
+    /// (recomputation from scratch, as after a preemption) and are returned for dispatch, with
+    /// the blocks it had in use and the blocks it takes out of service.
+    mutating func fail(_ i: Int32, requests: inout RequestTable) -> (
+        orphans: [Int32], usedBlocks: Int32, servingBlocks: Int64
+    ) {
+        let index = Int(i)
+        let orphans = instances[index].running + Array(instances[index].waiting)
+        let wasServing = instances[index].status == .active || instances[index].status == .draining
+        for id in orphans {
+            requests[id].blocks = 0
+            requests[id].computedTokens = 0
+        }
+        let used = instances[index].kv.usedBlocks
+        instances[index].status = .failed
+        instances[index].running.removeAll()
+        instances[index].waiting.removeAll()
+        instances[index].batch.removeAll()
+        instances[index].busy = false
+        instances[index].kv = KVCache(totalBlocks: instances[index].kv.totalBlocks)
+        return (orphans, used, wasServing ? Int64(instances[index].kv.totalBlocks) : 0)
+    }
+}

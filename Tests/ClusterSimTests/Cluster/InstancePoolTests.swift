@@ -1,0 +1,66 @@
+import Testing
+
+@testable import ClusterSim
+
+/// The instance lifecycle on its own: each change reports the blocks it puts in or takes out of
+/// service, and a failure hands back its requests with their KV gone.
+@Suite struct InstancePoolTests {
+    let scenario = testScenario(count: 1)
+
+    func make(_ id: Int32, _ status: InstanceStatus) throws -> Instance {
+        try InstancePool.make(
+            id: id, gpu: "h100", model: "llama3-8b", tensorParallel: 1, status: status, engine: nil, scenario: scenario)
+    }
+
+    @Test func activeInstancesServeAtOnceStartingOnesWhenActivated() throws {
+        var pool = InstancePool()
+        let first = pool.add(try make(0, .active))
+        let second = pool.add(try make(1, .starting))
+        let blocks = Int64(pool.instances[0].kv.totalBlocks)
+        #expect(first.id == 0 && first.servingBlocks == blocks)
+        #expect(second.id == 1 && second.servingBlocks == 0)
+        let activated = pool.activate(1), again = pool.activate(1)
+        #expect(activated == blocks && again == nil)
+        #expect(pool.liveCount == 2 && pool.isActive(1))
+    }
+
+    @Test func drainingThenRetiringTakesTheBlocksOut() throws {
+        var pool = InstancePool()
+        _ = pool.add(try make(0, .active))
+        let idle = pool.drain(0)
+        #expect(idle)
+        #expect(!pool.isActive(0) && pool.isLive(0))
+        let retired = pool.retire(0)
+        #expect(retired == Int64(pool.instances[0].kv.totalBlocks))
+        #expect(!pool.isLive(0) && pool.liveCount == 0)
+    }
+
+    @Test func aFailureOrphansItsRequestsAndEmptiesTheInstance() throws {
+        var pool = InstancePool()
+        _ = pool.add(try make(0, .active))
+        var table = RequestTable()
+        let waiting = enqueue(&pool.instances[0], &table, prompt: 100, output: 10)
+        let running = enqueue(&pool.instances[0], &table, prompt: 100, output: 10)
+        pool.instances[0].waiting.removeAll { $0 == running }
+        pool.instances[0].running.append(running)
+        pool.instances[0].kv.allocate(7)
+        table[running].blocks = 7
+        table[running].computedTokens = 100
+        let (orphans, used, serving) = pool.fail(0, requests: &table)
+        #expect(orphans == [running, waiting])
+        #expect(used == 7 && serving == Int64(pool.instances[0].kv.totalBlocks))
+        #expect(table[running].blocks == 0 && table[running].computedTokens == 0)
+        #expect(pool.instances[0].status == .failed && pool.instances[0].outstanding == 0)
+        #expect(pool.instances[0].kv.usedBlocks == 0 && !pool.isLive(0))
+        // A failed instance takes nothing out of service a second time.
+        let second = pool.fail(0, requests: &table)
+        #expect(second.servingBlocks == 0)
+    }
+
+    @Test func anInstanceThatDoesNotFitIsRefused() {
+        #expect(throws: SimulationError.self) {
+            try InstancePool.make(
+                id: 0, gpu: "h100", model: "nope", tensorParallel: 1, status: .active, engine: nil, scenario: scenario)
+        }
+    }
+}

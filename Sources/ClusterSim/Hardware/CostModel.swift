@@ -200,7 +200,8 @@ public struct CostModel: Sendable, Hashable {
         self.model = model
         self.tensorParallel = tp
         self.constants = constants
-        terms = IterationTerms(gpu: gpu, model: model, tensorParallel: tp, constants: constants, allReduceLatency: allReduceLatency)
+        terms = IterationTerms(
+            gpu: gpu, model: model, tensorParallel: tp, constants: constants, allReduceLatency: allReduceLatency)
     }
 
     /// Predicted iteration time in seconds.

@@ -88,13 +88,30 @@ public struct Instance: Sendable {
 
     /// How long an iteration of `shape` takes: the GPU's time and the engine's host time.
     @inline(__always)
-    public func iterationDuration(_ shape: BatchShape) -> SimTime {
-        max(1, SimTime(((cost.seconds(shape) + engine.hostSeconds(shape)) * 1e6).rounded()))
-    }
+    public func iterationDuration(_ shape: BatchShape) -> SimTime { iterationTiming.duration(shape) }
+
+    /// What `iterationDuration` reads, as plain numbers. The simulator takes this out of its
+    /// instance array before predicting, so the prediction (which calls `pow`) runs on a local
+    /// rather than on a copy of the whole instance, its strings and queues retained and released.
+    @inline(__always)
+    public var iterationTiming: IterationTiming { IterationTiming(gpu: cost.terms, host: engine) }
 
     /// Requests waiting plus running: Vidur's "outstanding requests".
     public var outstanding: Int { waiting.count + running.count }
 
     /// Takes new requests.
     public var accepting: Bool { status == .active }
+}
+
+/// An instance's iteration time as a function of the batch shape: the cost model's folded terms
+/// (the GPU's time) and the engine calibration (host time), plain numbers only.
+public struct IterationTiming: Sendable {
+    let gpu: IterationTerms
+    let host: EngineCalibration
+
+    /// The GPU's time plus the host's, in simulated microseconds (at least 1).
+    @inline(__always)
+    public func duration(_ shape: BatchShape) -> SimTime {
+        max(1, SimTime(((gpu.seconds(shape) + host.hostSeconds(shape)) * 1e6).rounded()))
+    }
 }

@@ -193,7 +193,8 @@ public struct Simulation: Sendable {
         let shape = localPolicy.formBatch(&pool.instances[index], &requests, now: now, hasher: PrefixHasher(streams: streams))
         noteKV(change: instances[index].kv.usedBlocks - usedBefore)
         guard !instances[index].batch.isEmpty else { return }
-        let duration = instances[index].iterationDuration(shape)
+        let timing = instances[index].iterationTiming
+        let duration = timing.duration(shape)
         instances[index].busy = true
         instances[index].iterationStart = now
         instances[index].iterationEnd = now + duration
@@ -276,13 +277,14 @@ public struct Simulation: Sendable {
             unassigned.append(id)
             return
         }
-        let inst = instances[Int(chosen)]
         let r = requests[id]
         // A prompt as long as the model's context is refused (vLLM's max_model_len check); the
-        // output is cut to the context that is left, as a max_tokens limit would.
-        let context = Int32(inst.model.maxContext)
+        // output is cut to the context that is left, as a max_tokens limit would. (Fields read in
+        // place: a copy of the whole instance here costs a dozen reference counts per arrival.)
+        let context = Int32(instances[Int(chosen)].model.maxContext)
         let output = min(r.outputTokens, context - r.promptTokens)
-        if r.promptTokens >= context || KVCache.blocksFor(tokens: r.promptTokens + output) > inst.kv.totalBlocks * 99 / 100 {
+        let totalBlocks = instances[Int(chosen)].kv.totalBlocks
+        if r.promptTokens >= context || KVCache.blocksFor(tokens: r.promptTokens + output) > totalBlocks * 99 / 100 {
             reject(id)
             return
         }

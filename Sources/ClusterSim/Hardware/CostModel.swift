@@ -187,26 +187,8 @@ public struct CostModel: Sendable, Hashable {
     public let model: ModelSpec
     public let tensorParallel: Int
     public let constants: CostConstants
-
-    // Per-rank seconds, precomputed so that a prediction is a handful of multiplications and two powers.
-    let fixedSeconds: Double
-    let perLayerPrefill: Double
-    let perLayerDecode: Double
-    let perLayerPrefix: Double
-    let linearSecondsPerToken: Double
-    let linearWeightSeconds: Double
-    /// Seconds to read one expert's weights in every layer (0 for a dense model).
-    let expertWeightSeconds: Double
-    let headSecondsPerSequence: Double
-    let headWeightSeconds: Double
-    let activationSecondsPerToken: Double
-    let attentionSecondsPerPair: Double
-    let kvReadSecondsPerToken: Double
-    let prefixReadSecondsPerToken: Double
-    let sharpness: Double
-    let inverseSharpness: Double
-    let allReduceSecondsPerToken: Double
-    let allReduceLatency: Double
+    /// Everything a prediction reads, folded at construction.
+    let terms: IterationTerms
 
     /// `allReduceLatency` is the fixed time of one all-reduce (two per layer when tensor-parallel):
     /// a 10 µs guess unless an engine calibration fitted it (`EngineCalibration.allReduceLatency`).
@@ -218,76 +200,13 @@ public struct CostModel: Sendable, Hashable {
         self.model = model
         self.tensorParallel = tp
         self.constants = constants
-        let c = constants
-        let ranks = Double(tp)
-        let layers = Double(model.layers)
-        // fp8 weights run W8A8 matmuls at the GPU's fp8 rate, where it has one.
-        let flops = model.weightBytesPerParameter < 2 ? gpu.effectiveFP8Flops : gpu.effectiveFlops
-        let bandwidth = gpu.effectiveBandwidth
-        let linearFlops = flops * c.linearEfficiency
-        let memory = bandwidth * c.memoryEfficiency
-        fixedSeconds = c.overhead + layers * c.layerOverhead
-        perLayerPrefill = layers * c.prefillAttentionOverhead
-        perLayerDecode = layers * c.decodeAttentionOverhead
-        perLayerPrefix = layers * c.prefixAttentionOverhead
-        // A multiply-add is 2 FLOPs; every rank holds 1/tp of each matrix (of each expert too: vLLM
-        // shards experts across tensor-parallel ranks unless expert parallelism is asked for).
-        let weightBytes = model.weightBytesPerParameter
-        linearSecondsPerToken = 2 * model.activeLayerParameters / ranks / linearFlops
-        linearWeightSeconds = weightBytes * model.denseLayerParameters / ranks / memory
-        expertWeightSeconds = weightBytes * model.expertParameters / ranks / memory
-        headSecondsPerSequence = 2 * model.headParameters / ranks / linearFlops
-        headWeightSeconds = weightBytes * model.headParameters / ranks / memory
-        activationSecondsPerToken = model.activationBytesPerToken(tensorParallel: tp) / memory
-        // QKᵀ and AV: 2 matmuls × 2 FLOPs per multiply-add, per query head, per (query, key) pair.
-        attentionSecondsPerPair =
-            4 * Double(model.layers * model.queryHeads * model.headDim) / ranks / (gpu.effectiveFlops * c.attentionEfficiency)
-        kvReadSecondsPerToken = model.kvBytesPerToken / ranks / memory
-        prefixReadSecondsPerToken = model.kvBytesPerToken / ranks / (bandwidth * c.prefixReadEfficiency)
-        sharpness = c.rooflineSharpness
-        inverseSharpness = 1 / c.rooflineSharpness
-        if tp > 1 {
-            // Ring all-reduce moves 2(TP−1)/TP of the activations, twice per layer.
-            let perToken = 2 * layers * 2 * (ranks - 1) / ranks * Double(model.hidden) * 2
-            allReduceSecondsPerToken = perToken / gpu.interconnectBandwidth
-            self.allReduceLatency = 2 * layers * allReduceLatency
-        } else {
-            allReduceSecondsPerToken = 0
-            self.allReduceLatency = 0
-        }
-    }
-
-    /// ‖(a, b)‖_p: the roofline of two times, smoothed where they are close.
-    @inline(__always)
-    func roofline(_ a: Double, _ b: Double) -> Double {
-        let high = max(a, b)
-        let low = min(a, b)
-        if low <= 0 { return high }
-        return high * _pow(1 + _pow(low / high, sharpness), inverseSharpness)
+        terms = IterationTerms(
+            gpu: gpu, model: model, tensorParallel: tp, constants: constants, allReduceLatency: allReduceLatency)
     }
 
     /// Predicted iteration time in seconds.
-    public func seconds(_ b: BatchShape) -> Double {
-        if b.isEmpty { return 0 }
-        let tokens = Double(b.tokens)
-        var t = fixedSeconds
-        if b.prefillSeqs > 0 { t += perLayerPrefill }
-        if b.decodeSeqs > 0 { t += perLayerDecode }
-        var weights = linearWeightSeconds
-        if expertWeightSeconds > 0 { weights += expertWeightSeconds * model.expectedExpertsTouched(tokens: tokens) }
-        t += roofline(linearSecondsPerToken * tokens, weights)
-        t += roofline(headSecondsPerSequence * Double(b.prefillSeqs + b.decodeSeqs), headWeightSeconds)
-        t += activationSecondsPerToken * tokens
-        t += attentionSecondsPerPair * 0.5 * b.prefillSquares
-        t += kvReadSecondsPerToken * Double(b.decodeContextTokens)
-        if b.prefillPrefixTokens > 0 {
-            let compute = attentionSecondsPerPair * b.prefillPrefixProduct
-            let read = prefixReadSecondsPerToken * Double(b.prefillPrefixTokens)
-            t += perLayerPrefix + (compute * compute + read * read).squareRoot()
-        }
-        if tensorParallel > 1 { t += allReduceLatency + allReduceSecondsPerToken * tokens }
-        return t
-    }
+    @inline(__always)
+    public func seconds(_ b: BatchShape) -> Double { terms.seconds(b) }
 
     /// Predicted iteration time in simulated microseconds (at least 1).
     public func duration(_ b: BatchShape) -> SimTime {
@@ -310,5 +229,116 @@ public struct CostModel: Sendable, Hashable {
     /// Time to move `bytes` of KV cache over a link of `bandwidth` bytes/s, with a fixed setup cost.
     public static func transferTime(bytes: Double, bandwidth: Double, setup: Double = 0.002) -> SimTime {
         Time.seconds(setup + bytes / bandwidth)
+    }
+}
+
+/// The cost model's per-instance terms, in per-rank seconds: plain numbers only (no strings, no
+/// arrays), so the simulator's once-per-iteration prediction reads them in place, with no copy
+/// and no reference counting, and a prediction is a handful of multiplications and a few powers.
+struct IterationTerms: Sendable, Hashable {
+    let fixedSeconds: Double
+    let perLayerPrefill: Double
+    let perLayerDecode: Double
+    let perLayerPrefix: Double
+    let linearSecondsPerToken: Double
+    let linearWeightSeconds: Double
+    /// Seconds to read one expert's weights in every layer (0 for a dense model).
+    let expertWeightSeconds: Double
+    /// Experts per MoE layer, and 1 − (experts per token)/(experts): what
+    /// `ModelSpec.expectedExpertsTouched` reads (0 for a dense model).
+    let experts: Double
+    let expertMiss: Double
+    let headSecondsPerSequence: Double
+    let headWeightSeconds: Double
+    let activationSecondsPerToken: Double
+    let attentionSecondsPerPair: Double
+    let kvReadSecondsPerToken: Double
+    let prefixReadSecondsPerToken: Double
+    let sharpness: Double
+    let inverseSharpness: Double
+    let tensorParallel: Int
+    let allReduceSecondsPerToken: Double
+    let allReduceLatency: Double
+
+    init(gpu: GPUSpec, model: ModelSpec, tensorParallel tp: Int, constants c: CostConstants, allReduceLatency: Double) {
+        let ranks = Double(tp)
+        let layers = Double(model.layers)
+        // fp8 weights run W8A8 matmuls at the GPU's fp8 rate, where it has one.
+        let flops = model.weightBytesPerParameter < 2 ? gpu.effectiveFP8Flops : gpu.effectiveFlops
+        let bandwidth = gpu.effectiveBandwidth
+        let linearFlops = flops * c.linearEfficiency
+        let memory = bandwidth * c.memoryEfficiency
+        fixedSeconds = c.overhead + layers * c.layerOverhead
+        perLayerPrefill = layers * c.prefillAttentionOverhead
+        perLayerDecode = layers * c.decodeAttentionOverhead
+        perLayerPrefix = layers * c.prefixAttentionOverhead
+        // A multiply-add is 2 FLOPs; every rank holds 1/tp of each matrix (of each expert too: vLLM
+        // shards experts across tensor-parallel ranks unless expert parallelism is asked for).
+        let weightBytes = model.weightBytesPerParameter
+        linearSecondsPerToken = 2 * model.activeLayerParameters / ranks / linearFlops
+        linearWeightSeconds = weightBytes * model.denseLayerParameters / ranks / memory
+        expertWeightSeconds = weightBytes * model.expertParameters / ranks / memory
+        experts = model.isMixtureOfExperts ? Double(model.experts) : 0
+        expertMiss = model.isMixtureOfExperts ? 1 - Double(model.expertsPerToken) / Double(model.experts) : 0
+        headSecondsPerSequence = 2 * model.headParameters / ranks / linearFlops
+        headWeightSeconds = weightBytes * model.headParameters / ranks / memory
+        activationSecondsPerToken = model.activationBytesPerToken(tensorParallel: tp) / memory
+        // QKᵀ and AV: 2 matmuls × 2 FLOPs per multiply-add, per query head, per (query, key) pair.
+        attentionSecondsPerPair =
+            4 * Double(model.layers * model.queryHeads * model.headDim) / ranks / (gpu.effectiveFlops * c.attentionEfficiency)
+        kvReadSecondsPerToken = model.kvBytesPerToken / ranks / memory
+        prefixReadSecondsPerToken = model.kvBytesPerToken / ranks / (bandwidth * c.prefixReadEfficiency)
+        sharpness = c.rooflineSharpness
+        inverseSharpness = 1 / c.rooflineSharpness
+        tensorParallel = tp
+        if tp > 1 {
+            // Ring all-reduce moves 2(TP−1)/TP of the activations, twice per layer.
+            let perToken = 2 * layers * 2 * (ranks - 1) / ranks * Double(model.hidden) * 2
+            allReduceSecondsPerToken = perToken / gpu.interconnectBandwidth
+            self.allReduceLatency = 2 * layers * allReduceLatency
+        } else {
+            allReduceSecondsPerToken = 0
+            self.allReduceLatency = 0
+        }
+    }
+
+    /// ‖(a, b)‖_p: the roofline of two times, smoothed where they are close.
+    @inline(__always)
+    func roofline(_ a: Double, _ b: Double) -> Double {
+        let high = max(a, b)
+        let low = min(a, b)
+        if low <= 0 { return high }
+        return high * _pow(1 + _pow(low / high, sharpness), inverseSharpness)
+    }
+
+    /// Predicted iteration time in seconds (`CostModel.seconds`).
+    @inline(__always)
+    func seconds(_ b: BatchShape) -> Double {
+        if b.isEmpty { return 0 }
+        let tokens = Double(b.tokens)
+        var t = fixedSeconds
+        if b.prefillSeqs > 0 { t += perLayerPrefill }
+        if b.decodeSeqs > 0 { t += perLayerDecode }
+        var weights = linearWeightSeconds
+        if expertWeightSeconds > 0 { weights += expertWeightSeconds * expectedExpertsTouched(tokens: tokens) }
+        t += roofline(linearSecondsPerToken * tokens, weights)
+        t += roofline(headSecondsPerSequence * Double(b.prefillSeqs + b.decodeSeqs), headWeightSeconds)
+        t += activationSecondsPerToken * tokens
+        t += attentionSecondsPerPair * 0.5 * b.prefillSquares
+        t += kvReadSecondsPerToken * Double(b.decodeContextTokens)
+        if b.prefillPrefixTokens > 0 {
+            let compute = attentionSecondsPerPair * b.prefillPrefixProduct
+            let read = prefixReadSecondsPerToken * Double(b.prefillPrefixTokens)
+            t += perLayerPrefix + (compute * compute + read * read).squareRoot()
+        }
+        if tensorParallel > 1 { t += allReduceLatency + allReduceSecondsPerToken * tokens }
+        return t
+    }
+
+    /// `ModelSpec.expectedExpertsTouched`, on the folded constants (same operations, same result).
+    @inline(__always)
+    func expectedExpertsTouched(tokens: Double) -> Double {
+        guard experts > 0, tokens > 0 else { return 0 }
+        return experts * (1 - _pow(expertMiss, tokens))
     }
 }

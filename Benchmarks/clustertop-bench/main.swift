@@ -15,7 +15,10 @@ func peakRSSMegabytes() -> Double {
 }
 
 /// The chat-like workload of the core benchmark: lognormal prompts (mean 1024) and outputs (mean 256).
-func chatScenario(instances: Int, rate: Double, duration: Double, local: LocalPolicyID, global: GlobalPolicyID, params: [String: Double] = [:]) -> Scenario {
+func chatScenario(
+    instances: Int, rate: Double, duration: Double, local: LocalPolicyID, global: GlobalPolicyID,
+    params: [String: Double] = [:]
+) -> Scenario {
     Scenario(
         name: "bench-\(instances)x-h100", seed: 42, durationSeconds: duration,
         cluster: [InstanceGroup(gpu: "h100", model: "llama3-8b", count: instances)],
@@ -31,7 +34,8 @@ func chatScenario(instances: Int, rate: Double, duration: Double, local: LocalPo
 
 /// Requests per second one instance sustains: an overloaded single instance's completion rate.
 func singleInstanceCapacity(local: LocalPolicyID) throws -> Double {
-    var sim = try Simulation(scenario: chatScenario(instances: 1, rate: 200, duration: 60, local: local, global: "round-robin"))
+    var sim = try Simulation(
+        scenario: chatScenario(instances: 1, rate: 200, duration: 60, local: local, global: "round-robin"))
     sim.runToEnd()
     // Completions per second over the busy period (the backlog keeps the instance saturated).
     return Double(sim.metrics.completed) / Time.toSeconds(sim.metrics.lastCompletion)
@@ -43,16 +47,26 @@ func coreBenchmark(requests: Int, global: GlobalPolicyID, params: [String: Doubl
     let instances = 64
     let rate = 0.8 * capacity * Double(instances)
     let duration = Double(requests) / rate
-    print("core: \(instances)x llama3-8b on h100, \(global)/\(local), capacity \(Report.number(capacity, 2)) req/s per instance, rate \(Report.number(rate, 1)) req/s (80%), \(Report.number(duration, 0)) s of arrivals")
-    var sim = try Simulation(scenario: chatScenario(instances: instances, rate: rate, duration: duration, local: local, global: global, params: params))
+    print(
+        "core: \(instances)x llama3-8b on h100, \(global)/\(local), capacity \(Report.number(capacity, 2)) req/s per instance, rate \(Report.number(rate, 1)) req/s (80%), \(Report.number(duration, 0)) s of arrivals"
+    )
+    var sim = try Simulation(
+        scenario: chatScenario(
+            instances: instances, rate: rate, duration: duration, local: local, global: global, params: params))
     let start = Date()
     sim.runToEnd()
     let wall = Date().timeIntervalSince(start)
     let iterations = sim.instances.reduce(Int64(0)) { $0 + $1.iterations }
     let report = Report(sim)
-    print("  requests \(sim.metrics.completed) completed of \(sim.metrics.arrived), simulated \(Report.number(Time.toSeconds(sim.metrics.lastCompletion), 0)) s")
-    print("  wall \(Report.number(wall, 2)) s, \(Report.number(Double(sim.metrics.completed) / wall, 0)) requests/s, \(Report.number(Double(iterations) / wall, 0)) iterations/s, peak RSS \(Report.number(peakRSSMegabytes(), 0)) MB")
-    print("  p99 TTFT \(Report.number(report.double("ttft_ms.p99") ?? 0, 1)) ms, p99 TBT \(Report.number(report.double("tbt_ms.p99") ?? 0, 1)) ms, KV mean \(Report.number((report.double("kv.mean_utilization") ?? 0) * 100, 1))%, migrations \(sim.metrics.migrations), preemptions \(report.double("preemptions") ?? 0)")
+    print(
+        "  requests \(sim.metrics.completed) completed of \(sim.metrics.arrived), simulated \(Report.number(Time.toSeconds(sim.metrics.lastCompletion), 0)) s"
+    )
+    print(
+        "  wall \(Report.number(wall, 2)) s, \(Report.number(Double(sim.metrics.completed) / wall, 0)) requests/s, \(Report.number(Double(iterations) / wall, 0)) iterations/s, peak RSS \(Report.number(peakRSSMegabytes(), 0)) MB"
+    )
+    print(
+        "  p99 TTFT \(Report.number(report.double("ttft_ms.p99") ?? 0, 1)) ms, p99 TBT \(Report.number(report.double("tbt_ms.p99") ?? 0, 1)) ms, KV mean \(Report.number((report.double("kv.mean_utilization") ?? 0) * 100, 1))%, migrations \(sim.metrics.migrations), preemptions \(report.double("preemptions") ?? 0)"
+    )
 }
 
 var arguments = Array(CommandLine.arguments.dropFirst())

@@ -48,7 +48,9 @@ func frameBenchmark(_ name: String, sizes: [(Int, Int)]) throws {
         snapshots.append(driver.snapshot(clock: RunClock(speed: 1), detail: nil))
         snapshotTimes.append(Double(now() - t0) / 1e6)
     }
-    print("\(name): \(snapshots[0].instances.count) instances; snapshot build mean \(Format.fixed(snapshotTimes.reduce(0, +) / Double(snapshotTimes.count), 3)) ms (simulation thread)")
+    print(
+        "\(name): \(snapshots[0].instances.count) instances; snapshot build mean \(Format.fixed(snapshotTimes.reduce(0, +) / Double(snapshotTimes.count), 3)) ms (simulation thread)"
+    )
     for (w, h) in sizes {
         var state = UIState(globalPolicies: GlobalPolicyID.all, localPolicies: LocalPolicyID.all)
         var previous: ScreenBuffer? = nil
@@ -127,7 +129,9 @@ func keyLatencyBenchmark(_ name: String) throws {
         usleep(30_000)
     }
     runner.stop()
-    print("key to frame \(name) at 1x, 200x60: mean \(Format.fixed(times.reduce(0, +) / Double(times.count), 3)) ms, max \(Format.fixed(times.max() ?? 0, 3)) ms over \(times.count) keys (a frame is 50 ms at 20 fps)")
+    print(
+        "key to frame \(name) at 1x, 200x60: mean \(Format.fixed(times.reduce(0, +) / Double(times.count), 3)) ms, max \(Format.fixed(times.max() ?? 0, 3)) ms over \(times.count) keys (a frame is 50 ms at 20 fps)"
+    )
 }
 
 /// Runs `path` with `arguments` (standard output to the file `stdout`) and waits for it; not
@@ -160,7 +164,11 @@ func spawn(_ path: String, _ arguments: [String], stdout: String = "/dev/null") 
 
 /// The real binary under tmux (a private server) at 1x: CPU time of its process over `seconds`.
 func ttyBenchmark(binary: String, scenario: String, seconds: Double, width: Int, height: Int) throws {
-    guard let tmuxPath = ["/usr/bin/tmux", "/usr/local/bin/tmux"].first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+    guard
+        let tmuxPath = ["/usr/bin/tmux", "/usr/local/bin/tmux"].first(where: {
+            FileManager.default.isExecutableFile(atPath: $0)
+        })
+    else {
         throw RecordingError(message: "tmux is not installed")
     }
     let socket = "dashbench-\(getpid())"
@@ -168,15 +176,21 @@ func ttyBenchmark(binary: String, scenario: String, seconds: Double, width: Int,
         let out = NSTemporaryDirectory() + "\(socket).out"
         defer { unlink(out) }
         spawn(tmuxPath, ["-L", socket, "-f", "/dev/null"] + args, stdout: out)
-        return ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+        return ((try? String(contentsOfFile: out, encoding: .utf8)) ?? "").trimmingCharacters(
+            in: .whitespacesAndNewlines)
     }
-    _ = tmux(["-u", "new-session", "-d", "-s", "bench", "-x", "\(width)", "-y", "\(height)", "env LANG=C.UTF-8 TERM=xterm-256color \(binary) watch \(scenario) --speed 1"])
+    _ = tmux([
+        "-u", "new-session", "-d", "-s", "bench", "-x", "\(width)", "-y", "\(height)",
+        "env LANG=C.UTF-8 TERM=xterm-256color \(binary) watch \(scenario) --speed 1",
+    ])
     defer {
         _ = tmux(["kill-server"])
         unlink("/tmp/tmux-\(getuid())/\(socket)")
     }
     Thread.sleep(forTimeInterval: 2)
-    guard let pid = Int(tmux(["display", "-p", "-t", "bench", "#{pane_pid}"])) else { throw RecordingError(message: "tmux did not start the binary") }
+    guard let pid = Int(tmux(["display", "-p", "-t", "bench", "#{pane_pid}"])) else {
+        throw RecordingError(message: "tmux did not start the binary")
+    }
     func ticks() -> Double {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return 0 }
         let fields = stat.split(separator: ")").last!.split(separator: " ")
@@ -188,7 +202,9 @@ func ttyBenchmark(binary: String, scenario: String, seconds: Double, width: Int,
     let t1 = ticks(), w1 = now()
     let screen = tmux(["capture-pane", "-p", "-t", "bench"]).split(separator: "\n").first ?? ""
     _ = tmux(["send-keys", "-t", "bench", "q"])
-    print("tty \(scenario) at 1x in tmux \(width)x\(height): \(Format.fixed(100 * (t1 - t0) / hz / (Double(w1 - w0) / 1e9), 2))% of a core over \(Format.fixed(seconds, 0)) s")
+    print(
+        "tty \(scenario) at 1x in tmux \(width)x\(height): \(Format.fixed(100 * (t1 - t0) / hz / (Double(w1 - w0) / 1e9), 2))% of a core over \(Format.fixed(seconds, 0)) s"
+    )
     print("  header: \(screen.trimmingCharacters(in: .whitespaces))")
 }
 
@@ -206,8 +222,12 @@ do {
         try keyLatencyBenchmark("default")
         try keyLatencyBenchmark("large-64")
     case "tty":
-        guard arguments.count >= 2 else { throw RecordingError(message: "usage: dashboard-bench tty PATH-TO-clustertop [SCENARIO]") }
-        try ttyBenchmark(binary: arguments[1], scenario: arguments.count > 2 ? arguments[2] : "default", seconds: 10, width: 200, height: 60)
+        guard arguments.count >= 2 else {
+            throw RecordingError(message: "usage: dashboard-bench tty PATH-TO-clustertop [SCENARIO]")
+        }
+        try ttyBenchmark(
+            binary: arguments[1], scenario: arguments.count > 2 ? arguments[2] : "default", seconds: 10, width: 200,
+            height: 60)
     default:
         try frameBenchmark("large-64", sizes: [(200, 60), (120, 40), (80, 24)])
         try frameBenchmark("default", sizes: [(200, 60), (80, 24)])

@@ -24,9 +24,12 @@ struct AccuracyCommand: ParsableCommand {
     @Option(help: "Engine calibration: a file from `calibrate --runs` or a built-in name (overrides the scenario's).")
     var engine: String?
 
-    @Option(help: ArgumentHelp(
-        "Replay every request with this many output tokens instead of the CSV's counts.",
-        discussion: "For runs with ignore_eos whose client under-counted streamed tokens: give the load generator's max_tokens."))
+    @Option(
+        help: ArgumentHelp(
+            "Replay every request with this many output tokens instead of the CSV's counts.",
+            discussion:
+                "For runs with ignore_eos whose client under-counted streamed tokens: give the load generator's max_tokens."
+        ))
     var outputTokens: Int?
 
     @Option(help: "Output format: table or json.")
@@ -39,11 +42,14 @@ struct AccuracyCommand: ParsableCommand {
         do { measured = try MeasuredRun.load(path: truth) } catch { throw CommandError(error.description) }
         let calibration = try engine.map(loadEngineCalibration)
         if let outputTokens, !(1...ScenarioParser.Limits.maxTokens).contains(outputTokens) {
-            throw CommandError("--output-tokens: expected a whole number from 1 to \(ScenarioParser.Limits.maxTokens), got \(outputTokens)")
+            throw CommandError(
+                "--output-tokens: expected a whole number from 1 to \(ScenarioParser.Limits.maxTokens), got \(outputTokens)"
+            )
         }
         let report: AccuracyReport
         do {
-            let prediction = try AccuracyReplay.predict(scenario, run: measured, engine: calibration, outputTokens: outputTokens)
+            let prediction = try AccuracyReplay.predict(
+                scenario, run: measured, engine: calibration, outputTokens: outputTokens)
             report = AccuracyReport(run: measured, prediction: prediction)
         } catch {
             throw CommandError("\(scenario.source): \(error)")
@@ -60,8 +66,10 @@ func loadEngineCalibration(_ name: String) throws -> EngineCalibration {
     if let builtin = EngineCalibration.builtin[name] { return builtin }
     do {
         return try EngineCalibration.load(path: name)
-    } catch where error.message == InputFile.unreadable {
-        throw CommandError("--engine: expected a built-in calibration (\(EngineCalibration.builtin.keys.sorted().joined(separator: ", "))) or a readable file, got \"\(name)\"")
+    } catch  where error.message == InputFile.unreadable {
+        throw CommandError(
+            "--engine: expected a built-in calibration (\(EngineCalibration.builtin.keys.sorted().joined(separator: ", "))) or a readable file, got \"\(name)\""
+        )
     } catch {
         throw CommandError(error.description)
     }
@@ -76,5 +84,6 @@ func accuracyJSON(_ report: AccuracyReport) -> String {
     let levels = report.requestLevel.map {
         "{\"metric\":\"\($0.metric.rawValue)\",\"mean_abs_error\":\(number($0.meanAbsoluteError)),\"bias\":\(number($0.bias))}"
     }
-    return "{\"requests\":\(report.requests),\"missing\":\(report.missing),\"metrics\":[\(lines.joined(separator: ","))],\"request_level\":[\(levels.joined(separator: ","))]}"
+    return
+        "{\"requests\":\(report.requests),\"missing\":\(report.missing),\"metrics\":[\(lines.joined(separator: ","))],\"request_level\":[\(levels.joined(separator: ","))]}"
 }

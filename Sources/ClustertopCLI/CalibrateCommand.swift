@@ -27,7 +27,8 @@ struct CalibrateCommand: ParsableCommand {
     var profile: String?
 
     @Option(
-        help: "GPU id the measurements come from (\(GPUCatalog.ids.joined(separator: ", "))).", transform: optionID("--gpu"))
+        help: "GPU id the measurements come from (\(GPUCatalog.ids.joined(separator: ", "))).",
+        transform: optionID("--gpu"))
     var gpu: GPUID?
 
     @Option(
@@ -54,13 +55,16 @@ struct CalibrateCommand: ParsableCommand {
 
     func run() throws {
         if !runs.isEmpty { return try calibrateRuns() }
-        guard let profile, let gpuID = gpu else { throw CommandError("expected --profile and --gpu (a cost-model fit) or --runs (an engine fit)") }
+        guard let profile, let gpuID = gpu else {
+            throw CommandError("expected --profile and --gpu (a cost-model fit) or --runs (an engine fit)")
+        }
         let spec = gpuID.spec, gpu = gpuID.rawValue
         guard (2...20).contains(folds) else { throw CommandError("--folds: expected 2 to 20, got \(folds)") }
         let table = try loadProfile(profile, requireMeasured: true, anyGPU: true)
         let rows: [ProfileRow]
         do {
-            rows = try Calibration.rows(of: table, file: profile, gpu: gpu, measuredOn: measuredOn, skipOtherGPUs: skipOtherGpus)
+            rows = try Calibration.rows(
+                of: table, file: profile, gpu: gpu, measuredOn: measuredOn, skipOtherGPUs: skipOtherGpus)
         } catch {
             throw CommandError(error.description)
         }
@@ -76,7 +80,8 @@ struct CalibrateCommand: ParsableCommand {
             let key = CalibrationFile.keyNames[index]
             let shown = key.hasSuffix("_us") ? bound * 1e6 : bound
             Console.note(
-                "warning: \(key) is at the \(upper ? "upper" : "lower") bound of the fit (\(String(format: "%g", shown))): the rows do not determine it; check that they were measured on \(gpu)")
+                "warning: \(key) is at the \(upper ? "upper" : "lower") bound of the fit (\(String(format: "%g", shown))): the rows do not determine it; check that they were measured on \(gpu)"
+            )
         }
         let fitted = ErrorSummary(errors: Calibration.relativeErrors(rows, gpu: spec, constants: constants), rows: rows)
         let held = ErrorSummary(errors: Calibration.crossValidatedErrors(rows, gpu: spec, folds: folds), rows: rows)

@@ -21,7 +21,8 @@ extension CalibrateCommand {
             "API time per request (on TTFT and E2E)",
         ]
         for (k, key) in EngineCalibration.keyNames.enumerated() {
-            text += "  " + key.padding(toLength: 24, withPad: " ", startingAt: 0)
+            text +=
+                "  " + key.padding(toLength: 24, withPad: " ", startingAt: 0)
                 + String(format: "%10.3f", calibration.fileValue(key)!) + "  " + meanings[k] + "\n"
         }
         text += "\n" + accuracyTable(names: loaded.map(\.name), reports: reports, title: "in-sample")
@@ -33,7 +34,9 @@ extension CalibrateCommand {
         if leaveOneOut {
             do {
                 let held = try EngineFit.leaveOneOut(loaded)
-                text += "\n" + accuracyTable(names: loaded.map(\.name), reports: held.map(\.report), title: "leave-one-run-out")
+                text +=
+                    "\n"
+                    + accuracyTable(names: loaded.map(\.name), reports: held.map(\.report), title: "leave-one-run-out")
             } catch {
                 throw CommandError("\(error)")
             }
@@ -52,7 +55,9 @@ extension CalibrateCommand {
         var isDirectory: ObjCBool = false
         let parts = argument.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         var scenarioPath: String, csvPath: String, outputTokens: Int? = nil
-        if parts.count == 1, FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory), isDirectory.boolValue {
+        if parts.count == 1, FileManager.default.fileExists(atPath: argument, isDirectory: &isDirectory),
+            isDirectory.boolValue
+        {
             scenarioPath = "\(argument)/scenario.yaml"
             csvPath = "\(argument)/requests.csv"
         } else if (2...3).contains(parts.count) {
@@ -60,14 +65,19 @@ extension CalibrateCommand {
             csvPath = parts[1]
             if parts.count == 3 {
                 guard let n = Int(parts[2]), (1...ScenarioParser.Limits.maxTokens).contains(n) else {
-                    throw CommandError("--runs \(argument): expected a whole number of output tokens, got \"\(parts[2])\"")
+                    throw CommandError(
+                        "--runs \(argument): expected a whole number of output tokens, got \"\(parts[2])\"")
                 }
                 outputTokens = n
             }
         } else {
-            throw CommandError("--runs \(argument): expected a folder with scenario.yaml and requests.csv, or SCENARIO,REQUESTS_CSV[,OUTPUT_TOKENS]")
+            throw CommandError(
+                "--runs \(argument): expected a folder with scenario.yaml and requests.csv, or SCENARIO,REQUESTS_CSV[,OUTPUT_TOKENS]"
+            )
         }
-        guard FileManager.default.fileExists(atPath: scenarioPath) else { throw CommandError("--runs \(argument): no scenario \(scenarioPath)") }
+        guard FileManager.default.fileExists(atPath: scenarioPath) else {
+            throw CommandError("--runs \(argument): no scenario \(scenarioPath)")
+        }
         let scenario = try loadScenario(scenarioPath)
         let measured: MeasuredRun
         do { measured = try MeasuredRun.load(path: csvPath) } catch { throw CommandError(error.description) }

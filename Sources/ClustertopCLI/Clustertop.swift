@@ -55,7 +55,7 @@ extension Clustertop {
         } catch let error as CommandError {
             Console.error(error.message)
             status = error.status
-        } catch where commandError(wrappedIn: error) != nil {
+        } catch  where commandError(wrappedIn: error) != nil {
             // An option's own parse failed (an unknown id): its message, not ArgumentParser's.
             let wrapped = commandError(wrappedIn: error)
             Console.error(wrapped?.message ?? "")
@@ -108,7 +108,8 @@ func loadScenario(_ argument: String?) throws -> Scenario {
     } catch {
         throw CommandError(error.description)
     }
-    throw CommandError("no scenario file \"\(name)\" (built-in scenarios: \(BuiltinScenarios.names.joined(separator: ", ")))")
+    throw CommandError(
+        "no scenario file \"\(name)\" (built-in scenarios: \(BuiltinScenarios.names.joined(separator: ", ")))")
 }
 
 /// The absolute folder a scenario's trace paths are relative to (the scenario file's folder).
@@ -118,4 +119,3 @@ func scenarioBaseDirectory(_ scenario: Scenario) -> String {
     if scenario.source.hasPrefix("built-in") { return cwd }
     return folder.hasPrefix("/") ? folder : (folder.isEmpty ? cwd : "\(cwd)/\(folder)")
 }
-

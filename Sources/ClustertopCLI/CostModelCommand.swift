@@ -36,7 +36,9 @@ struct CostModelCommand: ParsableCommand {
         var errors: [Double] = []
         var measured: [ProfileRow] = []
         for (row, line) in zip(table.rows, table.lines) {
-            guard let gpu = row.gpuSpec else { throw CommandError("\(shapes):\(row.line): gpu: unknown GPU \"\(row.gpu)\"") }
+            guard let gpu = row.gpuSpec else {
+                throw CommandError("\(shapes):\(row.line): gpu: unknown GPU \"\(row.gpu)\"")
+            }
             let constants =
                 calibrationFile?.gpu == row.gpu ? calibrationFile!.constants : CostConstants.builtin(for: gpu)
             let model = CostModel(

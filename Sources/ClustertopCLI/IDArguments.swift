@@ -63,7 +63,9 @@ func optionID<ID: CommandLineID>(_ option: String) -> @Sendable (String) throws 
 func optionIDList<ID: CommandLineID>(_ option: String) -> @Sendable (String) throws -> [ID] {
     { value in
         let parts = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !parts.isEmpty else { throw CommandError("\(option): expected one or more policy ids separated by commas") }
+        guard !parts.isEmpty else {
+            throw CommandError("\(option): expected one or more policy ids separated by commas")
+        }
         return try parts.map(optionID(option))
     }
 }

@@ -73,7 +73,8 @@ final class Progress {
         lastDraw = Date()
         let t = Time.toSeconds(sim.now)
         let phase = t < total ? "\(Int(t * 100 / total))%" : "draining"
-        let line = "\rsimulated \(Report.number(t, 1)) s of \(Report.number(total, 0)) s (\(phase)), \(sim.metrics.arrived) arrived, \(sim.metrics.completed) completed, \(sim.inFlight) in flight   "
+        let line =
+            "\rsimulated \(Report.number(t, 1)) s of \(Report.number(total, 0)) s (\(phase)), \(sim.metrics.arrived) arrived, \(sim.metrics.completed) completed, \(sim.inFlight) in flight   "
         Console.err(line)
     }
 

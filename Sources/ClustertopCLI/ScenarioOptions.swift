@@ -38,10 +38,13 @@ protocol PolicyOverrides: ParsableArguments {
 
 /// `--global ID` and `--local ID`: the policies to run instead of the scenario's (`run`, `watch`).
 struct PolicyChoice: PolicyOverrides {
-    @Option(name: .customLong("global"), help: "Global policy id (overrides the scenario's).", transform: optionID("--global"))
+    @Option(
+        name: .customLong("global"), help: "Global policy id (overrides the scenario's).",
+        transform: optionID("--global"))
     var globalPolicy: GlobalPolicyID?
 
-    @Option(name: .customLong("local"), help: "Local policy id (overrides the scenario's).", transform: optionID("--local"))
+    @Option(
+        name: .customLong("local"), help: "Local policy id (overrides the scenario's).", transform: optionID("--local"))
     var localPolicy: LocalPolicyID?
 
     func apply(to scenario: inout Scenario) throws {
@@ -85,7 +88,8 @@ struct DurationOption: ParsableArguments {
         guard let duration else { return }
         guard duration > 0, duration <= ScenarioParser.Limits.maxDurationSeconds else {
             throw CommandError(
-                "--duration: expected seconds above 0 and up to \(Int(ScenarioParser.Limits.maxDurationSeconds)), got \(duration)")
+                "--duration: expected seconds above 0 and up to \(Int(ScenarioParser.Limits.maxDurationSeconds)), got \(duration)"
+            )
         }
         if let problem = ScenarioParser.budgetProblem(scenario, durationSeconds: duration) {
             throw CommandError("--duration: \(problem)")

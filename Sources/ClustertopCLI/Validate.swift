@@ -85,7 +85,8 @@ struct Scenarios: ParsableCommand {
             let name = String(file.dropLast(5))
             switch checkScenarioFile("\(folder)/\(file)") {
             case .success(let s): rows.append((name, ScenarioList.headline(s.sourceText, name: name) ?? s.description))
-            case .failure(let message): rows.append((name, "INVALID: " + (message.split(separator: "\n").first.map(String.init) ?? "")))
+            case .failure(let message):
+                rows.append((name, "INVALID: " + (message.split(separator: "\n").first.map(String.init) ?? "")))
             }
         }
         if all.isEmpty && !FileManager.default.fileExists(atPath: folder) {

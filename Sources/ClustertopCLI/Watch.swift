@@ -14,7 +14,8 @@ struct SpeedArgument: ExpressibleByArgument {
             value = .infinity
             return
         }
-        guard let v = Double(argument.hasSuffix("x") ? String(argument.dropLast()) : argument), v >= 0.1, v <= 1000 else { return nil }
+        guard let v = Double(argument.hasSuffix("x") ? String(argument.dropLast()) : argument), v >= 0.1, v <= 1000
+        else { return nil }
         value = v
     }
 
@@ -75,7 +76,10 @@ struct Watch: ParsableCommand {
     @Flag(help: "Stop arrivals at the scenario's duration_s instead of running on.")
     var scenarioDuration = false
 
-    @Option(help: ArgumentHelp("Print the frame at SECONDS of simulated time as text and exit (no terminal needed).", valueName: "SECONDS"))
+    @Option(
+        help: ArgumentHelp(
+            "Print the frame at SECONDS of simulated time as text and exit (no terminal needed).", valueName: "SECONDS")
+    )
     var dumpFrame: Double?
 
     @Option(help: ArgumentHelp("Size of the --dump-frame frame.", valueName: "WxH"))
@@ -88,7 +92,8 @@ struct Watch: ParsableCommand {
     func validate() throws {
         if let dumpFrame, !(0...ScenarioParser.Limits.maxSimulatedSeconds).contains(dumpFrame) {
             throw ValidationError(
-                "--dump-frame: expected seconds from 0 to \(Report.number(ScenarioParser.Limits.maxSimulatedSeconds, 0)), got \(dumpFrame)")
+                "--dump-frame: expected seconds from 0 to \(Report.number(ScenarioParser.Limits.maxSimulatedSeconds, 0)), got \(dumpFrame)"
+            )
         }
     }
 
@@ -162,8 +167,10 @@ func runDashboard(_ driver: SimulationDriver, options: DashboardOptions) throws 
         let runner = SimulationRunner(driver: driver, speed: speed, paused: paused, framesPerSecond: fps)
         let state = UIState(
             paused: paused, speed: speed, globalPolicy: scenario.policy.global.rawValue,
-            localPolicy: scenario.policy.local.rawValue, globalPolicies: GlobalPolicyID.all, localPolicies: LocalPolicyID.all)
-        let app = DashboardApp(runner: runner, backend: backend, glyphs: backend.glyphs, state: state, framesPerSecond: fps)
+            localPolicy: scenario.policy.local.rawValue, globalPolicies: GlobalPolicyID.all,
+            localPolicies: LocalPolicyID.all)
+        let app = DashboardApp(
+            runner: runner, backend: backend, glyphs: backend.glyphs, state: state, framesPerSecond: fps)
         let farewell = app.run()
         backend.close()
         return .success((farewell, backend.exitSignal))
@@ -180,7 +187,9 @@ func runDashboard(_ driver: SimulationDriver, options: DashboardOptions) throws 
 /// Opens a recording in the dashboard: the recorded commands are applied at their exact points
 /// (after the same number of events); with `global` or `local` the same arrivals and user actions
 /// run under other policies (recorded policy switches skipped, commands applied by time).
-func watchRecording(_ recording: Recording, global: GlobalPolicyID?, local: LocalPolicyID?, options: DashboardOptions) throws {
+func watchRecording(_ recording: Recording, global: GlobalPolicyID?, local: LocalPolicyID?, options: DashboardOptions)
+    throws
+{
     try requireTerminal(suggestion: "clustertop replay FILE --headless")
     var scenario: Scenario
     do {
@@ -192,7 +201,9 @@ func watchRecording(_ recording: Recording, global: GlobalPolicyID?, local: Loca
     if let global { scenario.policy.global = global }
     if let local { scenario.policy.local = local }
     if exact, let changed = recording.changedTraces(scenario).first {
-        throw CommandError("trace \(changed.file) changed since the recording (digest \(changed.recorded) recorded, \(changed.now) now)")
+        throw CommandError(
+            "trace \(changed.file) changed since the recording (digest \(changed.recorded) recorded, \(changed.now) now)"
+        )
     }
     let simulation: Simulation
     do {

@@ -35,9 +35,13 @@ func bareInstance(blocks: Int32) -> Instance {
 }
 
 /// Adds a waiting request with `prompt` tokens to `inst`; returns its slot.
-func enqueue(_ inst: inout Instance, _ table: inout RequestTable, prompt: Int32, output: Int32, arrival: SimTime = 0) -> Int32 {
+func enqueue(_ inst: inout Instance, _ table: inout RequestTable, prompt: Int32, output: Int32, arrival: SimTime = 0)
+    -> Int32
+{
     let id = table.insert(
-        Request(serial: Int64(table.slots.count), arrival: arrival, promptTokens: prompt, outputTokens: output, tenant: 0, stream: 0, priority: .normal))
+        Request(
+            serial: Int64(table.slots.count), arrival: arrival, promptTokens: prompt, outputTokens: output, tenant: 0,
+            stream: 0, priority: .normal))
     inst.waiting.append(id)
     return id
 }

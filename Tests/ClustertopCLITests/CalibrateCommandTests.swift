@@ -19,7 +19,9 @@ import Testing
     @Test func anUnknownGPUIsRefusedWhateverElseIsMissing() {
         let outcome = clustertop("calibrate", "--gpu", "h900")
         #expect(outcome.status == 2)
-        #expect(outcome.errors.hasPrefix("error: --gpu: unknown GPU \"h900\"; did you mean \"h100\"? (known: h100, "), "\(outcome.errors)")
+        #expect(
+            outcome.errors.hasPrefix("error: --gpu: unknown GPU \"h900\"; did you mean \"h100\"? (known: h100, "),
+            "\(outcome.errors)")
         #expect(outcome.errors.hasSuffix("(known: \(GPUCatalog.ids.joined(separator: ", ")))\n"))
     }
 

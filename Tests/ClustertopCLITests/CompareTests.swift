@@ -36,7 +36,8 @@ import Testing
 
         let run = clustertop(arguments: ["run", "--quiet"] + options)
         let compare = clustertop(arguments: ["compare", "--quiet"] + options)
-        let uncalibrated = clustertop(arguments: ["compare", "--quiet"] + options.filter { $0 != calibration && $0 != "--calibration" })
+        let uncalibrated = clustertop(
+            arguments: ["compare", "--quiet"] + options.filter { $0 != calibration && $0 != "--calibration" })
         #expect([run.status, compare.status, uncalibrated.status] == [0, 0, 0])
 
         var report = try object(run.output)
@@ -62,7 +63,10 @@ import Testing
 
         let local = clustertop(command, "default", "--local", "x")
         #expect(local.status == 2)
-        #expect(local.errors == "error: --local: unknown policy \"x\" (choose from: \(LocalPolicy.allIDs.joined(separator: ", ")))\n")
+        #expect(
+            local.errors
+                == "error: --local: unknown policy \"x\" (choose from: \(LocalPolicy.allIDs.joined(separator: ", ")))\n"
+        )
 
         let seed = clustertop(command, "default", "--seed", "fast")
         #expect(seed.status == 2)
@@ -87,7 +91,9 @@ import Testing
         #expect(entries("watch") == run)
         #expect(entries("compare") == run)
         let compareHelp = clustertop("compare", "--help").output
-        #expect(helpEntry(compareHelp, "--duration <duration>") == helpEntry(clustertop("run", "--help").output, "--duration <duration>"))
+        #expect(
+            helpEntry(compareHelp, "--duration <duration>")
+                == helpEntry(clustertop("run", "--help").output, "--duration <duration>"))
     }
 
     /// The lines of `help` that describe `name`: its line and the indented ones after it.
@@ -115,13 +121,17 @@ import Testing
 
     @Test func policyListsParseEveryIdAndNameTheBadOne() throws {
         let command = try #require(
-            try Clustertop.parseAsRoot(["compare", "default", "--global", "round-robin, llumnix", "--local", "sarathi+mdd"]) as? Compare)
+            try Clustertop.parseAsRoot([
+                "compare", "default", "--global", "round-robin, llumnix", "--local", "sarathi+mdd",
+            ]) as? Compare)
         #expect(command.options.policies.globals == ["round-robin", "llumnix"])
         #expect(command.options.policies.locals?.map(\.rawValue) == ["sarathi+mdd"])
 
         let typo = clustertop("compare", "default", "--local", "vllm-v0,sarathix")
         #expect(typo.status == 2)
-        #expect(typo.errors.hasPrefix("error: --local: unknown policy \"sarathix\"; did you mean \"sarathi\"? (choose from: vllm-v0, "))
+        #expect(
+            typo.errors.hasPrefix(
+                "error: --local: unknown policy \"sarathix\"; did you mean \"sarathi\"? (choose from: vllm-v0, "))
 
         let empty = clustertop("compare", "default", "--global", " , ")
         #expect(empty.status == 2)

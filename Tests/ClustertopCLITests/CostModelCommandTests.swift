@@ -52,7 +52,8 @@ import Testing
         for arguments in [["cost-model", "--shapes", shapes], ["calibrate", "--gpu", "h100", "--profile", shapes]] {
             let big = clustertop(arguments: arguments)
             #expect(big.status == 2)
-            #expect(big.errors == "error: \(shapes): the file is over 256 MB; a profile is one line per measured shape\n")
+            #expect(
+                big.errors == "error: \(shapes): the file is over 256 MB; a profile is one line per measured shape\n")
         }
         try FileManager.default.removeItem(atPath: shapes)
         #expect(mkfifo(shapes, 0o600) == 0)

@@ -49,7 +49,8 @@ import Testing
         #expect(!(thrown is CommandError))
         let error = try #require(Clustertop.commandError(wrappedIn: thrown))
         #expect(error.status == 2)
-        #expect(error.message.hasPrefix("--local: unknown policy \"sarathix\"; did you mean \"sarathi\"? (choose from: "))
+        #expect(
+            error.message.hasPrefix("--local: unknown policy \"sarathix\"; did you mean \"sarathi\"? (choose from: "))
     }
 
     @Test func anUnknownGlobalPolicyIsBadInput() {
@@ -61,7 +62,8 @@ import Testing
     }
 
     @Test func policyOptionsParseIntoIds() throws {
-        let command = try #require(try Clustertop.parseAsRoot(["run", "default", "--global", "llumnix", "--local", "sarathi+mdd"]) as? Run)
+        let command = try #require(
+            try Clustertop.parseAsRoot(["run", "default", "--global", "llumnix", "--local", "sarathi+mdd"]) as? Run)
         #expect(command.options.policies.globalPolicy == "llumnix")
         #expect(command.options.policies.localPolicy?.rawValue == "sarathi+mdd")
         #expect(command.options.policies.localPolicy?.order == .mdd)
@@ -72,7 +74,8 @@ import Testing
         let outcome = clustertop("run", "default", "--duration=\(duration)")
         #expect(outcome.status == 2)
         #expect(
-            outcome.errors == "error: --duration: expected seconds above 0 and up to 604800, got \(Double(duration)!)\n")
+            outcome.errors == "error: --duration: expected seconds above 0 and up to 604800, got \(Double(duration)!)\n"
+        )
     }
 
     @Test func aDurationPastTheRequestBudgetIsBadInput() {

@@ -148,7 +148,8 @@ public struct AccuracyReport: Sendable, Hashable {
         var out = ["metric  stat     measured ms  predicted ms     error"]
         for l in lines {
             out.append(
-                l.metric.rawValue.padded(to: 8) + l.statistic.rawValue.padded(to: 5) + pad(Report.number(l.measured, 2), 15)
+                l.metric.rawValue.padded(to: 8) + l.statistic.rawValue.padded(to: 5)
+                    + pad(Report.number(l.measured, 2), 15)
                     + pad(Report.number(l.predicted, 2), 14) + pad(Report.number(l.error * 100, 1) + "%", 10))
         }
         out.append("")

@@ -28,10 +28,13 @@ public struct EngineRun: Sendable {
 /// microseconds, each trial replaying every run. Deterministic: the same runs give the same file.
 public enum EngineFit {
     /// Replays every run under `calibration` with no request overhead.
-    static func predictions(_ runs: [EngineRun], _ calibration: EngineCalibration) throws -> [AccuracyReplay.Prediction] {
+    static func predictions(_ runs: [EngineRun], _ calibration: EngineCalibration) throws -> [AccuracyReplay.Prediction]
+    {
         var c = calibration
         c.requestOverhead = 0
-        return try runs.map { try AccuracyReplay.predict($0.scenario, run: $0.measured, engine: c, outputTokens: $0.outputTokens) }
+        return try runs.map {
+            try AccuracyReplay.predict($0.scenario, run: $0.measured, engine: c, outputTokens: $0.outputTokens)
+        }
     }
 
     /// The request overhead that best shifts the predicted TTFT and E2E means onto the measured.
@@ -59,7 +62,9 @@ public enum EngineFit {
     /// Scores `calibration` on `runs`: one report per run.
     public static func score(_ runs: [EngineRun], calibration: EngineCalibration) throws -> [AccuracyReport] {
         let predicted = try predictions(runs, calibration)
-        return zip(runs, predicted).map { AccuracyReport(run: $0.measured, prediction: $1, apiShift: calibration.requestOverhead) }
+        return zip(runs, predicted).map {
+            AccuracyReport(run: $0.measured, prediction: $1, apiShift: calibration.requestOverhead)
+        }
     }
 
     /// Constants for `runs`, starting the search from `start`; at most `evaluations` trials.
@@ -80,7 +85,9 @@ public enum EngineFit {
             let predicted = try predictions(runs, c)
             var reports = zip(runs, predicted).map { AccuracyReport(run: $0.measured, prediction: $1) }
             c.requestOverhead = bestShift(reports)
-            reports = zip(runs, predicted).map { AccuracyReport(run: $0.measured, prediction: $1, apiShift: c.requestOverhead) }
+            reports = zip(runs, predicted).map {
+                AccuracyReport(run: $0.measured, prediction: $1, apiShift: c.requestOverhead)
+            }
             let l = loss(reports)
             if l < best.loss { best = (l, c) }
             return l
@@ -125,7 +132,11 @@ public enum EngineFit {
                 let expanded = towards(-2)
                 let fe = try f(expanded)
                 used += 1
-                if fe < fr { (simplex[n], values[n]) = (expanded, fe) } else { (simplex[n], values[n]) = (reflected, fr) }
+                if fe < fr {
+                    (simplex[n], values[n]) = (expanded, fe)
+                } else {
+                    (simplex[n], values[n]) = (reflected, fr)
+                }
             } else if fr < values[n - 1] {
                 (simplex[n], values[n]) = (reflected, fr)
             } else {

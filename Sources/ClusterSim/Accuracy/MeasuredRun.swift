@@ -37,7 +37,8 @@ public struct MeasuredRun: Sendable, Hashable {
         guard let text = String(data: data, encoding: .utf8) else {
             throw ScenarioError(file: file, line: 0, column: 0, path: "", message: "not UTF-8 text")
         }
-        var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
+        var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map {
+            line -> Substring in
             let s = Substring(line)
             return s.hasSuffix("\r") ? s.dropLast() : s
         }
@@ -53,7 +54,9 @@ public struct MeasuredRun: Sendable, Hashable {
             guard let i = header.firstIndex(of: name) else {
                 throw ScenarioError(
                     file: file, line: 1, column: 1, path: "",
-                    message: "missing column \"\(name)\" (expected the columns \(columns.joined(separator: ",")), got \"\(headerLine.prefix(80))\")")
+                    message:
+                        "missing column \"\(name)\" (expected the columns \(columns.joined(separator: ",")), got \"\(headerLine.prefix(80))\")"
+                )
             }
             index.append(i)
         }
@@ -70,11 +73,14 @@ public struct MeasuredRun: Sendable, Hashable {
             func column(_ k: Int) -> Int { fields[..<index[k]].reduce(1) { $0 + $1.count + 1 } }
             func seconds(_ k: Int, positive: Bool) throws(ScenarioError) -> Double {
                 let t = fields[index[k]].trimmingCharacters(in: .whitespaces)
-                guard let v = Double(t), v.isFinite, positive ? v > 0 : v >= 0, v <= ScenarioParser.Limits.maxDurationSeconds
+                guard let v = Double(t), v.isFinite, positive ? v > 0 : v >= 0,
+                    v <= ScenarioParser.Limits.maxDurationSeconds
                 else {
                     throw ScenarioError(
                         file: file, line: lineNumber, column: column(k), path: columns[k],
-                        message: "expected \(positive ? "a positive" : "a non-negative") number of seconds, got \"\(t.prefix(40))\"")
+                        message:
+                            "expected \(positive ? "a positive" : "a non-negative") number of seconds, got \"\(t.prefix(40))\""
+                    )
                 }
                 return v
             }
@@ -83,7 +89,9 @@ public struct MeasuredRun: Sendable, Hashable {
                 guard let v = Int(t), v >= least, v <= ScenarioParser.Limits.maxTokens else {
                     throw ScenarioError(
                         file: file, line: lineNumber, column: column(k), path: columns[k],
-                        message: "expected a whole number of tokens from \(least) to \(ScenarioParser.Limits.maxTokens), got \"\(t.prefix(40))\"")
+                        message:
+                            "expected a whole number of tokens from \(least) to \(ScenarioParser.Limits.maxTokens), got \"\(t.prefix(40))\""
+                    )
                 }
                 return Int32(v)
             }
@@ -97,7 +105,9 @@ public struct MeasuredRun: Sendable, Hashable {
             }
             rows.append((arrival, input, output, ttft, e2e))
         }
-        guard !rows.isEmpty else { throw ScenarioError(file: file, line: 1, column: 1, path: "", message: "no requests") }
+        guard !rows.isEmpty else {
+            throw ScenarioError(file: file, line: 1, column: 1, path: "", message: "no requests")
+        }
         if !zip(rows, rows.dropFirst()).allSatisfy({ $0.0 <= $1.0 }) {
             rows = rows.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element)
         }

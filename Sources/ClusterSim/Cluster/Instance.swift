@@ -63,7 +63,8 @@ public struct Instance: Sendable {
     public var mayHavePartialPrefills = false
 
     public init(
-        id: Int32, gpu: GPUSpec, model: ModelSpec, tensorParallel: Int, constants: CostConstants, status: InstanceStatus,
+        id: Int32, gpu: GPUSpec, model: ModelSpec, tensorParallel: Int, constants: CostConstants,
+        status: InstanceStatus,
         engine: EngineSettings = EngineSettings()
     ) {
         self.id = id

@@ -35,8 +35,12 @@ extension Command {
         typealias Limits = ScenarioParser.Limits
         switch self {
         case .spike(let factor, let seconds):
-            if let m = rangeProblem("a positive factor", factor, 0...Limits.maxSpikeFactor, openLow: true) { return ("factor", m) }
-            if let m = rangeProblem("a positive number of seconds", seconds, 0...Limits.maxDurationSeconds, openLow: true) {
+            if let m = rangeProblem("a positive factor", factor, 0...Limits.maxSpikeFactor, openLow: true) {
+                return ("factor", m)
+            }
+            if let m = rangeProblem(
+                "a positive number of seconds", seconds, 0...Limits.maxDurationSeconds, openLow: true)
+            {
                 return ("duration_s", m)
             }
         case .setGlobalPolicy, .setLocalPolicy:
@@ -60,7 +64,9 @@ extension Command {
 
 /// "expected a positive factor above 0 to 1000, got 1e300", or nil when `value` is in `range`
 /// (above its low end when `openLow`). The message every bounded number in the input gives.
-func rangeProblem(_ what: String, _ value: Double, _ range: ClosedRange<Double>, openLow: Bool = false, got: String? = nil) -> String? {
+func rangeProblem(
+    _ what: String, _ value: Double, _ range: ClosedRange<Double>, openLow: Bool = false, got: String? = nil
+) -> String? {
     guard !value.isFinite || !range.contains(value) || (openLow && value == range.lowerBound) else { return nil }
     let low = openLow ? "above \(compact(range.lowerBound))" : "from \(compact(range.lowerBound))"
     return "expected \(what) \(low) to \(compact(range.upperBound)), got \(got ?? compact(value))"

@@ -74,15 +74,15 @@ public struct RandomStream: RandomNumberGenerator, Sendable, Hashable {
 }
 
 #if canImport(Glibc)
-import Glibc
-func _log(_ x: Double) -> Double { Glibc.log(x) }
-func _cos(_ x: Double) -> Double { Glibc.cos(x) }
-func _pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
-func _exp(_ x: Double) -> Double { Glibc.exp(x) }
+    import Glibc
+    func _log(_ x: Double) -> Double { Glibc.log(x) }
+    func _cos(_ x: Double) -> Double { Glibc.cos(x) }
+    func _pow(_ x: Double, _ y: Double) -> Double { Glibc.pow(x, y) }
+    func _exp(_ x: Double) -> Double { Glibc.exp(x) }
 #else
-import Darwin
-func _log(_ x: Double) -> Double { Darwin.log(x) }
-func _cos(_ x: Double) -> Double { Darwin.cos(x) }
-func _pow(_ x: Double, _ y: Double) -> Double { Darwin.pow(x, y) }
-func _exp(_ x: Double) -> Double { Darwin.exp(x) }
+    import Darwin
+    func _log(_ x: Double) -> Double { Darwin.log(x) }
+    func _cos(_ x: Double) -> Double { Darwin.cos(x) }
+    func _pow(_ x: Double, _ y: Double) -> Double { Darwin.pow(x, y) }
+    func _exp(_ x: Double) -> Double { Darwin.exp(x) }
 #endif

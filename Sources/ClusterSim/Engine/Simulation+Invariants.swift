@@ -26,7 +26,9 @@ extension Simulation {
         }
         for inst in instances {
             let kv = inst.kv
-            if kv.usedBlocks > kv.totalBlocks { problems.append("instance \(inst.id): \(kv.usedBlocks) blocks used of \(kv.totalBlocks)") }
+            if kv.usedBlocks > kv.totalBlocks {
+                problems.append("instance \(inst.id): \(kv.usedBlocks) blocks used of \(kv.totalBlocks)")
+            }
             if kv.usedBlocks < 0 { problems.append("instance \(inst.id): negative blocks used") }
             var held: Int32 = 0
             var shared: Int64 = 0
@@ -38,12 +40,14 @@ extension Simulation {
                 if r.prefixBlocks > r.blocks || r.prefixBlocks < 0 {
                     problems.append("request slot \(id) has \(r.prefixBlocks) prefix blocks of \(r.blocks)")
                 }
-                if r.migration != .none && !activeMigrations.contains(where: { $0.slot == id && $0.source == inst.id }) {
+                if r.migration != .none && !activeMigrations.contains(where: { $0.slot == id && $0.source == inst.id })
+                {
                     problems.append("request slot \(id) is migrating with no migration from instance \(inst.id)")
                 }
                 if r.phase != .running { problems.append("request slot \(id) in running has phase \(r.phase)") }
                 if r.blocks < KVCache.blocksFor(tokens: r.computedTokens) {
-                    problems.append("request slot \(id) holds \(r.blocks) blocks for \(r.computedTokens) computed tokens")
+                    problems.append(
+                        "request slot \(id) holds \(r.blocks) blocks for \(r.computedTokens) computed tokens")
                 }
             }
             for id in inst.waiting {
@@ -51,28 +55,39 @@ extension Simulation {
                 held += requests[id].blocks
                 if requests[id].prefixBlocks != 0 { problems.append("waiting request slot \(id) holds prefix blocks") }
                 if requests[id].migration != .none { problems.append("waiting request slot \(id) is migrating") }
-                if requests[id].phase != .waiting { problems.append("request slot \(id) in waiting has phase \(requests[id].phase)") }
+                if requests[id].phase != .waiting {
+                    problems.append("request slot \(id) in waiting has phase \(requests[id].phase)")
+                }
             }
             if held + kv.prefix.referenced + kv.reservedBlocks != kv.usedBlocks && inst.status != .failed {
                 problems.append(
-                    "instance \(inst.id): requests hold \(held) blocks and \(kv.prefix.referenced) shared prefix blocks, reserved \(kv.reservedBlocks), but \(kv.usedBlocks) are used")
+                    "instance \(inst.id): requests hold \(held) blocks and \(kv.prefix.referenced) shared prefix blocks, reserved \(kv.reservedBlocks), but \(kv.usedBlocks) are used"
+                )
             }
             // Prefix caching: references match the requests' shared blocks; evictable entries are
             // the cached free blocks; nothing overflows.
             if shared != kv.prefix.references {
-                problems.append("instance \(inst.id): requests hold \(shared) prefix references, the cache counts \(kv.prefix.references)")
+                problems.append(
+                    "instance \(inst.id): requests hold \(shared) prefix references, the cache counts \(kv.prefix.references)"
+                )
             }
             if kv.cachedBlocks != kv.prefix.evictable {
-                problems.append("instance \(inst.id): \(kv.cachedBlocks) cached blocks but \(kv.prefix.evictable) evictable entries")
+                problems.append(
+                    "instance \(inst.id): \(kv.cachedBlocks) cached blocks but \(kv.prefix.evictable) evictable entries"
+                )
             }
             if kv.usedBlocks + kv.cachedBlocks > kv.totalBlocks {
-                problems.append("instance \(inst.id): \(kv.usedBlocks) used and \(kv.cachedBlocks) cached blocks exceed \(kv.totalBlocks)")
+                problems.append(
+                    "instance \(inst.id): \(kv.usedBlocks) used and \(kv.cachedBlocks) cached blocks exceed \(kv.totalBlocks)"
+                )
             }
             problems += kv.prefix.violations().map { "instance \(inst.id): \($0)" }
             // Migrations: reserved blocks are exactly those of the migrations coming in.
             let incoming = activeMigrations.filter { $0.destination == inst.id }.reduce(Int32(0)) { $0 + $1.reserved }
             if incoming != kv.reservedBlocks && inst.status != .failed {
-                problems.append("instance \(inst.id): \(kv.reservedBlocks) blocks reserved but incoming migrations hold \(incoming)")
+                problems.append(
+                    "instance \(inst.id): \(kv.reservedBlocks) blocks reserved but incoming migrations hold \(incoming)"
+                )
             }
             for entry in inst.batch where !inst.running.contains(entry.request) {
                 problems.append("instance \(inst.id): batch holds slot \(entry.request), which is not running")

@@ -190,7 +190,8 @@ public struct Simulation: Sendable {
         let status = instances[index].status
         guard status == .active || status == .draining, !instances[index].busy else { return }
         let usedBefore = instances[index].kv.usedBlocks
-        let shape = localPolicy.formBatch(&pool.instances[index], &requests, now: now, hasher: PrefixHasher(streams: streams))
+        let shape = localPolicy.formBatch(
+            &pool.instances[index], &requests, now: now, hasher: PrefixHasher(streams: streams))
         noteKV(change: instances[index].kv.usedBlocks - usedBefore)
         guard !instances[index].batch.isEmpty else { return }
         let timing = instances[index].iterationTiming
@@ -236,7 +237,9 @@ public struct Simulation: Sendable {
         instances[index].batch.removeAll(keepingCapacity: true)
         instances[index].busy = false
         if !finished.isEmpty {
-            pool.instances[index].running.removeAll { requests[$0].blocks == 0 && requests[$0].generatedTokens >= requests[$0].outputTokens }
+            pool.instances[index].running.removeAll {
+                requests[$0].blocks == 0 && requests[$0].generatedTokens >= requests[$0].outputTokens
+            }
             for id in finished { complete(id) }
         }
         finishedScratch = finished
@@ -271,7 +274,11 @@ public struct Simulation: Sendable {
             return
         }
         let model = streams[Int(requests[id].stream)].model
-        guard let chosen = globalPolicy.dispatch(requests[id], model: model, instances: instances, requests: requests, hasher: PrefixHasher(streams: streams)) else {
+        guard
+            let chosen = globalPolicy.dispatch(
+                requests[id], model: model, instances: instances, requests: requests,
+                hasher: PrefixHasher(streams: streams))
+        else {
             requests[id].phase = .unassigned
             requests[id].instance = -1
             unassigned.append(id)

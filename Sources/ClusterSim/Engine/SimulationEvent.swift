@@ -49,7 +49,8 @@ public enum SimulationEvent: Sendable, Hashable, CustomStringConvertible {
             "autoscale: freeness \(Report.number(freeness, 1)) < \(Report.number(threshold, 0)), adding \(count)"
         case .scaleIn(let freeness, let threshold, let instance):
             "autoscale: freeness \(Report.number(freeness, 1)) > \(Report.number(threshold, 0)), draining \(instance)"
-        case .commandIgnored(let command, .outOfBounds(let key, let message)): "\(command.summary) ignored: \(key): \(message)"
+        case .commandIgnored(let command, .outOfBounds(let key, let message)):
+            "\(command.summary) ignored: \(key): \(message)"
         case .commandIgnored(_, .instanceLimit(let live)):
             "cannot add an instance: \(live) are live, at most \(ScenarioParser.Limits.maxInstances); ignored"
         case .commandIgnored(let command, _): Self.ignoredText(command)

@@ -49,7 +49,9 @@ public struct CalibrationFile: Sendable, Hashable {
     /// Parses a calibration file's text; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(ScenarioError) -> CalibrationFile {
         guard text.utf8.count <= maxBytes else {
-            throw ScenarioError(file: file, line: 0, column: 0, path: "", message: "the file is over \(InputFile.sizeText(maxBytes)); \(sizeHint)")
+            throw ScenarioError(
+                file: file, line: 0, column: 0, path: "",
+                message: "the file is over \(InputFile.sizeText(maxBytes)); \(sizeHint)")
         }
         do {
             guard let node = try InputFile.composeYAML(text, file: file, what: "a calibration file") else {
@@ -102,7 +104,8 @@ public struct CalibrationFile: Sendable, Hashable {
         lines.append("gpu: \(gpu)")
         lines.append("constants:")
         for (index, entry) in CalibrationFile.keys.enumerated() {
-            lines.append("  \(entry.name): \(CalibrationFile.text(constants[index: index] / entry.scale, in: entry.range))")
+            lines.append(
+                "  \(entry.name): \(CalibrationFile.text(constants[index: index] / entry.scale, in: entry.range))")
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -285,7 +285,8 @@ struct IterationTerms: Sendable, Hashable {
         activationSecondsPerToken = model.activationBytesPerToken(tensorParallel: tp) / memory
         // QKᵀ and AV: 2 matmuls × 2 FLOPs per multiply-add, per query head, per (query, key) pair.
         attentionSecondsPerPair =
-            4 * Double(model.layers * model.queryHeads * model.headDim) / ranks / (gpu.effectiveFlops * c.attentionEfficiency)
+            4 * Double(model.layers * model.queryHeads * model.headDim) / ranks
+            / (gpu.effectiveFlops * c.attentionEfficiency)
         kvReadSecondsPerToken = model.kvBytesPerToken / ranks / memory
         prefixReadSecondsPerToken = model.kvBytesPerToken / ranks / (bandwidth * c.prefixReadEfficiency)
         sharpness = c.rooflineSharpness

@@ -105,13 +105,16 @@ public struct EngineCalibration: Sendable, Hashable {
     public static func parse(_ text: String, file: String) throws(ScenarioError) -> EngineCalibration {
         do {
             guard let node = try InputFile.composeYAML(text, file: file, what: "an engine calibration file") else {
-                throw ScenarioError(file: file, line: 1, column: 1, path: "", message: "the file is empty; expected format and constants")
+                throw ScenarioError(
+                    file: file, line: 1, column: 1, path: "",
+                    message: "the file is empty; expected format and constants")
             }
             let root = YAMLValue(node: node, path: "", file: file)
             let top = try root.mapping(allowed: ["format", "engine", "constants"])
             let formatValue = try top.required("format")
             guard try formatValue.string() == format else {
-                throw formatValue.error("expected \(format), got \(formatValue.found) (not a clustertop engine calibration?)")
+                throw formatValue.error(
+                    "expected \(format), got \(formatValue.found) (not a clustertop engine calibration?)")
             }
             _ = try top["engine"]?.string()
             var calibration = EngineCalibration.none

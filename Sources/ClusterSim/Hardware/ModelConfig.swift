@@ -66,7 +66,9 @@ public enum ModelConfig {
         let vocab = try count("vocab_size", 1...16_777_216)
         let context = try count("max_position_embeddings", 1...16_777_216)
         var experts = 0
-        if let e = m["num_local_experts"] ?? m["num_experts"] { experts = try e.integer("a whole number of experts", in: 0...65536) }
+        if let e = m["num_local_experts"] ?? m["num_experts"] {
+            experts = try e.integer("a whole number of experts", in: 0...65536)
+        }
         var perToken = 0
         if let k = m["num_experts_per_tok"] {
             perToken = try k.integer("a whole number of experts per token", in: 0...65536)
@@ -78,7 +80,9 @@ public enum ModelConfig {
             throw (m["num_local_experts"] ?? m["num_experts"] ?? value).error(
                 "a mixture of \(experts) experts needs num_experts_per_tok (1 to \(experts))")
         }
-        if experts > 0, let moe = m["moe_intermediate_size"] { ffn = try moe.integer("a whole number", in: 1...16_777_216) }
+        if experts > 0, let moe = m["moe_intermediate_size"] {
+            ffn = try moe.integer("a whole number", in: 1...16_777_216)
+        }
         var spec = ModelSpec(
             id: id, layers: layers, queryHeads: heads, kvHeads: kvHeads, headDim: headDim, hidden: hidden, ffn: ffn,
             vocab: vocab, maxContext: context, experts: experts, expertsPerToken: perToken)
@@ -103,7 +107,8 @@ public enum ModelConfig {
     static func load(id: String, path: String, shown: String) throws -> ModelSpec {
         let text = try InputFile.text(path, limit: maxBytes, shown: shown, sizeHint: sizeHint)
         guard let node = try InputFile.composeYAML(text, file: shown, what: "a config.json") else {
-            throw ScenarioError(file: shown, line: 1, column: 1, path: "", message: "the file is empty; expected a config.json")
+            throw ScenarioError(
+                file: shown, line: 1, column: 1, path: "", message: "the file is empty; expected a config.json")
         }
         return try spec(id: id, YAMLValue(node: node, path: "", file: shown))
     }

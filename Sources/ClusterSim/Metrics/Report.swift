@@ -67,7 +67,9 @@ public indirect enum JSONValue: Sendable, Hashable {
     public func value(at path: String) -> JSONValue? {
         var current = self
         for part in path.split(separator: ".") {
-            guard case .object(let fields) = current, let next = fields.first(where: { $0.0 == part })?.1 else { return nil }
+            guard case .object(let fields) = current, let next = fields.first(where: { $0.0 == part })?.1 else {
+                return nil
+            }
             current = next
         }
         return current
@@ -241,7 +243,8 @@ public struct Report: Sendable, Hashable, Codable {
         instances = Int64(sim.instances.count)
         simulatedSeconds = simulated
         iterations = sim.instances.reduce(Int64(0)) { $0 + $1.iterations }
-        requests = Requests(arrived: m.arrived, completed: m.completed, rejected: m.rejected, unfinished: Int64(sim.inFlight))
+        requests = Requests(
+            arrived: m.arrived, completed: m.completed, rejected: m.rejected, unfinished: Int64(sim.inFlight))
         ttft = Latency(m.ttft)
         tbt = Latency(m.tbt)
         tpot = Latency(m.tpot)
@@ -323,15 +326,20 @@ public struct Report: Sendable, Hashable, Codable {
             "requests  arrived \(requests.arrived)  completed \(requests.completed)  rejected \(requests.rejected)  unfinished \(requests.unfinished)"
         )
         lines.append("")
-        lines.append(pad("latency (ms)", 14, right: false) + ["mean", "p50", "p90", "p99", "max"].map { pad($0, 12) }.joined())
+        lines.append(
+            pad("latency (ms)", 14, right: false) + ["mean", "p50", "p90", "p99", "max"].map { pad($0, 12) }.joined())
         for (label, l) in [("TTFT", ttft), ("TBT", tbt), ("TPOT", tpot), ("E2E", e2e), ("queueing", queueing)] {
-            lines.append(pad(label, 14, right: false) + [l.mean, l.p50, l.p90, l.p99, l.max].map { pad(Report.number($0, 1), 12) }.joined())
+            lines.append(
+                pad(label, 14, right: false)
+                    + [l.mean, l.p50, l.p90, l.p99, l.max].map { pad(Report.number($0, 1), 12) }.joined())
         }
         lines.append("")
         lines.append(
             "SLO attainment \(percent(slo.attainment))   goodput \(Report.number(goodputRequestsPerSecond, 2)) req/s"
                 + (slo.outstandingViolations > 0 ? "   (\(slo.outstandingViolations) unfinished past TTFT)" : ""))
-        lines.append(pad("  tenant", 18, right: false) + ["attain", "done", "TTFT miss", "TPOT miss", "p99 TTFT"].map { pad($0, 12) }.joined())
+        lines.append(
+            pad("  tenant", 18, right: false)
+                + ["attain", "done", "TTFT miss", "TPOT miss", "p99 TTFT"].map { pad($0, 12) }.joined())
         for t in slo.byTenant {
             let cells = [
                 percent(t.attainment), String(t.completed), String(t.ttftViolations), String(t.tpotViolations),

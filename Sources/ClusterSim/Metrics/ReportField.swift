@@ -150,11 +150,13 @@ extension Report {
             F("requests.unfinished") { i($0.requests.unfinished) },
         ]
         fields += latency(
-            "ttft_ms", { $0.ttft }, compare: ["p50": compare("TTFT p50 ms", .lower, 1), "p99": compare("TTFT p99 ms", .lower, 1)])
+            "ttft_ms", { $0.ttft },
+            compare: ["p50": compare("TTFT p50 ms", .lower, 1), "p99": compare("TTFT p99 ms", .lower, 1)])
         fields += latency("tbt_ms", { $0.tbt }, compare: ["p99": compare("TBT p99 ms", .lower, 1)])
         fields += latency("tpot_ms", { $0.tpot }, compare: ["p50": compare("TPOT p50 ms", .lower, 1)])
         fields += latency(
-            "e2e_ms", { $0.e2e }, compare: ["p50": compare("E2E p50 ms", .lower, 0), "p99": compare("E2E p99 ms", .lower, 0)])
+            "e2e_ms", { $0.e2e },
+            compare: ["p50": compare("E2E p50 ms", .lower, 0), "p99": compare("E2E p99 ms", .lower, 0)])
         fields += latency("queue_ms", { $0.queueing }, compare: ["p99": compare("queueing p99 ms", .lower, 0)])
         fields += [
             F("slo.attainment", compare: compare("SLO attainment %", .higher, 1, unit: .percent)) {
@@ -163,19 +165,21 @@ extension Report {
             F("slo.met") { i($0.slo.met) },
             F("slo.violations") { i($0.slo.violations) },
             F("slo.outstanding_violations") { i($0.slo.outstandingViolations) },
-            F(perTenant: "slo.by_tenant", [
-                ("attainment", { .number($0.attainment, decimals: 4) }),
-                ("arrived", { i($0.arrived) }),
-                ("completed", { i($0.completed) }),
-                ("met", { i($0.met) }),
-                ("ttft_violations", { i($0.ttftViolations) }),
-                ("tpot_violations", { i($0.tpotViolations) }),
-                ("outstanding_violations", { i($0.outstandingViolations) }),
-                ("rejected", { i($0.rejected) }),
-                ("ttft_p99_ms", { n($0.ttftP99Milliseconds) }),
-                ("slo_ttft_ms", { n($0.sloTTFTMilliseconds, 1) }),
-                ("slo_tpot_ms", { n($0.sloTPOTMilliseconds, 1) }),
-            ]),
+            F(
+                perTenant: "slo.by_tenant",
+                [
+                    ("attainment", { .number($0.attainment, decimals: 4) }),
+                    ("arrived", { i($0.arrived) }),
+                    ("completed", { i($0.completed) }),
+                    ("met", { i($0.met) }),
+                    ("ttft_violations", { i($0.ttftViolations) }),
+                    ("tpot_violations", { i($0.tpotViolations) }),
+                    ("outstanding_violations", { i($0.outstandingViolations) }),
+                    ("rejected", { i($0.rejected) }),
+                    ("ttft_p99_ms", { n($0.ttftP99Milliseconds) }),
+                    ("slo_ttft_ms", { n($0.sloTTFTMilliseconds, 1) }),
+                    ("slo_tpot_ms", { n($0.sloTPOTMilliseconds, 1) }),
+                ]),
             F("goodput_rps", compare: compare("goodput req/s", .higher, 2)) { n($0.goodputRequestsPerSecond) },
             F("throughput.requests_per_s") { n($0.throughput.requestsPerSecond) },
             F("throughput.output_tokens_per_s", compare: compare("output tok/s", .higher, 0)) {

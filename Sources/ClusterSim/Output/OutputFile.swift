@@ -47,7 +47,8 @@ public final class OutputFile: @unchecked Sendable {
         var info = stat()
         if fstat(fd, &info) == 0 && info.st_mode & S_IFMT == S_IFBLK {
             _ = systemClose(fd)
-            throw OutputError(name: path, message: "a block device; clustertop writes files and streams only", badPath: true)
+            throw OutputError(
+                name: path, message: "a block device; clustertop writes files and streams only", badPath: true)
         }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         descriptor = fd

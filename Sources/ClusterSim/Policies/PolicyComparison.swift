@@ -43,7 +43,9 @@ public struct PolicyComparison: Sendable {
     /// The rows of the table, in order: the report fields marked for comparison (workflow rows
     /// only when the runs have workflows).
     public static let metrics: [Metric] = Report.fields.compactMap { f in
-        f.comparison.map { Metric(label: $0.label, path: f.key, better: $0.better, decimals: $0.decimals, unit: $0.unit) }
+        f.comparison.map {
+            Metric(label: $0.label, path: f.key, better: $0.better, decimals: $0.decimals, unit: $0.unit)
+        }
     }
 
     /// Metrics present in the reports.
@@ -78,7 +80,9 @@ public struct PolicyComparison: Sendable {
     /// An 80-column table: a legend of the runs, then blocks of at most four runs side by side;
     /// the best value of each row is marked with `*`.
     public var tableText: String {
-        var lines = ["compare \(scenario.escapingControlCharacters())  seed \(seed)  (same arrivals in every run; * = best)", ""]
+        var lines = [
+            "compare \(scenario.escapingControlCharacters())  seed \(seed)  (same arrivals in every run; * = best)", "",
+        ]
         for (i, run) in runs.enumerated() { lines.append("  \(PolicyComparison.column(i))  \(run.label)") }
         let metrics = presentMetrics
         let labelWidth = 20, cellWidth = 14, perBlock = 4

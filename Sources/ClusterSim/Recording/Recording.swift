@@ -34,7 +34,8 @@ public struct Recording: Sendable {
         public var events: Int64
         public var figures: [(name: String, value: Int64)]
         public static func == (a: Checkpoint, b: Checkpoint) -> Bool {
-            a.time == b.time && a.events == b.events && a.figures.map(\.name) == b.figures.map(\.name) && a.figures.map(\.value) == b.figures.map(\.value)
+            a.time == b.time && a.events == b.events && a.figures.map(\.name) == b.figures.map(\.name)
+                && a.figures.map(\.value) == b.figures.map(\.value)
         }
         public func hash(into h: inout Hasher) { h.combine(time) }
     }
@@ -99,7 +100,9 @@ extension Command {
             guard let i = o["instance"] as? Int else { return nil }
             self = .drain(instance: i)
         case "add":
-            guard let g = o["gpu"] as? String, let m = o["model"] as? String, let tp = o["tp"] as? Int else { return nil }
+            guard let g = o["gpu"] as? String, let m = o["model"] as? String, let tp = o["tp"] as? Int else {
+                return nil
+            }
             self = .add(gpu: g, model: m, tensorParallel: tp)
         default:
             return nil
@@ -125,7 +128,9 @@ public final class RecordingWriter: @unchecked Sendable {
 
     /// Opens `path` and writes the header and every command `sim` applied so far, so a recording
     /// started mid-session still replays from the start.
-    public init(path: String, sim: Simulation, baseDirectory: String, checkpointSeconds: Double = 10) throws(OutputError) {
+    public init(path: String, sim: Simulation, baseDirectory: String, checkpointSeconds: Double = 10)
+        throws(OutputError)
+    {
         self.path = path
         self.checkpointSeconds = checkpointSeconds
         file = try OutputFile(path: path)
@@ -139,7 +144,9 @@ public final class RecordingWriter: @unchecked Sendable {
         }
         var calibrations: [String: Any] = [:]
         for (gpu, constants) in s.calibrations {
-            if let data = try? JSONEncoder().encode(constants), let object = try? JSONSerialization.jsonObject(with: data) {
+            if let data = try? JSONEncoder().encode(constants),
+                let object = try? JSONSerialization.jsonObject(with: data)
+            {
                 calibrations[gpu] = object
             }
         }
@@ -147,7 +154,8 @@ public final class RecordingWriter: @unchecked Sendable {
             "kind": "header", "format": Recording.formatVersion, "clustertop": ClusterSimVersion.string,
             "calibrations": calibrations,
             "scenario_source": s.source, "scenario_text": s.sourceText, "base_directory": baseDirectory,
-            "seed": s.seed, "global": s.policy.global.rawValue, "local": s.policy.local.rawValue, "duration_s": s.durationSeconds,
+            "seed": s.seed, "global": s.policy.global.rawValue, "local": s.policy.local.rawValue,
+            "duration_s": s.durationSeconds,
             "checkpoint_s": checkpointSeconds, "traces": traces,
         ])
         for entry in sim.commandLog { command(entry.command, at: entry.time, events: entry.events) }
@@ -155,7 +163,8 @@ public final class RecordingWriter: @unchecked Sendable {
 
     func write(_ object: [String: Any]) {
         guard failure == nil,
-            var data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+            var data = try? JSONSerialization.data(
+                withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         else { return }
         data.append(UInt8(ascii: "\n"))
         do {
@@ -244,10 +253,17 @@ extension Recording {
             func bad(_ what: String) -> RecordingError { RecordingError(message: "\(file):\(n + 1): \(what)") }
             let kind = object["kind"] as? String
             if header == nil {
-                guard kind == "header" else { throw bad("expected the header line first; is this a clustertop recording?") }
-                guard (object["format"] as? Int) == formatVersion else { throw bad("recording format \(object["format"] ?? "?") is not supported (this clustertop reads format \(formatVersion))") }
+                guard kind == "header" else {
+                    throw bad("expected the header line first; is this a clustertop recording?")
+                }
+                guard (object["format"] as? Int) == formatVersion else {
+                    throw bad(
+                        "recording format \(object["format"] ?? "?") is not supported (this clustertop reads format \(formatVersion))"
+                    )
+                }
                 guard let text = object["scenario_text"] as? String, let source = object["scenario_source"] as? String,
-                    let seed = (object["seed"] as? NSNumber)?.uint64Value, let g = object["global"] as? String, let l = object["local"] as? String,
+                    let seed = (object["seed"] as? NSNumber)?.uint64Value, let g = object["global"] as? String,
+                    let l = object["local"] as? String,
                     let d = object["duration_s"] as? Double, let cp = object["checkpoint_s"] as? Double
                 else { throw bad("the header lacks scenario_text, seed, policies, duration_s or checkpoint_s") }
                 let global: GlobalPolicyID, local: LocalPolicyID
@@ -255,11 +271,14 @@ extension Recording {
                 do { local = try LocalPolicyID(parsing: l) } catch { throw bad("local: \(error.message)") }
                 // A live session's duration is open-ended; anything else is bounded as duration_s is.
                 if d != ScenarioParser.Limits.liveDurationSeconds,
-                    let message = rangeProblem("a positive number of seconds", d, 0...ScenarioParser.Limits.maxDurationSeconds, openLow: true)
+                    let message = rangeProblem(
+                        "a positive number of seconds", d, 0...ScenarioParser.Limits.maxDurationSeconds, openLow: true)
                 {
                     throw bad("duration_s: \(message)")
                 }
-                if let message = rangeProblem("a positive number of seconds", cp, 0...ScenarioParser.Limits.maxDurationSeconds, openLow: true) {
+                if let message = rangeProblem(
+                    "a positive number of seconds", cp, 0...ScenarioParser.Limits.maxDurationSeconds, openLow: true)
+                {
                     throw bad("checkpoint_s: \(message)")
                 }
                 let traces = (object["traces"] as? [[String: Any]] ?? []).compactMap { t -> (String, String)? in
@@ -272,7 +291,9 @@ extension Recording {
                         let constants = try? JSONDecoder().decode(CostConstants.self, from: data)
                     else { throw bad("the calibration for \(gpu) in the header is not readable") }
                     if let message = choiceProblem(gpu, among: GPUCatalog.ids) { throw bad("calibrations: \(message)") }
-                    if let (key, message) = CalibrationFile.problem(constants) { throw bad("calibrations.\(gpu).\(key): \(message)") }
+                    if let (key, message) = CalibrationFile.problem(constants) {
+                        throw bad("calibrations.\(gpu).\(key): \(message)")
+                    }
                     calibrations[gpu] = constants
                 }
                 let base = object["base_directory"] as? String ?? ""
@@ -289,7 +310,8 @@ extension Recording {
                 scenario.calibrations.merge(calibrations) { _, recorded in recorded }
                 headerScenario = scenario
                 header = Header(
-                    clustertopVersion: object["clustertop"] as? String ?? "?", scenarioSource: source, scenarioText: text,
+                    clustertopVersion: object["clustertop"] as? String ?? "?", scenarioSource: source,
+                    scenarioText: text,
                     baseDirectory: base, seed: seed, globalPolicy: g, localPolicy: l,
                     durationSeconds: d, checkpointSeconds: cp, traces: traces, calibrations: calibrations)
                 continue
@@ -298,16 +320,22 @@ extension Recording {
             // The report line has no count of events.
             let events = (object["events"] as? NSNumber)?.int64Value ?? lastEvents
             guard t >= lastTime, t <= Time.seconds(ScenarioParser.Limits.maxSimulatedSeconds) else {
-                throw bad("t_us: expected an instant from \(lastTime) (the line before) to \(Time.seconds(ScenarioParser.Limits.maxSimulatedSeconds)), got \(t)")
+                throw bad(
+                    "t_us: expected an instant from \(lastTime) (the line before) to \(Time.seconds(ScenarioParser.Limits.maxSimulatedSeconds)), got \(t)"
+                )
             }
-            guard events >= lastEvents else { throw bad("events: expected a count from \(lastEvents) (the line before), got \(events)") }
+            guard events >= lastEvents else {
+                throw bad("events: expected a count from \(lastEvents) (the line before), got \(events)")
+            }
             lastTime = t
             lastEvents = events
             switch kind {
             case "command":
                 let o = object["command"] as? [String: Any] ?? [:]
                 let decoded: Command?
-                do { decoded = try Command(jsonObject: o) } catch { throw bad("command.\(o["type"] as? String ?? ""): \(error.message)") }
+                do { decoded = try Command(jsonObject: o) } catch {
+                    throw bad("command.\(o["type"] as? String ?? ""): \(error.message)")
+                }
                 guard let c = decoded else { throw bad("unknown command") }
                 if let (key, message) = c.problem(hardware: headerScenario?.hardware ?? Hardware()) {
                     throw bad("command.\(key): \(message)")
@@ -325,9 +353,12 @@ extension Recording {
                 throw bad("unknown line kind \"\(kind ?? "")\"")
             }
         }
-        guard let header, let scenario = headerScenario else { throw RecordingError(message: "\(file): empty recording (no header line)") }
+        guard let header, let scenario = headerScenario else {
+            throw RecordingError(message: "\(file): empty recording (no header line)")
+        }
         let recording = Recording(
-            header: header, entries: entries, finalReport: final, truncatedAtLine: truncated, recordedScenario: scenario)
+            header: header, entries: entries, finalReport: final, truncatedAtLine: truncated, recordedScenario: scenario
+        )
         try recording.checkCommands(lines: commandLines, file: file)
         return recording
     }
@@ -346,8 +377,12 @@ extension Recording {
         }
         let initial = scenario.cluster.reduce(0) { $0 + $1.count }
         let autoscaled = (try? Autoscaling(params: scenario.policy.params).enabled) ?? false
-        if let (k, message) = ScenarioParser.instanceNumberProblem(timeline.map { ($0.atSeconds, $0.command) }, initial: initial, anyIndex: autoscaled) {
-            let place = timeline[k].line > 0 ? "\(file):\(timeline[k].line): command" : "\(file):1: the recorded scenario's events[\(k)]"
+        if let (k, message) = ScenarioParser.instanceNumberProblem(
+            timeline.map { ($0.atSeconds, $0.command) }, initial: initial, anyIndex: autoscaled)
+        {
+            let place =
+                timeline[k].line > 0
+                ? "\(file):\(timeline[k].line): command" : "\(file):1: the recorded scenario's events[\(k)]"
             throw RecordingError(message: "\(place): \(message)")
         }
         // A recording stopped mid-session (or cut short) replays up to its last instant only.

@@ -20,11 +20,14 @@ extension Recording {
         if let global { scenario.policy.global = global }
         if let local { scenario.policy.local = local }
         let version = header.clustertopVersion
-        let versionNote = version == ClusterSimVersion.string ? "" : " (recorded with clustertop \(version), this is \(ClusterSimVersion.string))"
+        let versionNote =
+            version == ClusterSimVersion.string
+            ? "" : " (recorded with clustertop \(version), this is \(ClusterSimVersion.string))"
         // A changed trace is a divergence (exit status 1), named with the first figure it changed.
         var traceChange: String?
         if !comparing, let changed = changedTraces(scenario).first {
-            traceChange = "trace \(changed.file) changed since the recording (digest \(changed.recorded) recorded, \(changed.now) now)"
+            traceChange =
+                "trace \(changed.file) changed since the recording (digest \(changed.recorded) recorded, \(changed.now) now)"
         }
         let cause = traceChange.map { "; \($0)" } ?? versionNote
         var sim = try Simulation(scenario: scenario)
@@ -48,7 +51,8 @@ extension Recording {
                 let now = Dictionary(uniqueKeysWithValues: Recording.figures(sim).map { ($0.name, $0.value) })
                 for (name, recorded) in cp.figures where now[name] != recorded {
                     let found = now[name].map(String.init) ?? "missing"
-                    let problem = "at checkpoint \(checkpoints) (t=\(Report.number(Time.toSeconds(cp.time), 1)) s): \(name) is \(recorded) in the recording, \(found) in the replay\(cause)"
+                    let problem =
+                        "at checkpoint \(checkpoints) (t=\(Report.number(Time.toSeconds(cp.time), 1)) s): \(name) is \(recorded) in the recording, \(found) in the replay\(cause)"
                     return ReplayOutcome(report: Report(sim), divergence: problem, summary: "", simulation: sim)
                 }
             }
@@ -58,7 +62,9 @@ extension Recording {
         var summary = "replayed \(commands) commands"
         if let final = finalReport, !comparing {
             if let difference = Recording.firstDifference(recorded: final.json, replayed: report.jsonText) {
-                return ReplayOutcome(report: report, divergence: "in the final report: \(difference)\(cause)", summary: "", simulation: sim)
+                return ReplayOutcome(
+                    report: report, divergence: "in the final report: \(difference)\(cause)", summary: "",
+                    simulation: sim)
             }
             summary += ", \(checkpoints) checkpoints and the final report match the recording"
         } else if comparing {
@@ -69,7 +75,8 @@ extension Recording {
             summary += ", so the replay stopped at its last instant"
         }
         if let endTime { summary += " (t=\(Report.number(Time.toSeconds(endTime), 1)) s)" }
-        return ReplayOutcome(report: report, divergence: traceChange, summary: traceChange == nil ? summary : "", simulation: sim)
+        return ReplayOutcome(
+            report: report, divergence: traceChange, summary: traceChange == nil ? summary : "", simulation: sim)
     }
 
     /// The instant a replay stops at: the recording's last (its report's, else its last complete
@@ -89,7 +96,8 @@ extension Recording {
         let a = recorded.split(separator: "\n").filter { !$0.contains("\"wall") }
         let b = replayed.split(separator: "\n").filter { !$0.contains("\"wall") }
         for (x, y) in zip(a, b) where x != y {
-            return "recorded \(x.trimmingCharacters(in: .whitespaces)), replayed \(y.trimmingCharacters(in: .whitespaces))"
+            return
+                "recorded \(x.trimmingCharacters(in: .whitespaces)), replayed \(y.trimmingCharacters(in: .whitespaces))"
         }
         return a.count == b.count ? nil : "the reports have different fields"
     }

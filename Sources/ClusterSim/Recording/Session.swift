@@ -16,7 +16,8 @@ public struct Session: Sendable {
     /// Starts recording to `path` (the recording replays from the session's start).
     public mutating func startRecording(path: String, baseDirectory: String, checkpointSeconds: Double = 10) throws {
         recordingFailure = nil
-        recorder = try RecordingWriter(path: path, sim: sim, baseDirectory: baseDirectory, checkpointSeconds: checkpointSeconds)
+        recorder = try RecordingWriter(
+            path: path, sim: sim, baseDirectory: baseDirectory, checkpointSeconds: checkpointSeconds)
         sim.note(.recordingStarted(path: path))
         checkRecorder()
     }

@@ -14,10 +14,14 @@ public enum InputFile {
 
     /// Reads at most `limit` bytes of `path`; a larger file is refused without being read whole.
     /// `shown` names the file in errors, `sizeHint` says how large it should be.
-    public static func read(_ path: String, limit: Int, shown: String? = nil, sizeHint: String) throws(ScenarioError) -> Data {
+    public static func read(_ path: String, limit: Int, shown: String? = nil, sizeHint: String) throws(ScenarioError)
+        -> Data
+    {
         let name = shown ?? path
         // Regular files only: a folder, a FIFO or /dev/zero would fail, block or fill memory.
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: (path as NSString).resolvingSymlinksInPath),
+        guard
+            let attributes = try? FileManager.default.attributesOfItem(
+                atPath: (path as NSString).resolvingSymlinksInPath),
             attributes[.type] as? FileAttributeType == .typeRegular, let handle = FileHandle(forReadingAtPath: path)
         else {
             throw ScenarioError(file: name, line: 0, column: 0, path: "", message: unreadable)
@@ -38,7 +42,9 @@ public enum InputFile {
     }
 
     /// `read`, as UTF-8 text.
-    public static func text(_ path: String, limit: Int, shown: String? = nil, sizeHint: String) throws(ScenarioError) -> String {
+    public static func text(_ path: String, limit: Int, shown: String? = nil, sizeHint: String) throws(ScenarioError)
+        -> String
+    {
         let data = try read(path, limit: limit, shown: shown, sizeHint: sizeHint)
         guard let text = String(data: data, encoding: .utf8) else {
             throw ScenarioError(file: shown ?? path, line: 0, column: 0, path: "", message: "not UTF-8 text")

@@ -35,7 +35,8 @@ public struct Scenario: Sendable {
 
     public init(
         name: String, description: String = "", seed: UInt64, durationSeconds: Double, cluster: [InstanceGroup],
-        link: LinkSpec = LinkSpec(), policy: PolicySpec, tenants: [TenantSpec], workload: [StreamSpec], events: [TimedEvent] = [],
+        link: LinkSpec = LinkSpec(), policy: PolicySpec, tenants: [TenantSpec], workload: [StreamSpec],
+        events: [TimedEvent] = [],
         sourceText: String = "", source: String = "<memory>"
     ) {
         self.name = name
@@ -75,7 +76,9 @@ public struct PolicySpec: Sendable, Hashable {
     public var local: LocalPolicyID
     public var params: PolicyParams
 
-    public init(global: GlobalPolicyID = .roundRobin, local: LocalPolicyID = .vllmV0, params: PolicyParams = PolicyParams()) {
+    public init(
+        global: GlobalPolicyID = .roundRobin, local: LocalPolicyID = .vllmV0, params: PolicyParams = PolicyParams()
+    ) {
         self.global = global
         self.local = local
         self.params = params
@@ -117,7 +120,8 @@ public struct StreamSpec: Sendable, Hashable {
     public var workflow: WorkflowSpec? = nil
 
     public init(
-        tenant: String, model: String? = nil, arrival: ArrivalProcess, input: LengthDistribution, output: LengthDistribution,
+        tenant: String, model: String? = nil, arrival: ArrivalProcess, input: LengthDistribution,
+        output: LengthDistribution,
         sharedPrefix: SharedPrefixSpec? = nil
     ) {
         self.tenant = tenant
@@ -165,7 +169,9 @@ public struct Hardware: Sendable, Hashable {
     public func model(_ id: String) -> ModelSpec? { models.first { $0.id == id } ?? ModelCatalog.spec(id) }
     public func gpu(_ id: String) -> GPUSpec? { gpus.first { $0.id == id } ?? GPUCatalog.spec(id) }
     /// Every model id: the scenario's, then the catalog's others.
-    public var modelIDs: [String] { models.map(\.id) + ModelCatalog.ids.filter { id in !models.contains { $0.id == id } } }
+    public var modelIDs: [String] {
+        models.map(\.id) + ModelCatalog.ids.filter { id in !models.contains { $0.id == id } }
+    }
     /// Every GPU id: the scenario's, then the catalog's others.
     public var gpuIDs: [String] { gpus.map(\.id) + GPUCatalog.ids.filter { id in !gpus.contains { $0.id == id } } }
 }

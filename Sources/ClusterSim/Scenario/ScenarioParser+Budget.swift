@@ -39,7 +39,8 @@ extension ScenarioParser {
     ) -> String? {
         let expected = expectedRequests(scenario, durationSeconds: durationSeconds, extraSpikes: extraSpikes)
         guard expected > Limits.maxExpectedRequests else { return nil }
-        return "the workload would bring about \(Report.number(expected, 0)) requests; at most \(Report.number(Limits.maxExpectedRequests, 0)) are supported (lower the rates or the duration)"
+        return
+            "the workload would bring about \(Report.number(expected, 0)) requests; at most \(Report.number(Limits.maxExpectedRequests, 0)) are supported (lower the rates or the duration)"
     }
 
     /// The integral over [0, duration] of the product of the spikes in force.
@@ -65,7 +66,8 @@ extension ScenarioParser {
     static func traceRecords(_ spec: TraceStreamSpec, withinSeconds seconds: Double) -> Int {
         let arrivals = spec.trace.arrivals
         let start = Time.seconds(spec.startSeconds)
-        let end = min(spec.endSeconds.map(Time.seconds) ?? .max, start + Time.seconds(min(seconds / spec.timeScale, 1e12)))
+        let end = min(
+            spec.endSeconds.map(Time.seconds) ?? .max, start + Time.seconds(min(seconds / spec.timeScale, 1e12)))
         func firstIndex(atOrAfter t: Int64) -> Int {
             var low = 0, high = arrivals.count
             while low < high {

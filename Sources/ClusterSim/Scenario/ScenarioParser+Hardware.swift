@@ -49,14 +49,18 @@ extension ScenarioParser {
             let bandwidth = try m.required("memory_bandwidth_tbps").number(
                 "a positive bandwidth in TB/s", in: 0...1000, openLow: true)
             let bf16 = try m.required("bf16_tflops").number("a positive number of TFLOP/s", in: 0...1e6, openLow: true)
-            let link = try m.required("interconnect_gbps").number("a positive bandwidth in GB/s (per direction)", in: 0...1e5, openLow: true)
+            let link = try m.required("interconnect_gbps").number(
+                "a positive bandwidth in GB/s (per direction)", in: 0...1e5, openLow: true)
             var spec = GPUSpec(
-                id: id, name: try m["name"]?.string() ?? id, memoryBytes: memory * 1e9, memoryBandwidth: bandwidth * 1e12,
+                id: id, name: try m["name"]?.string() ?? id, memoryBytes: memory * 1e9,
+                memoryBandwidth: bandwidth * 1e12,
                 bf16Flops: bf16 * 1e12, interconnectBandwidth: link * 1e9,
-                pcieBandwidth: (try m["pcie_gbps"]?.number("a positive bandwidth in GB/s", in: 0...1e5, openLow: true) ?? 25) * 1e9)
+                pcieBandwidth: (try m["pcie_gbps"]?.number("a positive bandwidth in GB/s", in: 0...1e5, openLow: true)
+                    ?? 25) * 1e9)
             if link > bandwidth * 1000 {
                 let v = m["interconnect_gbps"]!
-                throw v.error("expected at most memory_bandwidth_tbps (\(shown(bandwidth * 1000)) GB/s), got \(v.found)")
+                throw v.error(
+                    "expected at most memory_bandwidth_tbps (\(shown(bandwidth * 1000)) GB/s), got \(v.found)")
             }
             if let p = m["pcie_gbps"], spec.pcieBandwidth > spec.interconnectBandwidth {
                 throw p.error("expected at most interconnect_gbps (\(shown(link))), got \(p.found)")
@@ -83,12 +87,17 @@ extension ScenarioParser {
     static func engineSettings(_ value: YAMLValue?, model: ModelSpec, base: String) throws -> EngineSettings {
         var settings = EngineSettings()
         guard let value else { return settings }
-        let m = try value.mapping(allowed: ["kv_blocks", "max_model_len", "gpu_memory_utilization", "block_size", "calibration"])
-        if let v = m["kv_blocks"] { settings.kvBlocks = try v.integer("a whole number of KV blocks", in: 1...Int(Int32.max / 2)) }
+        let m = try value.mapping(allowed: [
+            "kv_blocks", "max_model_len", "gpu_memory_utilization", "block_size", "calibration",
+        ])
+        if let v = m["kv_blocks"] {
+            settings.kvBlocks = try v.integer("a whole number of KV blocks", in: 1...Int(Int32.max / 2))
+        }
         if let v = m["max_model_len"] {
             let length = try v.integer("a whole number of tokens", in: 1...Limits.maxTokens)
             guard length <= model.maxContext else {
-                throw v.error("expected at most the model's max_position_embeddings (\(model.maxContext)), got \(length)")
+                throw v.error(
+                    "expected at most the model's max_position_embeddings (\(model.maxContext)), got \(length)")
             }
             settings.maxModelLen = length
         }
@@ -110,11 +119,13 @@ extension ScenarioParser {
                 let path = name.hasPrefix("/") || base.isEmpty ? name : "\(base)/\(name)"
                 let text: String
                 do {
-                    text = try InputFile.text(path, limit: EngineCalibration.maxBytes, sizeHint: EngineCalibration.sizeHint)
+                    text = try InputFile.text(
+                        path, limit: EngineCalibration.maxBytes, sizeHint: EngineCalibration.sizeHint)
                 } catch {
                     guard error.message == InputFile.unreadable else { throw v.error("\(path): \(error.message)") }
                     throw v.error(
-                        "expected a built-in calibration (\(EngineCalibration.builtin.keys.sorted().joined(separator: ", "))) or an engine calibration file, got \"\(name)\" (no file \(path))")
+                        "expected a built-in calibration (\(EngineCalibration.builtin.keys.sorted().joined(separator: ", "))) or an engine calibration file, got \"\(name)\" (no file \(path))"
+                    )
                 }
                 settings.calibration = try EngineCalibration.parse(text, file: path)
             }

@@ -2,7 +2,9 @@ extension ScenarioParser {
     /// A workflow stream: `workflow: text2sql`, its arrival process (user queries), and its
     /// deadline as `slo_scale` (times the standard workflow's expected latency on the cluster,
     /// default 5) or `deadline_s`. Every model it may run on must hold the longest call.
-    static func workflowStream(_ v: YAMLValue, tenants: [TenantSpec], cluster: [InstanceGroup], models: [ModelSpec] = []) throws -> StreamSpec {
+    static func workflowStream(
+        _ v: YAMLValue, tenants: [TenantSpec], cluster: [InstanceGroup], models: [ModelSpec] = []
+    ) throws -> StreamSpec {
         let m = try v.mapping(allowed: ["tenant", "model", "workflow", "arrival", "slo_scale", "deadline_s"])
         let tenant = try m.required("tenant").string(oneOf: tenants.map(\.name))
         var model: String? = nil

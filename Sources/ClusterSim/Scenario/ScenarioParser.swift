@@ -27,10 +27,14 @@ public enum ScenarioParser {
 
     /// Parses `text`; `file` names it in errors, and trace files are read relative to
     /// `baseDirectory` (by default the folder of `file`). Throws the first problem.
-    public static func parse(_ text: String, file: String, baseDirectory: String? = nil) throws(ScenarioError) -> Scenario {
+    public static func parse(_ text: String, file: String, baseDirectory: String? = nil) throws(ScenarioError)
+        -> Scenario
+    {
         var problems: [ScenarioError] = []
         let root = try document(text, file: file)
-        guard let s = scenario(root, text: text, file: file, base: baseDirectory ?? folder(of: file), problems: &problems) else {
+        guard
+            let s = scenario(root, text: text, file: file, base: baseDirectory ?? folder(of: file), problems: &problems)
+        else {
             throw problems.first ?? ScenarioError(file: file, line: 0, column: 0, path: "", message: "not a scenario")
         }
         return s
@@ -38,7 +42,9 @@ public enum ScenarioParser {
 
     /// The scenario, or every independent problem of the text in the order `parse` meets them:
     /// what `validate` reports. A text that is not YAML gives that one problem.
-    public static func check(_ text: String, file: String, baseDirectory: String? = nil) -> (scenario: Scenario?, problems: [ScenarioError]) {
+    public static func check(_ text: String, file: String, baseDirectory: String? = nil) -> (
+        scenario: Scenario?, problems: [ScenarioError]
+    ) {
         var problems: [ScenarioError] = []
         do {
             let root = try document(text, file: file)
@@ -54,10 +60,14 @@ public enum ScenarioParser {
     /// The root of the scenario's YAML: within the size and nesting limits, not empty.
     static func document(_ text: String, file: String) throws(ScenarioError) -> YAMLValue {
         guard text.utf8.count <= Limits.maxScenarioBytes else {
-            throw ScenarioError(file: file, line: 0, column: 0, path: "", message: "the file is over \(InputFile.sizeText(Limits.maxScenarioBytes)); \(sizeHint)")
+            throw ScenarioError(
+                file: file, line: 0, column: 0, path: "",
+                message: "the file is over \(InputFile.sizeText(Limits.maxScenarioBytes)); \(sizeHint)")
         }
         guard let root = try InputFile.composeYAML(text, file: file, what: "a scenario") else {
-            throw ScenarioError(file: file, line: 1, column: 1, path: "", message: "the file is empty; a scenario needs at least cluster, tenants and workload")
+            throw ScenarioError(
+                file: file, line: 1, column: 1, path: "",
+                message: "the file is empty; a scenario needs at least cluster, tenants and workload")
         }
         return YAMLValue(node: root, path: "", file: file)
     }
@@ -79,23 +89,31 @@ public enum ScenarioParser {
         switch e {
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _):
             let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
-            return ScenarioError(file: file, line: mark.line, column: mark.column, path: "", message: "not valid YAML: \(what)")
+            return ScenarioError(
+                file: file, line: mark.line, column: mark.column, path: "", message: "not valid YAML: \(what)")
         case .composer(let context, let problem, let mark, _):
             let what = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
-            return ScenarioError(file: file, line: mark.line, column: mark.column, path: "", message: "not valid YAML: \(what)")
+            return ScenarioError(
+                file: file, line: mark.line, column: mark.column, path: "", message: "not valid YAML: \(what)")
         case .reader(let problem, _, let offset, _):
-            return ScenarioError(file: file, line: 0, column: 0, path: "", message: "not readable text (\(problem) at byte \(offset))")
+            return ScenarioError(
+                file: file, line: 0, column: 0, path: "", message: "not readable text (\(problem) at byte \(offset))")
         default:
             return ScenarioError(file: file, line: 0, column: 0, path: "", message: "not valid YAML: \(e)")
         }
     }
 
-    static let topKeys = ["name", "description", "seed", "duration_s", "models", "gpus", "cluster", "link", "policy", "tenants", "workload", "events"]
+    static let topKeys = [
+        "name", "description", "seed", "duration_s", "models", "gpus", "cluster", "link", "policy", "tenants",
+        "workload", "events",
+    ]
 
     /// The scenario of `root`, or nil with every independent problem in `problems`: each top-level
     /// key, list item and event is checked on its own, so one mistake does not hide the next.
     /// Checks that need a part that failed (a stream's tenant, the request budget) are skipped.
-    static func scenario(_ root: YAMLValue, text: String, file: String, base: String, problems: inout [ScenarioError]) -> Scenario? {
+    static func scenario(_ root: YAMLValue, text: String, file: String, base: String, problems: inout [ScenarioError])
+        -> Scenario?
+    {
         var failed = false
         func attempt<T>(_ body: () throws -> T) -> T? {
             do {
@@ -114,7 +132,8 @@ public enum ScenarioParser {
         let description = attempt { try top["description"]?.string() ?? "" }
         let seed = attempt { UInt64(try top["seed"]?.integer("a non-negative whole number", in: 0...Int.max) ?? 1) }
         let duration = attempt {
-            try top.required("duration_s").number("a positive number of seconds", in: 0...Limits.maxDurationSeconds, openLow: true)
+            try top.required("duration_s").number(
+                "a positive number of seconds", in: 0...Limits.maxDurationSeconds, openLow: true)
         }
 
         let models = attempt { try ScenarioParser.models(top["models"], base: base) }
@@ -123,12 +142,16 @@ public enum ScenarioParser {
         var calibrations: [String: CostConstants] = [:]
         var totalInstances = 0
         var clusterComplete = false
-        if let models, let gpus, let groupValues = attempt({ () throws -> [YAMLValue] in
-            let clusterValue = try top.required("cluster")
-            let values = try clusterValue.sequence()
-            guard !values.isEmpty else { throw clusterValue.error("expected at least one instance group, got an empty list") }
-            return values
-        }) {
+        if let models, let gpus,
+            let groupValues = attempt({ () throws -> [YAMLValue] in
+                let clusterValue = try top.required("cluster")
+                let values = try clusterValue.sequence()
+                guard !values.isEmpty else {
+                    throw clusterValue.error("expected at least one instance group, got an empty list")
+                }
+                return values
+            })
+        {
             clusterComplete = true
             for g in groupValues {
                 let group = attempt { () throws -> InstanceGroup in
@@ -136,7 +159,8 @@ public enum ScenarioParser {
                     try readCalibration(g, gpu: group.gpu, baseDirectory: base, into: &calibrations)
                     totalInstances += group.count
                     if totalInstances > Limits.maxInstances {
-                        throw g.error("the cluster has \(totalInstances) instances; at most \(Limits.maxInstances) are supported")
+                        throw g.error(
+                            "the cluster has \(totalInstances) instances; at most \(Limits.maxInstances) are supported")
                     }
                     return group
                 }
@@ -151,19 +175,24 @@ public enum ScenarioParser {
         var tenantNames: [String] = []
         if let tenantValues = attempt({ try top.required("tenants").sequence() }) {
             for t in tenantValues {
-                if case .mapping(let raw) = t.node, let n = raw.first(where: { $0.key.string == "name" })?.value.string {
+                if case .mapping(let raw) = t.node, let n = raw.first(where: { $0.key.string == "name" })?.value.string
+                {
                     tenantNames.append(n)
                 }
                 if let spec = attempt({ () throws -> TenantSpec in
                     let spec = try tenant(t)
-                    if tenants.contains(where: { $0.name == spec.name }) { throw t.error("duplicate tenant name \"\(spec.name)\"") }
+                    if tenants.contains(where: { $0.name == spec.name }) {
+                        throw t.error("duplicate tenant name \"\(spec.name)\"")
+                    }
                     return spec
                 }) {
                     tenants.append(spec)
                 }
             }
             if tenantValues.isEmpty {
-                _ = attempt { throw try top.required("tenants").error("expected at least one tenant, got an empty list") }
+                _ = attempt {
+                    throw try top.required("tenants").error("expected at least one tenant, got an empty list")
+                }
             }
         }
 
@@ -172,37 +201,61 @@ public enum ScenarioParser {
             let workloadValue = try top.required("workload")
             let values = try workloadValue.sequence()
             guard !values.isEmpty else { throw workloadValue.error("expected at least one stream, got an empty list") }
-            guard values.count <= Limits.maxStreams else { throw workloadValue.error("at most \(Limits.maxStreams) streams, got \(values.count)") }
+            guard values.count <= Limits.maxStreams else {
+                throw workloadValue.error("at most \(Limits.maxStreams) streams, got \(values.count)")
+            }
             return values
         }) {
-            let named = tenants + tenantNames.filter { n in !tenants.contains { $0.name == n } }.map { TenantSpec(name: $0, slo: SLO(ttftMs: 1, tpotMs: 1)) }
+            let named =
+                tenants
+                + tenantNames.filter { n in !tenants.contains { $0.name == n } }.map {
+                    TenantSpec(name: $0, slo: SLO(ttftMs: 1, tpotMs: 1))
+                }
             for s in streamValues {
                 // A stream naming a model is checked against the cluster only when every group read.
-                if let spec = attempt({ try stream(s, tenants: named, cluster: cluster, base: base, models: models ?? [], modelsKnown: clusterComplete) }) {
+                if let spec = attempt({
+                    try stream(
+                        s, tenants: named, cluster: cluster, base: base, models: models ?? [],
+                        modelsKnown: clusterComplete)
+                }) {
                     workload.append(spec)
                 }
             }
         }
 
         var events: [TimedEvent] = []
-        if let eventsValue = top["events"], let values = attempt({ () throws -> [YAMLValue] in
-            let values = try eventsValue.sequence()
-            guard values.count <= Limits.maxEvents else { throw eventsValue.error("at most \(Limits.maxEvents) events, got \(values.count)") }
-            return values
-        }) {
+        if let eventsValue = top["events"],
+            let values = attempt({ () throws -> [YAMLValue] in
+                let values = try eventsValue.sequence()
+                guard values.count <= Limits.maxEvents else {
+                    throw eventsValue.error("at most \(Limits.maxEvents) events, got \(values.count)")
+                }
+                return values
+            })
+        {
             var parsed: [(TimedEvent, YAMLValue)] = []
             for e in values {
-                if let event = attempt({ try event(e, duration: duration ?? Limits.maxDurationSeconds, models: models ?? [], gpus: gpus ?? [], base: base) }) { parsed.append((event, e)) }
+                if let event = attempt({
+                    try event(
+                        e, duration: duration ?? Limits.maxDurationSeconds, models: models ?? [], gpus: gpus ?? [],
+                        base: base)
+                }) {
+                    parsed.append((event, e))
+                }
             }
             events = parsed.map(\.0)
-            if clusterComplete, let (k, message) = instanceNumberProblem(events.map { ($0.atSeconds, $0.command) }, initial: totalInstances) {
+            if clusterComplete,
+                let (k, message) = instanceNumberProblem(
+                    events.map { ($0.atSeconds, $0.command) }, initial: totalInstances)
+            {
                 problems.append(parsed[k].1.error(message))
                 failed = true
             }
         }
         let link = attempt { try linkSpec(top["link"]) }
 
-        guard !failed, let name, let description, let seed, let duration, let policy, let link, let models, let gpus else { return nil }
+        guard !failed, let name, let description, let seed, let duration, let policy, let link, let models, let gpus
+        else { return nil }
         var scenario = Scenario(
             name: name, description: description, seed: seed, durationSeconds: duration, cluster: cluster, link: link,
             policy: policy, tenants: tenants, workload: workload, events: events, sourceText: text, source: file)
@@ -227,7 +280,9 @@ public enum ScenarioParser {
         let count = try m["count"]?.integer("a whole number of instances", in: 1...Limits.maxInstances) ?? 1
         let tpValue = m["tp"]
         let tp = try tpValue?.integer("a tensor-parallel degree", in: 1...8) ?? 1
-        guard let modelSpec = hardware.model(model), let gpuSpec = hardware.gpu(gpu) else { throw v.error("unknown model or GPU") }
+        guard let modelSpec = hardware.model(model), let gpuSpec = hardware.gpu(gpu) else {
+            throw v.error("unknown model or GPU")
+        }
         let engine = try engineSettings(m["engine"], model: modelSpec, base: base)
         if let message = tensorParallelProblem(gpu: gpuSpec, model: modelSpec, tp: tp, engine: engine) {
             throw (tp == 1 || tpValue == nil ? v : tpValue!).error(message)
@@ -238,17 +293,22 @@ public enum ScenarioParser {
     }
 
     /// Why `model` cannot run on `tp` GPUs of type `gpu` with `engine`'s settings, or nil.
-    static func tensorParallelProblem(gpu: GPUSpec, model: ModelSpec, tp: Int, engine: EngineSettings = EngineSettings()) -> String? {
+    static func tensorParallelProblem(
+        gpu: GPUSpec, model: ModelSpec, tp: Int, engine: EngineSettings = EngineSettings()
+    ) -> String? {
         guard [1, 2, 4, 8].contains(tp), model.kvHeads % tp == 0 else {
-            return "expected a tensor-parallel degree of 1, 2, 4 or 8 that divides the model's \(model.kvHeads) KV heads, got \(tp)"
+            return
+                "expected a tensor-parallel degree of 1, 2, 4 or 8 that divides the model's \(model.kvHeads) KV heads, got \(tp)"
         }
-        guard engine.kvBlocks != nil
-            || KVCache.capacity(
-                gpu: gpu, model: model, tensorParallel: tp,
-                memoryUtilization: engine.gpuMemoryUtilization ?? KVCache.memoryUtilization) != nil
+        guard
+            engine.kvBlocks != nil
+                || KVCache.capacity(
+                    gpu: gpu, model: model, tensorParallel: tp,
+                    memoryUtilization: engine.gpuMemoryUtilization ?? KVCache.memoryUtilization) != nil
         else {
             let weightsGB = model.weightBytes / Double(tp) / 1e9
-            return "\(model.id) needs \(Report.number(weightsGB, 1)) GB of weights per GPU at tp \(tp), which leaves no room for KV cache on \(gpu.id) (\(Report.number(gpu.memoryBytes / 1e9, 0)) GB); raise tp or pick a larger GPU"
+            return
+                "\(model.id) needs \(Report.number(weightsGB, 1)) GB of weights per GPU at tp \(tp), which leaves no room for KV cache on \(gpu.id) (\(Report.number(gpu.memoryBytes / 1e9, 0)) GB); raise tp or pick a larger GPU"
         }
         return nil
     }
@@ -281,8 +341,10 @@ public enum ScenarioParser {
         let priorityName = try m["priority"]?.string(oneOf: Priority.allCases.map(\.name)) ?? "normal"
         let priority = Priority.allCases.first { $0.name == priorityName }!
         let sm = try m.required("slo").mapping(allowed: ["ttft_ms", "tpot_ms"])
-        let ttft = try sm.required("ttft_ms").number("a positive number of milliseconds", in: 0...86_400_000, openLow: true)
-        let tpot = try sm.required("tpot_ms").number("a positive number of milliseconds", in: 0...86_400_000, openLow: true)
+        let ttft = try sm.required("ttft_ms").number(
+            "a positive number of milliseconds", in: 0...86_400_000, openLow: true)
+        let tpot = try sm.required("tpot_ms").number(
+            "a positive number of milliseconds", in: 0...86_400_000, openLow: true)
         return TenantSpec(name: name, priority: priority, slo: SLO(ttftMs: ttft, tpotMs: tpot))
     }
 
@@ -291,11 +353,18 @@ public enum ScenarioParser {
         modelsKnown: Bool = true
     ) throws -> StreamSpec {
         let isTrace: Bool
-        if case .mapping(let raw) = v.node { isTrace = raw.keys.contains { $0.string == "trace" } } else { isTrace = false }
+        if case .mapping(let raw) = v.node {
+            isTrace = raw.keys.contains { $0.string == "trace" }
+        } else {
+            isTrace = false
+        }
         if case .mapping(let raw) = v.node, raw.keys.contains(where: { $0.string == "workflow" }) {
             return try workflowStream(v, tenants: tenants, cluster: modelsKnown ? cluster : [], models: models)
         }
-        let keys = isTrace ? ["tenant", "model", "trace", "shared_prefix"] : ["tenant", "model", "arrival", "input_tokens", "output_tokens", "shared_prefix"]
+        let keys =
+            isTrace
+            ? ["tenant", "model", "trace", "shared_prefix"]
+            : ["tenant", "model", "arrival", "input_tokens", "output_tokens", "shared_prefix"]
         let m = try v.mapping(allowed: keys)
         let tenantValue = try m.required("tenant")
         let tenant = try tenantValue.string(oneOf: tenants.map(\.name))
@@ -317,7 +386,8 @@ public enum ScenarioParser {
             // request is given one of the groups at random (the trace's token counts include it).
             let spec = try traceSpec(try m.required("trace"), base: base)
             if shared != nil, spec.trace.hasPrefixes {
-                throw m["shared_prefix"]!.error("this trace names its own prefix blocks; shared_prefix applies to traces without them")
+                throw m["shared_prefix"]!.error(
+                    "this trace names its own prefix blocks; shared_prefix applies to traces without them")
             }
             return StreamSpec(
                 tenant: tenant, model: model, arrival: .trace(spec), input: .fixed(value: 1), output: .fixed(value: 1),
@@ -326,13 +396,15 @@ public enum ScenarioParser {
         let arrival = try arrivalProcess(try m.required("arrival"))
         let input = try lengths(try m.required("input_tokens"))
         let output = try lengths(try m.required("output_tokens"))
-        return StreamSpec(tenant: tenant, model: model, arrival: arrival, input: input, output: output, sharedPrefix: shared)
+        return StreamSpec(
+            tenant: tenant, model: model, arrival: arrival, input: input, output: output, sharedPrefix: shared)
     }
 
     static func arrivalProcess(_ v: YAMLValue) throws -> ArrivalProcess {
         let am = try v.mapping(allowed: ["process", "rate", "cv"])
         let process = try am.required("process").string(oneOf: ["poisson", "gamma"])
-        let rate = try am.required("rate").number("a positive number of requests per second", in: 0...Limits.maxRate, openLow: true)
+        let rate = try am.required("rate").number(
+            "a positive number of requests per second", in: 0...Limits.maxRate, openLow: true)
         if process == "gamma" {
             let cv = try am.required("cv").number("a positive coefficient of variation", in: 0...100, openLow: true)
             return .gamma(rate: rate, cv: cv)
@@ -349,9 +421,12 @@ public enum ScenarioParser {
         let resolved = file.hasPrefix("/") ? file : (base.isEmpty ? file : "\(base)/\(file)")
         let data: Data
         do {
-            data = try InputFile.read(resolved, limit: Trace.maxFileBytes, sizeHint: "split the trace or use start_s and end_s")
+            data = try InputFile.read(
+                resolved, limit: Trace.maxFileBytes, sizeHint: "split the trace or use start_s and end_s")
         } catch {
-            throw fileValue.error(error.message == InputFile.unreadable ? "cannot read trace file \(resolved)" : "\(resolved): \(error.message)")
+            throw fileValue.error(
+                error.message == InputFile.unreadable
+                    ? "cannot read trace file \(resolved)" : "\(resolved): \(error.message)")
         }
         let trace = try TraceReader.read(data, format: format, file: resolved)
         var spec = TraceStreamSpec(format: format, file: file, resolvedPath: resolved, trace: trace)
@@ -360,7 +435,10 @@ public enum ScenarioParser {
         spec.startSeconds = try m["start_s"]?.number("a time in seconds", in: 0...Limits.maxDurationSeconds) ?? 0
         if let endValue = m["end_s"] {
             let end = try endValue.number("a time in seconds", in: 0...Limits.maxDurationSeconds)
-            guard end > spec.startSeconds else { throw endValue.error("expected end_s after start_s (\(compact(spec.startSeconds))), got \(compact(end))") }
+            guard end > spec.startSeconds else {
+                throw endValue.error(
+                    "expected end_s after start_s (\(compact(spec.startSeconds))), got \(compact(end))")
+            }
             spec.endSeconds = end
         }
         spec.spreadSeconds = try m["spread_s"]?.number("a number of seconds", in: 0...3600) ?? spec.spreadSeconds
@@ -371,7 +449,9 @@ public enum ScenarioParser {
         guard let value else { return LinkSpec() }
         let m = try value.mapping(allowed: ["gbps", "setup_ms"])
         var link = LinkSpec()
-        if let g = m["gbps"] { link.gigabitsPerSecond = try g.number("a positive bandwidth in Gbit/s", in: 0...100_000, openLow: true) }
+        if let g = m["gbps"] {
+            link.gigabitsPerSecond = try g.number("a positive bandwidth in Gbit/s", in: 0...100_000, openLow: true)
+        }
         if let s = m["setup_ms"] { link.setupMilliseconds = try s.number("milliseconds", in: 0...60_000) }
         return link
     }
@@ -380,7 +460,9 @@ public enum ScenarioParser {
     /// those added by earlier events; any number when an autoscaler adds more), and adds must
     /// keep the cluster within `Limits.maxInstances`. The index of the first offending event in
     /// `events` and the problem, or nil.
-    static func instanceNumberProblem(_ events: [(atSeconds: Double, command: Command)], initial: Int, anyIndex: Bool = false) -> (Int, String)? {
+    static func instanceNumberProblem(
+        _ events: [(atSeconds: Double, command: Command)], initial: Int, anyIndex: Bool = false
+    ) -> (Int, String)? {
         let order = events.indices.sorted { (events[$0].atSeconds, $0) < (events[$1].atSeconds, $1) }
         var count = initial
         for k in order {
@@ -388,11 +470,17 @@ public enum ScenarioParser {
             case .add:
                 count += 1
                 if count > Limits.maxInstances {
-                    return (k, "the cluster would have \(count) instances at \(compact(events[k].atSeconds)) s; at most \(Limits.maxInstances) are supported")
+                    return (
+                        k,
+                        "the cluster would have \(count) instances at \(compact(events[k].atSeconds)) s; at most \(Limits.maxInstances) are supported"
+                    )
                 }
             case .fail(let i), .drain(let i):
                 if i >= count && !anyIndex {
-                    return (k, "instance \(i) does not exist at \(compact(events[k].atSeconds)) s (instances 0 to \(count - 1))")
+                    return (
+                        k,
+                        "instance \(i) does not exist at \(compact(events[k].atSeconds)) s (instances 0 to \(count - 1))"
+                    )
                 }
             default: break
             }
@@ -404,11 +492,14 @@ public enum ScenarioParser {
         let m = try v.mapping(allowed: ["dist", "value", "min", "max", "mean", "sigma", "s"])
         let dist = try m.required("dist").string(oneOf: ["fixed", "uniform", "lognormal", "zipf"])
         let allowedByDist: [String: [String]] = [
-            "fixed": ["dist", "value"], "uniform": ["dist", "min", "max"], "lognormal": ["dist", "mean", "sigma", "max"],
+            "fixed": ["dist", "value"], "uniform": ["dist", "min", "max"],
+            "lognormal": ["dist", "mean", "sigma", "max"],
             "zipf": ["dist", "s", "max"],
         ]
         for key in m.keys where !allowedByDist[dist]!.contains(key) {
-            throw m[key]!.error("\"\(key)\" does not apply to a \(dist) distribution (it takes \(allowedByDist[dist]!.dropFirst().joined(separator: ", ")))")
+            throw m[key]!.error(
+                "\"\(key)\" does not apply to a \(dist) distribution (it takes \(allowedByDist[dist]!.dropFirst().joined(separator: ", ")))"
+            )
         }
         let tokens = 1...Limits.maxTokens
         switch dist {
@@ -437,17 +528,22 @@ public enum ScenarioParser {
     ) throws -> TimedEvent {
         let kinds = ["spike", "policy", "fail", "add", "drain"]
         let m = try v.mapping(allowed: ["at_s"] + kinds)
-        let at = try m.required("at_s").number("a time in seconds before the end of arrivals (duration_s)", in: 0...duration)
+        let at = try m.required("at_s").number(
+            "a time in seconds before the end of arrivals (duration_s)", in: 0...duration)
         let present = m.keys.filter { kinds.contains($0) }
         guard present.count == 1, let kind = present.first else {
-            throw v.error("expected exactly one of \(kinds.joined(separator: ", ")) beside at_s, got \(present.isEmpty ? "none" : present.joined(separator: " and "))")
+            throw v.error(
+                "expected exactly one of \(kinds.joined(separator: ", ")) beside at_s, got \(present.isEmpty ? "none" : present.joined(separator: " and "))"
+            )
         }
         let body = m[kind]!
         switch kind {
         case "spike":
             let sm = try body.mapping(allowed: ["factor", "duration_s"])
-            let factor = try sm.required("factor").number("a positive factor", in: -.greatestFiniteMagnitude...(.greatestFiniteMagnitude))
-            let d = try sm.required("duration_s").number("a positive number of seconds", in: -.greatestFiniteMagnitude...(.greatestFiniteMagnitude))
+            let factor = try sm.required("factor").number(
+                "a positive factor", in: -.greatestFiniteMagnitude...(.greatestFiniteMagnitude))
+            let d = try sm.required("duration_s").number(
+                "a positive number of seconds", in: -.greatestFiniteMagnitude...(.greatestFiniteMagnitude))
             let command = Command.spike(factor: factor, durationSeconds: d)
             if let (key, message) = command.problem() { throw try sm.required(key).error(message) }
             return TimedEvent(atSeconds: at, command: command)
@@ -468,7 +564,8 @@ public enum ScenarioParser {
         default:
             let group = try instanceGroup(body, models: models, gpus: gpus, base: base)
             guard group.count == 1 else { throw body.error("add starts one instance; use several events for more") }
-            return TimedEvent(atSeconds: at, command: .add(gpu: group.gpu, model: group.model, tensorParallel: group.tensorParallel))
+            return TimedEvent(
+                atSeconds: at, command: .add(gpu: group.gpu, model: group.model, tensorParallel: group.tensorParallel))
         }
     }
 

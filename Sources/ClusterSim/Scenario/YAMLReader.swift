@@ -9,7 +9,8 @@ struct YAMLValue {
     let file: String
 
     func error(_ message: String) -> ScenarioError {
-        ScenarioError(file: file, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0, path: path, message: message)
+        ScenarioError(
+            file: file, line: node.mark?.line ?? 0, column: node.mark?.column ?? 0, path: path, message: message)
     }
 
     /// How the value looks, for "got …" in messages.
@@ -55,7 +56,9 @@ struct YAMLValue {
                 continue
             }
             if entries.contains(where: { $0.0 == key }) {
-                problems.append(YAMLValue(node: k, path: path.isEmpty ? key : "\(path).\(key)", file: file).error("duplicate key \"\(key)\""))
+                problems.append(
+                    YAMLValue(node: k, path: path.isEmpty ? key : "\(path).\(key)", file: file).error(
+                        "duplicate key \"\(key)\""))
                 continue
             }
             entries.append((key, child(v, key: key)))
@@ -82,12 +85,15 @@ struct YAMLValue {
     /// The case of `T` the text names, with "did you mean" when it names none.
     func choice<T: RawRepresentable & CaseIterable>(_: T.Type) throws -> T where T.RawValue == String {
         let s = try string(oneOf: T.allCases.map(\.rawValue))
-        guard let value = T(rawValue: s) else { throw error("expected one of \(T.allCases.map(\.rawValue)), got \(found)") }
+        guard let value = T(rawValue: s) else {
+            throw error("expected one of \(T.allCases.map(\.rawValue)), got \(found)")
+        }
         return value
     }
 
     func number(_ what: String = "a number", in range: ClosedRange<Double>, openLow: Bool = false) throws -> Double {
-        guard case .scalar(let s) = node, let v = Double(s.string.replacingOccurrences(of: "_", with: "")), v.isFinite else {
+        guard case .scalar(let s) = node, let v = Double(s.string.replacingOccurrences(of: "_", with: "")), v.isFinite
+        else {
             throw error("expected \(what), got \(found)")
         }
         if let message = rangeProblem(what, v, range, openLow: openLow, got: s.string) { throw error(message) }

@@ -114,7 +114,9 @@ public struct ArrivalStream: Sendable {
             guard trace.hasPrefixes else {
                 guard let shared = sharedPrefix, let groups = groupSampler else { return (prompt, output, .none) }
                 let group = groups.sample(&lengthRandom) - 1
-                return (prompt, output, PrefixRef(kind: .group, source: group, tokens: min(prompt, Int32(shared.tokens))))
+                return (
+                    prompt, output, PrefixRef(kind: .group, source: group, tokens: min(prompt, Int32(shared.tokens)))
+                )
             }
             let covered = Int32(trace.prefixBlocks(Int(record)).count) * Trace.mooncakeBlockTokens
             return (prompt, output, PrefixRef(kind: .trace, source: record, tokens: min(prompt, covered)))

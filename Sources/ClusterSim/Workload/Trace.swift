@@ -44,8 +44,12 @@ public enum TraceReader {
     public static func read(_ data: Data, format: Trace.Format, file: String) throws(ScenarioError) -> Trace {
         var trace: Trace
         switch format {
-        case .azure: trace = try readCSV(data, file: file, columns: ["TIMESTAMP", "ContextTokens", "GeneratedTokens"], azureTime: true)
-        case .csv: trace = try readCSV(data, file: file, columns: ["arrival_s", "input_tokens", "output_tokens"], azureTime: false)
+        case .azure:
+            trace = try readCSV(
+                data, file: file, columns: ["TIMESTAMP", "ContextTokens", "GeneratedTokens"], azureTime: true)
+        case .csv:
+            trace = try readCSV(
+                data, file: file, columns: ["arrival_s", "input_tokens", "output_tokens"], azureTime: false)
         case .mooncake: trace = try readMooncake(data, file: file)
         }
         trace.digest = fnv1a64(data)
@@ -59,10 +63,15 @@ public enum TraceReader {
         ScenarioError(file: file, line: line, column: column, path: key, message: message)
     }
 
-    static func tokens(_ text: Substring, _ file: String, _ line: Int, _ column: Int, _ key: String) throws(ScenarioError) -> Int32 {
+    static func tokens(_ text: Substring, _ file: String, _ line: Int, _ column: Int, _ key: String)
+        throws(ScenarioError) -> Int32
+    {
         let t = text.trimmingCharacters(in: .whitespaces)
         guard let v = Int(t), v >= 0, v <= ScenarioParser.Limits.maxTokens else {
-            throw fail(file, line, column, key, "expected a whole number of tokens from 0 to \(ScenarioParser.Limits.maxTokens), got \"\(t.prefix(40))\"")
+            throw fail(
+                file, line, column, key,
+                "expected a whole number of tokens from 0 to \(ScenarioParser.Limits.maxTokens), got \"\(t.prefix(40))\""
+            )
         }
         return Int32(v)
     }
@@ -72,22 +81,29 @@ public enum TraceReader {
             throw fail(file, 0, 0, "", "not UTF-8 text")
         }
         // Split on the byte, not the Character: "\r\n" is a single Character in Swift.
-        var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map { line -> Substring in
+        var lines = text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false).map {
+            line -> Substring in
             let s = Substring(line)
             return s.hasSuffix("\r") ? s.dropLast() : s
         }
         while let last = lines.last, last.isEmpty { lines.removeLast() }
         guard let headerLine = lines.first else { throw fail(file, 1, 1, "", "the file is empty") }
-        let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
+        let header = headerLine.split(separator: ",", omittingEmptySubsequences: false).map {
+            $0.trimmingCharacters(in: .whitespaces)
+        }
         var index: [Int] = []
         for name in columns {
             guard let i = header.firstIndex(of: name) else {
                 // The line is not quoted: a path to some other file must not print its content.
-                throw fail(file, 1, 1, "", "missing column \"\(name)\" (expected the header \(columns.joined(separator: ",")) on line 1)")
+                throw fail(
+                    file, 1, 1, "",
+                    "missing column \"\(name)\" (expected the header \(columns.joined(separator: ",")) on line 1)")
             }
             index.append(i)
         }
-        guard lines.count - 1 <= Trace.maxRecords else { throw fail(file, 0, 0, "", "more than \(Trace.maxRecords) requests") }
+        guard lines.count - 1 <= Trace.maxRecords else {
+            throw fail(file, 0, 0, "", "more than \(Trace.maxRecords) requests")
+        }
         var trace = Trace()
         trace.arrivals.reserveCapacity(lines.count)
         var origin: Int64? = nil
@@ -107,12 +123,17 @@ public enum TraceReader {
             var time: Int64
             if azureTime {
                 guard let t = parseAzureTimestamp(timeText) else {
-                    throw fail(file, lineNumber, column(0), columns[0], "expected a time like 2023-11-16 18:17:03.9799600, got \"\(timeText.prefix(40))\"")
+                    throw fail(
+                        file, lineNumber, column(0), columns[0],
+                        "expected a time like 2023-11-16 18:17:03.9799600, got \"\(timeText.prefix(40))\"")
                 }
                 time = t
             } else {
                 guard let s = Double(timeText), s.isFinite, s >= 0, s <= ScenarioParser.Limits.maxDurationSeconds else {
-                    throw fail(file, lineNumber, column(0), columns[0], "expected seconds from 0 to \(Int(ScenarioParser.Limits.maxDurationSeconds)), got \"\(timeText.prefix(40))\"")
+                    throw fail(
+                        file, lineNumber, column(0), columns[0],
+                        "expected seconds from 0 to \(Int(ScenarioParser.Limits.maxDurationSeconds)), got \"\(timeText.prefix(40))\""
+                    )
                 }
                 time = Time.seconds(s)
             }
@@ -123,14 +144,18 @@ public enum TraceReader {
                 time -= origin!
                 // Arrivals are bounded like csv ones: a trace spans at most a scenario's duration.
                 guard abs(time) <= Time.seconds(ScenarioParser.Limits.maxDurationSeconds) else {
-                    throw fail(file, lineNumber, column(0), columns[0], "expected a time within \(Int(ScenarioParser.Limits.maxDurationSeconds)) s of the first request, got \"\(timeText.prefix(40))\"")
+                    throw fail(
+                        file, lineNumber, column(0), columns[0],
+                        "expected a time within \(Int(ScenarioParser.Limits.maxDurationSeconds)) s of the first request, got \"\(timeText.prefix(40))\""
+                    )
                 }
             }
             records.append((time, input, output))
         }
         // Real traces are sorted; a hand-made CSV may not be: order it by time, stably.
         if !zip(records, records.dropFirst()).allSatisfy({ $0.0 <= $1.0 }) {
-            records = records.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(\.element)
+            records = records.enumerated().sorted { ($0.element.0, $0.offset) < ($1.element.0, $1.offset) }.map(
+                \.element)
         }
         if azureTime, let first = records.first?.0, first < 0 {
             records = records.map { ($0.0 - first, $0.1, $0.2) }
@@ -151,7 +176,8 @@ public enum TraceReader {
         let clock = parts[1].split(separator: ":")
         guard date.count == 3, clock.count == 3, let h = Int(clock[0]), let m = Int(clock[1]) else { return nil }
         let secondParts = clock[2].split(separator: ".", omittingEmptySubsequences: false)
-        guard let sec = Int(secondParts[0]), (1...9999).contains(date[0]), (1...12).contains(date[1]), (1...31).contains(date[2]), (0..<24).contains(h),
+        guard let sec = Int(secondParts[0]), (1...9999).contains(date[0]), (1...12).contains(date[1]),
+            (1...31).contains(date[2]), (0..<24).contains(h),
             (0..<60).contains(m), (0..<61).contains(sec)
         else { return nil }
         var micros: Int64 = 0
@@ -183,44 +209,65 @@ public enum TraceReader {
             let line = data[start..<end]
             start = end < data.endIndex ? data.index(after: end) : end
             if line.allSatisfy({ $0 == 32 || $0 == 9 || $0 == 13 }) { continue }
-            guard trace.count < Trace.maxRecords else { throw fail(file, lineNumber, 1, "", "more than \(Trace.maxRecords) requests") }
-            guard let object = try? JSONSerialization.jsonObject(with: Data(line)), let record = object as? [String: Any] else {
+            guard trace.count < Trace.maxRecords else {
+                throw fail(file, lineNumber, 1, "", "more than \(Trace.maxRecords) requests")
+            }
+            guard let object = try? JSONSerialization.jsonObject(with: Data(line)),
+                let record = object as? [String: Any]
+            else {
                 throw fail(file, lineNumber, 1, "", "expected a JSON object on this line")
             }
             func number(_ key: String) throws(ScenarioError) -> Double {
                 guard let value = record[key] else { throw fail(file, lineNumber, 1, key, "missing field") }
                 guard let n = value as? NSNumber, Swift.type(of: value) != Bool.self, n.doubleValue.isFinite else {
-                    throw fail(file, lineNumber, 1, key, "expected a number, got \(String(describing: value).prefix(40))")
+                    throw fail(
+                        file, lineNumber, 1, key, "expected a number, got \(String(describing: value).prefix(40))")
                 }
                 return n.doubleValue
             }
             func count(_ key: String) throws(ScenarioError) -> Int32 {
                 let v = try number(key)
                 guard v >= 0, v <= Double(ScenarioParser.Limits.maxTokens), v == v.rounded() else {
-                    throw fail(file, lineNumber, 1, key, "expected a whole number of tokens from 0 to \(ScenarioParser.Limits.maxTokens), got \(compact(v))")
+                    throw fail(
+                        file, lineNumber, 1, key,
+                        "expected a whole number of tokens from 0 to \(ScenarioParser.Limits.maxTokens), got \(compact(v))"
+                    )
                 }
                 return Int32(v)
             }
             let ms = try number("timestamp")
             guard ms >= 0, ms <= ScenarioParser.Limits.maxDurationSeconds * 1000 else {
-                throw fail(file, lineNumber, 1, "timestamp", "expected milliseconds from 0 to \(Int(ScenarioParser.Limits.maxDurationSeconds * 1000)), got \(compact(ms))")
+                throw fail(
+                    file, lineNumber, 1, "timestamp",
+                    "expected milliseconds from 0 to \(Int(ScenarioParser.Limits.maxDurationSeconds * 1000)), got \(compact(ms))"
+                )
             }
             let time = Time.milliseconds(ms)
             guard time >= previous else {
-                throw fail(file, lineNumber, 1, "timestamp", "arrivals must not go back in time (\(compact(ms)) ms after \(compact(Double(previous) / 1000)) ms)")
+                throw fail(
+                    file, lineNumber, 1, "timestamp",
+                    "arrivals must not go back in time (\(compact(ms)) ms after \(compact(Double(previous) / 1000)) ms)"
+                )
             }
             previous = time
             let input = try count("input_length")
             let output = try count("output_length")
             var hashes: [UInt32] = []
             if let list = record["hash_ids"] {
-                guard let ids = list as? [Any] else { throw fail(file, lineNumber, 1, "hash_ids", "expected a list of block ids") }
+                guard let ids = list as? [Any] else {
+                    throw fail(file, lineNumber, 1, "hash_ids", "expected a list of block ids")
+                }
                 guard ids.count <= Int(input) / Int(Trace.mooncakeBlockTokens) + 1 else {
-                    throw fail(file, lineNumber, 1, "hash_ids", "\(ids.count) blocks of 512 tokens for \(input) input tokens")
+                    throw fail(
+                        file, lineNumber, 1, "hash_ids", "\(ids.count) blocks of 512 tokens for \(input) input tokens")
                 }
                 for id in ids {
-                    guard let n = id as? NSNumber, Swift.type(of: id) != Bool.self, n.doubleValue >= 0, n.doubleValue <= Double(UInt32.max), n.doubleValue == n.doubleValue.rounded() else {
-                        throw fail(file, lineNumber, 1, "hash_ids", "expected whole-number block ids, got \(String(describing: id).prefix(40))")
+                    guard let n = id as? NSNumber, Swift.type(of: id) != Bool.self, n.doubleValue >= 0,
+                        n.doubleValue <= Double(UInt32.max), n.doubleValue == n.doubleValue.rounded()
+                    else {
+                        throw fail(
+                            file, lineNumber, 1, "hash_ids",
+                            "expected whole-number block ids, got \(String(describing: id).prefix(40))")
                     }
                     hashes.append(UInt32(n.doubleValue))
                 }

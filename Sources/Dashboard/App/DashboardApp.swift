@@ -20,7 +20,10 @@ public final class DashboardApp {
     var fullRedraw = true
     var buffer = ScreenBuffer(width: 0, height: 0)
 
-    public init(runner: SimulationRunner, backend: any TerminalBackend, glyphs: Glyphs, state: UIState, framesPerSecond: Double = 20) {
+    public init(
+        runner: SimulationRunner, backend: any TerminalBackend, glyphs: Glyphs, state: UIState,
+        framesPerSecond: Double = 20
+    ) {
         self.runner = runner
         self.backend = backend
         self.glyphs = glyphs
@@ -100,7 +103,8 @@ public final class DashboardApp {
 
     /// One frame of `driver`'s current state, drawn without a terminal (`--dump-frame`, tests).
     nonisolated public static func frame(
-        _ driver: SimulationDriver, width: Int, height: Int, glyphs: Glyphs, state: UIState? = nil, clock: RunClock = RunClock(paused: true)
+        _ driver: SimulationDriver, width: Int, height: Int, glyphs: Glyphs, state: UIState? = nil,
+        clock: RunClock = RunClock(paused: true)
     ) -> ScreenBuffer {
         var buffer = ScreenBuffer(width: width, height: height)
         var ui = state ?? UIState()

@@ -36,7 +36,10 @@ public struct KeyBinding: Sendable {
     /// How the hint bar writes the keys, when not the first key's label (e.g. "+/-").
     public var hintKeys: String?
 
-    public init(_ keys: [Key], _ action: Action, _ scope: Scope, _ section: String, _ help: String, hint: String? = nil, hintKeys: String? = nil) {
+    public init(
+        _ keys: [Key], _ action: Action, _ scope: Scope, _ section: String, _ help: String, hint: String? = nil,
+        hintKeys: String? = nil
+    ) {
         self.keys = keys
         self.action = action
         self.scope = scope

@@ -70,11 +70,14 @@ public enum Reducer {
     public static func reduce(_ action: Action, state: inout UIState, snapshot: DashboardSnapshot?) -> [Effect] {
         switch action {
         case .nextGlobalPolicy, .previousGlobalPolicy:
-            guard let id = cycle(state.globalPolicies, from: state.globalPolicy, by: action == .nextGlobalPolicy ? 1 : -1) else { return [] }
+            guard
+                let id = cycle(state.globalPolicies, from: state.globalPolicy, by: action == .nextGlobalPolicy ? 1 : -1)
+            else { return [] }
             state.globalPolicy = id.rawValue
             return [.send(.simulation(.setGlobalPolicy(id)))]
         case .nextLocalPolicy, .previousLocalPolicy:
-            guard let id = cycle(state.localPolicies, from: state.localPolicy, by: action == .nextLocalPolicy ? 1 : -1) else { return [] }
+            guard let id = cycle(state.localPolicies, from: state.localPolicy, by: action == .nextLocalPolicy ? 1 : -1)
+            else { return [] }
             state.localPolicy = id.rawValue
             return [.send(.simulation(.setLocalPolicy(id)))]
         case .pickPolicy:
@@ -110,10 +113,12 @@ public enum Reducer {
             state.overlay = .spikeEditor
             return []
         case .spikeStronger, .spikeWeaker:
-            state.spikeFactor = step(UIState.spikeFactors, from: state.spikeFactor, by: action == .spikeStronger ? 1 : -1)
+            state.spikeFactor = step(
+                UIState.spikeFactors, from: state.spikeFactor, by: action == .spikeStronger ? 1 : -1)
             return []
         case .spikeLonger, .spikeShorter:
-            state.spikeSeconds = step(UIState.spikeDurations, from: state.spikeSeconds, by: action == .spikeLonger ? 1 : -1)
+            state.spikeSeconds = step(
+                UIState.spikeDurations, from: state.spikeSeconds, by: action == .spikeLonger ? 1 : -1)
             return []
         case .failInstance:
             guard let row = focused(state, snapshot) else { return [] }
@@ -226,7 +231,8 @@ public enum Reducer {
     /// The step of `steps` after (or before) the one nearest to `value`, clamped to the ends.
     static func step(_ steps: [Double], from value: Double, by delta: Int) -> Double {
         var nearest = 0
-        for (i, s) in steps.enumerated() where abs(log(s) - log(value)) < abs(log(steps[nearest]) - log(value)) || s == value {
+        for (i, s) in steps.enumerated()
+        where abs(log(s) - log(value)) < abs(log(steps[nearest]) - log(value)) || s == value {
             nearest = i
             if s == value { break }
         }

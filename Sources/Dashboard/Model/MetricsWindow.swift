@@ -49,7 +49,8 @@ public struct MetricsWindow: Sendable {
         return Sample(
             time: sim.now, arrived: m.arrived, completed: m.completed, sloMet: m.sloMet,
             violations: tenantViolations.reduce(0, +), outputTokens: m.outputTokens, ttft: m.ttft, tbt: m.tbt,
-            tenantCompleted: m.tenants.map(\.completed), tenantMet: m.tenants.map(\.sloMet), tenantViolations: tenantViolations,
+            tenantCompleted: m.tenants.map(\.completed), tenantMet: m.tenants.map(\.sloMet),
+            tenantViolations: tenantViolations,
             instanceTokens: sim.instances.map(\.tokensGenerated))
     }
 
@@ -60,7 +61,9 @@ public struct MetricsWindow: Sendable {
         while samples.count > MetricsWindow.windowPoints + 1 { samples.removeFirst() }
         let oldest = samples[0]
         MetricsWindow.push(
-            &attainment, MetricsWindow.attainment(met: newest.sloMet - oldest.sloMet, violations: newest.violations - oldest.violations) ?? .nan)
+            &attainment,
+            MetricsWindow.attainment(
+                met: newest.sloMet - oldest.sloMet, violations: newest.violations - oldest.violations) ?? .nan)
         MetricsWindow.push(&p99TTFT, newest.ttft.quantile(0.99, since: oldest.ttft).map { Double($0) / 1000 } ?? .nan)
         MetricsWindow.push(&p99TBT, newest.tbt.quantile(0.99, since: oldest.tbt).map { Double($0) / 1000 } ?? .nan)
         nextSampleTime = sim.now + MetricsWindow.pointInterval
@@ -91,19 +94,22 @@ public struct MetricsWindow: Sendable {
             arrivalsPerSecond: Double(last.arrived - first.arrived) / dt,
             completionsPerSecond: Double(done) / dt,
             tokensPerSecond: Double(last.outputTokens - first.outputTokens) / dt,
-            attainment: MetricsWindow.attainment(met: last.sloMet - first.sloMet, violations: last.violations - first.violations))
+            attainment: MetricsWindow.attainment(
+                met: last.sloMet - first.sloMet, violations: last.violations - first.violations))
     }
 
     /// Output tokens per second of instance `i` over the window.
     public func tokensPerSecond(instance i: Int) -> Double {
-        guard let first = samples.first, let last = samples.last, last.time > first.time, i < last.instanceTokens.count else { return 0 }
+        guard let first = samples.first, let last = samples.last, last.time > first.time, i < last.instanceTokens.count
+        else { return 0 }
         let before = i < first.instanceTokens.count ? first.instanceTokens[i] : 0
         return Double(last.instanceTokens[i] - before) / spanSeconds
     }
 
     /// Tenant `t`'s violations per second and attainment over the window.
     public func tenantRecent(_ t: Int) -> (missesPerSecond: Double, attainment: Double?) {
-        guard let first = samples.first, let last = samples.last, last.time > first.time, t < last.tenantCompleted.count else {
+        guard let first = samples.first, let last = samples.last, last.time > first.time, t < last.tenantCompleted.count
+        else {
             return (0, nil)
         }
         let met = last.tenantMet[t] - first.tenantMet[t]

@@ -39,11 +39,13 @@ public struct DashboardSnapshot: Sendable, Equatable {
 
     public init(
         scenario: String, now: SimTime = 0, scenarioDurationSeconds: Double = 0, clock: RunClock = RunClock(),
-        globalPolicy: String = "", localPolicy: String = "", globalPolicies: [GlobalPolicyID] = [], localPolicies: [LocalPolicyID] = [],
+        globalPolicy: String = "", localPolicy: String = "", globalPolicies: [GlobalPolicyID] = [],
+        localPolicies: [LocalPolicyID] = [],
         rateMultiplier: Double = 1, nominalArrivalRate: Double = 0, recent: RecentRates = RecentRates(),
         totals: Totals = Totals(), instances: [InstanceRow] = [], activeMigrations: [MigrationInfo] = [],
         recentMigrations: [MigrationInfo] = [], tenants: [TenantRow] = [], history: History = History(),
-        log: [LogLine] = [], detail: InstanceDetail? = nil, recording: RecordingState = .off, appliedSequence: UInt64 = 0,
+        log: [LogLine] = [], detail: InstanceDetail? = nil, recording: RecordingState = .off,
+        appliedSequence: UInt64 = 0,
         isReplay: Bool = false, finished: Bool = false
     ) {
         self.scenario = scenario
@@ -101,7 +103,10 @@ public struct RecentRates: Sendable, Equatable {
     /// SLO attainment of the requests completed in the window (nil: none completed).
     public var attainment: Double?
 
-    public init(arrivalsPerSecond: Double = 0, completionsPerSecond: Double = 0, tokensPerSecond: Double = 0, attainment: Double? = nil) {
+    public init(
+        arrivalsPerSecond: Double = 0, completionsPerSecond: Double = 0, tokensPerSecond: Double = 0,
+        attainment: Double? = nil
+    ) {
         self.arrivalsPerSecond = arrivalsPerSecond
         self.completionsPerSecond = completionsPerSecond
         self.tokensPerSecond = tokensPerSecond
@@ -129,7 +134,8 @@ public struct Totals: Sendable, Equatable {
     public var kvTotal: Int64
 
     public init(
-        arrived: Int64 = 0, completed: Int64 = 0, rejected: Int64 = 0, inFlight: Int = 0, waiting: Int = 0, unassigned: Int = 0,
+        arrived: Int64 = 0, completed: Int64 = 0, rejected: Int64 = 0, inFlight: Int = 0, waiting: Int = 0,
+        unassigned: Int = 0,
         attainment: Double? = nil, preemptions: Int64 = 0, migrations: Int64 = 0, kvUsed: Int64 = 0, kvTotal: Int64 = 0
     ) {
         self.arrived = arrived
@@ -172,7 +178,8 @@ public struct InstanceRow: Sendable, Equatable {
     public var migratingFrom: [Int32]
 
     public init(
-        id: Int, gpu: String, model: String, tensorParallel: Int = 1, status: InstanceStatus = .active, waiting: Int = 0,
+        id: Int, gpu: String, model: String, tensorParallel: Int = 1, status: InstanceStatus = .active,
+        waiting: Int = 0,
         running: Int = 0, kvTotal: Int32 = 0, kvUsed: Int32 = 0, kvReserved: Int32 = 0, kvCached: Int32 = 0,
         tokensPerSecond: Double = 0, readyInSeconds: Double = 0, preemptions: Int64 = 0, migratingTo: [Int32] = [],
         migratingFrom: [Int32] = []
@@ -219,7 +226,8 @@ public struct TenantRow: Sendable, Equatable {
     public var recentAttainment: Double?
 
     public init(
-        name: String, ttftSLOMilliseconds: Double = 0, tpotSLOMilliseconds: Double = 0, arrived: Int64 = 0, completed: Int64 = 0,
+        name: String, ttftSLOMilliseconds: Double = 0, tpotSLOMilliseconds: Double = 0, arrived: Int64 = 0,
+        completed: Int64 = 0,
         rejected: Int64 = 0, sloMet: Int64 = 0, ttftViolations: Int64 = 0, tpotViolations: Int64 = 0,
         outstandingViolations: Int64 = 0, recentMissesPerSecond: Double = 0, recentAttainment: Double? = nil
     ) {
@@ -255,7 +263,8 @@ public struct History: Sendable, Equatable {
     public var p99TBTMilliseconds: [Double]
 
     public init(
-        pointSeconds: Double = 1, windowSeconds: Double = 5, attainment: [Double] = [], p99TTFTMilliseconds: [Double] = [],
+        pointSeconds: Double = 1, windowSeconds: Double = 5, attainment: [Double] = [],
+        p99TTFTMilliseconds: [Double] = [],
         p99TBTMilliseconds: [Double] = []
     ) {
         self.pointSeconds = pointSeconds
@@ -362,7 +371,8 @@ public struct InstanceDetail: Sendable, Equatable {
     public static let listLimit = 64
 
     public init(
-        row: InstanceRow, gpuName: String = "", iterations: Int64 = 0, tokensGenerated: Int64 = 0, busyShare: Double = 0,
+        row: InstanceRow, gpuName: String = "", iterations: Int64 = 0, tokensGenerated: Int64 = 0,
+        busyShare: Double = 0,
         batchRequests: Int = 0, batchTokens: Int = 0, waiting: [RequestLine] = [], running: [RequestLine] = []
     ) {
         self.row = row

@@ -138,7 +138,10 @@ public struct SimulationDriver: Sendable {
                 handled += 1
                 if handled & 255 == 0 && shouldStop() { return false }
             }
-            if let next, next.time <= stopAt, !replayExact || session.sim.eventsHandled >= next.events || session.sim.nextEventTime.map({ $0 > next.time }) ?? true {
+            if let next, next.time <= stopAt,
+                !replayExact || session.sim.eventsHandled >= next.events
+                    || session.sim.nextEventTime.map({ $0 > next.time }) ?? true
+            {
                 replay.removeFirst()
                 if replayExact {
                     session.sim.replay(toEvent: next.events, clock: next.time)
@@ -212,22 +215,29 @@ public struct SimulationDriver: Sendable {
                     name: spec.name, ttftSLOMilliseconds: spec.slo.ttftMs, tpotSLOMilliseconds: spec.slo.tpotMs,
                     arrived: stats.arrived, completed: stats.completed, rejected: stats.rejected, sloMet: stats.sloMet,
                     ttftViolations: account.ttftViolations, tpotViolations: stats.tpotViolations,
-                    outstandingViolations: account.outstandingViolations, recentMissesPerSecond: recent.missesPerSecond, recentAttainment: recent.attainment))
+                    outstandingViolations: account.outstandingViolations, recentMissesPerSecond: recent.missesPerSecond,
+                    recentAttainment: recent.attainment))
         }
         let m = sim.metrics
         let serving = rows.filter { $0.status == .active || $0.status == .draining }
         return DashboardSnapshot(
-            scenario: sim.scenario.name, now: sim.now, scenarioDurationSeconds: sim.scenario.durationSeconds, clock: clock,
+            scenario: sim.scenario.name, now: sim.now, scenarioDurationSeconds: sim.scenario.durationSeconds,
+            clock: clock,
             globalPolicy: sim.globalPolicy.id, localPolicy: sim.localPolicy.id, globalPolicies: GlobalPolicyID.all,
-            localPolicies: LocalPolicyID.all, rateMultiplier: sim.rateMultiplier, nominalArrivalRate: nominalRate * sim.rateMultiplier,
+            localPolicies: LocalPolicyID.all, rateMultiplier: sim.rateMultiplier,
+            nominalArrivalRate: nominalRate * sim.rateMultiplier,
             recent: window.rates,
             totals: Totals(
-                arrived: m.arrived, completed: m.completed, rejected: m.rejected, inFlight: sim.inFlight, waiting: waiting,
+                arrived: m.arrived, completed: m.completed, rejected: m.rejected, inFlight: sim.inFlight,
+                waiting: waiting,
                 unassigned: sim.unassigned.count, attainment: sim.slo().attainment,
                 preemptions: rows.reduce(0) { $0 + $1.preemptions }, migrations: m.migrations,
-                kvUsed: serving.reduce(0) { $0 + Int64($1.kvUsed) }, kvTotal: serving.reduce(0) { $0 + Int64($1.kvTotal) }),
-            instances: rows, activeMigrations: sim.activeMigrations, recentMigrations: Array(sim.recentMigrations.suffix(16)),
-            tenants: tenants, history: window.history(), log: mergedLog(), detail: detail.flatMap { instanceDetail($0) },
+                kvUsed: serving.reduce(0) { $0 + Int64($1.kvUsed) },
+                kvTotal: serving.reduce(0) { $0 + Int64($1.kvTotal) }),
+            instances: rows, activeMigrations: sim.activeMigrations,
+            recentMigrations: Array(sim.recentMigrations.suffix(16)),
+            tenants: tenants, history: window.history(), log: mergedLog(),
+            detail: detail.flatMap { instanceDetail($0) },
             recording: recording, appliedSequence: appliedSequence, isReplay: isReplay, finished: isFinished)
     }
 
@@ -278,8 +288,10 @@ public struct SimulationDriver: Sendable {
     func snapshotRow(_ index: Int) -> InstanceRow {
         let inst = session.sim.instances[index]
         var row = InstanceRow(
-            id: Int(inst.id), gpu: inst.gpu.id, model: inst.model.id, tensorParallel: inst.tensorParallel, status: inst.status,
-            waiting: inst.waiting.count, running: inst.running.count, kvTotal: inst.kv.totalBlocks, kvUsed: inst.kv.usedBlocks,
+            id: Int(inst.id), gpu: inst.gpu.id, model: inst.model.id, tensorParallel: inst.tensorParallel,
+            status: inst.status,
+            waiting: inst.waiting.count, running: inst.running.count, kvTotal: inst.kv.totalBlocks,
+            kvUsed: inst.kv.usedBlocks,
             kvReserved: inst.kv.reservedBlocks, kvCached: inst.kv.cachedBlocks, preemptions: inst.preemptions)
         for m in session.sim.activeMigrations {
             if Int(m.source) == index { row.migratingTo.append(m.destination) }

@@ -73,11 +73,13 @@ public final class SimulationRunner: Sendable {
 
     /// Starts the simulation thread; it publishes a first snapshot at once.
     public func start() {
-        guard let driver = initial.withLock({ d -> SimulationDriver? in
-            let taken = d
-            d = nil
-            return taken
-        }) else { return }
+        guard
+            let driver = initial.withLock({ d -> SimulationDriver? in
+                let taken = d
+                d = nil
+                return taken
+            })
+        else { return }
         queue.async { [self] in
             var loop = Loop(runner: self, driver: driver)
             loop.run()
@@ -177,7 +179,9 @@ struct Loop {
     func wallNow() -> UInt64 { runner.wallClock() }
 
     var clock: RunClock {
-        RunClock(paused: paused, speed: speed, achievedSpeed: paused ? 0 : achieved, lagging: lagging && !paused && !driver.isFinished)
+        RunClock(
+            paused: paused, speed: speed, achievedSpeed: paused ? 0 : achieved,
+            lagging: lagging && !paused && !driver.isFinished)
     }
 
     mutating func reanchor() {
@@ -193,7 +197,9 @@ struct Loop {
             let (commands, stopping) = runner.takeCommands()
             if stopping {
                 if let path = driver.stopRecording() {
-                    runner.farewell.withLock { $0.append("recording saved to \(path); replay it with `clustertop replay \(path)`") }
+                    runner.farewell.withLock {
+                        $0.append("recording saved to \(path); replay it with `clustertop replay \(path)`")
+                    }
                 }
                 return
             }
@@ -297,7 +303,8 @@ struct Loop {
                 driver.note("a replay is not recorded again", kind: .recording)
                 return
             }
-            let path = Loop.recordingPath(directory: driver.recordingDirectory, scenario: driver.simulation.scenario.name)
+            let path = Loop.recordingPath(
+                directory: driver.recordingDirectory, scenario: driver.simulation.scenario.name)
             do {
                 try driver.startRecording(path: path)
             } catch {
@@ -311,7 +318,8 @@ struct Loop {
     /// A fresh file name for a recording started with the `r` key.
     static func recordingPath(directory: String, scenario: String) -> String {
         let stamp = Int(Date().timeIntervalSince1970)
-        let safe = String(scenario.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) || $0 == "-" ? Character($0) : "_" })
+        let safe = String(
+            scenario.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) || $0 == "-" ? Character($0) : "_" })
         var path = (directory as NSString).appendingPathComponent("clustertop-\(safe)-\(stamp).jsonl")
         var n = 2
         while FileManager.default.fileExists(atPath: path) {

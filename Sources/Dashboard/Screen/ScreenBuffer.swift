@@ -53,7 +53,8 @@ public struct ScreenBuffer: Sendable, Hashable {
 
     /// Writes one scalar at (x, y) when it lies inside `clip` (the whole screen by default).
     @inline(__always)
-    public mutating func put(_ scalar: Unicode.Scalar, x: Int, y: Int, _ style: CellStyle = .normal, clip: Rect? = nil) {
+    public mutating func put(_ scalar: Unicode.Scalar, x: Int, y: Int, _ style: CellStyle = .normal, clip: Rect? = nil)
+    {
         if let clip, x < clip.x || x >= clip.maxX || y < clip.y || y >= clip.maxY { return }
         guard x >= 0, y >= 0, x < width, y < height else { return }
         cells[y * width + x] = Cell(scalar, style)
@@ -87,7 +88,9 @@ public struct ScreenBuffer: Sendable, Hashable {
 
     /// Writes `text` ending at column `maxX` (exclusive): right-aligned.
     @discardableResult
-    public mutating func putRight(_ text: String, maxX: Int, y: Int, _ style: CellStyle = .normal, clip: Rect? = nil) -> Int {
+    public mutating func putRight(_ text: String, maxX: Int, y: Int, _ style: CellStyle = .normal, clip: Rect? = nil)
+        -> Int
+    {
         let n = text.unicodeScalars.count
         return put(text, x: maxX - n, y: y, style, clip: clip)
     }

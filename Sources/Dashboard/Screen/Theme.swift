@@ -32,7 +32,8 @@ public enum Theme {
 
     static func mono(_ role: StyleRole) -> Look {
         switch role {
-        case .normal, .hint, .overlay, .kvUsed, .kvCached, .kvReserved, .queue, .spark, .ok, .badgeStart, .border: Look()
+        case .normal, .hint, .overlay, .kvUsed, .kvCached, .kvReserved, .queue, .spark, .ok, .badgeStart, .border:
+            Look()
         case .dim, .kvFree: Look(-1, -1, [.dim])
         case .title, .label, .migration, .warn, .badgeDrain: Look(-1, -1, [.bold])
         case .critical: Look(-1, -1, [.bold, .underline])

@@ -7,7 +7,9 @@ public enum HeaderWidget {
         draw(c.snapshot, c.state, in: c.rect, glyphs: c.glyphs, into: &buffer)
     }
 
-    public static func draw(_ s: DashboardSnapshot, _ state: UIState, in rect: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
+    public static func draw(
+        _ s: DashboardSnapshot, _ state: UIState, in rect: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer
+    ) {
         guard rect.height >= 1 else { return }
         let bar = CellStyle(.header)
         let strong = CellStyle(.headerStrong)
@@ -37,7 +39,9 @@ public enum HeaderWidget {
         if case .on = s.recording {
             fields.append(Draw.Field([(glyphs.recording + " REC", CellStyle(.badgeFail))], priority: 7))
         }
-        Draw.fitted(fields, separator: ("  ", bar), in: Rect(x: rect.x + 1, y: rect.y, width: rect.width - 2, height: 1), into: &buffer)
+        Draw.fitted(
+            fields, separator: ("  ", bar), in: Rect(x: rect.x + 1, y: rect.y, width: rect.width - 2, height: 1),
+            into: &buffer)
 
         guard rect.height >= 2 else { return }
         let row = rect.row(1)
@@ -63,7 +67,9 @@ public enum HeaderWidget {
         // before anything is decided there is no figure ("-"), not 100%.
         let sloNow = r.attainment
         let sloStyle = (sloNow ?? s.totals.attainment).map { CellStyle(sloRole($0), [.bold]) } ?? value
-        let sloTotal: [(String, CellStyle)] = [("SLO ", label), (Format.percent(s.totals.attainment ?? .nan), sloStyle)]
+        let sloTotal: [(String, CellStyle)] = [
+            ("SLO ", label), (Format.percent(s.totals.attainment ?? .nan), sloStyle),
+        ]
         var slo = Draw.Field(sloTotal, priority: sloKept)
         if let sloNow {
             slo.forms = [
@@ -79,12 +85,16 @@ public enum HeaderWidget {
         let migrations = (Format.count(s.totals.migrations), value)
         var fields2: [Draw.Field] = [
             arrival,
-            Draw.Field([("done ", label), (Format.fixed(r.completionsPerSecond, 1), value), ("/s", label)], priority: 3),
+            Draw.Field(
+                [("done ", label), (Format.fixed(r.completionsPerSecond, 1), value), ("/s", label)], priority: 3),
             Draw.Field([(Format.compact(r.tokensPerSecond), value), (" tok/s", label)], priority: 4),
             slo,
             Draw.Field(forms: [
                 ([("queued ", label), (String(s.totals.waiting), CellStyle(.queue, [.bold]))], 5),
-                ([("queued ", label), (Format.count(Int64(s.totals.waiting)), CellStyle(.queue, [.bold]))], queuedKept),
+                (
+                    [("queued ", label), (Format.count(Int64(s.totals.waiting)), CellStyle(.queue, [.bold]))],
+                    queuedKept
+                ),
             ]),
             Draw.Field([("in flight ", label), (String(s.totals.inFlight), value)], priority: 2),
             Draw.Field([("KV ", label), (Format.percent(kv, decimals: 0), kvStyle)], priority: kvKept),
@@ -103,7 +113,9 @@ public enum HeaderWidget {
                     ),
                 ]))
         }
-        Draw.fitted(fields2, separator: ("  ", .normal), in: Rect(x: row.x + 1, y: row.y, width: row.width - 2, height: 1), into: &buffer)
+        Draw.fitted(
+            fields2, separator: ("  ", .normal), in: Rect(x: row.x + 1, y: row.y, width: row.width - 2, height: 1),
+            into: &buffer)
     }
 
     /// Severity of an SLO attainment (k9s's thresholds turned around: below 90% is critical).

@@ -40,9 +40,12 @@ public enum InstanceTableWidget {
         }
         gpuWidth = min(gpuWidth, 12)
         modelWidth = min(modelWidth, 14)
-        var c = Columns(id: idWidth, gpu: gpuWidth, model: width >= 72 ? modelWidth : 0, queueBar: 0, kvBar: 0, state: max(9, stateWidth))
+        var c = Columns(
+            id: idWidth, gpu: gpuWidth, model: width >= 72 ? modelWidth : 0, queueBar: 0, kvBar: 0,
+            state: max(9, stateWidth))
         // marker, id, gpu, model, queue bar, count, run, kv bar, percent, tokens, state, with spaces between
-        let fixed = 1 + c.id + 1 + c.gpu + 1 + (c.model > 0 ? c.model + 1 : 0) + 1 + c.queueCount + 1 + c.run + 1 + 1
+        let fixed =
+            1 + c.id + 1 + c.gpu + 1 + (c.model > 0 ? c.model + 1 : 0) + 1 + c.queueCount + 1 + c.run + 1 + 1
             + c.kvPercent + 1 + c.tokens + 1 + c.state
         let flexible = max(0, width - fixed)
         c.queueBar = max(3, min(40, flexible / 3))
@@ -60,7 +63,9 @@ public enum InstanceTableWidget {
         let visible = rect.height - 1
         let start = max(0, min(state.scroll, rows.count - visible))
         // When the table scrolls, the state column's header says which rows are shown, in full.
-        let position = rows.count > visible && visible > 0 ? "rows \(start + 1)-\(min(rows.count, start + visible)) of \(rows.count)" : nil
+        let position =
+            rows.count > visible && visible > 0
+            ? "rows \(start + 1)-\(min(rows.count, start + visible)) of \(rows.count)" : nil
         let c = columns(rows, width: rect.width, stateWidth: position.map(Format.width) ?? 0)
         let label = CellStyle(.label)
 
@@ -68,7 +73,10 @@ public enum InstanceTableWidget {
         var x = rect.x + 1
         let y0 = rect.y
         func header(_ text: String, _ width: Int, right: Bool = false) {
-            let t = right ? Format.padLeft(text, width, ellipsis: glyphs.ellipsis) : Format.padRight(text, width, ellipsis: glyphs.ellipsis)
+            let t =
+                right
+                ? Format.padLeft(text, width, ellipsis: glyphs.ellipsis)
+                : Format.padRight(text, width, ellipsis: glyphs.ellipsis)
             buffer.put(t, x: x, y: y0, label, clip: rect)
             x += width + 1
         }
@@ -103,7 +111,9 @@ public enum InstanceTableWidget {
         for r in rows { maxWaiting = max(maxWaiting, r.waiting) }
         var shown = 0
         for i in start..<min(rows.count, start + visible) {
-            drawRow(rows[i], focused: i == state.focus, c: c, maxWaiting: maxWaiting, x: rect.x, y: rect.y + 1 + shown, clip: rect, glyphs: glyphs, into: &buffer)
+            drawRow(
+                rows[i], focused: i == state.focus, c: c, maxWaiting: maxWaiting, x: rect.x, y: rect.y + 1 + shown,
+                clip: rect, glyphs: glyphs, into: &buffer)
             shown += 1
         }
         return visible
@@ -120,7 +130,9 @@ public enum InstanceTableWidget {
         buffer.put(focused ? glyphs.focusMarker : " ", x: x, y: y, CellStyle(.focus, focused ? [] : []), clip: clip)
         if !focused { buffer.put(" ", x: x, y: y, text, clip: clip) }
         x += 1
-        let idText = Format.padLeft(String(r.id), c.id, ellipsis: glyphs.ellipsis) + " " + Format.padRight(gpuLabel(r), c.gpu, ellipsis: glyphs.ellipsis) + " "
+        let idText =
+            Format.padLeft(String(r.id), c.id, ellipsis: glyphs.ellipsis) + " "
+            + Format.padRight(gpuLabel(r), c.gpu, ellipsis: glyphs.ellipsis) + " "
             + (c.model > 0 ? Format.padRight(r.model, c.model, ellipsis: glyphs.ellipsis) + " " : "")
         x += buffer.put(idText, x: x, y: y, ident, clip: clip)
 
@@ -129,7 +141,9 @@ public enum InstanceTableWidget {
             Double(r.waiting) / Double(maxWaiting), x: x, y: y, width: c.queueBar, glyphs: glyphs,
             style: CellStyle(.queue), track: glyphs.queueEmpty, trackStyle: CellStyle(.kvFree), into: &buffer)
         x += c.queueBar
-        buffer.put(Format.padLeft(Format.count(Int64(r.waiting)), c.queueCount + 1, ellipsis: glyphs.ellipsis), x: x, y: y, r.waiting > 0 ? CellStyle(.queue) : text, clip: clip)
+        buffer.put(
+            Format.padLeft(Format.count(Int64(r.waiting)), c.queueCount + 1, ellipsis: glyphs.ellipsis), x: x, y: y,
+            r.waiting > 0 ? CellStyle(.queue) : text, clip: clip)
         x += c.queueCount + 2
         buffer.put(Format.padLeft(String(r.running), c.run, ellipsis: glyphs.ellipsis), x: x, y: y, text, clip: clip)
         x += c.run + 1
@@ -142,7 +156,8 @@ public enum InstanceTableWidget {
         if r.kvTotal > 0 && !gone {
             Draw.segments(
                 [
-                    (usedOnly, glyphs.kvUsed, CellStyle(.kvUsed)), (reserved, glyphs.kvReserved, CellStyle(.kvReserved)),
+                    (usedOnly, glyphs.kvUsed, CellStyle(.kvUsed)),
+                    (reserved, glyphs.kvReserved, CellStyle(.kvReserved)),
                     (cached, glyphs.kvCached, CellStyle(.kvCached)), (free, glyphs.kvFree, CellStyle(.kvFree)),
                 ], total: Double(r.kvTotal), x: x, y: y, width: c.kvBar, into: &buffer)
         } else {
@@ -151,9 +166,13 @@ public enum InstanceTableWidget {
         x += c.kvBar
         let percent = Int((r.kvUtilization * 100).rounded())
         let kvRole: StyleRole = gone ? .dim : percent >= 95 ? .critical : percent >= 85 ? .warn : .normal
-        buffer.put(Format.padLeft(String(percent) + "%", c.kvPercent + 1, ellipsis: glyphs.ellipsis), x: x, y: y, CellStyle(kvRole), clip: clip)
+        buffer.put(
+            Format.padLeft(String(percent) + "%", c.kvPercent + 1, ellipsis: glyphs.ellipsis), x: x, y: y,
+            CellStyle(kvRole), clip: clip)
         x += c.kvPercent + 2
-        buffer.put(Format.padLeft(gone ? "-" : Format.compact(r.tokensPerSecond), c.tokens, ellipsis: glyphs.ellipsis), x: x, y: y, text, clip: clip)
+        buffer.put(
+            Format.padLeft(gone ? "-" : Format.compact(r.tokensPerSecond), c.tokens, ellipsis: glyphs.ellipsis), x: x,
+            y: y, text, clip: clip)
         x += c.tokens + 1
 
         // Badges: status, then migrations with their direction.
@@ -161,7 +180,9 @@ public enum InstanceTableWidget {
         var bx = x
         func badge(_ t: String, _ role: StyleRole) {
             if bx > x { bx += buffer.put(" ", x: bx, y: y, clip: clip) }
-            bx += buffer.put(Format.fit(t, max(0, x + width - bx), ellipsis: glyphs.ellipsis), x: bx, y: y, CellStyle(role), clip: clip)
+            bx += buffer.put(
+                Format.fit(t, max(0, x + width - bx), ellipsis: glyphs.ellipsis), x: bx, y: y, CellStyle(role),
+                clip: clip)
         }
         switch r.status {
         case .active: break

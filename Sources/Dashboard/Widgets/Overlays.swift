@@ -15,7 +15,12 @@ public enum HelpOverlay {
             for row in section.rows { lines.append((row.keys, row.text, false)) }
         }
         lines.append(("", "Legend", true))
-        lines.append(("KV bar", "\(glyphs.kvUsed) used \(glyphs.kvReserved) migrating in \(glyphs.kvCached) cached \(glyphs.kvFree) free", false))
+        lines.append(
+            (
+                "KV bar",
+                "\(glyphs.kvUsed) used \(glyphs.kvReserved) migrating in \(glyphs.kvCached) cached \(glyphs.kvFree) free",
+                false
+            ))
         lines.append(("MIG\(glyphs.arrowRight)n", "sending a request's KV to n", false))
         lines.append(("MIG\(glyphs.arrowLeft)n", "receiving from n", false))
         lines.append(("states", "DRAIN FAILED START RETIRED", false))
@@ -57,7 +62,9 @@ public enum HelpOverlay {
             if line.2 {
                 buffer.put(line.1, x: x, y: y, CellStyle(.title), clip: clip)
             } else {
-                buffer.put(Format.padLeft(line.0, keyWidth - 1, ellipsis: glyphs.ellipsis), x: x, y: y, CellStyle(.label, [.bold]), clip: clip)
+                buffer.put(
+                    Format.padLeft(line.0, keyWidth - 1, ellipsis: glyphs.ellipsis), x: x, y: y,
+                    CellStyle(.label, [.bold]), clip: clip)
                 buffer.put(line.1, x: x + keyWidth, y: y, .normal, clip: clip)
             }
         }
@@ -86,7 +93,11 @@ public enum DetailOverlay {
         }
         let r = d.row
         let status = "\(r.status)"
-        Draw.box(area, title: "instance \(r.id) \(glyphs.horizontal) \(InstanceTableWidget.gpuLabel(r)) \(r.model) \(status) (Esc closes)", glyphs: glyphs, into: &buffer)
+        Draw.box(
+            area,
+            title:
+                "instance \(r.id) \(glyphs.horizontal) \(InstanceTableWidget.gpuLabel(r)) \(r.model) \(status) (Esc closes)",
+            glyphs: glyphs, into: &buffer)
         let inner = area.inset(1)
         guard inner.height >= 2 else { return }
         let label = CellStyle(.dim)
@@ -101,15 +112,18 @@ public enum DetailOverlay {
         line([
             ("GPU ", label), (d.gpuName + (r.tensorParallel > 1 ? " x\(r.tensorParallel)" : ""), .normal),
             ("  busy ", label), (Format.percent(d.busyShare, decimals: 0), .normal),
-            ("  tok/s ", label), (Format.compact(r.tokensPerSecond), .normal), ("  preemptions ", label), ("\(r.preemptions)", .normal),
+            ("  tok/s ", label), (Format.compact(r.tokensPerSecond), .normal), ("  preemptions ", label),
+            ("\(r.preemptions)", .normal),
         ])
         line([
             ("KV ", label), ("\(r.kvUsed)/\(r.kvTotal)", CellStyle(.normal, [.bold])), (" blocks ", label),
-            (Format.percent(r.kvUtilization), .normal), (": reserved ", label), ("\(r.kvReserved)", CellStyle(.kvReserved)),
+            (Format.percent(r.kvUtilization), .normal), (": reserved ", label),
+            ("\(r.kvReserved)", CellStyle(.kvReserved)),
             (", cached ", label), ("\(r.kvCached)", CellStyle(.kvCached)), (", free ", label), ("\(free)", .normal),
         ])
         line([
-            ("iterations ", label), (Format.count(d.iterations), .normal), ("  tokens ", label), (Format.count(d.tokensGenerated), .normal),
+            ("iterations ", label), (Format.count(d.iterations), .normal), ("  tokens ", label),
+            (Format.count(d.tokensGenerated), .normal),
             ("  this batch ", label), ("\(d.batchRequests) req / \(d.batchTokens) tok", .normal),
         ])
         if y < inner.maxY && r.kvTotal > 0 {
@@ -117,7 +131,8 @@ public enum DetailOverlay {
             let cached = Double(max(0, min(r.kvCached, r.kvTotal - r.kvUsed)))
             Draw.segments(
                 [
-                    (Double(r.kvUsed) - reserved, glyphs.kvUsed, CellStyle(.kvUsed)), (reserved, glyphs.kvReserved, CellStyle(.kvReserved)),
+                    (Double(r.kvUsed) - reserved, glyphs.kvUsed, CellStyle(.kvUsed)),
+                    (reserved, glyphs.kvReserved, CellStyle(.kvReserved)),
                     (cached, glyphs.kvCached, CellStyle(.kvCached)),
                     (max(0, Double(free) - cached), glyphs.kvFree, CellStyle(.kvFree)),
                 ], total: Double(r.kvTotal), x: inner.x + 1, y: y, width: inner.width - 2, into: &buffer)
@@ -144,7 +159,10 @@ public enum DetailOverlay {
     ) {
         guard rect.height >= 1 else { return }
         let inner = Rect(x: rect.x + 1, y: rect.y, width: rect.width - 2, height: rect.height)
-        let header = running ? "request  tenant    prompt  gen/out    KV blk     age" : "request  tenant    prompt  output               age"
+        let header =
+            running
+            ? "request  tenant    prompt  gen/out    KV blk     age"
+            : "request  tenant    prompt  output               age"
         buffer.put(title, x: inner.x, y: inner.y, CellStyle(.title), clip: inner)
         buffer.put(header, x: inner.x + Format.width(title) + 2, y: inner.y, CellStyle(.label), clip: inner)
         var y = inner.y + 1
@@ -155,12 +173,19 @@ public enum DetailOverlay {
         for (i, q) in list.enumerated() {
             guard y < inner.maxY else { break }
             if y == inner.maxY - 1 && i < list.count - 1 {
-                buffer.put(glyphs.ellipsis + " \(list.count - i) more shown of the first \(InstanceDetail.listLimit)", x: inner.x, y: y, CellStyle(.dim), clip: inner)
+                buffer.put(
+                    glyphs.ellipsis + " \(list.count - i) more shown of the first \(InstanceDetail.listLimit)",
+                    x: inner.x, y: y, CellStyle(.dim), clip: inner)
                 break
             }
-            var text = Format.padRight("r\(q.serial)", 9, ellipsis: glyphs.ellipsis) + Format.padRight(q.tenant, 9, ellipsis: glyphs.ellipsis) + Format.padLeft(String(q.promptTokens), 7, ellipsis: glyphs.ellipsis)
+            var text =
+                Format.padRight("r\(q.serial)", 9, ellipsis: glyphs.ellipsis)
+                + Format.padRight(q.tenant, 9, ellipsis: glyphs.ellipsis)
+                + Format.padLeft(String(q.promptTokens), 7, ellipsis: glyphs.ellipsis)
             if running {
-                text += "  " + Format.padRight("\(q.generatedTokens)/\(q.outputTokens)", 10, ellipsis: glyphs.ellipsis) + Format.padLeft(String(q.blocks), 6, ellipsis: glyphs.ellipsis)
+                text +=
+                    "  " + Format.padRight("\(q.generatedTokens)/\(q.outputTokens)", 10, ellipsis: glyphs.ellipsis)
+                    + Format.padLeft(String(q.blocks), 6, ellipsis: glyphs.ellipsis)
             } else {
                 text += "  " + Format.padRight(String(q.outputTokens), 10, ellipsis: glyphs.ellipsis) + "      "
             }
@@ -183,7 +208,9 @@ public enum PolicyPickerOverlay {
         let rows = state.globalPolicies.count + state.localPolicies.count + 5
         let names = state.globalPolicies.map(\.rawValue) + state.localPolicies.map(\.rawValue)
         let width = min(area.width, max(44, (names.map(\.count).max() ?? 10) + 16))
-        let rect = Rect(x: area.x + (area.width - width) / 2, y: area.y + max(0, (area.height - rows) / 2), width: width, height: min(area.height, rows))
+        let rect = Rect(
+            x: area.x + (area.width - width) / 2, y: area.y + max(0, (area.height - rows) / 2), width: width,
+            height: min(area.height, rows))
         Draw.box(rect, title: "Switch policy", glyphs: glyphs, into: &buffer)
         let inner = rect.inset(1)
         var y = inner.y
@@ -196,7 +223,9 @@ public enum PolicyPickerOverlay {
                 let selected = index == state.pickerSelection
                 let mark = id.rawValue == current ? "(now) " : ""
                 let text = (selected ? String(glyphs.focusMarker) : " ") + " " + id.rawValue + "  " + mark
-                buffer.put(Format.padRight(text, inner.width - 2, ellipsis: glyphs.ellipsis), x: inner.x + 1, y: y, selected ? CellStyle(.focus) : .normal, clip: inner)
+                buffer.put(
+                    Format.padRight(text, inner.width - 2, ellipsis: glyphs.ellipsis), x: inner.x + 1, y: y,
+                    selected ? CellStyle(.focus) : .normal, clip: inner)
                 y += 1
                 index += 1
             }
@@ -204,7 +233,9 @@ public enum PolicyPickerOverlay {
         group("Global (dispatch)", state.globalPolicies, current: state.globalPolicy)
         group("Local (batching)", state.localPolicies, current: state.localPolicy)
         if y < inner.maxY {
-            buffer.put("\(glyphs.arrowUp)\(glyphs.arrowDown) choose  \(glyphs.enterKey) switch  Esc close", x: inner.x + 1, y: inner.maxY - 1, CellStyle(.dim), clip: inner)
+            buffer.put(
+                "\(glyphs.arrowUp)\(glyphs.arrowDown) choose  \(glyphs.enterKey) switch  Esc close", x: inner.x + 1,
+                y: inner.maxY - 1, CellStyle(.dim), clip: inner)
         }
     }
 }
@@ -216,17 +247,36 @@ public enum SpikeEditorOverlay {
         draw(c.snapshot, c.state, in: c.rect, glyphs: c.glyphs, into: &buffer)
     }
 
-    public static func draw(_ s: DashboardSnapshot?, _ state: UIState, in area: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
+    public static func draw(
+        _ s: DashboardSnapshot?, _ state: UIState, in area: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer
+    ) {
         let width = min(area.width, 50), height = min(area.height, 8)
-        let rect = Rect(x: area.x + (area.width - width) / 2, y: area.y + max(0, (area.height - height) / 2), width: width, height: height)
+        let rect = Rect(
+            x: area.x + (area.width - width) / 2, y: area.y + max(0, (area.height - height) / 2), width: width,
+            height: height)
         Draw.box(rect, title: "Load spike", glyphs: glyphs, into: &buffer)
         let inner = rect.inset(1)
         let factor = Format.fixed(state.spikeFactor, state.spikeFactor == state.spikeFactor.rounded() ? 0 : 1)
         let left = glyphs.isUnicode ? "◀" : "<", right = glyphs.isUnicode ? "▶" : ">"
         let rows: [[(String, CellStyle)]] = [
-            [("size    ", CellStyle(.dim)), ("\(left) x\(factor) \(right)", CellStyle(.warn)), ("   \(glyphs.isUnicode ? "←/→" : "Left/Right")", CellStyle(.dim))],
-            [("length  ", CellStyle(.dim)), ("\(left) \(Format.fixed(state.spikeSeconds, 0)) s \(right)", CellStyle(.warn)), ("   \(glyphs.isUnicode ? "↑/↓" : "Up/Down")", CellStyle(.dim))],
-            s.map { [("rate    ", CellStyle(.dim)), (Format.fixed($0.nominalArrivalRate, 1) + "/s " + glyphs.arrowRight + " " + Format.fixed($0.nominalArrivalRate * state.spikeFactor, 1) + "/s", .normal)] } ?? [],
+            [
+                ("size    ", CellStyle(.dim)), ("\(left) x\(factor) \(right)", CellStyle(.warn)),
+                ("   \(glyphs.isUnicode ? "←/→" : "Left/Right")", CellStyle(.dim)),
+            ],
+            [
+                ("length  ", CellStyle(.dim)),
+                ("\(left) \(Format.fixed(state.spikeSeconds, 0)) s \(right)", CellStyle(.warn)),
+                ("   \(glyphs.isUnicode ? "↑/↓" : "Up/Down")", CellStyle(.dim)),
+            ],
+            s.map {
+                [
+                    ("rate    ", CellStyle(.dim)),
+                    (
+                        Format.fixed($0.nominalArrivalRate, 1) + "/s " + glyphs.arrowRight + " "
+                            + Format.fixed($0.nominalArrivalRate * state.spikeFactor, 1) + "/s", .normal
+                    ),
+                ]
+            } ?? [],
             [],
             [("\(glyphs.enterKey) fire  Esc cancel", CellStyle(.dim))],
         ]
@@ -239,11 +289,14 @@ public enum SpikeEditorOverlay {
 
 /// Shown instead of the dashboard when the terminal is smaller than the minimum (btop's rule).
 public enum TooSmallWidget {
-    public static func draw(width: Int, height: Int, minimumWidth: Int, minimumHeight: Int, into buffer: inout ScreenBuffer) {
+    public static func draw(
+        width: Int, height: Int, minimumWidth: Int, minimumHeight: Int, into buffer: inout ScreenBuffer
+    ) {
         let lines: [[(String, CellStyle)]] = [
             [("Terminal too small", CellStyle(.warn))],
             [
-                ("have ", .normal), ("\(width)x\(height)", CellStyle(width < minimumWidth || height < minimumHeight ? .critical : .ok)),
+                ("have ", .normal),
+                ("\(width)x\(height)", CellStyle(width < minimumWidth || height < minimumHeight ? .critical : .ok)),
                 (", need at least ", .normal), ("\(minimumWidth)x\(minimumHeight)", CellStyle(.ok)),
             ],
             [("enlarge the window, or press q to quit", CellStyle(.dim))],

@@ -12,18 +12,27 @@ public enum SLOPanelWidget {
         let label = CellStyle(.dim)
         var title: [(String, CellStyle)] = [
             ("SLO", CellStyle(.title)), (" met ", label),
-            (Format.percent(s.totals.attainment ?? .nan), s.totals.attainment.map { CellStyle(HeaderWidget.sloRole($0), [.bold]) } ?? .normal),
+            (
+                Format.percent(s.totals.attainment ?? .nan),
+                s.totals.attainment.map { CellStyle(HeaderWidget.sloRole($0), [.bold]) } ?? .normal
+            ),
         ]
         if let recent = s.recent.attainment {
-            title += [(" last " + Format.fixed(s.history.windowSeconds, 0) + "s ", label), (Format.percent(recent), CellStyle(HeaderWidget.sloRole(recent)))]
+            title += [
+                (" last " + Format.fixed(s.history.windowSeconds, 0) + "s ", label),
+                (Format.percent(recent), CellStyle(HeaderWidget.sloRole(recent))),
+            ]
         }
         Draw.title(title, in: rect.row(0), glyphs: glyphs, into: &buffer)
 
         // The tenant table first; the three series share what is left: one sparkline row each
         // when tight, or a title row and a bar graph each when there is room.
         let tableHeight = min(1 + s.tenants.count, max(2, rect.height - 1 - 3))
-        drawTenants(s, in: Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: tableHeight), glyphs: glyphs, into: &buffer)
-        let seriesRect = Rect(x: rect.x, y: rect.y + 1 + tableHeight, width: rect.width, height: rect.height - 1 - tableHeight)
+        drawTenants(
+            s, in: Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: tableHeight), glyphs: glyphs, into: &buffer
+        )
+        let seriesRect = Rect(
+            x: rect.x, y: rect.y + 1 + tableHeight, width: rect.width, height: rect.height - 1 - tableHeight)
         drawSeries(s, in: seriesRect, glyphs: glyphs, into: &buffer)
     }
 
@@ -51,16 +60,20 @@ public enum SLOPanelWidget {
         let tbtMax = h.p99TBTMilliseconds.filter(\.isFinite).max() ?? 0
         return [
             Series(
-                name: "SLO met", values: h.attainment, low: floor, high: 1, style: { CellStyle(HeaderWidget.sloRole($0)) },
-                latest: latest(h.attainment) { Format.percent($0, decimals: 0) }, scale: Format.percent(floor, decimals: 0) + "-100%"),
+                name: "SLO met", values: h.attainment, low: floor, high: 1,
+                style: { CellStyle(HeaderWidget.sloRole($0)) },
+                latest: latest(h.attainment) { Format.percent($0, decimals: 0) },
+                scale: Format.percent(floor, decimals: 0) + "-100%"),
             Series(
                 name: "p99 TTFT", values: h.p99TTFTMilliseconds, low: 0, high: max(1, ttftMax),
                 style: { CellStyle($0 > ttftLimit ? .critical : .spark) },
-                latest: latest(h.p99TTFTMilliseconds) { Format.duration(milliseconds: $0) }, scale: "max " + Format.duration(milliseconds: ttftMax)),
+                latest: latest(h.p99TTFTMilliseconds) { Format.duration(milliseconds: $0) },
+                scale: "max " + Format.duration(milliseconds: ttftMax)),
             Series(
                 name: "p99 TBT", values: h.p99TBTMilliseconds, low: 0, high: max(1, tbtMax),
                 style: { CellStyle($0 > tpotLimit ? .critical : .spark) },
-                latest: latest(h.p99TBTMilliseconds) { Format.duration(milliseconds: $0) }, scale: "max " + Format.duration(milliseconds: tbtMax)),
+                latest: latest(h.p99TBTMilliseconds) { Format.duration(milliseconds: $0) },
+                scale: "max " + Format.duration(milliseconds: tbtMax)),
         ]
     }
 
@@ -74,7 +87,8 @@ public enum SLOPanelWidget {
                 let y = rect.y + i
                 buffer.put(Format.padRight(line.name, 9, ellipsis: glyphs.ellipsis), x: rect.x, y: y, label, clip: rect)
                 Draw.sparkline(
-                    line.values, low: line.low, high: line.high, x: rect.x + 9, y: y, width: rect.width - 9 - 8, glyphs: glyphs,
+                    line.values, low: line.low, high: line.high, x: rect.x + 9, y: y, width: rect.width - 9 - 8,
+                    glyphs: glyphs,
                     style: line.style, into: &buffer)
                 buffer.putRight(line.latest, maxX: rect.maxX, y: y, CellStyle(.normal, [.bold]), clip: rect)
             }
@@ -88,7 +102,8 @@ public enum SLOPanelWidget {
             x += buffer.put(line.latest, x: x, y: top, CellStyle(.normal, [.bold]), clip: rect)
             buffer.put("  per " + window + ", scale " + line.scale, x: x, y: top, label, clip: rect)
             Draw.graph(
-                line.values, low: line.low, high: line.high, in: Rect(x: rect.x, y: top + 1, width: rect.width, height: block - 1),
+                line.values, low: line.low, high: line.high,
+                in: Rect(x: rect.x, y: top + 1, width: rect.width, height: block - 1),
                 glyphs: glyphs, style: line.style, into: &buffer)
         }
     }
@@ -103,7 +118,10 @@ public enum SLOPanelWidget {
         let label = CellStyle(.label)
         var x = rect.x
         for k in 0..<count {
-            let t = k == 0 ? Format.padRight(titles[k], widths[k], ellipsis: glyphs.ellipsis) : Format.padLeft(titles[k], widths[k], ellipsis: glyphs.ellipsis)
+            let t =
+                k == 0
+                ? Format.padRight(titles[k], widths[k], ellipsis: glyphs.ellipsis)
+                : Format.padLeft(titles[k], widths[k], ellipsis: glyphs.ellipsis)
             x += buffer.put(t, x: x, y: rect.y, label, clip: rect)
         }
         let room = rect.height - 1
@@ -117,14 +135,23 @@ public enum SLOPanelWidget {
             let cells: [(String, CellStyle)] = [
                 (t.name, .normal),
                 (Format.count(t.completed), .normal),
-                (Format.percent(t.attainment ?? .nan), t.attainment.map { CellStyle(HeaderWidget.sloRole($0)) } ?? .normal),
+                (
+                    Format.percent(t.attainment ?? .nan),
+                    t.attainment.map { CellStyle(HeaderWidget.sloRole($0)) } ?? .normal
+                ),
                 (Format.count(t.ttftViolations), t.ttftViolations > 0 ? CellStyle(.warn) : .normal),
                 (Format.count(t.tpotViolations), t.tpotViolations > 0 ? CellStyle(.warn) : .normal),
-                (Format.fixed(t.recentMissesPerSecond, 1), t.recentMissesPerSecond > 0 ? CellStyle(.critical) : CellStyle(.dim)),
+                (
+                    Format.fixed(t.recentMissesPerSecond, 1),
+                    t.recentMissesPerSecond > 0 ? CellStyle(.critical) : CellStyle(.dim)
+                ),
             ]
             var cx = rect.x
             for k in 0..<count {
-                let text = k == 0 ? Format.padRight(cells[k].0, widths[k] - 1, ellipsis: glyphs.ellipsis) + " " : Format.padLeft(cells[k].0, widths[k], ellipsis: glyphs.ellipsis)
+                let text =
+                    k == 0
+                    ? Format.padRight(cells[k].0, widths[k] - 1, ellipsis: glyphs.ellipsis) + " "
+                    : Format.padLeft(cells[k].0, widths[k], ellipsis: glyphs.ellipsis)
                 cx += buffer.put(text, x: cx, y: y, cells[k].1, clip: rect)
             }
         }
@@ -156,7 +183,10 @@ public enum MigrationPanelWidget {
         let done = s.recentMigrations.filter { $0.outcome == .committed }
         if !done.isEmpty {
             let mean = Double(done.reduce(0) { $0 + $1.downtime }) / Double(done.count) / 1000
-            title += [(" recent ", label), (String(s.recentMigrations.count), .normal), (" mean down ", label), (Format.duration(milliseconds: mean), .normal)]
+            title += [
+                (" recent ", label), (String(s.recentMigrations.count), .normal), (" mean down ", label),
+                (Format.duration(milliseconds: mean), .normal),
+            ]
         }
         Draw.title(title, in: rect.row(0), glyphs: glyphs, into: &buffer)
         var y = rect.y + 1
@@ -169,10 +199,13 @@ public enum MigrationPanelWidget {
         for m in s.activeMigrations where y < rect.maxY {
             var x = rect.x
             x += buffer.put("r\(m.request) ", x: x, y: y, .normal, clip: rect)
-            x += buffer.put("\(m.source)\(glyphs.arrowRight)\(m.destination) ", x: x, y: y, CellStyle(.migration), clip: rect)
+            x += buffer.put(
+                "\(m.source)\(glyphs.arrowRight)\(m.destination) ", x: x, y: y, CellStyle(.migration), clip: rect)
             let barWidth = max(4, min(16, rect.maxX - x - 28))
             let f = m.blocksTotal > 0 ? Double(m.blocksCopied) / Double(m.blocksTotal) : 0
-            Draw.bar(f, x: x, y: y, width: barWidth, glyphs: glyphs, style: CellStyle(.migration), track: glyphs.kvFree, trackStyle: CellStyle(.kvFree), into: &buffer)
+            Draw.bar(
+                f, x: x, y: y, width: barWidth, glyphs: glyphs, style: CellStyle(.migration), track: glyphs.kvFree,
+                trackStyle: CellStyle(.kvFree), into: &buffer)
             x += barWidth + 1
             let stage = m.lastStage ? "stop-copy" : "stage \(m.stage)"
             buffer.put("\(m.blocksCopied)/\(m.blocksTotal) blk \(stage)", x: x, y: y, .normal, clip: rect)
@@ -181,10 +214,12 @@ public enum MigrationPanelWidget {
         for m in s.recentMigrations.reversed() where y < rect.maxY {
             let outcome: (String, StyleRole) = m.outcome == .aborted ? ("aborted", .warn) : ("done", .ok)
             var x = rect.x
-            x += buffer.put("r\(m.request) \(m.source)\(glyphs.arrowRight)\(m.destination) ", x: x, y: y, label, clip: rect)
+            x += buffer.put(
+                "r\(m.request) \(m.source)\(glyphs.arrowRight)\(m.destination) ", x: x, y: y, label, clip: rect)
             x += buffer.put(outcome.0, x: x, y: y, CellStyle(outcome.1), clip: rect)
             buffer.put(
-                " \(m.blocksTotal) blk down " + Format.duration(milliseconds: Double(m.downtime) / 1000) + " at " + Time.clock(m.ended),
+                " \(m.blocksTotal) blk down " + Format.duration(milliseconds: Double(m.downtime) / 1000) + " at "
+                    + Time.clock(m.ended),
                 x: x, y: y, label, clip: rect)
             y += 1
         }
@@ -234,14 +269,19 @@ public enum HintBarWidget {
 
     public static func draw(_ state: UIState, in rect: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
         guard rect.height >= 1 else { return }
-        let spike = "spike x" + Format.fixed(state.spikeFactor, state.spikeFactor == state.spikeFactor.rounded() ? 0 : 1) + " "
+        let spike =
+            "spike x" + Format.fixed(state.spikeFactor, state.spikeFactor == state.spikeFactor.rounded() ? 0 : 1) + " "
             + Format.fixed(state.spikeSeconds, 0) + "s [ ] { }"
         let spikeWidth = Format.width(spike)
         let right = rect.width >= 100 ? spikeWidth + 1 : 0
         // The essential hints keep their room; the others fill what is left, in table order.
         let hints = KeyTable.hints(glyphs)
-        func width(_ h: (keys: String, label: String, action: Action)) -> Int { Format.width(h.keys) + 1 + Format.width(h.label) + 1 }
-        var room = rect.width - right - hints.filter { KeyTable.essentialHints.contains($0.action) }.reduce(0) { $0 + width($1) }
+        func width(_ h: (keys: String, label: String, action: Action)) -> Int {
+            Format.width(h.keys) + 1 + Format.width(h.label) + 1
+        }
+        var room =
+            rect.width - right
+            - hints.filter { KeyTable.essentialHints.contains($0.action) }.reduce(0) { $0 + width($1) }
         var x = rect.x
         for hint in hints {
             if !KeyTable.essentialHints.contains(hint.action) {

@@ -119,7 +119,9 @@ public enum Draw {
     }
 
     /// A panel title: the text, then a rule to the end of the row.
-    public static func title(_ parts: [(String, CellStyle)], in rect: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
+    public static func title(
+        _ parts: [(String, CellStyle)], in rect: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer
+    ) {
         guard !rect.isEmpty else { return }
         var x = rect.x
         for (text, style) in parts { x += buffer.put(text, x: x, y: rect.y, style, clip: rect) }
@@ -160,7 +162,9 @@ public enum Draw {
         guard !rect.isEmpty else { return }
         var kept = fields.filter { !$0.forms.isEmpty }.map { ($0, form: 0) }
         let sepWidth = Format.width(separator.0)
-        func total() -> Int { kept.reduce(0) { $0 + Field.width($1.0.forms[$1.form].pieces) } + max(0, kept.count - 1) * sepWidth }
+        func total() -> Int {
+            kept.reduce(0) { $0 + Field.width($1.0.forms[$1.form].pieces) } + max(0, kept.count - 1) * sepWidth
+        }
         func priority(_ i: Int) -> Int { kept[i].0.forms[kept[i].form].priority }
         while total() > rect.width, let give = kept.indices.min(by: { priority($0) < priority($1) }) {
             if kept[give].form + 1 < kept[give].0.forms.count {

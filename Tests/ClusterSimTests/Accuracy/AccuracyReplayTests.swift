@@ -46,7 +46,8 @@ struct AccuracyReplayTests {
     }
 
     @Test func aRunTheSimulatorMadeScoresNearZeroError() throws {
-        let engine = EngineCalibration(stepOverhead: 300e-6, sequenceOverhead: 0, allReduceLatency: 10e-6, requestOverhead: 0.010)
+        let engine = EngineCalibration(
+            stepOverhead: 300e-6, sequenceOverhead: 0, allReduceLatency: 10e-6, requestOverhead: 0.010)
         let s = scenario(engine: engine)
         let run = try measure(s)
         #expect(run.count > 250)
@@ -59,12 +60,14 @@ struct AccuracyReplayTests {
         #expect(abs(report.line(.itl, .mean).error) < 0.02)
         #expect(abs(report.line(.ttft, .mean).error) < 0.05)
         // Without the engine's host and API time the same replay is clearly off.
-        let bare = AccuracyReport(run: reread, prediction: try AccuracyReplay.predict(s, run: reread, engine: EngineCalibration.none))
+        let bare = AccuracyReport(
+            run: reread, prediction: try AccuracyReplay.predict(s, run: reread, engine: EngineCalibration.none))
         #expect(bare.line(.ttft, .mean).error < -0.2)
     }
 
     @Test func calibrateRecoversTheOverheadsAGeneratedRunWasMadeWith() throws {
-        let truth = EngineCalibration(stepOverhead: 800e-6, sequenceOverhead: 0, allReduceLatency: 10e-6, requestOverhead: 0.012)
+        let truth = EngineCalibration(
+            stepOverhead: 800e-6, sequenceOverhead: 0, allReduceLatency: 10e-6, requestOverhead: 0.012)
         let run = try measure(scenario(engine: truth))
         let runs = [EngineRun(name: "synthetic", scenario: scenario(engine: .none), measured: run)]
         let fitted = try EngineFit.fit(runs, evaluations: 30)
@@ -79,11 +82,16 @@ struct AccuracyReplayTests {
 
     @Test func measuredRunErrorsAreLocated() {
         let e = #expect(throws: ScenarioError.self) {
-            _ = try MeasuredRun.parse(Data("arrival_s,input_tokens,output_tokens,ttft_s,e2e_s\n0,10,5,0.1,0.5\n1,ten,5,0.1,0.5\n".utf8), file: "r.csv")
+            _ = try MeasuredRun.parse(
+                Data("arrival_s,input_tokens,output_tokens,ttft_s,e2e_s\n0,10,5,0.1,0.5\n1,ten,5,0.1,0.5\n".utf8),
+                file: "r.csv")
         }
-        #expect(e?.description == "r.csv:3:3: input_tokens: expected a whole number of tokens from 1 to 1048576, got \"ten\"")
+        #expect(
+            e?.description
+                == "r.csv:3:3: input_tokens: expected a whole number of tokens from 1 to 1048576, got \"ten\"")
         let order = #expect(throws: ScenarioError.self) {
-            _ = try MeasuredRun.parse(Data("arrival_s,input_tokens,output_tokens,ttft_s,e2e_s\n0,10,5,0.6,0.5\n".utf8), file: "r.csv")
+            _ = try MeasuredRun.parse(
+                Data("arrival_s,input_tokens,output_tokens,ttft_s,e2e_s\n0,10,5,0.6,0.5\n".utf8), file: "r.csv")
         }
         #expect(order?.path == "e2e_s")
     }

@@ -6,8 +6,11 @@ import Testing
     @Test(arguments: ["vllm-v0", "sarathi"])
     func everyRequestIsAccountedForAndKVNeverOverflows(local: LocalPolicyID) throws {
         // Small KV (an A10G) under overload, so preemptions happen and blocks run out.
-        var sim = try Simulation(scenario: testScenario(gpu: "a10g", count: 2, rate: 12, duration: 30, local: local,
-            input: .lognormal(mean: 1500, sigma: 0.8, max: 6000), output: .lognormal(mean: 400, sigma: 0.8, max: 2000)))
+        var sim = try Simulation(
+            scenario: testScenario(
+                gpu: "a10g", count: 2, rate: 12, duration: 30, local: local,
+                input: .lognormal(mean: 1500, sigma: 0.8, max: 6000),
+                output: .lognormal(mean: 400, sigma: 0.8, max: 2000)))
         #expect(runChecked(&sim) == [])
         let m = sim.metrics
         #expect(m.arrived > 200)
@@ -41,8 +44,11 @@ import Testing
 
     @Test func sameInputsGiveIdenticalReports() throws {
         func run() throws -> String {
-            var sim = try Simulation(scenario: testScenario(count: 3, rate: 20, duration: 20, global: "least-outstanding",
-                arrival: .gamma(rate: 20, cv: 3), events: [TimedEvent(atSeconds: 5, command: .spike(factor: 3, durationSeconds: 4))]))
+            var sim = try Simulation(
+                scenario: testScenario(
+                    count: 3, rate: 20, duration: 20, global: "least-outstanding",
+                    arrival: .gamma(rate: 20, cv: 3),
+                    events: [TimedEvent(atSeconds: 5, command: .spike(factor: 3, durationSeconds: 4))]))
             sim.runToEnd()
             return Report(sim).jsonText
         }
@@ -79,15 +85,20 @@ import Testing
         // One request (prompt 1000, output 5) on an idle H100: TTFT is the prefill iteration,
         // every later token one decode iteration at its context.
         // The first seed whose Poisson stream brings exactly one request in the first second.
-        let seed = try #require((1...50).first { seed in
-            var rng = RandomStream(seed: UInt64(seed), label: "arrivals", index: 0)
-            let first = rng.exponential(), second = rng.exponential()
-            return first < 1 && first + second >= 1
-        })
+        let seed = try #require(
+            (1...50).first { seed in
+                var rng = RandomStream(seed: UInt64(seed), label: "arrivals", index: 0)
+                let first = rng.exponential(), second = rng.exponential()
+                return first < 1 && first + second >= 1
+            })
         let scenario = Scenario(
-            name: "one", seed: UInt64(seed), durationSeconds: 1, cluster: [InstanceGroup(gpu: "h100", model: "llama3-8b")],
+            name: "one", seed: UInt64(seed), durationSeconds: 1,
+            cluster: [InstanceGroup(gpu: "h100", model: "llama3-8b")],
             policy: PolicySpec(), tenants: [TenantSpec(name: "t", slo: SLO(ttftMs: 1000, tpotMs: 100))],
-            workload: [StreamSpec(tenant: "t", arrival: .poisson(rate: 1), input: .fixed(value: 1000), output: .fixed(value: 5))])
+            workload: [
+                StreamSpec(
+                    tenant: "t", arrival: .poisson(rate: 1), input: .fixed(value: 1000), output: .fixed(value: 5))
+            ])
         var sim = try Simulation(scenario: scenario)
         sim.runToEnd()
         try #require(sim.metrics.completed == 1)
@@ -115,8 +126,10 @@ import Testing
         let base = try Simulation(scenario: testScenario(count: 4, rate: 10, duration: 100))
         var quiet = base
         quiet.runToEnd()
-        var spiked = try Simulation(scenario: testScenario(count: 4, rate: 10, duration: 100,
-            events: [TimedEvent(atSeconds: 20, command: .spike(factor: 4, durationSeconds: 30))]))
+        var spiked = try Simulation(
+            scenario: testScenario(
+                count: 4, rate: 10, duration: 100,
+                events: [TimedEvent(atSeconds: 20, command: .spike(factor: 4, durationSeconds: 30))]))
         spiked.runToEnd()
         // 100 s at 10/s, plus 30 s at 3x extra: about 1000 + 900.
         let extra = Double(spiked.metrics.arrived - quiet.metrics.arrived)
@@ -125,8 +138,13 @@ import Testing
     }
 
     @Test func aFailedInstanceLosesNoRequest() throws {
-        var sim = try Simulation(scenario: testScenario(count: 3, rate: 20, duration: 30,
-            events: [TimedEvent(atSeconds: 10, command: .fail(instance: 1)), TimedEvent(atSeconds: 12, command: .add(gpu: "h100", model: "llama3-8b", tensorParallel: 1))]))
+        var sim = try Simulation(
+            scenario: testScenario(
+                count: 3, rate: 20, duration: 30,
+                events: [
+                    TimedEvent(atSeconds: 10, command: .fail(instance: 1)),
+                    TimedEvent(atSeconds: 12, command: .add(gpu: "h100", model: "llama3-8b", tensorParallel: 1)),
+                ]))
         #expect(runChecked(&sim) == [])
         #expect(sim.instances[1].status == .failed)
         #expect(sim.instances.count == 4 && sim.instances[3].status == .active)
@@ -135,8 +153,13 @@ import Testing
     }
 
     @Test func requestsWaitWhenNoInstanceIsLeftAndResumeWhenOneStarts() throws {
-        var sim = try Simulation(scenario: testScenario(count: 1, rate: 5, duration: 30,
-            events: [TimedEvent(atSeconds: 5, command: .fail(instance: 0)), TimedEvent(atSeconds: 6, command: .add(gpu: "h100", model: "llama3-8b", tensorParallel: 1))]))
+        var sim = try Simulation(
+            scenario: testScenario(
+                count: 1, rate: 5, duration: 30,
+                events: [
+                    TimedEvent(atSeconds: 5, command: .fail(instance: 0)),
+                    TimedEvent(atSeconds: 6, command: .add(gpu: "h100", model: "llama3-8b", tensorParallel: 1)),
+                ]))
         sim.run(until: Time.seconds(15))
         #expect(sim.unassigned.count > 0)
         #expect(sim.invariantViolations() == [])
@@ -146,8 +169,10 @@ import Testing
     }
 
     @Test func drainingInstanceTakesNothingNewAndRetires() throws {
-        var sim = try Simulation(scenario: testScenario(count: 2, rate: 10, duration: 30,
-            events: [TimedEvent(atSeconds: 5, command: .drain(instance: 0))]))
+        var sim = try Simulation(
+            scenario: testScenario(
+                count: 2, rate: 10, duration: 30,
+                events: [TimedEvent(atSeconds: 5, command: .drain(instance: 0))]))
         sim.run(until: Time.seconds(5))
         let before = sim.instances[0].tokensGenerated
         sim.run(until: Time.seconds(25))

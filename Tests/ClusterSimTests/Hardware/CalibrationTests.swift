@@ -27,12 +27,16 @@ import Testing
                 == "p.csv:2: gpu: the row was measured on h100, not a10g (and 1 more rows of other GPUs); pass --skip-other-gpus to leave them out, or --measured-on h100 to fit a10g to them anyway"
         )
         let mixed = try table("a10g,llama3-8b,1,512,0,0,0,50\nh100,llama3-8b,0,0,0,8,1024,9\n")
-        #expect(rowsError(mixed, gpu: "a10g") == "p.csv:3: gpu: the row was measured on h100, not a10g; pass --skip-other-gpus to leave them out")
+        #expect(
+            rowsError(mixed, gpu: "a10g")
+                == "p.csv:3: gpu: the row was measured on h100, not a10g; pass --skip-other-gpus to leave them out")
         #expect(try Calibration.rows(of: mixed, file: "p.csv", gpu: "a10g", skipOtherGPUs: true).map(\.line) == [2])
         // Asked for explicitly: the rows of a GPU named otherwise (a device name) are taken.
         let named = try table("NVIDIA A10G,llama3-8b,1,512,0,0,0,50\n")
         #expect(try Calibration.rows(of: named, file: "p.csv", gpu: "a10g", measuredOn: "NVIDIA A10G").count == 1)
-        #expect(rowsError(named, gpu: "a10g", measuredOn: "h100")?.hasPrefix("p.csv:2: gpu: the row was measured on NVIDIA A10G, not h100") == true)
+        #expect(
+            rowsError(named, gpu: "a10g", measuredOn: "h100")?.hasPrefix(
+                "p.csv:2: gpu: the row was measured on NVIDIA A10G, not h100") == true)
     }
 
     @Test func theH100FitHasNoConstantAtABound() {
@@ -42,11 +46,12 @@ import Testing
     @Test func aFitThatHitsABoundSaysSoAndItsFileReadsBack() throws {
         // H100 shapes a thousand times slower than measured: no constant within bounds fits, so
         // the time constants go to their upper bound (1e-2 s, 10000 µs in the file).
-        let rows = Calibration.h100Rows().filter { $0.model == "llama3-8b" }.enumerated().filter { $0.offset % 4 == 0 }.map {
-            var row = $0.element
-            row.measuredMilliseconds = row.measuredMilliseconds! * 1000
-            return row
-        }
+        let rows = Calibration.h100Rows().filter { $0.model == "llama3-8b" }.enumerated().filter { $0.offset % 4 == 0 }
+            .map {
+                var row = $0.element
+                row.measuredMilliseconds = row.measuredMilliseconds! * 1000
+                return row
+            }
         let fitted = Calibration.fit(rows, gpu: GPUCatalog.spec("h100")!)
         let pinned = Calibration.constantsAtBounds(fitted)
         #expect(pinned.contains { $0.index == 1 && $0.upper }, "layer_overhead at its upper bound")
@@ -60,9 +65,11 @@ import Testing
         // What the fit produces at a bound: exp(log(bound)), a rounding error past it.
         var constants = CostConstants.h100
         for (k, index) in Calibration.fitted.enumerated() {
-            constants[index: index] = _exp(_log(k % 2 == 0 ? Calibration.bounds[k].upperBound : Calibration.bounds[k].lowerBound))
+            constants[index: index] = _exp(
+                _log(k % 2 == 0 ? Calibration.bounds[k].upperBound : Calibration.bounds[k].lowerBound))
         }
-        let read = try CalibrationFile.parse(CalibrationFile(gpu: "h100", constants: constants).yamlText(), file: "c.yaml")
+        let read = try CalibrationFile.parse(
+            CalibrationFile(gpu: "h100", constants: constants).yamlText(), file: "c.yaml")
         #expect(nearlyEqual(read.constants, constants))
         // A file's own limits, a rounding error beyond them, are written as the limits.
         var edge = CostConstants.h100

@@ -25,7 +25,13 @@ struct ModelConfigTests {
         #expect(abs(m.parameters / 6.738e9 - 1) < 0.001)
         #expect(m.kvBytesPerToken == 2 * 32 * 4096 * 2)
         #expect(m.kvHeads == 32)
-        #expect(m == ModelCatalog.spec("llama2-7b").map { var c = $0; c.id = "custom"; return c })
+        #expect(
+            m
+                == ModelCatalog.spec("llama2-7b").map {
+                    var c = $0
+                    c.id = "custom"
+                    return c
+                })
     }
 
     @Test func mixtralCountsEveryExpertInWeightsAndTwoInFLOPs() throws {

@@ -8,7 +8,9 @@ import Testing
     func report(tenants: [String] = ["t"]) throws -> Report {
         var s = testScenario(duration: 5)
         s.tenants = tenants.map { TenantSpec(name: $0, slo: SLO(ttftMs: 1000, tpotMs: 100)) }
-        s.workload = tenants.map { StreamSpec(tenant: $0, arrival: .poisson(rate: 3), input: s.workload[0].input, output: s.workload[0].output) }
+        s.workload = tenants.map {
+            StreamSpec(tenant: $0, arrival: .poisson(rate: 3), input: s.workload[0].input, output: s.workload[0].output)
+        }
         var sim = try Simulation(scenario: s)
         sim.runToEnd()
         return Report(sim, wallSeconds: 0.5)
@@ -21,8 +23,10 @@ import Testing
         for f in Report.fields {
             if f.key == "slo.by_tenant" {
                 for t in ["a", "b.c"] {
-                    expected += ["attainment", "arrived", "completed", "met", "ttft_violations", "tpot_violations",
-                        "outstanding_violations", "rejected", "ttft_p99_ms", "slo_ttft_ms", "slo_tpot_ms"].map { "slo.by_tenant.\(t).\($0)" }
+                    expected += [
+                        "attainment", "arrived", "completed", "met", "ttft_violations", "tpot_violations",
+                        "outstanding_violations", "rejected", "ttft_p99_ms", "slo_ttft_ms", "slo_tpot_ms",
+                    ].map { "slo.by_tenant.\(t).\($0)" }
                 }
             } else if !f.key.hasPrefix("workflows") {
                 expected.append(f.key)
@@ -34,9 +38,14 @@ import Testing
 
     @Test func jsonKeysFollowTheFieldList() throws {
         let r = try report()
-        guard case .object(let top) = r.json else { Issue.record("not an object"); return }
+        guard case .object(let top) = r.json else {
+            Issue.record("not an object")
+            return
+        }
         var firstKeys: [String] = []
-        for f in Report.fields where !firstKeys.contains(f.path[0]) && !f.key.hasPrefix("workflows") { firstKeys.append(f.path[0]) }
+        for f in Report.fields where !firstKeys.contains(f.path[0]) && !f.key.hasPrefix("workflows") {
+            firstKeys.append(f.path[0])
+        }
         #expect(top.map(\.0) == firstKeys)
         #expect(r.json.value(at: "ttft_ms.p99")?.rendered() == Report.number(r.ttft.p99, 3))
         #expect(r.double("slo.by_tenant.t.completed") == Double(r.slo.byTenant[0].completed))

@@ -48,12 +48,14 @@ import Testing
     @Test func jsonEscapesDeleteAndC1Controls() {
         #expect(JSONValue.string("a\u{7F}b\u{9B}c\u{1B}").rendered() == "\"a\\u007fb\\u009bc\\u001b\"")
         let data = Data(JSONValue.string("a\u{7F}b\u{9B}").rendered().utf8)
-        #expect((try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)) as? String == "a\u{7F}b\u{9B}")
+        #expect(
+            (try? JSONSerialization.jsonObject(with: data, options: .fragmentsAllowed)) as? String == "a\u{7F}b\u{9B}")
     }
 
     @Test func comparisonTableEscapesTheScenarioName() throws {
         let r = try report(scenario: "s\u{1B}[2J", tenant: "t")
-        let comparison = PolicyComparison(scenario: "s\u{1B}[2J", seed: 1, runs: [.init(global: "round-robin", local: "vllm-v0", report: r)])
+        let comparison = PolicyComparison(
+            scenario: "s\u{1B}[2J", seed: 1, runs: [.init(global: "round-robin", local: "vllm-v0", report: r)])
         #expect(!hasControls(comparison.tableText))
         #expect(comparison.tableText.hasPrefix("compare s\\u{1B}[2J  seed 1"))
         #expect(!hasControls(comparison.csvText))

@@ -8,9 +8,13 @@ import Testing
     /// Every instance fails at `failAt` s; a replacement is added at `addAt` s (serving 20 s later).
     func outage(failAt: Double, addAt: Double? = nil, duration: Double = 40) -> Scenario {
         var events = [
-            TimedEvent(atSeconds: failAt, command: .fail(instance: 0)), TimedEvent(atSeconds: failAt, command: .fail(instance: 1)),
+            TimedEvent(atSeconds: failAt, command: .fail(instance: 0)),
+            TimedEvent(atSeconds: failAt, command: .fail(instance: 1)),
         ]
-        if let addAt { events.append(TimedEvent(atSeconds: addAt, command: .add(gpu: "h100", model: "llama3-8b", tensorParallel: 1))) }
+        if let addAt {
+            events.append(
+                TimedEvent(atSeconds: addAt, command: .add(gpu: "h100", model: "llama3-8b", tensorParallel: 1)))
+        }
         return testScenario(count: 2, rate: 10, duration: duration, events: events)
     }
 

@@ -32,8 +32,11 @@ import Testing
         return Outcome(status: process.terminationStatus, error: String(decoding: data, as: UTF8.self))
     }
 
-    @Test(arguments: [["run", "default", "--duration", "2"], ["validate", "Scenarios/default.yaml"], ["scenarios"], ["--help"], ["policies"],
-        ["watch", "--dump-frame", "1", "--size", "80x24"]])
+    @Test(arguments: [
+        ["run", "default", "--duration", "2"], ["validate", "Scenarios/default.yaml"], ["scenarios"], ["--help"],
+        ["policies"],
+        ["watch", "--dump-frame", "1", "--size", "80x24"],
+    ])
     func aFullStandardOutputIsAnError(arguments: [String]) throws {
         let outcome = try run(arguments, output: "/dev/full")
         #expect(outcome.status == 1)
@@ -48,7 +51,8 @@ import Testing
 
     @Test func aRecordingToAFullDeviceIsAnError() throws {
         // Through a link, so a writer that replaced its target would replace the link, not the device.
-        let link = FileManager.default.temporaryDirectory.appendingPathComponent("clustertop-full-\(UUID().uuidString)").path
+        let link = FileManager.default.temporaryDirectory.appendingPathComponent("clustertop-full-\(UUID().uuidString)")
+            .path
         try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: "/dev/full")
         let outcome = try run(["run", "default", "--duration", "2", "--record", link], output: "/dev/null")
         #expect(outcome.status == 1)
@@ -56,7 +60,9 @@ import Testing
     }
 
     /// Bad input on the command line exits as a bad file does (2), with ArgumentParser's message.
-    @Test(arguments: [["run", "--bogus"], ["watch", "--dump-frame", "1e13", "--size", "80x24"], ["run", "--duration", "-1"]])
+    @Test(arguments: [
+        ["run", "--bogus"], ["watch", "--dump-frame", "1e13", "--size", "80x24"], ["run", "--duration", "-1"],
+    ])
     func badCommandLineInputExitsWithStatus2(arguments: [String]) throws {
         let outcome = try run(arguments, output: "/dev/null")
         #expect(outcome.status == 2)

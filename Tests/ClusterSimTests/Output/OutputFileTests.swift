@@ -8,7 +8,8 @@ import Testing
 @Suite struct OutputFileTests {
     /// A fresh empty folder for one test.
     func folder() throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("clustertop-out-\(UUID().uuidString)").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("clustertop-out-\(UUID().uuidString)")
+            .path
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false)
         return path
     }
@@ -17,7 +18,8 @@ import Testing
     func record(to path: String) throws -> Session {
         // A scenario with its text, as recordings hold and check it.
         var session = Session(
-            try Simulation(scenario: ScenarioParser.parse(BuiltinScenarios.text("default")!, file: "default"), durationSeconds: 2))
+            try Simulation(
+                scenario: ScenarioParser.parse(BuiltinScenarios.text("default")!, file: "default"), durationSeconds: 2))
         try session.startRecording(path: path, baseDirectory: "/")
         session.runToEnd()
         return session
@@ -52,7 +54,8 @@ import Testing
 
     @Test func aHardLinkedFileWithItsModeIsWrittenInPlace() throws {
         let dir = try folder()
-        try String(repeating: "old content ", count: 10_000).write(toFile: "\(dir)/file", atomically: false, encoding: .utf8)
+        try String(repeating: "old content ", count: 10_000).write(
+            toFile: "\(dir)/file", atomically: false, encoding: .utf8)
         #expect(chmod("\(dir)/file", 0o640) == 0)
         #expect(link("\(dir)/file", "\(dir)/other") == 0)
         let inode = status("\(dir)/file").st_ino

@@ -7,7 +7,9 @@ import Testing
     @Test func controlCharactersAreEscapedVisibly() {
         #expect("a\u{1B}[2Jb".escapingControlCharacters() == "a\\u{1B}[2Jb")
         #expect("\u{1B}]52;c;aGk=\u{07}".escapingControlCharacters() == "\\u{1B}]52;c;aGk=\\u{07}")
-        #expect("\u{00}\t\n\r\u{7F}\u{80}\u{9B}\u{9F}".escapingControlCharacters() == "\\u{00}\\u{09}\\u{0A}\\u{0D}\\u{7F}\\u{80}\\u{9B}\\u{9F}")
+        #expect(
+            "\u{00}\t\n\r\u{7F}\u{80}\u{9B}\u{9F}".escapingControlCharacters()
+                == "\\u{00}\\u{09}\\u{0A}\\u{0D}\\u{7F}\\u{80}\\u{9B}\\u{9F}")
     }
 
     @Test func printableTextIsLeftAlone() {

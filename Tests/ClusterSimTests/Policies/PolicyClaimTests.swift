@@ -15,7 +15,8 @@ import Testing
     }
 
     /// Reports of `scenario` under each (global, local) pair, same arrivals.
-    static func run(_ scenario: Scenario, _ pairs: [(GlobalPolicyID, LocalPolicyID)], params: [String: Double] = [:]) throws
+    static func run(_ scenario: Scenario, _ pairs: [(GlobalPolicyID, LocalPolicyID)], params: [String: Double] = [:])
+        throws
         -> [Report]
     {
         try pairs.map { global, local in
@@ -47,7 +48,10 @@ import Testing
         // 16 instances, Gamma arrivals with CV 4: two seeds of 150 seconds at 17 requests/s.
         var s = try Self.shipped("llumnix-migration")
         #expect(s.cluster.reduce(0) { $0 + $1.count } == 16)
-        guard case .gamma(_, let cv) = s.workload[0].arrival else { Issue.record("not Gamma"); return }
+        guard case .gamma(_, let cv) = s.workload[0].arrival else {
+            Issue.record("not Gamma")
+            return
+        }
         #expect(cv >= 4)
         s.workload[0].arrival = .gamma(rate: 17, cv: cv)
         s.durationSeconds = 150

@@ -36,7 +36,9 @@ import Testing
         #expect(throws: UnknownID.self) { try GlobalPolicyID(parsing: text) }
     }
 
-    @Test(arguments: ["", "fcfs", "vllm-v0+fcfs", "sarathi+fifo", "edd+sarathi", "sarathi+", "+mdd", "llumnix", "sarathi+mdd+edd"])
+    @Test(arguments: [
+        "", "fcfs", "vllm-v0+fcfs", "sarathi+fifo", "edd+sarathi", "sarathi+", "+mdd", "llumnix", "sarathi+mdd+edd",
+    ])
     func unknownLocalIds(text: String) {
         #expect(LocalPolicyID(text) == nil)
         #expect(!LocalPolicy.allIDs.contains(text))
@@ -54,7 +56,10 @@ import Testing
             Issue.record("sarathix parsed")
         } catch {
             // The message lists the short ids, and suggests among them all.
-            #expect(error.message == "expected one of \(LocalPolicy.ids.joined(separator: ", ")), got \"sarathix\"; did you mean \"sarathi\"?")
+            #expect(
+                error.message
+                    == "expected one of \(LocalPolicy.ids.joined(separator: ", ")), got \"sarathix\"; did you mean \"sarathi\"?"
+            )
         }
     }
 

@@ -9,7 +9,8 @@ import Testing
     /// A policy built from `params`, global or local.
     static func build(_ d: PolicyDeclaration, _ params: [String: Double]) throws -> AnyHashable? {
         switch d.scope {
-        case .global: try GlobalPolicyID(d.id).map { AnyHashable(try GlobalPolicy(id: $0, params: PolicyParams(params))) }
+        case .global:
+            try GlobalPolicyID(d.id).map { AnyHashable(try GlobalPolicy(id: $0, params: PolicyParams(params))) }
         case .local: try LocalPolicyID(d.id).map { AnyHashable(try LocalPolicy(id: $0, params: PolicyParams(params))) }
         }
     }

@@ -7,8 +7,9 @@ import Testing
 @Suite struct PolicySwitchingTests {
     /// A small overloaded cluster of two GPU types with shared prefixes, bursts, a high-priority
     /// tenant and a workflow stream, so every mechanism is exercised.
-    static func busyScenario(global: GlobalPolicyID, local: LocalPolicyID, events: [TimedEvent] = [], duration: Double = 4) -> Scenario
-    {
+    static func busyScenario(
+        global: GlobalPolicyID, local: LocalPolicyID, events: [TimedEvent] = [], duration: Double = 4
+    ) -> Scenario {
         var workflow = StreamSpec(
             tenant: "sql", model: "mistral-7b", arrival: .poisson(rate: 0.5), input: .fixed(value: 1),
             output: .fixed(value: 1))
@@ -40,7 +41,9 @@ import Testing
     }
 
     static let globals = GlobalPolicyID.all
-    static let locals: [LocalPolicyID] = ["vllm-v0", "sarathi", "vllm-v1", "sarathi+mdd", "edd", "srpt", "urgency", "vllm-v0+mdd"]
+    static let locals: [LocalPolicyID] = [
+        "vllm-v0", "sarathi", "vllm-v1", "sarathi+mdd", "edd", "srpt", "urgency", "vllm-v0+mdd",
+    ]
 
     @Test(arguments: globals)
     func everyGlobalPolicyKeepsTheInvariants(global: GlobalPolicyID) throws {
@@ -91,7 +94,8 @@ import Testing
         var sim = try Simulation(
             scenario: testScenario(
                 count: 1, rate: 30, duration: 20, local: "vllm-v1",
-                input: .lognormal(mean: 1500, sigma: 0.9, max: 6000), output: .lognormal(mean: 300, sigma: 1.2, max: 4000)))
+                input: .lognormal(mean: 1500, sigma: 0.9, max: 6000),
+                output: .lognormal(mean: 300, sigma: 1.2, max: 4000)))
         sim.run(until: Time.seconds(8))
         let queued = Array(sim.instances[0].waiting)
         #expect(queued.count > 3, "no queue to reorder")
@@ -106,7 +110,8 @@ import Testing
         let fcfsFirst = firstAdmitted(&kept), srptFirst = firstAdmitted(&switched)
         #expect(kept.localPolicy.id == "vllm-v1" && switched.localPolicy.id == "srpt")
         #expect(fcfsFirst == queued.first)
-        #expect(srptFirst != nil && srptFirst != fcfsFirst, "the switched copy admitted \(String(describing: srptFirst))")
+        #expect(
+            srptFirst != nil && srptFirst != fcfsFirst, "the switched copy admitted \(String(describing: srptFirst))")
     }
 
     @Test func sameInputsGiveIdenticalReportsWithMigrationsAndWorkflows() throws {

@@ -45,8 +45,11 @@ import Testing
     @Test func neverExceedsItsBudgetAndNeverStallsDecodes() throws {
         // Drive a whole overloaded run and inspect every iteration as it starts.
         let budget: Int32 = 512
-        var sim = try Simulation(scenario: testScenario(gpu: "a10g", count: 1, rate: 6, duration: 40, local: "sarathi",
-            input: .lognormal(mean: 1500, sigma: 0.9, max: 6000), output: .lognormal(mean: 300, sigma: 0.8, max: 1500)))
+        var sim = try Simulation(
+            scenario: testScenario(
+                gpu: "a10g", count: 1, rate: 6, duration: 40, local: "sarathi",
+                input: .lognormal(mean: 1500, sigma: 0.9, max: 6000),
+                output: .lognormal(mean: 300, sigma: 0.8, max: 1500)))
         var iterations = 0, hybrid = 0
         var decodingBefore: Set<Int32> = []
         while !sim.isFinished {
@@ -76,8 +79,11 @@ import Testing
 
     @Test func lowersTailTBTAgainstVLLMv0AtEqualLoad() throws {
         func p99TBT(_ local: LocalPolicyID) throws -> Double {
-            var sim = try Simulation(scenario: testScenario(count: 2, rate: 25, duration: 60, local: local,
-                input: .lognormal(mean: 1500, sigma: 0.8, max: 6000), output: .lognormal(mean: 200, sigma: 0.7, max: 1000)))
+            var sim = try Simulation(
+                scenario: testScenario(
+                    count: 2, rate: 25, duration: 60, local: local,
+                    input: .lognormal(mean: 1500, sigma: 0.8, max: 6000),
+                    output: .lognormal(mean: 200, sigma: 0.7, max: 1000)))
             sim.runToEnd()
             return Report(sim).double("tbt_ms.p99")!
         }

@@ -22,7 +22,8 @@ import Testing
         """
 
     func temporaryFile(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("clustertop-\(name)-\(UUID().uuidString).jsonl").path
+        FileManager.default.temporaryDirectory.appendingPathComponent("clustertop-\(name)-\(UUID().uuidString).jsonl")
+            .path
     }
 
     /// Records a session with user commands at awkward instants (two at the same instant, one
@@ -126,10 +127,12 @@ import Testing
     }
 
     @Test func aChangedTraceIsADivergence() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("clustertop-trace-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "clustertop-trace-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let trace = folder.appendingPathComponent("t.csv")
-        try "arrival_s,input_tokens,output_tokens\n0.5,100,10\n1.5,200,20\n".write(to: trace, atomically: true, encoding: .utf8)
+        try "arrival_s,input_tokens,output_tokens\n0.5,100,10\n1.5,200,20\n".write(
+            to: trace, atomically: true, encoding: .utf8)
         let text = """
             name: traced
             duration_s: 10
@@ -144,7 +147,8 @@ import Testing
         session.runToEnd()
         let recording = try Recording.read(try Data(contentsOf: URL(fileURLWithPath: path)), file: path)
         #expect(try recording.replay().divergence == nil)
-        try "arrival_s,input_tokens,output_tokens\n0.5,100,10\n1.5,201,20\n".write(to: trace, atomically: true, encoding: .utf8)
+        try "arrival_s,input_tokens,output_tokens\n0.5,100,10\n1.5,201,20\n".write(
+            to: trace, atomically: true, encoding: .utf8)
         // The trace is read with the recording (its scenario is checked then); the replay is
         // checked like any other (exit status 1), the first differing figure named with the cause.
         let changed = try Recording.read(try Data(contentsOf: URL(fileURLWithPath: path)), file: path)
@@ -191,7 +195,9 @@ import Testing
             }
         }
         #expect(message("") == "r.jsonl: empty recording (no header line)")
-        #expect(message("{\"kind\":\"command\"}\n") == "r.jsonl:1: expected the header line first; is this a clustertop recording?")
+        #expect(
+            message("{\"kind\":\"command\"}\n")
+                == "r.jsonl:1: expected the header line first; is this a clustertop recording?")
         #expect(message("garbage\n{}\n") == "r.jsonl:1: not a recording line (expected a JSON object)")
     }
 
@@ -222,26 +228,54 @@ import Testing
         func command(_ c: [String: Any]) throws -> String {
             try tampered { n, o in if n == 3 { o["command"] = c } }
         }
-        #expect(try header("duration_s", 1e300) == "r.jsonl:1: duration_s: expected a positive number of seconds above 0 to 604800, got 1e+300")
-        #expect(try header("duration_s", -5) == "r.jsonl:1: duration_s: expected a positive number of seconds above 0 to 604800, got -5")
+        #expect(
+            try header("duration_s", 1e300)
+                == "r.jsonl:1: duration_s: expected a positive number of seconds above 0 to 604800, got 1e+300")
+        #expect(
+            try header("duration_s", -5)
+                == "r.jsonl:1: duration_s: expected a positive number of seconds above 0 to 604800, got -5")
         #expect(try header("local", "vllm-v9").hasPrefix("r.jsonl:1: local: expected one of vllm-v0"))
-        #expect(try header("scenario_text", String(repeating: "? ", count: 50_000)) == "r.jsonl:1: the recorded scenario: rec.yaml:1:129: lists or mappings nested deeper than 64 levels; a scenario is never that deep")
+        #expect(
+            try header("scenario_text", String(repeating: "? ", count: 50_000))
+                == "r.jsonl:1: the recorded scenario: rec.yaml:1:129: lists or mappings nested deeper than 64 levels; a scenario is never that deep"
+        )
         var constants: [String: Any] = [:]
         for (k, name) in CostConstants.names.enumerated() { constants[name] = CostConstants.h100[index: k] }
         constants["attentionEfficiency"] = 0
-        #expect(try header("calibrations", ["h100": constants]) == "r.jsonl:1: calibrations.h100.attention_efficiency: expected a number from 0.0001 to 4, got 0")
-        #expect(try command(["type": "spike", "factor": -2, "duration_s": 5]) == "r.jsonl:3: command.factor: expected a positive factor above 0 to 1000, got -2")
-        #expect(try command(["type": "spike", "factor": 2, "duration_s": 1e300]) == "r.jsonl:3: command.duration_s: expected a positive number of seconds above 0 to 604800, got 1e+300")
-        #expect(try command(["type": "add", "gpu": "h100", "model": "llama3-8b", "tp": 1_000_000]).hasPrefix("r.jsonl:3: command.tp: expected a tensor-parallel degree of 1, 2, 4 or 8"))
-        #expect(try command(["type": "add", "gpu": "h100", "model": "llama3-8b", "tp": 3]).hasPrefix("r.jsonl:3: command.tp:"))
+        #expect(
+            try header("calibrations", ["h100": constants])
+                == "r.jsonl:1: calibrations.h100.attention_efficiency: expected a number from 0.0001 to 4, got 0")
+        #expect(
+            try command(["type": "spike", "factor": -2, "duration_s": 5])
+                == "r.jsonl:3: command.factor: expected a positive factor above 0 to 1000, got -2")
+        #expect(
+            try command(["type": "spike", "factor": 2, "duration_s": 1e300])
+                == "r.jsonl:3: command.duration_s: expected a positive number of seconds above 0 to 604800, got 1e+300")
+        #expect(
+            try command(["type": "add", "gpu": "h100", "model": "llama3-8b", "tp": 1_000_000]).hasPrefix(
+                "r.jsonl:3: command.tp: expected a tensor-parallel degree of 1, 2, 4 or 8"))
+        #expect(
+            try command(["type": "add", "gpu": "h100", "model": "llama3-8b", "tp": 3]).hasPrefix(
+                "r.jsonl:3: command.tp:"))
         #expect(try header("global", "rr").hasPrefix("r.jsonl:1: global: expected one of round-robin, "))
-        #expect(try command(["type": "local", "id": "sarathix"]).hasPrefix("r.jsonl:3: command.local: expected one of vllm-v0, "))
+        #expect(
+            try command(["type": "local", "id": "sarathix"]).hasPrefix(
+                "r.jsonl:3: command.local: expected one of vllm-v0, "))
         #expect(try command(["type": "local", "id": "sarathix"]).hasSuffix("; did you mean \"sarathi\"?"))
-        #expect(try command(["type": "global", "id": "rr"]).hasPrefix("r.jsonl:3: command.global: expected one of round-robin, "))
-        #expect(try command(["type": "fail", "instance": 9]) == "r.jsonl:3: command: instance 9 does not exist at 7.3 s (instances 0 to 2)")
+        #expect(
+            try command(["type": "global", "id": "rr"]).hasPrefix(
+                "r.jsonl:3: command.global: expected one of round-robin, "))
+        #expect(
+            try command(["type": "fail", "instance": 9])
+                == "r.jsonl:3: command: instance 9 does not exist at 7.3 s (instances 0 to 2)")
         // Three x1000 spikes: the same request budget as a scenario's.
-        #expect(try tampered { n, o in if (3...5).contains(n) { o["command"] = ["type": "spike", "factor": 1000, "duration_s": 30] } }.hasPrefix("r.jsonl:1: duration_s: the workload would bring about"))
-        #expect(try tampered { n, o in if n == 4 { o["t_us"] = -1 } }.hasPrefix("r.jsonl:4: t_us: expected an instant from"))
+        #expect(
+            try tampered { n, o in
+                if (3...5).contains(n) { o["command"] = ["type": "spike", "factor": 1000, "duration_s": 30] }
+            }.hasPrefix("r.jsonl:1: duration_s: the workload would bring about"))
+        #expect(
+            try tampered { n, o in if n == 4 { o["t_us"] = -1 } }.hasPrefix("r.jsonl:4: t_us: expected an instant from")
+        )
         #expect(try tampered { _, _ in } == "ok")
     }
 
@@ -257,6 +291,8 @@ import Testing
         // The engine ignores the second add; a recording that holds it is refused.
         #expect(session.sim.instances.count == 4096)
         session.stopRecording()
-        #expect(throws: RecordingError.self) { _ = try Recording.read(try Data(contentsOf: URL(fileURLWithPath: path)), file: path) }
+        #expect(throws: RecordingError.self) {
+            _ = try Recording.read(try Data(contentsOf: URL(fileURLWithPath: path)), file: path)
+        }
     }
 }

@@ -23,7 +23,8 @@ import Testing
         """
 
     func temporaryFile(_ name: String) -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("clustertop-\(name)-\(UUID().uuidString).jsonl").path
+        FileManager.default.temporaryDirectory.appendingPathComponent("clustertop-\(name)-\(UUID().uuidString).jsonl")
+            .path
     }
 
     /// Records 25 simulated seconds with a spike at 4 s; `stop` ends the recording with its report,

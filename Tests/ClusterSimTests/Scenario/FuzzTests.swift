@@ -38,8 +38,10 @@ import Testing
         """
 
     static let fragments = [
-        "", " ", ":", "-", "{", "}", "[", "]", ",", "\"", "'", "#", "&a", "*a", "!!str", "\n", "\t", "0", "-1", "1e308", "nan",
-        ".inf", "99999999999999999999", "null", "~", "true", "h100", "gpu", "rate", "count: 0", "max: 0", "tp: 8", "\u{0}",
+        "", " ", ":", "-", "{", "}", "[", "]", ",", "\"", "'", "#", "&a", "*a", "!!str", "\n", "\t", "0", "-1", "1e308",
+        "nan",
+        ".inf", "99999999999999999999", "null", "~", "true", "h100", "gpu", "rate", "count: 0", "max: 0", "tp: 8",
+        "\u{0}",
         "é", "🙂", "- {}", "[1, 2]", "{a: b}", "duration_s: 1", "at_s: -5",
     ]
 
@@ -104,7 +106,10 @@ import Testing
     }
 
     @Test func deepNestingIsRefusedBeforeTheParserRecurses() {
-        for text in [String(repeating: "[", count: 100_000), "a: " + String(repeating: "{b: ", count: 50_000) + "1" + String(repeating: "}", count: 50_000)] {
+        for text in [
+            String(repeating: "[", count: 100_000),
+            "a: " + String(repeating: "{b: ", count: 50_000) + "1" + String(repeating: "}", count: 50_000),
+        ] {
             #expect(throws: ScenarioError.self) { _ = try ScenarioParser.parse(text, file: "deep.yaml") }
         }
         var indented = ""
@@ -152,7 +157,8 @@ import Testing
 
     @Test func nestingWithinTheLimitStillParses() throws {
         let shallow = String(repeating: "[", count: 60) + String(repeating: "]", count: 60)
-        let text = Self.valid.replacingOccurrences(of: "name: fuzz", with: "name: fuzz\ndescription: |\n  [[[[ \"it's\n")
+        let text = Self.valid.replacingOccurrences(
+            of: "name: fuzz", with: "name: fuzz\ndescription: |\n  [[[[ \"it's\n")
         let scenario = try ScenarioParser.parse(text, file: "ok.yaml")
         #expect(scenario.description == "[[[[ \"it's\n")
         #expect(InputFile.firstTooDeep("a: " + shallow) == nil)
@@ -163,9 +169,15 @@ import Testing
 
     @Test func malformedTracesGiveErrorsNotCrashes() {
         let samples: [(String, Trace.Format)] = [
-            ("TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:17:03.9799600,4808,10\n2023-11-16 18:17:04.0319600,3180,8\n", .azure),
+            (
+                "TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:17:03.9799600,4808,10\n2023-11-16 18:17:04.0319600,3180,8\n",
+                .azure
+            ),
             ("arrival_s,input_tokens,output_tokens\n0.5,100,20\n1.25,2000,7\n", .csv),
-            ("{\"timestamp\": 0, \"input_length\": 6758, \"output_length\": 500, \"hash_ids\": [0, 1, 2]}\n{\"timestamp\": 3000, \"input_length\": 700, \"output_length\": 4, \"hash_ids\": [0, 5]}\n", .mooncake),
+            (
+                "{\"timestamp\": 0, \"input_length\": 6758, \"output_length\": 500, \"hash_ids\": [0, 1, 2]}\n{\"timestamp\": 3000, \"input_length\": 700, \"output_length\": 4, \"hash_ids\": [0, 5]}\n",
+                .mooncake
+            ),
         ]
         var rng = RandomStream(seed: 11, label: "fuzz-traces")
         var outcomes = [0, 0]

@@ -16,7 +16,10 @@ import Testing
         try handle.truncate(atOffset: 3 << 30)
         try handle.close()
         defer { try? FileManager.default.removeItem(atPath: path) }
-        #expect(throws: ScenarioError(file: path, line: 0, column: 0, path: "", message: "the file is over 4 MB; \(ScenarioParser.sizeHint)")) {
+        #expect(
+            throws: ScenarioError(
+                file: path, line: 0, column: 0, path: "", message: "the file is over 4 MB; \(ScenarioParser.sizeHint)")
+        ) {
             _ = try ScenarioParser.load(path: path)
         }
     }
@@ -87,13 +90,21 @@ import Testing
         try sparse("\(dir)/config.json", bytes: 1 << 20 + 1)
         #expect(
             try loadError(folder: dir)
-                == ScenarioError(file: "\(dir)/config.json", line: 0, column: 0, path: "", message: "the file is over 1 MB; a config.json is a few kilobytes"))
+                == ScenarioError(
+                    file: "\(dir)/config.json", line: 0, column: 0, path: "",
+                    message: "the file is over 1 MB; a config.json is a few kilobytes"))
         try FileManager.default.removeItem(atPath: "\(dir)/config.json")
         #expect(mkfifo("\(dir)/config.json", 0o600) == 0)
-        #expect(try loadError(folder: dir) == ScenarioError(file: "\(dir)/config.json", line: 0, column: 0, path: "", message: InputFile.unreadable))
+        #expect(
+            try loadError(folder: dir)
+                == ScenarioError(
+                    file: "\(dir)/config.json", line: 0, column: 0, path: "", message: InputFile.unreadable))
         try FileManager.default.removeItem(atPath: "\(dir)/config.json")
         try FileManager.default.createDirectory(atPath: "\(dir)/config.json", withIntermediateDirectories: false)
-        #expect(try loadError(folder: dir) == ScenarioError(file: "\(dir)/config.json", line: 0, column: 0, path: "", message: InputFile.unreadable))
+        #expect(
+            try loadError(folder: dir)
+                == ScenarioError(
+                    file: "\(dir)/config.json", line: 0, column: 0, path: "", message: InputFile.unreadable))
     }
 
     @Test func anEngineCalibrationOver64KilobytesOrNotAFileIsRefusedAtItsKey() throws {
@@ -108,7 +119,10 @@ import Testing
         #expect(mkfifo("\(dir)/engine.yaml", 0o600) == 0)
         let fifo = try #require(try loadError(folder: dir))
         #expect(fifo.line == 5 && fifo.message.hasSuffix("(no file \(dir)/engine.yaml)"), "\(fifo)")
-        #expect(throws: ScenarioError(file: "\(dir)/engine.yaml", line: 0, column: 0, path: "", message: InputFile.unreadable)) {
+        #expect(
+            throws: ScenarioError(
+                file: "\(dir)/engine.yaml", line: 0, column: 0, path: "", message: InputFile.unreadable)
+        ) {
             _ = try EngineCalibration.load(path: "\(dir)/engine.yaml")
         }
     }
@@ -118,7 +132,11 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = "\(dir)/requests.csv"
         try sparse(path, bytes: 256 << 20 + 1)
-        #expect(throws: ScenarioError(file: path, line: 0, column: 0, path: "", message: "the file is over 256 MB; a measured run is one line per request")) {
+        #expect(
+            throws: ScenarioError(
+                file: path, line: 0, column: 0, path: "",
+                message: "the file is over 256 MB; a measured run is one line per request")
+        ) {
             _ = try MeasuredRun.load(path: path)
         }
         try FileManager.default.removeItem(atPath: path)

@@ -27,7 +27,8 @@ import Testing
 
     func error(_ gpus: String) -> String {
         do {
-            _ = try ScenarioParser.parse(Self.scenario(gpus: gpus, cluster: "{gpu: g, model: llama3-8b}"), file: "g.yaml")
+            _ = try ScenarioParser.parse(
+                Self.scenario(gpus: gpus, cluster: "{gpu: g, model: llama3-8b}"), file: "g.yaml")
             return "no error"
         } catch {
             return error.description
@@ -50,7 +51,8 @@ import Testing
 
     @Test func aUserGPUEqualToACatalogOneGivesIdenticalIterationTimes() throws {
         let s = try ScenarioParser.parse(
-            Self.scenario(gpus: Self.copies, cluster: "{gpu: my-l40s, model: llama3-8b}, {gpu: my-a10, model: llama3-8b}"),
+            Self.scenario(
+                gpus: Self.copies, cluster: "{gpu: my-l40s, model: llama3-8b}, {gpu: my-a10, model: llama3-8b}"),
             file: "g.yaml")
         for (mine, catalog) in [("my-l40s", "l40s"), ("my-a10", "a10")] {
             let user = try #require(s.gpuSpec(mine)), builtIn = try #require(GPUCatalog.spec(catalog))
@@ -73,7 +75,8 @@ import Testing
                 copy.cluster = [InstanceGroup(gpu: gpu, model: "llama3-8b", count: 1)]
                 var sim = try Simulation(scenario: copy)
                 sim.runToEnd()
-                return "\(sim.instances[0].kv.totalBlocks) \(sim.metrics.completed) \(sim.metrics.ttft.quantile(0.99)) \(sim.metrics.tbt.quantile(0.99))"
+                return
+                    "\(sim.instances[0].kv.totalBlocks) \(sim.metrics.completed) \(sim.metrics.ttft.quantile(0.99)) \(sim.metrics.tbt.quantile(0.99))"
             }
             #expect(try report(mine) == report(catalog))
         }
@@ -82,7 +85,8 @@ import Testing
     @Test func bandwidthEfficiencyScalesTheDatasheetBandwidth() throws {
         let s = try ScenarioParser.parse(
             Self.scenario(
-                gpus: Self.copies + "\n  - {id: slow-a10, memory_gb: 24, memory_bandwidth_tbps: 0.6, bf16_tflops: 125, interconnect_gbps: 25, bandwidth_efficiency: 0.5}",
+                gpus: Self.copies
+                    + "\n  - {id: slow-a10, memory_gb: 24, memory_bandwidth_tbps: 0.6, bf16_tflops: 125, interconnect_gbps: 25, bandwidth_efficiency: 0.5}",
                 cluster: "{gpu: slow-a10, model: llama3-8b}"),
             file: "g.yaml")
         let slow = try #require(s.gpuSpec("slow-a10")), plain = try #require(s.gpuSpec("my-a10"))
@@ -92,22 +96,29 @@ import Testing
         decode.decodeSeqs = 8
         decode.decodeContextTokens = 8 * 1000
         let model = try #require(ModelCatalog.spec("llama3-8b"))
-        #expect(CostModel(gpu: slow, model: model).seconds(decode) > CostModel(gpu: plain, model: model).seconds(decode))
+        #expect(
+            CostModel(gpu: slow, model: model).seconds(decode) > CostModel(gpu: plain, model: model).seconds(decode))
     }
 
     @Test func badOrInconsistentFiguresGiveLocatedErrors() {
         let base = "memory_gb: 48, memory_bandwidth_tbps: 0.864, bf16_tflops: 362"
         #expect(
             error("  - {id: g, \(base), interconnect_gbps: fast}")
-                == "g.yaml:3:95: gpus[0].interconnect_gbps: expected a positive bandwidth in GB/s (per direction), got \"fast\"")
+                == "g.yaml:3:95: gpus[0].interconnect_gbps: expected a positive bandwidth in GB/s (per direction), got \"fast\""
+        )
         #expect(
             error("  - {id: g, \(base)}")
                 == "g.yaml:3:5: gpus[0]: missing key \"interconnect_gbps\"")
-        #expect(error("  - {id: g, memory_gb: 0, memory_bandwidth_tbps: 1, bf16_tflops: 1, interconnect_gbps: 1}").hasPrefix("g.yaml:3:24: gpus[0].memory_gb: expected a positive number of GB above 0"))
-        #expect(error("  - {id: g, \(base), interconnect_gbps: 25, tflops: 1}").hasPrefix("g.yaml:3:99: gpus[0]: unknown key \"tflops\""))
+        #expect(
+            error("  - {id: g, memory_gb: 0, memory_bandwidth_tbps: 1, bf16_tflops: 1, interconnect_gbps: 1}")
+                .hasPrefix("g.yaml:3:24: gpus[0].memory_gb: expected a positive number of GB above 0"))
+        #expect(
+            error("  - {id: g, \(base), interconnect_gbps: 25, tflops: 1}").hasPrefix(
+                "g.yaml:3:99: gpus[0]: unknown key \"tflops\""))
         #expect(
             error("  - {id: g, \(base), interconnect_gbps: 25, bandwidth_efficiency: 1.5}")
-                == "g.yaml:3:121: gpus[0].bandwidth_efficiency: expected a fraction of the datasheet bandwidth above 0 to 1, got 1.5")
+                == "g.yaml:3:121: gpus[0].bandwidth_efficiency: expected a fraction of the datasheet bandwidth above 0 to 1, got 1.5"
+        )
         #expect(
             error("  - {id: g, \(base), interconnect_gbps: 25}\n  - {id: g, \(base), interconnect_gbps: 25}")
                 == "g.yaml:4:10: gpus[1].id: duplicate gpu id \"g\"")
@@ -117,7 +128,8 @@ import Testing
                 == "g.yaml:3:88: gpus[0].fp8_tflops: expected at least bf16_tflops (362), got \"181\"")
         #expect(
             error("  - {id: g, \(base), interconnect_gbps: 900}")
-                == "g.yaml:3:95: gpus[0].interconnect_gbps: expected at most memory_bandwidth_tbps (864 GB/s), got \"900\"")
+                == "g.yaml:3:95: gpus[0].interconnect_gbps: expected at most memory_bandwidth_tbps (864 GB/s), got \"900\""
+        )
         #expect(
             error("  - {id: g, \(base), interconnect_gbps: 25, pcie_gbps: 64}")
                 == "g.yaml:3:110: gpus[0].pcie_gbps: expected at most interconnect_gbps (25), got \"64\"")

@@ -4,7 +4,8 @@ import Testing
 @testable import ClusterSim
 
 @Suite struct ScenarioListTests {
-    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../Scenarios")
+    static let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+        "../../../Scenarios")
 
     @Test func eachScenarioIsListedOnce() throws {
         let shipped = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path)

@@ -28,7 +28,8 @@ import Testing
     }
 
     @Test func theBuiltInDefaultIsTheShippedFile() throws {
-        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../Scenarios/default.yaml")
+        let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent(
+            "../../../Scenarios/default.yaml")
         let text = try String(contentsOf: file, encoding: .utf8)
         #expect(BuiltinScenarios.text("default") == text)
         let s = try ScenarioParser.parse(text, file: "default.yaml")
@@ -47,7 +48,10 @@ import Testing
 
     @Test func errorsNameTheLineColumnKeyAndWhatWasFound() {
         let text = Self.valid.replacingOccurrences(of: "rate: 4", with: "rate: fast")
-        #expect(error(text) == "x.yaml:10:39: workload[0].arrival.rate: expected a positive number of requests per second, got \"fast\"")
+        #expect(
+            error(text)
+                == "x.yaml:10:39: workload[0].arrival.rate: expected a positive number of requests per second, got \"fast\""
+        )
     }
 
     @Test func unknownKeysSuggestTheClosestKnownKey() {
@@ -56,18 +60,37 @@ import Testing
     }
 
     @Test func boundsStopTyposThatWouldRunForever() {
-        #expect(error(Self.valid.replacingOccurrences(of: "rate: 4", with: "rate: 1e12")).contains("workload[0].arrival.rate: expected a positive number of requests per second above 0 to 100000, got 1e12"))
-        #expect(error(Self.valid.replacingOccurrences(of: "count: 2", with: "count: 10000000")).contains("cluster[0].count: expected a whole number of instances from 1 to 4096"))
-        #expect(error(Self.valid.replacingOccurrences(of: "duration_s: 10", with: "duration_s: 1e15")).contains("duration_s: expected a positive number of seconds"))
-        #expect(error(Self.valid.replacingOccurrences(of: "rate: 4", with: "rate: 90000").replacingOccurrences(of: "duration_s: 10", with: "duration_s: 600000")).contains("the workload would bring about"))
+        #expect(
+            error(Self.valid.replacingOccurrences(of: "rate: 4", with: "rate: 1e12")).contains(
+                "workload[0].arrival.rate: expected a positive number of requests per second above 0 to 100000, got 1e12"
+            ))
+        #expect(
+            error(Self.valid.replacingOccurrences(of: "count: 2", with: "count: 10000000")).contains(
+                "cluster[0].count: expected a whole number of instances from 1 to 4096"))
+        #expect(
+            error(Self.valid.replacingOccurrences(of: "duration_s: 10", with: "duration_s: 1e15")).contains(
+                "duration_s: expected a positive number of seconds"))
+        #expect(
+            error(
+                Self.valid.replacingOccurrences(of: "rate: 4", with: "rate: 90000").replacingOccurrences(
+                    of: "duration_s: 10", with: "duration_s: 600000")
+            ).contains("the workload would bring about"))
     }
 
     @Test func badIdsAndShapesAreExplained() {
-        #expect(error(Self.valid.replacingOccurrences(of: "gpu: h100", with: "gpu: h10")).contains("cluster[0].gpu: expected one of h100, h200, a100-80g, a100-40g, l40s, a40, a10, a10g, a6000, b200, mi300x, got \"h10\"; did you mean \"h100\"?"))
-        #expect(error(Self.valid.replacingOccurrences(of: "gpu: h100, model: llama3-8b", with: "gpu: a10g, model: llama3-70b")).contains("leaves no room for KV cache on a10g"))
-        #expect(error(Self.valid.replacingOccurrences(of: "tenant: chat", with: "tenant: chats")).contains("workload[0].tenant: expected one of chat, got \"chats\""))
-        #expect(error("cluster: [") .hasPrefix("x.yaml:"))
-        #expect(error("") .contains("empty"))
+        #expect(
+            error(Self.valid.replacingOccurrences(of: "gpu: h100", with: "gpu: h10")).contains(
+                "cluster[0].gpu: expected one of h100, h200, a100-80g, a100-40g, l40s, a40, a10, a10g, a6000, b200, mi300x, got \"h10\"; did you mean \"h100\"?"
+            ))
+        #expect(
+            error(
+                Self.valid.replacingOccurrences(of: "gpu: h100, model: llama3-8b", with: "gpu: a10g, model: llama3-70b")
+            ).contains("leaves no room for KV cache on a10g"))
+        #expect(
+            error(Self.valid.replacingOccurrences(of: "tenant: chat", with: "tenant: chats")).contains(
+                "workload[0].tenant: expected one of chat, got \"chats\""))
+        #expect(error("cluster: [").hasPrefix("x.yaml:"))
+        #expect(error("").contains("empty"))
         #expect(error("- 1\n- 2") == "x.yaml:1:1: expected a mapping, got a list")
     }
 
@@ -112,10 +135,15 @@ import Testing
     }
 
     @Test func eventsMustFallWithinTheRunAndAddsWithinTheInstanceLimit() {
-        #expect(error(Self.withEvents(["{at_s: 11, fail: {instance: 0}}"])) == "x.yaml:14:12: events[0].at_s: expected a time in seconds before the end of arrivals (duration_s) from 0 to 10, got 11")
+        #expect(
+            error(Self.withEvents(["{at_s: 11, fail: {instance: 0}}"]))
+                == "x.yaml:14:12: events[0].at_s: expected a time in seconds before the end of arrivals (duration_s) from 0 to 10, got 11"
+        )
         let full = Self.valid.replacingOccurrences(of: "count: 2", with: "count: 4095")
         let adds = (0..<2).map { "{at_s: \($0), add: {gpu: h100, model: llama3-8b}}" }
-        #expect(error(Self.withEvents(adds).replacingOccurrences(of: "count: 2", with: "count: 4095")) == "x.yaml:15:5: events[1]: the cluster would have 4097 instances at 1 s; at most 4096 are supported")
+        #expect(
+            error(Self.withEvents(adds).replacingOccurrences(of: "count: 2", with: "count: 4095"))
+                == "x.yaml:15:5: events[1]: the cluster would have 4097 instances at 1 s; at most 4096 are supported")
         #expect(error(full + "\nevents:\n  - \(adds[0])") == "no error")
     }
 
@@ -127,14 +155,15 @@ import Testing
             .replacingOccurrences(of: "rate: 4", with: "rate: fast")
         let checked = ScenarioParser.check(text, file: "x.yaml")
         #expect(checked.scenario == nil)
-        #expect(checked.problems.map(\.description) == [
-            "x.yaml:3:1: unknown key \"sede\"; did you mean \"seed\"? (expected one of: \(ScenarioParser.topKeys.joined(separator: ", ")))",
-            "x.yaml:2:7: seed: expected a non-negative whole number from 0 to 9223372036854775807, got -3",
-            "x.yaml:6:11: cluster[0].gpu: expected one of \(Hardware().gpuIDs.joined(separator: ", ")), got \"h10\"; did you mean \"h100\"?",
-            "x.yaml:8:47: tenants[0].slo.tpot_ms: expected a positive number of milliseconds above 0 to 86400000, got 0",
-            "x.yaml:11:39: workload[0].arrival.rate: expected a positive number of requests per second, got \"fast\"",
-            "x.yaml:15:31: events[0].spike.factor: expected a positive factor above 0 to 1000, got -2",
-        ])
+        #expect(
+            checked.problems.map(\.description) == [
+                "x.yaml:3:1: unknown key \"sede\"; did you mean \"seed\"? (expected one of: \(ScenarioParser.topKeys.joined(separator: ", ")))",
+                "x.yaml:2:7: seed: expected a non-negative whole number from 0 to 9223372036854775807, got -3",
+                "x.yaml:6:11: cluster[0].gpu: expected one of \(Hardware().gpuIDs.joined(separator: ", ")), got \"h10\"; did you mean \"h100\"?",
+                "x.yaml:8:47: tenants[0].slo.tpot_ms: expected a positive number of milliseconds above 0 to 86400000, got 0",
+                "x.yaml:11:39: workload[0].arrival.rate: expected a positive number of requests per second, got \"fast\"",
+                "x.yaml:15:31: events[0].spike.factor: expected a positive factor above 0 to 1000, got -2",
+            ])
         // parse reports the first of them.
         #expect(error(text) == checked.problems[0].description)
         #expect(ScenarioParser.check(Self.valid, file: "x.yaml").problems.isEmpty)

@@ -56,11 +56,22 @@ func shippedTrace(_ name: String, _ format: Trace.Format) throws -> Trace {
     }
 
     @Test func badTraceLinesAreLocated() {
-        #expect(read("arrival_s,input_tokens,output_tokens\n0.5,10,5\n1.0,ten,5\n", .csv) == "t:3:5: input_tokens: expected a whole number of tokens from 0 to 1048576, got \"ten\"")
+        #expect(
+            read("arrival_s,input_tokens,output_tokens\n0.5,10,5\n1.0,ten,5\n", .csv)
+                == "t:3:5: input_tokens: expected a whole number of tokens from 0 to 1048576, got \"ten\"")
         #expect(read("arrival_s,input_tokens\n0.5,10\n", .csv).hasPrefix("t:1:1: missing column \"output_tokens\""))
-        #expect(read("TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:17:03.97,10,5\nyesterday,1,1\n", .azure) == "t:3:1: TIMESTAMP: expected a time like 2023-11-16 18:17:03.9799600, got \"yesterday\"")
-        #expect(read("{\"timestamp\": 0, \"input_length\": 5, \"output_length\": 1}\n{\"timestamp\": 10, \"input_length\": -5, \"output_length\": 1}\n", .mooncake) == "t:2:1: input_length: expected a whole number of tokens from 0 to 1048576, got -5")
-        #expect(read("{\"timestamp\": 10, \"input_length\": 5, \"output_length\": 1}\n{\"timestamp\": 0, \"input_length\": 5, \"output_length\": 1}\n", .mooncake).hasPrefix("t:2:1: timestamp: arrivals must not go back in time"))
+        #expect(
+            read("TIMESTAMP,ContextTokens,GeneratedTokens\n2023-11-16 18:17:03.97,10,5\nyesterday,1,1\n", .azure)
+                == "t:3:1: TIMESTAMP: expected a time like 2023-11-16 18:17:03.9799600, got \"yesterday\"")
+        #expect(
+            read(
+                "{\"timestamp\": 0, \"input_length\": 5, \"output_length\": 1}\n{\"timestamp\": 10, \"input_length\": -5, \"output_length\": 1}\n",
+                .mooncake) == "t:2:1: input_length: expected a whole number of tokens from 0 to 1048576, got -5")
+        #expect(
+            read(
+                "{\"timestamp\": 10, \"input_length\": 5, \"output_length\": 1}\n{\"timestamp\": 0, \"input_length\": 5, \"output_length\": 1}\n",
+                .mooncake
+            ).hasPrefix("t:2:1: timestamp: arrivals must not go back in time"))
         #expect(read("{\"timestamp\": 0, \"input_length\": 5}\n", .mooncake) == "t:1:1: output_length: missing field")
         #expect(read("not json\n", .mooncake) == "t:1:1: expected a JSON object on this line")
         #expect(read("arrival_s,input_tokens,output_tokens\n", .csv) == "t: the trace has no requests")
@@ -69,11 +80,15 @@ func shippedTrace(_ name: String, _ format: Trace.Format) throws -> Trace {
     @Test func aWrongHeaderIsNotQuoted() {
         // A trace path pointing at some other file must not print that file's first line.
         let message = read("root:x:0:0:root:/root:/bin/bash\nuser:x:1000:1000::/home/user:/bin/sh\n", .azure)
-        #expect(message == "t:1:1: missing column \"TIMESTAMP\" (expected the header TIMESTAMP,ContextTokens,GeneratedTokens on line 1)")
+        #expect(
+            message
+                == "t:1:1: missing column \"TIMESTAMP\" (expected the header TIMESTAMP,ContextTokens,GeneratedTokens on line 1)"
+        )
     }
 
     @Test func plainCSVIsSortedByTime() throws {
-        let t = try TraceReader.read(Data("arrival_s,input_tokens,output_tokens\n2,20,2\n1,10,1\n".utf8), format: .csv, file: "t")
+        let t = try TraceReader.read(
+            Data("arrival_s,input_tokens,output_tokens\n2,20,2\n1,10,1\n".utf8), format: .csv, file: "t")
         #expect(t.arrivals == [1_000_000, 2_000_000] && t.inputs == [10, 20])
     }
 
@@ -121,8 +136,14 @@ func shippedTrace(_ name: String, _ format: Trace.Format) throws -> Trace {
                 return error.description
             }
         }
-        #expect(message("999999999999-11-16 18:17:04.0319600,3180,8") == "a.csv:3:1: TIMESTAMP: expected a time like 2023-11-16 18:17:03.9799600, got \"999999999999-11-16 18:17:04.0319600\"")
-        #expect(message("9999-11-16 18:17:04.0319600,3180,8") == "a.csv:3:1: TIMESTAMP: expected a time within 604800 s of the first request, got \"9999-11-16 18:17:04.0319600\"")
+        #expect(
+            message("999999999999-11-16 18:17:04.0319600,3180,8")
+                == "a.csv:3:1: TIMESTAMP: expected a time like 2023-11-16 18:17:03.9799600, got \"999999999999-11-16 18:17:04.0319600\""
+        )
+        #expect(
+            message("9999-11-16 18:17:04.0319600,3180,8")
+                == "a.csv:3:1: TIMESTAMP: expected a time within 604800 s of the first request, got \"9999-11-16 18:17:04.0319600\""
+        )
         #expect(message("2023-11-17 18:17:04.0319600,3180,8") == "ok")
     }
 
@@ -136,7 +157,8 @@ func shippedTrace(_ name: String, _ format: Trace.Format) throws -> Trace {
         var spec = TraceStreamSpec(format: .csv, file: "t", resolvedPath: "t", trace: trace)
         spec.rateScale = 1000
         var stream = ArrivalStream(
-            tenant: 0, model: nil, process: .trace(spec), input: .fixed(value: 1), output: .fixed(value: 1), seed: 1, index: 0)
+            tenant: 0, model: nil, process: .trace(spec), input: .fixed(value: 1), output: .fixed(value: 1), seed: 1,
+            index: 0)
         var gaps: [Double] = []
         for _ in 0..<2001 {
             gaps.append(stream.drawGap())
@@ -156,7 +178,8 @@ func shippedTrace(_ name: String, _ format: Trace.Format) throws -> Trace {
               - tenant: t
                 trace: {format: mooncake, file: traces/mooncake_fast25_synthetic_trace.jsonl, end_s: 300}
             """
-        let s = try ScenarioParser.parse(text, file: "x.yaml", baseDirectory: projectRoot.appendingPathComponent("Scenarios").path)
+        let s = try ScenarioParser.parse(
+            text, file: "x.yaml", baseDirectory: projectRoot.appendingPathComponent("Scenarios").path)
         var sim = try Simulation(scenario: s)
         sim.runToEnd()
         let trace = try shippedTrace("mooncake_fast25_synthetic_trace.jsonl", .mooncake)
@@ -175,11 +198,14 @@ func shippedTrace(_ name: String, _ format: Trace.Format) throws -> Trace {
               - tenant: t
                 trace: {format: mooncake, file: traces/mooncake_fast25_conversation_trace.jsonl, end_s: 1}
             """
-        let s = try ScenarioParser.parse(text, file: "x.yaml", baseDirectory: projectRoot.appendingPathComponent("Scenarios").path)
+        let s = try ScenarioParser.parse(
+            text, file: "x.yaml", baseDirectory: projectRoot.appendingPathComponent("Scenarios").path)
         var sim = try Simulation(scenario: s)
         // The first two requests share hash id 0 (their first 512 tokens = 32 blocks), then differ.
         sim.run(until: Time.seconds(1))
-        let ids = (0..<Int32(sim.requests.slots.count)).filter { sim.requests[$0].serial < 2 }.sorted { sim.requests[$0].serial < sim.requests[$1].serial }
+        let ids = (0..<Int32(sim.requests.slots.count)).filter { sim.requests[$0].serial < 2 }.sorted {
+            sim.requests[$0].serial < sim.requests[$1].serial
+        }
         try #require(ids.count == 2)
         #expect(sim.blockHash(of: ids[0], block: 0) == sim.blockHash(of: ids[1], block: 0))
         #expect(sim.blockHash(of: ids[0], block: 31) == sim.blockHash(of: ids[1], block: 31))

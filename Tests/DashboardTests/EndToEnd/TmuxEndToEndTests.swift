@@ -16,7 +16,9 @@ import Testing
     static var binary: String {
         if let path = ProcessInfo.processInfo.environment["CLUSTERTOP_BIN"] { return path }
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        if dir.lastPathComponent == "MacOS" { dir = dir.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
+        if dir.lastPathComponent == "MacOS" {
+            dir = dir.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        }
         return dir.appendingPathComponent("clustertop").path
     }
 
@@ -31,20 +33,29 @@ import Testing
         func run(_ args: [String], capture: Bool = true) -> String {
             // posix_spawn and waitpid, not Foundation's Process: the first command starts the
             // server, a daemon, and Process has been seen to wait forever on such a client.
-            let output = capture ? NSTemporaryDirectory() + "\(socket)-\(UInt32.random(in: 0...UInt32.max)).out" : "/dev/null"
+            let output =
+                capture ? NSTemporaryDirectory() + "\(socket)-\(UInt32.random(in: 0...UInt32.max)).out" : "/dev/null"
             defer { if capture { unlink(output) } }
             TmuxEndToEndTests.spawn(path, ["-L", socket] + args, stdout: output)
             return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
         }
 
         func start(_ command: String, width: Int, height: Int) {
-            run(["-u", "-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)", command], capture: false)
+            run(
+                [
+                    "-u", "-f", "/dev/null", "new-session", "-d", "-s", session, "-x", "\(width)", "-y", "\(height)",
+                    command,
+                ], capture: false)
         }
 
         func keys(_ keys: String...) { run(["send-keys", "-t", session] + keys) }
         func screen() -> String { run(["capture-pane", "-p", "-t", session]) }
-        func resize(_ width: Int, _ height: Int) { run(["resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)"]) }
-        func display(_ format: String) -> String { run(["display", "-p", "-t", session, format]).trimmingCharacters(in: .whitespacesAndNewlines) }
+        func resize(_ width: Int, _ height: Int) {
+            run(["resize-window", "-t", session, "-x", "\(width)", "-y", "\(height)"])
+        }
+        func display(_ format: String) -> String {
+            run(["display", "-p", "-t", session, format]).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
         func kill() {
             if ProcessInfo.processInfo.environment["E2E_KEEP_TMUX"] != nil { return }
             run(["kill-session", "-t", session], capture: false)
@@ -66,7 +77,9 @@ import Testing
             throw CancellationError()
         }
 
-        func wait(for text: String, timeout: Double = 10) throws -> String { try wait("\"\(text)\"", timeout: timeout) { $0.contains(text) } }
+        func wait(for text: String, timeout: Double = 10) throws -> String {
+            try wait("\"\(text)\"", timeout: timeout) { $0.contains(text) }
+        }
     }
 
     /// Runs `path` with `arguments`, standard output to the file `stdout`, and waits for it.
@@ -110,7 +123,9 @@ import Testing
 
     func prepare() throws -> Tmux {
         let path = try #require(TmuxEndToEndTests.tmuxPath, "tmux is not installed (apt-get install tmux)")
-        try #require(FileManager.default.isExecutableFile(atPath: TmuxEndToEndTests.binary), "no clustertop binary at \(TmuxEndToEndTests.binary); build it first (swift build) or set CLUSTERTOP_BIN")
+        try #require(
+            FileManager.default.isExecutableFile(atPath: TmuxEndToEndTests.binary),
+            "no clustertop binary at \(TmuxEndToEndTests.binary); build it first (swift build) or set CLUSTERTOP_BIN")
         return Tmux(path: path)
     }
 
@@ -191,12 +206,25 @@ import Testing
         _ = try prepare()
         let recording = NSTemporaryDirectory() + "clustertop-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).jsonl"
         defer { unlink(recording) }
-        TmuxEndToEndTests.spawn(TmuxEndToEndTests.binary, ["run", "default", "--duration", "20", "--record", recording])
+        TmuxEndToEndTests.spawn(
+            TmuxEndToEndTests.binary, ["run", "default", "--duration", "20", "--record", recording])
         let ways: [(name: String, leave: (Tmux) -> Void, status: Int)] = [
             ("q", { $0.keys("q") }, 0),
             ("Ctrl-C", { $0.keys("C-c") }, 130),
-            ("SIGTERM", { TmuxEndToEndTests.spawn("/usr/bin/env", ["pkill", "-TERM", "-P", $0.display("#{pane_pid}"), "-x", "clustertop"]) }, 143),
-            ("SIGHUP", { TmuxEndToEndTests.spawn("/usr/bin/env", ["pkill", "-HUP", "-P", $0.display("#{pane_pid}"), "-x", "clustertop"]) }, 129),
+            (
+                "SIGTERM",
+                {
+                    TmuxEndToEndTests.spawn(
+                        "/usr/bin/env", ["pkill", "-TERM", "-P", $0.display("#{pane_pid}"), "-x", "clustertop"])
+                }, 143
+            ),
+            (
+                "SIGHUP",
+                {
+                    TmuxEndToEndTests.spawn(
+                        "/usr/bin/env", ["pkill", "-HUP", "-P", $0.display("#{pane_pid}"), "-x", "clustertop"])
+                }, 129
+            ),
         ]
         for way in ways {
             // A server of its own each time: a new session on a server that is shutting down may be lost.

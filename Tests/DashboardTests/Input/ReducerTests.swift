@@ -15,7 +15,10 @@ import Testing
     }
 
     @Test func theDefaultKeysScriptsRelyOn() {
-        for (key, action) in [("g", Action.nextGlobalPolicy), ("l", .nextLocalPolicy), ("s", .fireSpike), (" ", .togglePause), ("+", .faster), ("-", .slower), ("?", .help), ("q", .quit)] {
+        for (key, action) in [
+            ("g", Action.nextGlobalPolicy), ("l", .nextLocalPolicy), ("s", .fireSpike), (" ", .togglePause),
+            ("+", .faster), ("-", .slower), ("?", .help), ("q", .quit),
+        ] {
             #expect(KeyTable.action(for: .character(key.unicodeScalars.first!), overlay: .none) == action, "key \(key)")
         }
         #expect(KeyTable.action(for: .function(1), overlay: .none) == .help)
@@ -36,7 +39,10 @@ import Testing
 
     @Test func localPolicyCycles() {
         var state = start()
-        #expect(press(["l", "l"], &state) == [.send(.simulation(.setLocalPolicy("sarathi"))), .send(.simulation(.setLocalPolicy("vllm-v0")))])
+        #expect(
+            press(["l", "l"], &state) == [
+                .send(.simulation(.setLocalPolicy("sarathi"))), .send(.simulation(.setLocalPolicy("vllm-v0"))),
+            ])
     }
 
     @Test func aQuickSecondPressCyclesFromTheFirstOnesResult() {
@@ -73,7 +79,9 @@ import Testing
         #expect(state.spikeSeconds == 15)
         _ = press(["S"], &state)
         #expect(state.overlay == .spikeEditor)
-        #expect(press([.right, .right, .up, .enter], &state) == [.send(.simulation(.spike(factor: 8, durationSeconds: 30)))])
+        #expect(
+            press([.right, .right, .up, .enter], &state) == [.send(.simulation(.spike(factor: 8, durationSeconds: 30)))]
+        )
         #expect(state.overlay == .none)
         // Clamped at the ends.
         _ = press(Array(repeating: "]", count: 20), &state)
@@ -86,7 +94,8 @@ import Testing
         #expect(state.focus == 3)
         #expect(press(["f"], &state) == [.send(.simulation(.fail(instance: 3)))])
         #expect(press(["d"], &state) == [.send(.simulation(.drain(instance: 3)))])
-        #expect(press(["a"], &state) == [.send(.simulation(.add(gpu: "a100-80g", model: "llama3-8b", tensorParallel: 1)))])
+        #expect(
+            press(["a"], &state) == [.send(.simulation(.add(gpu: "a100-80g", model: "llama3-8b", tensorParallel: 1)))])
         // Nothing to act on without a snapshot.
         var empty = UIState()
         #expect(Reducer.handle("f", state: &empty, snapshot: nil).isEmpty)
@@ -230,7 +239,8 @@ import Testing
     }
 
     @Test func noCtrlLetterDoesAnythingImportant() {
-        for binding in KeyTable.bindings where binding.keys.contains(where: { if case .control = $0 { true } else { false } }) {
+        for binding in KeyTable.bindings
+        where binding.keys.contains(where: { if case .control = $0 { true } else { false } }) {
             #expect(binding.action == .redraw)
         }
     }

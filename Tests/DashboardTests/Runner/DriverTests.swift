@@ -34,7 +34,8 @@ func defaultScenario(live: Bool = true) throws -> Scenario {
         for v in 1...100 { a.record(Int64(v)) }
         b = a
         for _ in 0..<1000 { b.record(50_000) }
-        #expect(b.quantile(0.99, since: a) == 50_000 || abs(Double(b.quantile(0.99, since: a)!) - 50_000) / 50_000 < 0.01)
+        #expect(
+            b.quantile(0.99, since: a) == 50_000 || abs(Double(b.quantile(0.99, since: a)!) - 50_000) / 50_000 < 0.01)
         #expect(a.quantile(0.5, since: a) == nil)
         #expect(b.count(since: a) == 1000)
     }
@@ -48,7 +49,8 @@ func defaultScenario(live: Bool = true) throws -> Scenario {
         let s = driver.snapshot(clock: RunClock(paused: true))
         #expect(s.rateMultiplier == 4)
         #expect(s.globalPolicy == "least-outstanding")
-        #expect(s.log.suffix(3).map(\.text) == ["spike x4.00 for 20.0 s", "global policy -> least-outstanding", "paused"])
+        #expect(
+            s.log.suffix(3).map(\.text) == ["spike x4.00 for 20.0 s", "global policy -> least-outstanding", "paused"])
         #expect(s.log.suffix(3).map(\.kind) == [.spike, .policy, .control])
         #expect(s.now == Time.seconds(10))
     }
@@ -97,7 +99,9 @@ func defaultScenario(live: Bool = true) throws -> Scenario {
     }
 
     @Test func aRecordingReplaysInTheDashboardDriverExactly() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dash-\(UInt32.random(in: 0...UInt32.max)).jsonl").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "dash-\(UInt32.random(in: 0...UInt32.max)).jsonl"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: path) }
         var live = SimulationDriver(simulation: try Simulation(scenario: defaultScenario()))
         live.advance(to: Time.seconds(5))
@@ -115,9 +119,12 @@ func defaultScenario(live: Bool = true) throws -> Scenario {
         let data = try #require(FileManager.default.contents(atPath: path))
         let recording = try Recording.read(data, file: path)
         var commands: [SimulationDriver.ScheduledCommand] = []
-        for case .command(let t, let events, let c) in recording.entries { commands.append(.init(time: t, events: events, command: c)) }
+        for case .command(let t, let events, let c) in recording.entries {
+            commands.append(.init(time: t, events: events, command: c))
+        }
         #expect(commands.count == 3)
-        var replay = SimulationDriver(replaying: commands, on: try Simulation(scenario: try recording.scenario()), exact: true)
+        var replay = SimulationDriver(
+            replaying: commands, on: try Simulation(scenario: try recording.scenario()), exact: true)
         replay.advance(to: Time.seconds(12))
         replay.advance(to: Time.seconds(30))
         let a = live.simulation, b = replay.simulation
@@ -178,7 +185,9 @@ func defaultScenario(live: Bool = true) throws -> Scenario {
     }
 
     @Test func aReplayStopsAtTheRecordingsLastInstant() throws {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("dash-end-\(UInt32.random(in: 0...UInt32.max)).jsonl").path
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "dash-end-\(UInt32.random(in: 0...UInt32.max)).jsonl"
+        ).path
         defer { try? FileManager.default.removeItem(atPath: path) }
         var live = SimulationDriver(simulation: try Simulation(scenario: defaultScenario()))
         try live.startRecording(path: path)
@@ -188,9 +197,12 @@ func defaultScenario(live: Bool = true) throws -> Scenario {
         live.stopRecording()
         let recording = try Recording.read(try #require(FileManager.default.contents(atPath: path)), file: path)
         var commands: [SimulationDriver.ScheduledCommand] = []
-        for case .command(let t, let events, let c) in recording.entries { commands.append(.init(time: t, events: events, command: c)) }
+        for case .command(let t, let events, let c) in recording.entries {
+            commands.append(.init(time: t, events: events, command: c))
+        }
         var replay = SimulationDriver(
-            replaying: commands, on: try Simulation(scenario: try recording.scenario()), exact: true, end: recording.endTime)
+            replaying: commands, on: try Simulation(scenario: try recording.scenario()), exact: true,
+            end: recording.endTime)
         replay.advance(to: Time.seconds(1_000))
         #expect(replay.now == Time.seconds(23.5))
         #expect(replay.simulation.metrics.completed == live.simulation.metrics.completed)

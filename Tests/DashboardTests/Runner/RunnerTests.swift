@@ -32,11 +32,16 @@ final class ManualClock: Sendable {
 /// The simulation thread: pacing, commands and their acknowledgement, pause, lag. Pacing is
 /// checked against a manual clock, so no expectation depends on how fast the machine is.
 @Suite(.serialized) struct RunnerTests {
-    func runner(speed: Double, paused: Bool = false, scenario: Scenario? = nil, clock: ManualClock? = nil) throws -> SimulationRunner {
+    func runner(speed: Double, paused: Bool = false, scenario: Scenario? = nil, clock: ManualClock? = nil) throws
+        -> SimulationRunner
+    {
         let s = try scenario ?? defaultScenario()
         let driver = SimulationDriver(simulation: try Simulation(scenario: s))
-        guard let clock else { return SimulationRunner(driver: driver, speed: speed, paused: paused, framesPerSecond: 20) }
-        return SimulationRunner(driver: driver, speed: speed, paused: paused, framesPerSecond: 20, wallClock: clock.read)
+        guard let clock else {
+            return SimulationRunner(driver: driver, speed: speed, paused: paused, framesPerSecond: 20)
+        }
+        return SimulationRunner(
+            driver: driver, speed: speed, paused: paused, framesPerSecond: 20, wallClock: clock.read)
     }
 
     func latest(_ r: SimulationRunner) throws -> DashboardSnapshot { try #require(r.latest().snapshot) }
@@ -57,7 +62,8 @@ final class ManualClock: Sendable {
             clock.advance(seconds: seconds)
             wall += seconds
             let s = try settled(r)
-            #expect(s.now - start == Time.seconds(4 * wall), "\(Time.toSeconds(s.now - start)) s simulated in \(wall) s")
+            #expect(
+                s.now - start == Time.seconds(4 * wall), "\(Time.toSeconds(s.now - start)) s simulated in \(wall) s")
             #expect(s.clock.achievedSpeed == 4)
             #expect(!s.clock.lagging)
         }
@@ -205,14 +211,17 @@ final class ManualClock: Sendable {
         let driver = SimulationDriver(simulation: try Simulation(scenario: defaultScenario()))
         let runner = SimulationRunner(driver: driver, speed: 1, paused: true, framesPerSecond: 20)
         let backend = InMemoryBackend(width: 100, height: 30, keys: ["g", "s", " ", "q"], typeAfter: "KV CACHE")
-        let state = UIState(paused: true, speed: 1, globalPolicy: "round-robin", localPolicy: "vllm-v0", globalPolicies: GlobalPolicyID.all, localPolicies: LocalPolicyID.all)
+        let state = UIState(
+            paused: true, speed: 1, globalPolicy: "round-robin", localPolicy: "vllm-v0",
+            globalPolicies: GlobalPolicyID.all, localPolicies: LocalPolicyID.all)
         let app = DashboardApp(runner: runner, backend: backend, glyphs: .unicode, state: state)
         app.run()
         // Each key's effect is on the very next frame.
         let next = GlobalPolicy.ids[1]
         let expected = ["global \(next)", "SPIKE x3", "resumed at 1x"]
         for (i, typed) in backend.typed.prefix(3).enumerated() {
-            let frame = try #require(backend.frames.indices.contains(typed.framesBefore) ? backend.frames[typed.framesBefore] : nil)
+            let frame = try #require(
+                backend.frames.indices.contains(typed.framesBefore) ? backend.frames[typed.framesBefore] : nil)
             #expect(frame.text.contains(expected[i]), "the frame after \(typed.key) lacks \(expected[i])")
         }
         let text = try #require(backend.lastFrame).text
@@ -227,14 +236,17 @@ final class ManualClock: Sendable {
     @Test @MainActor func onlyChangedCellsAreWrittenAfterTheFirstFrame() throws {
         let driver = SimulationDriver(simulation: try Simulation(scenario: defaultScenario()))
         let runner = SimulationRunner(driver: driver, speed: 1, paused: true, framesPerSecond: 20)
-        let backend = InMemoryBackend(width: 120, height: 40, keys: [.control("l"), .down, .down, "q"], typeAfter: "KV CACHE")
+        let backend = InMemoryBackend(
+            width: 120, height: 40, keys: [.control("l"), .down, .down, "q"], typeAfter: "KV CACHE")
         let app = DashboardApp(runner: runner, backend: backend, glyphs: .unicode, state: UIState(paused: true))
         app.run()
         // The last two frames differ by the focus moving one row down: a few short spans.
         let frames = backend.frames
         #expect(frames.count >= 3)
         let all = frames[frames.count - 1].changes(from: nil).reduce(0) { $0 + $1.text.unicodeScalars.count }
-        let moved = frames[frames.count - 1].changes(from: frames[frames.count - 2]).reduce(0) { $0 + $1.text.unicodeScalars.count }
+        let moved = frames[frames.count - 1].changes(from: frames[frames.count - 2]).reduce(0) {
+            $0 + $1.text.unicodeScalars.count
+        }
         #expect(moved > 0 && moved < 80, "\(moved) cells changed")
         #expect(all == 120 * 40)
     }

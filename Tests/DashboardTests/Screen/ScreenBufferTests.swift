@@ -36,10 +36,11 @@ import Testing
         var b = ScreenBuffer(width: 4, height: 2)
         b.put("ab", x: 0, y: 0, CellStyle(.warn))
         let spans = b.changes(from: nil)
-        #expect(spans == [
-            Span(x: 0, y: 0, style: CellStyle(.warn), text: "ab"), Span(x: 2, y: 0, style: .normal, text: "  "),
-            Span(x: 0, y: 1, style: .normal, text: "    "),
-        ])
+        #expect(
+            spans == [
+                Span(x: 0, y: 0, style: CellStyle(.warn), text: "ab"), Span(x: 2, y: 0, style: .normal, text: "  "),
+                Span(x: 0, y: 1, style: .normal, text: "    "),
+            ])
     }
 
     @Test func onlyChangedCellsAreWritten() {
@@ -79,12 +80,18 @@ import Testing
         var old = ScreenBuffer(width: 80, height: 24)
         var new = ScreenBuffer(width: 80, height: 24)
         for i in 0..<200 {
-            old.put(String(i % 10), x: (i * 7) % 80, y: (i * 3) % 24, CellStyle(StyleRole.allCases[i % StyleRole.allCases.count]))
-            new.put(String(i % 9), x: (i * 11) % 80, y: (i * 5) % 24, CellStyle(StyleRole.allCases[(i * 3) % StyleRole.allCases.count]))
+            old.put(
+                String(i % 10), x: (i * 7) % 80, y: (i * 3) % 24,
+                CellStyle(StyleRole.allCases[i % StyleRole.allCases.count]))
+            new.put(
+                String(i % 9), x: (i * 11) % 80, y: (i * 5) % 24,
+                CellStyle(StyleRole.allCases[(i * 3) % StyleRole.allCases.count]))
         }
         var replayed = old
         for span in new.changes(from: old) {
-            for (k, scalar) in span.text.unicodeScalars.enumerated() { replayed[span.x + k, span.y] = Cell(scalar, span.style) }
+            for (k, scalar) in span.text.unicodeScalars.enumerated() {
+                replayed[span.x + k, span.y] = Cell(scalar, span.style)
+            }
         }
         #expect(replayed == new)
     }
@@ -126,19 +133,24 @@ import Testing
     @Test func segmentsFillTheWidthAndKeepSmallPartsVisible() {
         var b = ScreenBuffer(width: 10, height: 1)
         Draw.segments(
-            [(50, "#", .normal), (1, "%", .normal), (10, "+", .normal), (39, ".", .normal)], total: 100, x: 0, y: 0, width: 10, into: &b)
+            [(50, "#", .normal), (1, "%", .normal), (10, "+", .normal), (39, ".", .normal)], total: 100, x: 0, y: 0,
+            width: 10, into: &b)
         #expect(b.row(0) == "####%+....")
     }
 
     @Test func barsUseEighths() {
         var b = ScreenBuffer(width: 4, height: 1)
-        Draw.bar(0.5 + 1.0 / 32, x: 0, y: 0, width: 4, glyphs: .unicode, style: .normal, track: "·", trackStyle: .normal, into: &b)
+        Draw.bar(
+            0.5 + 1.0 / 32, x: 0, y: 0, width: 4, glyphs: .unicode, style: .normal, track: "·", trackStyle: .normal,
+            into: &b)
         #expect(b.row(0) == "██▏·")
     }
 
     @Test func sparklineScalesAndLeavesGapsForMissingPoints() {
         var b = ScreenBuffer(width: 5, height: 1)
-        Draw.sparkline([0, 0.5, .nan, 1, 2], low: 0, high: 1, x: 0, y: 0, width: 5, glyphs: .unicode, style: { _ in .normal }, into: &b)
+        Draw.sparkline(
+            [0, 0.5, .nan, 1, 2], low: 0, high: 1, x: 0, y: 0, width: 5, glyphs: .unicode, style: { _ in .normal },
+            into: &b)
         #expect(b.row(0) == "▁▅ ██")
     }
 }

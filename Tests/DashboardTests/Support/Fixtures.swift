@@ -15,8 +15,10 @@ enum Fixtures {
         return (0..<count).map { i in
             let total: Int32 = i % 5 == 4 ? 9_000 : 28_000
             var row = InstanceRow(
-                id: i, gpu: gpus[i % gpus.count], model: "llama3-8b", status: .active, waiting: (i * 7) % 23, running: 20 + (i * 13) % 40,
-                kvTotal: total, kvUsed: total / 100 * Int32(10 + (i * 17) % 80), kvReserved: 0, kvCached: total / 100 * Int32(i % 3 * 5),
+                id: i, gpu: gpus[i % gpus.count], model: "llama3-8b", status: .active, waiting: (i * 7) % 23,
+                running: 20 + (i * 13) % 40,
+                kvTotal: total, kvUsed: total / 100 * Int32(10 + (i * 17) % 80), kvReserved: 0,
+                kvCached: total / 100 * Int32(i % 3 * 5),
                 tokensPerSecond: 900 + Double((i * 331) % 2600), preemptions: Int64(i % 4))
             if count >= 5 {
                 switch i {
@@ -50,7 +52,8 @@ enum Fixtures {
         if count >= 6 {
             rows.append(
                 InstanceRow(
-                    id: count, gpu: "h100", model: "llama3-8b", tensorParallel: 2, status: .starting, kvTotal: 60_000, readyInSeconds: 12.3))
+                    id: count, gpu: "h100", model: "llama3-8b", tensorParallel: 2, status: .starting, kvTotal: 60_000,
+                    readyInSeconds: 12.3))
         }
         let migration: MigrationInfo = {
             var m = MigrationInfo(request: 4211, source: 1, destination: 3, blocksTotal: 1_200, started: 95_000_000)
@@ -59,7 +62,9 @@ enum Fixtures {
             return m
         }()
         let recent: [MigrationInfo] = (0..<2).map { k in
-            var m = MigrationInfo(request: 4000 + Int64(k), source: 0, destination: 2, blocksTotal: 300 + Int32(k) * 50, started: 80_000_000)
+            var m = MigrationInfo(
+                request: 4000 + Int64(k), source: 0, destination: 2, blocksTotal: 300 + Int32(k) * 50,
+                started: 80_000_000)
             m.blocksCopied = m.blocksTotal
             m.ended = 81_000_000 + SimTime(k) * 2_000_000
             m.downtime = 12_000 + SimTime(k) * 3_000
@@ -77,23 +82,32 @@ enum Fixtures {
         var s = DashboardSnapshot(
             scenario: "fixture", now: 100_000_000, scenarioDurationSeconds: 300,
             clock: RunClock(paused: paused, speed: 10, achievedSpeed: 9.8, lagging: false),
-            globalPolicy: "least-outstanding", localPolicy: "vllm-v0", globalPolicies: globalPolicies, localPolicies: localPolicies,
+            globalPolicy: "least-outstanding", localPolicy: "vllm-v0", globalPolicies: globalPolicies,
+            localPolicies: localPolicies,
             rateMultiplier: 3, nominalArrivalRate: 45,
-            recent: RecentRates(arrivalsPerSecond: 43.2, completionsPerSecond: 31.5, tokensPerSecond: 8_750, attainment: 0.912),
-            totals: Totals(arrived: 2_412, completed: 2_107, rejected: 3, inFlight: 302, waiting: rows.reduce(0) { $0 + $1.waiting }, unassigned: 0, attainment: 0.981,
+            recent: RecentRates(
+                arrivalsPerSecond: 43.2, completionsPerSecond: 31.5, tokensPerSecond: 8_750, attainment: 0.912),
+            totals: Totals(
+                arrived: 2_412, completed: 2_107, rejected: 3, inFlight: 302,
+                waiting: rows.reduce(0) { $0 + $1.waiting }, unassigned: 0, attainment: 0.981,
                 preemptions: 12, migrations: 3, kvUsed: 61_000, kvTotal: 98_000),
             instances: rows, activeMigrations: [migration], recentMigrations: recent,
             tenants: [
                 TenantRow(
-                    name: "chat", ttftSLOMilliseconds: 2000, tpotSLOMilliseconds: 100, arrived: 1_500, completed: 1_310, sloMet: 1_296,
+                    name: "chat", ttftSLOMilliseconds: 2000, tpotSLOMilliseconds: 100, arrived: 1_500, completed: 1_310,
+                    sloMet: 1_296,
                     ttftViolations: 9, tpotViolations: 5, recentMissesPerSecond: 1.4, recentAttainment: 0.93),
                 TenantRow(
-                    name: "api", ttftSLOMilliseconds: 1000, tpotSLOMilliseconds: 50, arrived: 700, completed: 640, sloMet: 610,
+                    name: "api", ttftSLOMilliseconds: 1000, tpotSLOMilliseconds: 50, arrived: 700, completed: 640,
+                    sloMet: 610,
                     ttftViolations: 20, tpotViolations: 12, recentMissesPerSecond: 2.2, recentAttainment: 0.85),
-                TenantRow(name: "batch", ttftSLOMilliseconds: 10000, tpotSLOMilliseconds: 200, arrived: 212, completed: 157, sloMet: 157),
+                TenantRow(
+                    name: "batch", ttftSLOMilliseconds: 10000, tpotSLOMilliseconds: 200, arrived: 212, completed: 157,
+                    sloMet: 157),
             ],
             history: History(
-                attainment: series(100, base: 0.95, amplitude: 0.05, phase: 0), p99TTFTMilliseconds: series(100, base: 800, amplitude: 500, phase: 1),
+                attainment: series(100, base: 0.95, amplitude: 0.05, phase: 0),
+                p99TTFTMilliseconds: series(100, base: 800, amplitude: 500, phase: 1),
                 p99TBTMilliseconds: series(100, base: 60, amplitude: 40, phase: 2)),
             log: log, recording: .on(path: "session.jsonl"), appliedSequence: 0)
         if detail {
@@ -103,12 +117,15 @@ enum Fixtures {
                 let n = Int32(k)
                 let prompt: Int32 = 512 + n * 100
                 let line = InstanceDetail.RequestLine(
-                    serial: 3000 + Int64(k), tenant: tenants[k % 3], promptTokens: prompt, outputTokens: 256, generatedTokens: n * 30,
-                    computedTokens: prompt + n * 30, blocks: 40 + n * 8, ageSeconds: Double(k) * 1.5, preemptions: k == 2 ? 1 : 0)
+                    serial: 3000 + Int64(k), tenant: tenants[k % 3], promptTokens: prompt, outputTokens: 256,
+                    generatedTokens: n * 30,
+                    computedTokens: prompt + n * 30, blocks: 40 + n * 8, ageSeconds: Double(k) * 1.5,
+                    preemptions: k == 2 ? 1 : 0)
                 requests.append(line)
             }
             s.detail = InstanceDetail(
-                row: rows[3], gpuName: "NVIDIA A100 80GB SXM", iterations: 12_345, tokensGenerated: 456_789, busyShare: 0.87, batchRequests: 24,
+                row: rows[3], gpuName: "NVIDIA A100 80GB SXM", iterations: 12_345, tokensGenerated: 456_789,
+                busyShare: 0.87, batchRequests: 24,
                 batchTokens: 600, waiting: Array(requests.prefix(3)), running: requests)
         }
         return s
@@ -125,7 +142,9 @@ enum Fixtures {
     }
 
     /// Renders like the app does: the layout, the state clamped to it, one draw.
-    static func render(_ s: DashboardSnapshot?, _ state: UIState, width: Int, height: Int, glyphs: Glyphs = .unicode) -> ScreenBuffer {
+    static func render(_ s: DashboardSnapshot?, _ state: UIState, width: Int, height: Int, glyphs: Glyphs = .unicode)
+        -> ScreenBuffer
+    {
         var buffer = ScreenBuffer(width: width, height: height)
         var ui = state
         DashboardApp.compose(s, &ui, glyphs: glyphs, into: &buffer)
@@ -136,7 +155,8 @@ enum Fixtures {
 /// Golden screens: text files under Golden/, compared exactly (trailing spaces trimmed).
 /// Re-record with RECORD_GOLDEN=1 (as swift-argument-parser's `assertSnapshot`).
 enum Golden {
-    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Golden")
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Golden")
 
     /// Nil when `text` matches the golden file `name`; otherwise what differs.
     static func check(_ name: String, _ text: String) -> String? {

@@ -37,8 +37,12 @@ import Testing
 
     @Test func details120x40() {
         let s = Fixtures.snapshot(detail: true)
-        check("details-120x40.txt", Fixtures.render(s, Fixtures.state(for: s, overlay: .details, focus: 3), width: 120, height: 40))
-        check("details-80x24.txt", Fixtures.render(s, Fixtures.state(for: s, overlay: .details, focus: 3), width: 80, height: 24))
+        check(
+            "details-120x40.txt",
+            Fixtures.render(s, Fixtures.state(for: s, overlay: .details, focus: 3), width: 120, height: 40))
+        check(
+            "details-80x24.txt",
+            Fixtures.render(s, Fixtures.state(for: s, overlay: .details, focus: 3), width: 80, height: 24))
     }
 
     @Test func pickerAndSpikeEditor80x24() {
@@ -78,7 +82,8 @@ import Testing
         for overlay: UIState.Overlay in [.none, .help, .details, .policyPicker, .spikeEditor] {
             for width in stride(from: 1, through: 240, by: 7) {
                 for height in [1, 2, 5, 17, 18, 19, 24, 33, 60, 80] {
-                    let frame = Fixtures.render(s, Fixtures.state(for: s, overlay: overlay, focus: 69), width: width, height: height)
+                    let frame = Fixtures.render(
+                        s, Fixtures.state(for: s, overlay: overlay, focus: 69), width: width, height: height)
                     let size = "\(overlay) at \(width)x\(height)"
                     if width < DashboardView.minimumWidth || height < DashboardView.minimumHeight {
                         // The notice, cut to the width, and nothing of the dashboard.
@@ -105,7 +110,10 @@ import Testing
         #expect(text.contains("#"))
         #expect(text.contains("%"))
         #expect(text.contains("+"))
-        for role in StyleRole.allCases where ![.normal, .hint, .overlay, .kvUsed, .kvCached, .kvReserved, .queue, .spark, .ok, .badgeStart, .border].contains(role) {
+        for role in StyleRole.allCases
+        where ![.normal, .hint, .overlay, .kvUsed, .kvCached, .kvReserved, .queue, .spark, .ok, .badgeStart, .border]
+            .contains(role)
+        {
             #expect(Theme.look(role, mode: .none) != Look(), "role \(role) has no attribute without colour")
         }
     }

@@ -32,7 +32,8 @@ import Testing
     }
 
     @Test func theSLOFigureFallsWhileEveryInstanceIsDown() throws {
-        var driver = SimulationDriver(simulation: try Simulation(scenario: try ScenarioParser.parse(HeaderTests.outage, file: "outage")))
+        var driver = SimulationDriver(
+            simulation: try Simulation(scenario: try ScenarioParser.parse(HeaderTests.outage, file: "outage")))
         driver.advance(to: Time.seconds(10))
         let before = try #require(driver.snapshot(clock: RunClock()).totals.attainment)
         driver.advance(to: Time.seconds(40))
@@ -53,7 +54,9 @@ import Testing
 
     @Test func nothingDecidedShowsADashAndTheClusterFiguresShow() {
         let s = DashboardSnapshot(
-            scenario: "x", totals: Totals(arrived: 12, inFlight: 12, attainment: nil, preemptions: 7, migrations: 2, kvUsed: 250, kvTotal: 1000))
+            scenario: "x",
+            totals: Totals(
+                arrived: 12, inFlight: 12, attainment: nil, preemptions: 7, migrations: 2, kvUsed: 250, kvTotal: 1000))
         let row = headerRow(s)
         #expect(row.contains("SLO -"), "\(row)")
         #expect(!row.contains("100"), "\(row)")

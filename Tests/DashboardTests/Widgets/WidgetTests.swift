@@ -23,7 +23,9 @@ import Testing
             // The ids on screen are the rows named (ids start at 0, rows at 1).
             let ids = rows.compactMap { line -> Int? in
                 let t = line.drop { $0 == " " || $0 == "▸" }
-                guard let id = Int(t.prefix { $0.isNumber }), t.dropFirst(String(id).count).first == " " else { return nil }
+                guard let id = Int(t.prefix { $0.isNumber }), t.dropFirst(String(id).count).first == " " else {
+                    return nil
+                }
                 return line.contains("llama3-8b") ? id : nil
             }
             let first = try #require(ids.first), last = try #require(ids.last)

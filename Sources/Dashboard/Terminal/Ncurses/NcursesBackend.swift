@@ -211,7 +211,8 @@ public enum TerminalError: Error, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .cannotOpen(let term): "cannot drive this terminal (TERM=\(term)); try TERM=xterm-256color, or `clustertop run` for a headless run"
+        case .cannotOpen(let term):
+            "cannot drive this terminal (TERM=\(term)); try TERM=xterm-256color, or `clustertop run` for a headless run"
         }
     }
 }

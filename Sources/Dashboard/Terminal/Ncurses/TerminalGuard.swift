@@ -31,9 +31,9 @@ enum TerminalGuard {
         for sig in [SIGINT, SIGTERM, SIGHUP] {
             var action = sigaction()
             #if os(Linux)
-            action.__sigaction_handler.sa_handler = { TerminalGuard.caught($0) }
+                action.__sigaction_handler.sa_handler = { TerminalGuard.caught($0) }
             #else
-            action.__sigaction_u.__sa_handler = { TerminalGuard.caught($0) }
+                action.__sigaction_u.__sa_handler = { TerminalGuard.caught($0) }
             #endif
             sigemptyset(&action.sa_mask)
             action.sa_flags = 0

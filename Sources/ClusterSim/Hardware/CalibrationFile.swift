@@ -48,18 +48,10 @@ public struct CalibrationFile: Sendable, Hashable {
 
     /// Parses a calibration file's text; `file` names it in errors.
     public static func parse(_ text: String, file: String) throws(ScenarioError) -> CalibrationFile {
-        guard text.utf8.count <= maxBytes else {
-            throw ScenarioError(
-                file: file, line: 0, column: 0, path: "",
-                message: "the file is over \(InputFile.sizeText(maxBytes)); \(sizeHint)")
-        }
         do {
-            guard let node = try InputFile.composeYAML(text, file: file, what: "a calibration file") else {
-                throw ScenarioError(
-                    file: file, line: 1, column: 1, path: "",
-                    message: "the file is empty; expected format, gpu and constants")
-            }
-            let root = YAMLValue(node: node, path: "", file: file)
+            let root = try InputFile.yamlDocument(
+                text, file: file, what: "a calibration file", limit: maxBytes, sizeHint: sizeHint,
+                empty: "expected format, gpu and constants")
             let top = try root.mapping(allowed: ["format", "gpu", "constants"])
             let formatValue = try top.required("format")
             guard try formatValue.string() == format else {

@@ -104,12 +104,8 @@ public struct EngineCalibration: Sendable, Hashable {
     /// Parses an engine calibration file; `file` names it in errors. Keys left out keep `none`'s values.
     public static func parse(_ text: String, file: String) throws(ScenarioError) -> EngineCalibration {
         do {
-            guard let node = try InputFile.composeYAML(text, file: file, what: "an engine calibration file") else {
-                throw ScenarioError(
-                    file: file, line: 1, column: 1, path: "",
-                    message: "the file is empty; expected format and constants")
-            }
-            let root = YAMLValue(node: node, path: "", file: file)
+            let root = try InputFile.yamlDocument(
+                text, file: file, what: "an engine calibration file", empty: "expected format and constants")
             let top = try root.mapping(allowed: ["format", "engine", "constants"])
             let formatValue = try top.required("format")
             guard try formatValue.string() == format else {

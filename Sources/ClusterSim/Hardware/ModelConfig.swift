@@ -106,10 +106,7 @@ public enum ModelConfig {
     /// Reads `config.json` (or YAML) at `path`; errors name it `shown`.
     static func load(id: String, path: String, shown: String) throws -> ModelSpec {
         let text = try InputFile.text(path, limit: maxBytes, shown: shown, sizeHint: sizeHint)
-        guard let node = try InputFile.composeYAML(text, file: shown, what: "a config.json") else {
-            throw ScenarioError(
-                file: shown, line: 1, column: 1, path: "", message: "the file is empty; expected a config.json")
-        }
-        return try spec(id: id, YAMLValue(node: node, path: "", file: shown))
+        let root = try InputFile.yamlDocument(text, file: shown, what: "a config.json", empty: "expected a config.json")
+        return try spec(id: id, root)
     }
 }

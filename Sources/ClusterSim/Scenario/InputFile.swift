@@ -57,6 +57,21 @@ public enum InputFile {
         bytes >= 1 << 30 ? "\(bytes >> 30) GB" : bytes >= 1 << 20 ? "\(bytes >> 20) MB" : "\(bytes >> 10) KB"
     }
 
+    /// The root of a one-document YAML text that is `what`: refused over `limit` bytes (with
+    /// `sizeHint`), too deeply nested, or empty ("the file is empty; `empty`"), with located errors.
+    static func yamlDocument(
+        _ text: String, file: String, what: String, limit: Int? = nil, sizeHint: String = "", empty: String
+    ) throws(ScenarioError) -> YAMLValue {
+        if let limit, text.utf8.count > limit {
+            throw ScenarioError(
+                file: file, line: 0, column: 0, path: "", message: "the file is over \(sizeText(limit)); \(sizeHint)")
+        }
+        guard let root = try composeYAML(text, file: file, what: what) else {
+            throw ScenarioError(file: file, line: 1, column: 1, path: "", message: "the file is empty; \(empty)")
+        }
+        return YAMLValue(node: root, path: "", file: file)
+    }
+
     /// The node tree of a one-document YAML text (nil when it is empty), with located errors.
     /// Nesting deeper than `maxNesting` is refused from libyaml's event stream, which is read
     /// without recursion: it counts what the composer would recurse into, whatever the shape

@@ -59,17 +59,9 @@ public enum ScenarioParser {
 
     /// The root of the scenario's YAML: within the size and nesting limits, not empty.
     static func document(_ text: String, file: String) throws(ScenarioError) -> YAMLValue {
-        guard text.utf8.count <= Limits.maxScenarioBytes else {
-            throw ScenarioError(
-                file: file, line: 0, column: 0, path: "",
-                message: "the file is over \(InputFile.sizeText(Limits.maxScenarioBytes)); \(sizeHint)")
-        }
-        guard let root = try InputFile.composeYAML(text, file: file, what: "a scenario") else {
-            throw ScenarioError(
-                file: file, line: 1, column: 1, path: "",
-                message: "the file is empty; a scenario needs at least cluster, tenants and workload")
-        }
-        return YAMLValue(node: root, path: "", file: file)
+        try InputFile.yamlDocument(
+            text, file: file, what: "a scenario", limit: Limits.maxScenarioBytes, sizeHint: sizeHint,
+            empty: "a scenario needs at least cluster, tenants and workload")
     }
 
     static let sizeHint = "a scenario is a few kilobytes (put requests in a trace file)"

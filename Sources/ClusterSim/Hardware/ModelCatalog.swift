@@ -142,6 +142,20 @@ public enum ModelCatalog {
         ModelSpec(
             id: "opt-13b", layers: 40, queryHeads: 40, kvHeads: 40, headDim: 128, hidden: 5120, ffn: 13653,
             vocab: 50272, maxContext: 2048),
+        // huggyllama/llama-7b and llama-30b (LLaMA-1 33B): the models of Llumnix's experiments
+        // (Sun et al., OSDI'24, https://arxiv.org/abs/2406.03243); MHA, 2k context.
+        ModelSpec(
+            id: "llama-7b", layers: 32, queryHeads: 32, kvHeads: 32, headDim: 128, hidden: 4096, ffn: 11008,
+            vocab: 32000, maxContext: 2048),
+        ModelSpec(
+            id: "llama-30b", layers: 60, queryHeads: 52, kvHeads: 52, headDim: 128, hidden: 6656, ffn: 17920,
+            vocab: 32000, maxContext: 2048),
+        // tiiuae/falcon-180B (Sarathi-Serve's largest, https://arxiv.org/abs/2403.02310): 232 query
+        // heads of 64 over 8 KV heads, a 4x MLP of two matrices counted as a three-matrix MLP of
+        // two-thirds the width (same parameters), as opt-13b.
+        ModelSpec(
+            id: "falcon-180b", layers: 80, queryHeads: 232, kvHeads: 8, headDim: 64, hidden: 14848, ffn: 39595,
+            vocab: 65024, maxContext: 2048),
     ]
 
     public static func spec(_ id: String) -> ModelSpec? { all.first { $0.id == id } }

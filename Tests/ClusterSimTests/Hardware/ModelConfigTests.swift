@@ -113,4 +113,12 @@ struct ModelConfigTests {
         }
         #expect(bad?.path == "cluster[0].engine.block_size")
     }
+
+    /// The seed papers' models have their published sizes (Llumnix: LLaMA-7B, LLaMA-30B;
+    /// Sarathi-Serve: Falcon-180B).
+    @Test(arguments: [("llama-7b", 6.738e9), ("llama-30b", 32.53e9), ("falcon-180b", 179.5e9)])
+    func theSeedPapersModelsHaveTheirPublishedSizes(id: String, parameters: Double) throws {
+        let m = try #require(ModelCatalog.spec(id))
+        #expect(abs(m.parameters / parameters - 1) < 0.01, "\(id): \(m.parameters)")
+    }
 }

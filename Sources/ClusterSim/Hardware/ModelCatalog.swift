@@ -82,7 +82,7 @@ public struct ModelSpec: Sendable, Hashable {
 }
 
 /// The built-in models, from each model's Hugging Face `config.json` (the repository named in the
-/// comment); `clustertop models` lists them. Scenarios add their own under `models:`.
+/// comment); README.md and docs/scenarios.md list them. Scenarios add their own under `models:`.
 public enum ModelCatalog {
     public static let all: [ModelSpec] = [
         // meta-llama/Meta-Llama-3-8B

@@ -41,9 +41,9 @@ import Testing
     }
 
     static let globals = GlobalPolicyID.all
-    static let locals: [LocalPolicyID] = [
-        "vllm-v0", "sarathi", "vllm-v1", "sarathi+mdd", "edd", "srpt", "urgency", "vllm-v0+mdd",
-    ]
+    /// Every registered local policy (each mechanics, each order on vLLM v1) and two orders on
+    /// other mechanics.
+    static let locals: [LocalPolicyID] = LocalPolicyID.all + ["sarathi+mdd", "vllm-v0+mdd"]
 
     @Test(arguments: globals)
     func everyGlobalPolicyKeepsTheInvariants(global: GlobalPolicyID) throws {

@@ -35,8 +35,9 @@ import Testing
             "too-many-instances.yaml:5:42: cluster[0].count: expected a whole number of instances from 1 to 4096, got 10000000",
         "uniform-inverted":
             "uniform-inverted.yaml:13:51: workload[0].output_tokens.max: expected max ≥ min (500), got 100",
+        // The GPU catalog grows too.
         "unknown-gpu":
-            "unknown-gpu.yaml:5:11: cluster[0].gpu: expected one of h100, h200, a100-80g, a100-40g, l40s, a40, a10, a10g, a6000, b200, mi300x, got \"h10\"; did you mean \"h100\"?",
+            "unknown-gpu.yaml:5:11: cluster[0].gpu: expected one of \(GPUCatalog.ids.joined(separator: ", ")), got \"h10\"; did you mean \"h100\"?",
         "unknown-key":
             "unknown-key.yaml:3:1: unknown key \"duraton_s\"; did you mean \"duration_s\"? (expected one of: name, description, seed, duration_s, models, gpus, cluster, link, policy, tenants, workload, events)",
         // The list of choices grows with the policies, so it is taken from the registry.

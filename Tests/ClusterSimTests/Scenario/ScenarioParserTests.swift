@@ -80,7 +80,7 @@ import Testing
     @Test func badIdsAndShapesAreExplained() {
         #expect(
             error(Self.valid.replacingOccurrences(of: "gpu: h100", with: "gpu: h10")).contains(
-                "cluster[0].gpu: expected one of h100, h200, a100-80g, a100-40g, l40s, a40, a10, a10g, a6000, b200, mi300x, got \"h10\"; did you mean \"h100\"?"
+                "cluster[0].gpu: expected one of \(GPUCatalog.ids.joined(separator: ", ")), got \"h10\"; did you mean \"h100\"?"
             ))
         #expect(
             error(

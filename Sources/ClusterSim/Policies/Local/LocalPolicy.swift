@@ -6,7 +6,7 @@
 /// on vLLM v1's mechanics, the default engine since 2025. Adding mechanics means one file with its
 /// struct (conforming to `BatchingMechanics`, with its `declaration`), and here one case, its lines
 /// in `formBatch` and `parts`, and its line in `registered`; adding an order, one case of
-/// `QueueOrder` with its declaration.
+/// `QueueOrder` with its declaration and its key in `Instance.nextWaiting` (docs/extending.md).
 public enum LocalPolicy: Sendable, Hashable {
     case vllmV0(VLLMv0)
     case sarathi(Sarathi)

@@ -33,9 +33,7 @@ struct Policies: ParsableCommand {
                     ? "GLOBAL POLICIES (dispatch, migration, scaling)" : "LOCAL POLICIES (batching, queue order)")
             for p in PolicyRegistry.all where p.scope == scope {
                 lines.append("")
-                lines += wrap(
-                    p.summary, first: "  " + p.id.padding(toLength: 19, withPad: " ", startingAt: 0) + " ",
-                    rest: String(repeating: " ", count: 22))
+                lines += entry(id: p.id, summary: p.summary)
                 lines += wrap(
                     p.source, first: String(repeating: " ", count: 22) + "source: ",
                     rest: String(repeating: " ", count: 30))
@@ -85,6 +83,15 @@ struct Policies: ParsableCommand {
     }
 
     /// `text` in lines of at most 80 columns: the first after `first`, the others after `rest`.
+    /// A policy's id and its summary beside it; an id too long for its column stands on its own
+    /// line, whole.
+    static func entry(id: String, summary: String) -> [String] {
+        let indent = String(repeating: " ", count: 22)
+        let label = "  " + id + " "
+        guard label.count <= indent.count else { return ["  " + id] + wrap(summary, first: indent, rest: indent) }
+        return wrap(summary, first: label.padded(to: indent.count), rest: indent)
+    }
+
     static func wrap(_ text: String, first: String, rest: String) -> [String] {
         var lines: [String] = []
         var line = first

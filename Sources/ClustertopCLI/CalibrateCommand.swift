@@ -119,7 +119,7 @@ struct CalibrateCommand: ParsableCommand {
         try Console.out(text)
     }
 
-    func percent(_ v: Double) -> String { String(format: "%.1f%%", v * 100) }
+    func percent(_ v: Double) -> String { TextFormat.fixed(v * 100, 1, signedZero: true) + "%" }
 
     /// One line per constant: its file key, fitted value, built-in value and meaning.
     func constantsTable(_ c: CostConstants, builtin: CostConstants) -> String {
@@ -138,11 +138,13 @@ struct CalibrateCommand: ParsableCommand {
         var lines = ["constant                         fitted   built-in  meaning"]
         for (index, key) in CalibrationFile.keyNames.enumerated() {
             let scale = key.hasSuffix("_us") ? 1e6 : 1
-            let digits = key.hasSuffix("_us") ? "%9.2f" : "%9.4f"
-            let name = key.padding(toLength: 30, withPad: " ", startingAt: 0)
+            let decimals = key.hasSuffix("_us") ? 2 : 4
+            func cell(_ v: Double) -> String {
+                TextFormat.fixed(v * scale, decimals, signedZero: true).fitted(to: 9, alignRight: true)
+            }
+            let name = key.fitted(to: 30, ellipsis: "")
             lines.append(
-                name + String(format: digits, c[index: index] * scale) + "  "
-                    + String(format: digits, builtin[index: index] * scale)
+                name + cell(c[index: index]) + "  " + cell(builtin[index: index])
                     + "  " + meanings[index])
         }
         return lines.joined(separator: "\n")

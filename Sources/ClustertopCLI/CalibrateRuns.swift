@@ -22,8 +22,9 @@ extension CalibrateCommand {
         ]
         for (k, key) in EngineCalibration.keyNames.enumerated() {
             text +=
-                "  " + key.padding(toLength: 24, withPad: " ", startingAt: 0)
-                + String(format: "%10.3f", calibration.fileValue(key)!) + "  " + meanings[k] + "\n"
+                "  " + key.fitted(to: 24, ellipsis: "")
+                + TextFormat.fixed(calibration.fileValue(key)!, 3, signedZero: true).fitted(to: 10, alignRight: true)
+                + "  " + meanings[k] + "\n"
         }
         text += "\n" + accuracyTable(names: loaded.map(\.name), reports: reports, title: "in-sample")
         var comment = [
@@ -91,23 +92,26 @@ func accuracyTable(names: [String], reports: [AccuracyReport], title: String) ->
         (.e2e, .mean), (.e2e, .p90), (.e2e, .p99), (.ttft, .mean), (.ttft, .p90), (.ttft, .p99), (.itl, .mean),
     ]
     let width = max(12, (names.map(\.count).max() ?? 0) + 2)
-    func cell(_ s: String) -> String { s.padded(to: 11, alignRight: true) }
+    func cell(_ s: String) -> String { s.fitted(to: 11, alignRight: true) }
+    func signed(_ s: String) -> String { s.hasPrefix("-") ? s : "+" + s }  // printf's "%+"
     var lines = ["Relative error, \(title):"]
     lines.append(
-        "run".padding(toLength: width, withPad: " ", startingAt: 0)
+        "run".fitted(to: width, ellipsis: "")
             + columns.map { cell("\($0.0.rawValue) \($0.1.rawValue)") }.joined())
     var errors = [[Double]](repeating: [], count: columns.count)
     for (name, r) in zip(names, reports) {
-        var row = name.padding(toLength: width, withPad: " ", startingAt: 0)
+        var row = name.fitted(to: width, ellipsis: "")
         for (k, c) in columns.enumerated() {
             let e = r.line(c.0, c.1).error
             errors[k].append(abs(e))
-            row += cell(String(format: "%+.1f%%", e * 100))
+            row += cell(signed(TextFormat.fixed(e * 100, 1, signedZero: true)) + "%")
         }
         lines.append(row)
     }
     lines.append(
-        "median |error|".padding(toLength: width, withPad: " ", startingAt: 0)
-            + errors.map { cell(String(format: "%.1f%%", ErrorSummary.percentile($0.sorted(), 0.5) * 100)) }.joined())
+        "median |error|".fitted(to: width, ellipsis: "")
+            + errors.map {
+                cell(TextFormat.fixed(ErrorSummary.percentile($0.sorted(), 0.5) * 100, 1, signedZero: true) + "%")
+            }.joined())
     return lines.joined(separator: "\n") + "\n"
 }

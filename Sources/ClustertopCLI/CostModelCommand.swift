@@ -44,7 +44,7 @@ struct CostModelCommand: ParsableCommand {
             let model = CostModel(
                 gpu: gpu, model: row.modelSpec, tensorParallel: tp, constants: constants)
             let predicted = model.seconds(row.shape) * 1e3
-            output += line + "," + String(format: "%.4f", predicted) + "\n"
+            output += line + "," + TextFormat.fixed(predicted, 4, signedZero: true) + "\n"
             if let ms = row.measuredMilliseconds {
                 errors.append(predicted / ms - 1)
                 measured.append(row)

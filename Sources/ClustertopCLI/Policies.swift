@@ -89,7 +89,7 @@ struct Policies: ParsableCommand {
         let indent = String(repeating: " ", count: 22)
         let label = "  " + id + " "
         guard label.count <= indent.count else { return ["  " + id] + wrap(summary, first: indent, rest: indent) }
-        return wrap(summary, first: label.padded(to: indent.count), rest: indent)
+        return wrap(summary, first: label.fitted(to: indent.count), rest: indent)
     }
 
     static func wrap(_ text: String, first: String, rest: String) -> [String] {

@@ -144,11 +144,11 @@ public struct AccuracyReport: Sendable, Hashable {
 
     /// A table: one line per metric and statistic, then the request-level errors.
     public var tableText: String {
-        func pad(_ s: String, _ n: Int) -> String { s.padded(to: n, alignRight: true) }
+        func pad(_ s: String, _ n: Int) -> String { s.fitted(to: n, alignRight: true) }
         var out = ["metric  stat     measured ms  predicted ms     error"]
         for l in lines {
             out.append(
-                l.metric.rawValue.padded(to: 8) + l.statistic.rawValue.padded(to: 5)
+                l.metric.rawValue.fitted(to: 8) + l.statistic.rawValue.fitted(to: 5)
                     + pad(Report.number(l.measured, 2), 15)
                     + pad(Report.number(l.predicted, 2), 14) + pad(Report.number(l.error * 100, 1) + "%", 10))
         }
@@ -156,7 +156,7 @@ public struct AccuracyReport: Sendable, Hashable {
         out.append("request by request  mean |error|      bias")
         for r in requestLevel {
             out.append(
-                r.metric.rawValue.padded(to: 18) + pad(Report.number(r.meanAbsoluteError * 100, 1) + "%", 14)
+                r.metric.rawValue.fitted(to: 18) + pad(Report.number(r.meanAbsoluteError * 100, 1) + "%", 14)
                     + pad(Report.number(r.bias * 100, 1) + "%", 10))
         }
         out.append("")

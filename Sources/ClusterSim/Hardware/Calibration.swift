@@ -304,11 +304,11 @@ public struct ErrorSummary: Sendable, Hashable {
         var lines = ["kind       rows  median     p90     max"]
         func add(_ name: String, _ l: Line) {
             let cells = [pct(l.median), pct(l.p90), pct(l.max)].map {
-                $0.padded(to: 8, alignRight: true)
+                $0.fitted(to: 8, alignRight: true)
             }
             let rows = String(l.rows)
             lines.append(
-                name.padded(to: 9) + rows.padded(to: 6, alignRight: true) + cells.joined())
+                name.fitted(to: 9) + rows.fitted(to: 6, alignRight: true) + cells.joined())
         }
         for kind in IterationKind.allCases { if let l = byKind[kind] { add(kind.rawValue, l) } }
         add("all", all)

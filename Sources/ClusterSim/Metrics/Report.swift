@@ -209,10 +209,8 @@ public struct Report: Sendable, Hashable, Codable {
         if v == v.rounded() && decimals == 0 || (v == v.rounded() && abs(v) < 1e15 && decimals < 0) {
             return String(Int64(v))
         }
-        if decimals <= 0 { return String(format: "%.0f", v) }
-        var s = String(format: "%.\(decimals)f", v)
-        if s == "-" + String(format: "%.\(decimals)f", 0.0) { s.removeFirst() }
-        return s
+        if decimals <= 0 { return TextFormat.fixed(v, 0, signedZero: true) }
+        return TextFormat.fixed(v, decimals)
     }
 
     /// Builds the report of `sim` as it stands; `wallSeconds` is the only field that differs
@@ -311,7 +309,7 @@ public struct Report: Sendable, Hashable, Codable {
         /// A share as a percentage, or "–" where the report has none (JSON null).
         func percent(_ value: Double?) -> String { value.map { Report.number($0 * 100, 1) + "%" } ?? "–" }
         func pad(_ text: String, _ width: Int, right: Bool = true) -> String {
-            text.padded(to: width, alignRight: right)
+            text.fitted(to: width, alignRight: right)
         }
         let seedText = String(Int64(bitPattern: seed))
         var lines: [String] = []
@@ -345,7 +343,7 @@ public struct Report: Sendable, Hashable, Codable {
                 percent(t.attainment), String(t.completed), String(t.ttftViolations), String(t.tpotViolations),
                 Report.number(t.ttftP99Milliseconds, 0) + " ms",
             ]
-            let label = "  " + t.name.escapingControlCharacters().cut(toWidth: 15)
+            let label = "  " + t.name.escapingControlCharacters().fitted(to: 15, ellipsis: "…", pad: false)
             lines.append(pad(label, 18, right: false) + cells.map { pad($0, 12) }.joined())
         }
         lines.append("")

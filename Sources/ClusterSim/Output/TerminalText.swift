@@ -22,18 +22,4 @@ extension String {
         }
         return String(out)
     }
-
-    /// This text in at most `width` characters: cut text ends with an ellipsis (…).
-    public func cut(toWidth width: Int) -> String {
-        count <= width ? self : String(prefix(max(0, width - 1))) + "…"
-    }
-}
-
-extension String {
-    /// This text in at least `width` characters: spaces added on the right, or on the left when
-    /// `alignRight` (for numbers in a column); longer text is left whole.
-    public func padded(to width: Int, alignRight: Bool = false) -> String {
-        let fill = String(repeating: " ", count: max(0, width - count))
-        return alignRight ? fill + self : self + fill
-    }
 }

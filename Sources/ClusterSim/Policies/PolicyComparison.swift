@@ -87,7 +87,7 @@ public struct PolicyComparison: Sendable {
         let metrics = presentMetrics
         let labelWidth = 20, cellWidth = 14, perBlock = 4
         func pad(_ s: String, _ w: Int, left: Bool = false) -> String {
-            s.padded(to: w, alignRight: !left)
+            s.fitted(to: w, alignRight: !left)
         }
         var start = 0
         while start < runs.count {

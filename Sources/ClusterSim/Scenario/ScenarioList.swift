@@ -26,7 +26,7 @@ public enum ScenarioList {
         let width = min(28, rows.map(\.name.count).max() ?? 0)
         var lines: [String] = []
         for (name, text) in rows {
-            var line = name.padded(to: width) + "  "
+            var line = name.fitted(to: width) + "  "
             var lineHasWord = false
             for word in text.split(separator: " ") {
                 if lineHasWord && line.count + 1 + word.count > columns {

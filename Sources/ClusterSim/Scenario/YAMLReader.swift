@@ -114,11 +114,6 @@ struct YAMLValue {
     }
 }
 
-/// `12`, `0.5`: a number as a person would write it (in messages and on the command line).
-public func compact(_ v: Double) -> String {
-    v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v)
-}
-
 struct YAMLMapping {
     let owner: YAMLValue
     let entries: [(String, YAMLValue)]

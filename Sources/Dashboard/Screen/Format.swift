@@ -1,23 +1,16 @@
-/// Number formatting for the screen, without Foundation's `String(format:)` (a frame formats
-/// hundreds of numbers and must build in well under 2 ms).
+import ClusterSim
+
+/// Screen-specific number shapes (compact counts, durations, speeds) built on ClusterSim's
+/// `TextFormat.fixed`, which needs no Foundation on the screen's numbers (a frame formats hundreds of
+/// numbers and must build in well under 2 ms), and forwards to its `fitted(to:)` for columns.
 public enum Format {
-    /// `v` with `decimals` digits after the point (0...3), rounded half away from zero.
+    /// `v` with `decimals` digits after the point (0...3), as `TextFormat.fixed` writes it (printf's
+    /// rounding, no minus sign on zero); "-" for NaN and "big" past what a column can hold.
     public static func fixed(_ v: Double, _ decimals: Int) -> String {
         guard v.isFinite else { return v.isNaN ? "-" : (v > 0 ? "inf" : "-inf") }
-        let scale = [1.0, 10.0, 100.0, 1000.0][max(0, min(3, decimals))]
-        let negative = v < 0
-        let scaled = (abs(v) * scale).rounded()
-        guard scaled < 9e17 else { return negative ? "-big" : "big" }
-        let n = Int64(scaled)
-        let s = Int64(scale)
-        var out = negative && n != 0 ? "-" : ""
-        out += String(n / s)
-        if decimals > 0 {
-            var frac = String(n % s)
-            while frac.count < decimals { frac = "0" + frac }
-            out += "." + frac
-        }
-        return out
+        let decimals = max(0, min(3, decimals))
+        guard abs(v) * [1.0, 10.0, 100.0, 1000.0][decimals] < 9e17 else { return v < 0 ? "-big" : "big" }
+        return TextFormat.fixed(v, decimals)
     }
 
     /// A short count: 999, 1.2k, 12k, 1.2M, 12M, 1.2G.
@@ -63,26 +56,20 @@ public enum Format {
     /// `text` padded with spaces on the right to exactly `width` columns; too long, it is cut and
     /// ends with `ellipsis` (the glyph table's, so a cut value never passes for a whole one).
     public static func padRight(_ text: String, _ width: Int, ellipsis: String) -> String {
-        let cut = fit(text, width, ellipsis: ellipsis)
-        return cut + String(repeating: " ", count: max(0, width - cut.unicodeScalars.count))
+        text.fitted(to: width, ellipsis: ellipsis)
     }
 
     /// `text` padded with spaces on the left to exactly `width` columns; too long, it is cut and
     /// ends with `ellipsis`.
     public static func padLeft(_ text: String, _ width: Int, ellipsis: String) -> String {
-        let cut = fit(text, width, ellipsis: ellipsis)
-        return String(repeating: " ", count: max(0, width - cut.unicodeScalars.count)) + cut
+        text.fitted(to: width, alignRight: true, ellipsis: ellipsis)
     }
 
     /// `text` as it is when it fits `width` columns, otherwise cut to end with `ellipsis`.
     public static func fit(_ text: String, _ width: Int, ellipsis: String) -> String {
-        let n = text.unicodeScalars.count
-        guard n > width else { return text }
-        let mark = ellipsis.unicodeScalars.count <= width ? ellipsis : ""
-        let keep = max(0, width - mark.unicodeScalars.count)
-        return String(String.UnicodeScalarView(text.unicodeScalars.prefix(keep))) + mark
+        text.fitted(to: width, ellipsis: ellipsis, pad: false)
     }
 
     /// Display width of `text` (one column per scalar: the dashboard keeps to single-width glyphs).
-    public static func width(_ text: String) -> Int { text.unicodeScalars.count }
+    public static func width(_ text: String) -> Int { text.columns }
 }

@@ -29,9 +29,9 @@ import Testing
     }
 
     @Test func cutTextEndsWithAnEllipsis() {
-        #expect("abcdef".cut(toWidth: 6) == "abcdef")
-        #expect("abcdefg".cut(toWidth: 6) == "abcde…")
-        #expect("abcdefg".cut(toWidth: 6).count == 6)
+        #expect("abcdef".fitted(to: 6, ellipsis: "…", pad: false) == "abcdef")
+        #expect("abcdefg".fitted(to: 6, ellipsis: "…", pad: false) == "abcde…")
+        #expect("abcdefg".fitted(to: 6, ellipsis: "…", pad: false).count == 6)
     }
 
     @Test func scenarioErrorsQuoteNamesEscaped() throws {

@@ -101,7 +101,8 @@ import Testing
     @Test func numbers() {
         #expect(Format.fixed(3.14159, 2) == "3.14")
         #expect(Format.fixed(-0.04, 1) == "0.0")
-        #expect(Format.fixed(2.5, 0) == "3")
+        #expect(Format.fixed(2.5, 0) == "2")  // printf: the exact tie goes to the even digit
+        #expect(Format.fixed(3.5, 0) == "4")
         #expect(Format.fixed(1.05, 3) == "1.050")
         #expect(Format.compact(999) == "999")
         #expect(Format.compact(1234) == "1.2k")
@@ -109,7 +110,7 @@ import Testing
         #expect(Format.compact(2_345_678) == "2.3M")
         #expect(Format.compact(3.5) == "3.5")
         #expect(Format.percent(0.9734) == "97.3%")
-        #expect(Format.duration(milliseconds: 4.25) == "4.3ms")
+        #expect(Format.duration(milliseconds: 4.25) == "4.2ms")  // an exact tie: printf rounds to even
         #expect(Format.duration(milliseconds: 850) == "850ms")
         #expect(Format.duration(milliseconds: 1_240) == "1.2s")
         #expect(Format.speed(0.25) == "0.25x")

@@ -21,7 +21,7 @@ func chatScenario(
 ) -> Scenario {
     Scenario(
         name: "bench-\(instances)x-h100", seed: 42, durationSeconds: duration,
-        cluster: [InstanceGroup(gpu: "h100", model: "llama3-8b", count: instances)],
+        cluster: [InstanceGroup(gpu: GPUID("h100")!.spec, model: ModelCatalog.spec("llama3-8b")!, count: instances)],
         policy: PolicySpec(global: global, local: local, params: PolicyParams(params)),
         tenants: [TenantSpec(name: "chat", slo: SLO(ttftMs: 2000, tpotMs: 100))],
         workload: [

@@ -55,3 +55,11 @@ func finishIteration(_ inst: inout Instance, _ table: inout RequestTable) {
     }
     inst.batch.removeAll()
 }
+
+extension InstanceGroup {
+    /// A group of catalog ids (tests name only catalog GPUs and models).
+    init(gpu: String, model: String, count: Int = 1, tensorParallel: Int = 1) {
+        self.init(
+            gpu: GPUCatalog.spec(gpu)!, model: ModelCatalog.spec(model)!, count: count, tensorParallel: tensorParallel)
+    }
+}

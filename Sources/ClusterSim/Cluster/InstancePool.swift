@@ -10,22 +10,20 @@ struct InstancePool: Sendable {
     /// Builds an instance of `model` on `gpu` at `tensorParallel` with `scenario`'s calibration;
     /// `engine` nil takes the settings of a scenario group serving the same model on the same GPU.
     static func make(
-        id: Int32, gpu: String, model: String, tensorParallel: Int, status: InstanceStatus, engine: EngineSettings?,
-        scenario: Scenario
+        id: Int32, gpu: GPUSpec, model: ModelSpec, tensorParallel: Int, status: InstanceStatus,
+        engine: EngineSettings?, scenario: Scenario
     ) throws -> Instance {
-        guard let g = scenario.gpuSpec(gpu) else { throw SimulationError.unknownGPU(gpu) }
-        guard let m = scenario.modelSpec(model) else { throw SimulationError.unknownModel(model) }
-        let constants = scenario.calibrations[gpu] ?? CostConstants.builtin(for: g)
+        let constants = scenario.calibrations[gpu.id] ?? CostConstants.builtin(for: gpu)
         let settings =
             engine ?? scenario.cluster.first {
-                $0.gpu == gpu && $0.model == model && $0.tensorParallel == tensorParallel
+                $0.gpu == gpu.id && $0.model == model.id && $0.tensorParallel == tensorParallel
             }?
             .engine ?? EngineSettings()
         let instance = Instance(
-            id: id, gpu: g, model: m, tensorParallel: tensorParallel, constants: constants, status: status,
+            id: id, gpu: gpu, model: model, tensorParallel: tensorParallel, constants: constants, status: status,
             engine: settings)
         guard instance.kv.totalBlocks > 0 else {
-            throw SimulationError.doesNotFit(model: model, gpu: gpu, tp: tensorParallel)
+            throw SimulationError.doesNotFit(model: model.id, gpu: gpu.id, tp: tensorParallel)
         }
         return instance
     }

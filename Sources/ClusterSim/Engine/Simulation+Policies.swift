@@ -164,10 +164,8 @@ extension Simulation {
 
 extension Simulation: PolicyContext {
     var addableInstanceBlocks: Int32? {
-        guard let group = scenario.cluster.first, let gpu = scenario.gpuSpec(group.gpu),
-            let model = scenario.modelSpec(group.model)
-        else { return nil }
-        return KVCache.capacity(gpu: gpu, model: model, tensorParallel: group.tensorParallel) ?? 1
+        guard let group = scenario.cluster.first else { return nil }
+        return KVCache.capacity(gpu: group.gpuSpec, model: group.modelSpec, tensorParallel: group.tensorParallel) ?? 1
     }
 
     /// Carries out what a global policy's periodic work asked for.

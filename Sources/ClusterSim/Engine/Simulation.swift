@@ -86,7 +86,7 @@ public struct Simulation: Sendable {
         for group in scenario.cluster {
             for _ in 0..<group.count {
                 _ = try addInstance(
-                    gpu: group.gpu, model: group.model, tensorParallel: group.tensorParallel, status: .active,
+                    gpu: group.gpuSpec, model: group.modelSpec, tensorParallel: group.tensorParallel, status: .active,
                     engine: group.engine)
             }
         }
@@ -167,7 +167,7 @@ public struct Simulation: Sendable {
 
     /// Adds an instance (`InstancePool.make`); one added active counts in the cluster's capacity.
     mutating func addInstance(
-        gpu: String, model: String, tensorParallel: Int, status: InstanceStatus, engine: EngineSettings? = nil
+        gpu: GPUSpec, model: ModelSpec, tensorParallel: Int, status: InstanceStatus, engine: EngineSettings? = nil
     ) throws -> Int32 {
         let instance = try InstancePool.make(
             id: Int32(instances.count), gpu: gpu, model: model, tensorParallel: tensorParallel, status: status,
@@ -425,7 +425,10 @@ public struct Simulation: Sendable {
                 note(.commandIgnored(command, reason: .instanceLimit(live: live)))
                 return
             }
-            guard let i = try? addInstance(gpu: gpu, model: model, tensorParallel: tp, status: .starting) else {
+            // The command was checked against the scenario's hardware on its way in (`Command.problem`).
+            guard let g = scenario.gpuSpec(gpu), let m = scenario.modelSpec(model),
+                let i = try? addInstance(gpu: g, model: m, tensorParallel: tp, status: .starting)
+            else {
                 note(.commandIgnored(command, reason: .cannotAdd))
                 return
             }
@@ -482,18 +485,12 @@ public struct Simulation: Sendable {
 }
 
 public enum SimulationError: Error, Sendable, CustomStringConvertible {
-    case unknownPolicy(String)
     case unknownTenant(String)
-    case unknownGPU(String)
-    case unknownModel(String)
     case doesNotFit(model: String, gpu: String, tp: Int)
 
     public var description: String {
         switch self {
-        case .unknownPolicy(let id): "unknown policy \"\(id)\""
         case .unknownTenant(let name): "unknown tenant \"\(name)\""
-        case .unknownGPU(let id): "unknown GPU \"\(id)\""
-        case .unknownModel(let id): "unknown model \"\(id)\""
         case .doesNotFit(let model, let gpu, let tp): "\(model) does not fit on \(gpu) at tp \(tp)"
         }
     }

@@ -56,19 +56,23 @@ public struct Scenario: Sendable {
 
 /// `count` identical instances: a model on `tp` GPUs of one type.
 public struct InstanceGroup: Sendable, Hashable {
-    public var gpu: String
-    public var model: String
+    /// The GPU and the model, resolved when the scenario was read (catalog or `gpus:`/`models:`).
+    public var gpuSpec: GPUSpec
+    public var modelSpec: ModelSpec
     public var count: Int
     public var tensorParallel: Int
     /// Engine arguments and host-time calibration of the group's instances.
     public var engine = EngineSettings()
 
-    public init(gpu: String, model: String, count: Int = 1, tensorParallel: Int = 1) {
-        self.gpu = gpu
-        self.model = model
+    public init(gpu: GPUSpec, model: ModelSpec, count: Int = 1, tensorParallel: Int = 1) {
+        self.gpuSpec = gpu
+        self.modelSpec = model
         self.count = count
         self.tensorParallel = tensorParallel
     }
+
+    public var gpu: String { gpuSpec.id }
+    public var model: String { modelSpec.id }
 }
 
 public struct PolicySpec: Sendable, Hashable {

@@ -15,7 +15,7 @@ extension ScenarioParser {
         let kind = try kindValue.choice(WorkflowKind.self)
         let needed = WorkflowSpec.maxCallTokens
         for group in cluster where model == nil || group.model == model {
-            guard let spec = Hardware(models: models).model(group.model) else { continue }
+            let spec = group.modelSpec
             let context = group.engine.maxModelLen ?? spec.maxContext
             if context < needed {
                 throw kindValue.error(

@@ -279,7 +279,7 @@ public enum ScenarioParser {
         if let message = tensorParallelProblem(gpu: gpuSpec, model: modelSpec, tp: tp, engine: engine) {
             throw (tp == 1 || tpValue == nil ? v : tpValue!).error(message)
         }
-        var group = InstanceGroup(gpu: gpu, model: model, count: count, tensorParallel: tp)
+        var group = InstanceGroup(gpu: gpuSpec, model: modelSpec, count: count, tensorParallel: tp)
         group.engine = engine
         return group
     }

@@ -9,7 +9,8 @@ import Testing
 
     func make(_ id: Int32, _ status: InstanceStatus) throws -> Instance {
         try InstancePool.make(
-            id: id, gpu: "h100", model: "llama3-8b", tensorParallel: 1, status: status, engine: nil, scenario: scenario)
+            id: id, gpu: GPUCatalog.spec("h100")!, model: ModelCatalog.spec("llama3-8b")!, tensorParallel: 1,
+            status: status, engine: nil, scenario: scenario)
     }
 
     @Test func activeInstancesServeAtOnceStartingOnesWhenActivated() throws {
@@ -60,7 +61,8 @@ import Testing
     @Test func anInstanceThatDoesNotFitIsRefused() {
         #expect(throws: SimulationError.self) {
             try InstancePool.make(
-                id: 0, gpu: "h100", model: "nope", tensorParallel: 1, status: .active, engine: nil, scenario: scenario)
+                id: 0, gpu: GPUCatalog.spec("a10g")!, model: ModelCatalog.spec("llama3-70b")!, tensorParallel: 1,
+                status: .active, engine: nil, scenario: scenario)
         }
     }
 }

@@ -72,7 +72,10 @@ import Testing
             // The whole run too: same KV blocks, same iterations, same latencies.
             func report(_ gpu: String) throws -> String {
                 var copy = s
-                copy.cluster = [InstanceGroup(gpu: gpu, model: "llama3-8b", count: 1)]
+                // The scenario's own GPU or the catalog's, as the parser resolves it.
+                copy.cluster = [
+                    InstanceGroup(gpu: try #require(s.gpuSpec(gpu)), model: ModelCatalog.spec("llama3-8b")!)
+                ]
                 var sim = try Simulation(scenario: copy)
                 sim.runToEnd()
                 return

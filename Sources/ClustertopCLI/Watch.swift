@@ -85,10 +85,6 @@ struct Watch: ParsableCommand {
     @Option(help: ArgumentHelp("Size of the --dump-frame frame.", valueName: "WxH"))
     var size: String = "120x40"
 
-    /// Simulated seconds of arrivals in a live session: long enough never to end while watched.
-    /// It is written into the scenario (not only the simulation), so a recording replays it.
-    static let liveDurationSeconds = ScenarioParser.Limits.liveDurationSeconds
-
     func validate() throws {
         if let dumpFrame, !(0...ScenarioParser.Limits.maxSimulatedSeconds).contains(dumpFrame) {
             throw ValidationError(
@@ -99,7 +95,9 @@ struct Watch: ParsableCommand {
 
     func run() throws {
         var scenario = try options.load()
-        if !scenarioDuration { scenario.durationSeconds = Watch.liveDurationSeconds }
+        // A live session's arrivals never end while watched; written into the scenario (not only the
+        // simulation), so a recording replays it.
+        if !scenarioDuration { scenario.durationSeconds = ScenarioParser.Limits.liveDurationSeconds }
         let simulation: Simulation
         do {
             simulation = try Simulation(scenario: scenario)

@@ -48,9 +48,9 @@ public struct Session: Sendable {
         sim.run(until: time)
     }
 
-    /// Runs until nothing is left, then closes the recording with the final report.
-    public mutating func runToEnd(progress: ((Simulation) -> Void)? = nil) {
-        let step = Time.seconds(10)
+    /// Runs until nothing is left, then closes the recording with the final report; `progress`
+    /// sees the simulation after every `step` of simulated time with events in it.
+    public mutating func runToEnd(step: SimTime = Time.seconds(10), progress: ((Simulation) -> Void)? = nil) {
         while !sim.isFinished {
             let next = min(sim.nextEventTime ?? sim.now, .max - step) + step
             advance(to: recorder.map { min($0.checkpointDue, next) } ?? next)

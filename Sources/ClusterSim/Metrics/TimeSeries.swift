@@ -22,8 +22,6 @@ public struct TimeSeries: Sendable, Hashable {
     /// Appends the state of `sim` at its current instant; an instant already sampled is skipped.
     public mutating func sample(_ sim: Simulation) {
         guard seconds.isEmpty || sim.now > lastTime else { return }
-        seconds.append(Time.toSeconds(sim.now))
-        arrived.append(sim.metrics.arrived)
         var waiting = sim.unassigned.count
         var used: Int64 = 0, total: Int64 = 0
         for instance in sim.instances {
@@ -31,10 +29,20 @@ public struct TimeSeries: Sendable, Hashable {
             used += Int64(instance.kv.usedBlocks)
             total += Int64(instance.kv.totalBlocks)
         }
-        queued.append(Double(waiting))
-        kvUse.append(total > 0 ? Double(used) / Double(total) : 0)
-        sloAttainment.append(sim.slo().attainment)
+        append(
+            seconds: Time.toSeconds(sim.now), arrived: sim.metrics.arrived, queued: Double(waiting),
+            kvUse: total > 0 ? Double(used) / Double(total) : 0, sloAttainment: sim.slo().attainment)
         lastTime = sim.now
+    }
+
+    mutating func append(
+        seconds t: Double, arrived n: Int64, queued q: Double, kvUse kv: Double, sloAttainment a: Double?
+    ) {
+        seconds.append(t)
+        arrived.append(n)
+        queued.append(q)
+        kvUse.append(kv)
+        sloAttainment.append(a)
     }
 }
 

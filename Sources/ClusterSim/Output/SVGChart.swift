@@ -296,6 +296,7 @@ public struct SVGChart: Sendable, Hashable {
     /// domain, or the data's widened to whole ticks (steps of 1, 2 or 5 × 10^k, about five of
     /// them; on a log axis, whole decades with 2 and 5 between them when there are few).
     public static func ticks(_ axis: Axis, data: ClosedRange<Double>?) -> (domain: ClosedRange<Double>, ticks: [Tick]) {
+        let data = axis.domain ?? data
         switch axis.scale {
         case .linear:
             var low = data?.lowerBound ?? 0, high = data?.upperBound ?? 1

@@ -104,8 +104,7 @@ public struct CapacityFrontier: Sendable {
     public var tableText: String {
         var lines = [
             "capacity \(scenario.escapingControlCharacters())  seed \(seed)  target SLO attainment \(Report.number(target * 100, 1))%",
-            "base rate \(Report.number(baseRate, 2)) req/s; highest rate found within \(Report.number(tolerance * 100, 1))%;"
-                + " * = fewest GPU-h per 1M requests",
+            "base rate \(Report.number(baseRate, 2)) req/s; highest rate found to within \(Report.number(tolerance * 100, 1))%",
             "",
         ]
         for (i, c) in candidates.enumerated() {
@@ -133,8 +132,9 @@ public struct CapacityFrontier: Sendable {
                 ]))
         }
         lines.append("")
-        lines.append("inst. needed: fewest instances of cluster group \(group) that carry the base rate within")
-        lines.append("the target, with the candidate's policies (the other groups as in the scenario)")
+        lines.append("*: fewest GPU-hours per million requests at the highest sustainable rate")
+        lines.append("inst. needed: fewest instances in cluster group \(group) that carry the base rate")
+        lines.append("within the target with these policies (other groups as in the scenario)")
         if candidates.contains(where: { $0.boundary.passing != nil && $0.boundary.failing == nil }) {
             lines.append(">: still within the target at the highest rate tried (a lower bound)")
         }

@@ -27,7 +27,7 @@ struct Capacity: ParsableCommand {
 
             Examples:
               clustertop capacity default --duration 30
-              clustertop capacity default --global round-robin,least-outstanding --slo-attainment 0.95
+              clustertop capacity default --global round-robin,llumnix --slo-attainment 0.95
               clustertop capacity default --instances 2,4,8 --plot capacity.svg --format csv
             """)
 

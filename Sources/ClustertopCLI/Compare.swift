@@ -16,6 +16,7 @@ struct Compare: ParsableCommand {
               clustertop compare Scenarios/llumnix-migration.yaml --global infaas,llumnix
               clustertop compare Scenarios/strict-tbt.yaml --local vllm-v0,sarathi --format json
               clustertop compare default --global round-robin,least-outstanding --local vllm-v0,sarathi+mdd
+              clustertop compare default --local vllm-v0,sarathi --plot latency-cdf.svg
             """)
 
     @OptionGroup var options: ScenarioOptions<PolicyLists>

@@ -17,6 +17,10 @@ struct Run: ParsableCommand {
 
             SCENARIO is a YAML file, a file name in ./Scenarios without .yaml, or "default" (the \
             built-in default scenario, also used when SCENARIO is left out).
+
+            --plot FILE.svg also draws the run over simulated time: arrivals per second, queued \
+            requests, KV cache use and cumulative SLO attainment (docs/capacity.md); the report \
+            is the same with or without it.
             """)
 
     @OptionGroup var options: ScenarioOptions<PolicyChoice>

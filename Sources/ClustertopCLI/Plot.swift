@@ -77,20 +77,35 @@ enum Plots {
             ], sharedXAxis: true)
     }
 
-    /// `capacity --plot`: latency percentiles against the offered load for each candidate (the
-    /// runs its search made), and each policy combination's GPUs against its goodput at capacity.
-    static func capacity(_ frontier: CapacityFrontier, scenario: Scenario) -> SVGChart {
+    /// Latency percentiles (P50 TTFT, P99 TTFT, P99 TBT) against offered load, one panel each on
+    /// log-log axes, one line per candidate through its runs in order of load: the panels
+    /// `capacity --plot` draws, for any set of runs at several loads (a sweep's).
+    static func latencyAgainstLoad(_ candidates: [(label: String, runs: [(rate: Double, report: Report)])])
+        -> [SVGChart.Panel]
+    {
         let load = SVGChart.Axis("offered load (req/s)", scale: .log)
         func panel(_ title: String, _ label: String, _ value: (Report) -> Double) -> SVGChart.Panel {
             SVGChart.Panel(
                 title: title, x: load, y: .init(label, scale: .log),
-                series: frontier.candidates.map { c in
+                series: candidates.map { c in
                     .init(
                         name: c.label,
-                        points: c.probes.sorted { $0.rate < $1.rate }.map { .init($0.rate, value($0.report)) },
+                        points: c.runs.sorted { $0.rate < $1.rate }.map { .init($0.rate, value($0.report)) },
                         style: .lineMarkers)
                 })
         }
+        return [
+            panel("P50 TTFT against load", "P50 TTFT (ms)") { $0.ttft.p50 },
+            panel("P99 TTFT against load", "P99 TTFT (ms)") { $0.ttft.p99 },
+            panel("P99 TBT against load", "P99 TBT (ms)") { $0.tbt.p99 },
+        ]
+    }
+
+    /// `capacity --plot`: latency percentiles against the offered load for each candidate (the
+    /// runs its search made), and each policy combination's GPUs against its goodput at capacity.
+    static func capacity(_ frontier: CapacityFrontier, scenario: Scenario) -> SVGChart {
+        let latency = latencyAgainstLoad(
+            frontier.candidates.map { c in (c.label, c.probes.map { ($0.rate, $0.report) }) })
         var pairs: [String] = []
         var byPair: [String: [SVGChart.Point]] = [:]
         for c in frontier.candidates {
@@ -106,12 +121,7 @@ enum Plots {
         return SVGChart(
             title: "Capacity: SLO attainment target \(Report.number(frontier.target * 100, 1))%",
             subtitle: subtitle(scenario),
-            panels: [
-                panel("P50 TTFT against load", "P50 TTFT (ms)") { $0.ttft.p50 },
-                panel("P99 TTFT against load", "P99 TTFT (ms)") { $0.ttft.p99 },
-                panel("P99 TBT against load", "P99 TBT (ms)") { $0.tbt.p99 },
-                cost,
-            ])
+            panels: latency + [cost])
     }
 
     static func subtitle(_ scenario: Scenario) -> String {

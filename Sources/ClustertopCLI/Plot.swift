@@ -53,8 +53,8 @@ enum Plots {
     /// completion (or the end of arrivals), four panels on one time axis. Arrivals per second are
     /// counted over a trailing window of 1/30 of the arrivals' duration.
     static func timeSeries(scenario: Scenario, report: Report, label: String, series: TimeSeries) -> SVGChart {
-        let time = SVGChart.Axis("simulated time (s)")
         let end = max(scenario.durationSeconds, report.simulatedSeconds)
+        let time = SVGChart.Axis("simulated time (s)", domain: 0...end)
         let window = scenario.durationSeconds / 30
         func panel(_ title: String, _ y: SVGChart.Axis, _ values: [Double?]) -> SVGChart.Panel {
             let points = zip(series.seconds, values).compactMap { t, v in

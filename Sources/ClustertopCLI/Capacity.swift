@@ -92,6 +92,10 @@ struct Capacity: ParsableCommand {
             do {
                 _ = try GlobalPolicy(id: g, params: scenario.policy.params)
                 _ = try LocalPolicy(id: l, params: scenario.policy.params)
+                var s = scenario
+                (s.policy.global, s.policy.local) = (g, l)
+                // What could fail in a search's runs fails here, once: every run builds alike.
+                _ = try Simulation(scenario: s)
             } catch {
                 throw CommandError("\(scenario.source) with \(g) / \(l): \(error)")
             }

@@ -227,14 +227,17 @@ struct Loop {
                 }
                 // A finished run stands still: nothing to publish until a command comes.
                 changed = changed || !(wasFinished && driver.isFinished)
-                if !reached && speed.isFinite && !runner.pending.load(ordering: .acquiring) {
+                // Cut short by a command: the next tick makes up the rest, so this one is not a
+                // measure of the speed achieved (it would read low under load).
+                let interrupted = !reached && runner.pending.load(ordering: .acquiring)
+                if !reached && speed.isFinite && !interrupted {
                     lagging = true
                     lastLagAt = wallNow()
                     reanchor()
                 } else if lagging && wallNow() &- lastLagAt > 1_000_000_000 {
                     lagging = false
                 }
-                measure()
+                if !interrupted { measure() }
             }
             if changed {
                 runner.publish(driver.snapshot(clock: clock, detail: detail, appliedSequence: applied))

@@ -25,7 +25,7 @@ public struct Clustertop: ParsableCommand {
             """,
         version: ClusterSimVersion.string,
         subcommands: [
-            Watch.self, Run.self, Compare.self, Replay.self, Validate.self, Scenarios.self, Policies.self,
+            Watch.self, Run.self, Compare.self, Sweep.self, Replay.self, Validate.self, Scenarios.self, Policies.self,
             CostModelCommand.self, CalibrateCommand.self, AccuracyCommand.self,
         ],
         defaultSubcommand: Watch.self

@@ -133,7 +133,7 @@ public enum SweepAxis: Sendable, Hashable, CustomStringConvertible {
             func scaled(_ node: Node, absent: Double?) -> Node {
                 guard let old = node.scalar.flatMap({ Double($0.string.replacingOccurrences(of: "_", with: "")) }) ?? absent
                 else { return node }
-                return Node(String(old * factor))
+                return Node(compact(old * factor))
             }
             return root.updating("workload") { workload in
                 guard case .sequence(let streams) = workload else { return workload }

@@ -174,7 +174,7 @@ public struct SweepSpec: Sendable {
             firstProblem = blamed.node.error("point \(index) (\(point.key)): \(inner)")
         }
         if var problem = firstProblem {
-            if failing > 1 { problem.message += " (\(failing - 1) other points fail too)" }
+            if failing > 1 { problem.message += failing == 2 ? " (1 other point fails too)" : " (\(failing - 1) other points fail too)" }
             throw problem
         }
         var hasher = FNV1a()

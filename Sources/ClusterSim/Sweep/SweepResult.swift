@@ -99,9 +99,10 @@ public struct SweepRow: Sendable {
 }
 
 /// Why a point did not run.
-public struct SweepFailure: Error, Sendable {
+public struct SweepFailure: Error, Sendable, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }
+    public var description: String { message }
 }
 
 /// A sweep's finished rows, and the results files they make.

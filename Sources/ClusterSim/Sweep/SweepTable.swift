@@ -67,8 +67,10 @@ extension SweepResult {
                     line += (text + mark).fitted(to: cellWidth, alignRight: true)
                 }
             } else {
-                line += "  " + ("failed: " + row.error).escapingControlCharacters().fitted(
-                    to: metricsWidth - 2, ellipsis: "…", pad: false)
+                // The message takes the room the settings leave.
+                line = String(line.reversed().drop { $0 == " " }.reversed()) + "  "
+                line += ("failed: " + row.error).escapingControlCharacters().fitted(
+                    to: max(10, columns - line.count), ellipsis: "…", pad: false)
             }
             lines.append(line)
         }

@@ -115,7 +115,12 @@ import Testing
     }
 
     @Test func rateScaleScalesATracesRateScale() throws {
-        let trace = projectRoot.appendingPathComponent("Scenarios/traces/azure2023_AzureLLMInferenceTrace_conv.csv").path
+        let trace = FileManager.default.temporaryDirectory.appendingPathComponent("trace-\(UUID().uuidString).csv").path
+        try """
+        TIMESTAMP,ContextTokens,GeneratedTokens
+        2023-11-16 18:15:46.6805900,374,44
+        2023-11-16 18:15:50.9951690,396,109
+        """.write(toFile: trace, atomically: true, encoding: .utf8)
         let base = """
             name: traced
             duration_s: 60

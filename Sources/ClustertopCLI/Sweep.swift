@@ -5,7 +5,8 @@ import Foundation
 /// `clustertop sweep`: runs every point of a sweep file, or merges the results of its shards.
 struct Sweep: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Run a grid of scenario settings (policies, parameters, load, cluster) and collect one row per point.",
+        abstract:
+            "Run a grid of scenario settings (policies, parameters, load, cluster) and collect one row per point.",
         discussion: """
             A sweep file names a base scenario and the axes to vary, as a grid (every \
             combination) or listed points; see docs/sweeps.md. Every point is built and checked \
@@ -18,8 +19,10 @@ struct Sweep: ParsableCommand {
             Examples:
               clustertop sweep Scenarios/sweeps/policy-grid.yaml
               clustertop sweep my-sweep.yaml --output results/my-sweep --jobs 8
-              clustertop sweep my-sweep.yaml --shard 0/4     (points 0, 4, 8, ... of the sweep)
+              clustertop sweep my-sweep.yaml --shard 0/4      points 0, 4, 8, ... only
               clustertop sweep merge --output my-sweep my-sweep.shard-*.jsonl
+
+            The options of a run (--output, --shard, --jobs, --quiet): clustertop sweep run --help
             """,
         subcommands: [SweepRun.self, SweepMerge.self],
         defaultSubcommand: SweepRun.self)
@@ -50,7 +53,7 @@ struct SweepRun: ParsableCommand {
     @Option(help: "Points run at once (default: one per core).")
     var jobs: Int?
 
-    @Flag(help: "No progress on standard error.")
+    @Flag(help: "No progress or notes on standard error.")
     var quiet = false
 
     func run() throws {
@@ -66,7 +69,7 @@ struct SweepRun: ParsableCommand {
         if output == nil && shard.count > 1 { prefix += ".shard-\(shard.index)-of-\(shard.count)" }
         let runner = SweepRunner(
             spec: sweep, shard: shard, prefix: prefix, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
-            showProgress: !quiet && Console.isTerminal(2))
+            showProgress: !quiet && Console.isTerminal(2), noteResume: !quiet)
         let result = try runner.run()
         try Console.out(
             result.summaryTable() + "\nresults: \(runner.jsonlPath), \(runner.csvPath)"

@@ -14,6 +14,8 @@ struct SweepRunner {
     var prefix: String
     var jobs: Int
     var showProgress: Bool
+    /// Says on standard error how many points a resumed run skips.
+    var noteResume = false
     /// Runs one point; a thrown error is recorded as the point's failure (tests inject failures).
     var simulate: @Sendable (SweepPoint) throws -> Report = { point in
         var sim = try Simulation(scenario: point.scenario)
@@ -32,7 +34,10 @@ struct SweepRunner {
         let columns = try writeFiles(SweepResult(rows: kept), headerFrom: pending.first)
 
         let jsonl = try AppendFile(path: jsonlPath), csv = try AppendFile(path: csvPath)
-        let progress = SweepProgress(total: pending.count, skipped: kept.count, enabled: showProgress)
+        if noteResume && !kept.isEmpty {
+            Console.note("resuming \(jsonlPath): \(kept.count) points done, \(pending.count) to run")
+        }
+        let progress = SweepProgress(total: pending.count, enabled: showProgress)
         let collected = Collected()
         let spec = self.spec, simulate = self.simulate
         DispatchQueue.concurrentPerform(iterations: max(1, min(jobs, pending.count))) { _ in
@@ -171,18 +176,15 @@ final class Collected: @unchecked Sendable {
 /// A progress bar with an estimate of the time left, on standard error.
 final class SweepProgress: @unchecked Sendable {
     let total: Int
-    let skipped: Int
     let enabled: Bool
     let started = Date()
     var done = 0
     var failed = 0
     var lastDraw = Date.distantPast
 
-    init(total: Int, skipped: Int, enabled: Bool) {
+    init(total: Int, enabled: Bool) {
         self.total = total
-        self.skipped = skipped
         self.enabled = enabled
-        if enabled && skipped > 0 { Console.err("resuming: \(skipped) points already done\n") }
     }
 
     func finished(_ row: SweepRow) {
@@ -190,7 +192,10 @@ final class SweepProgress: @unchecked Sendable {
         if !row.ok { failed += 1 }
         guard enabled, done == total || Date().timeIntervalSince(lastDraw) > 0.2 else { return }
         lastDraw = Date()
-        Console.err("\r\u{1B}[K" + SweepProgress.line(done: done, total: total, failed: failed, elapsed: -started.timeIntervalSinceNow, last: row.key))
+        Console.err(
+            "\r\u{1B}[K"
+                + SweepProgress.line(
+                    done: done, total: total, failed: failed, elapsed: -started.timeIntervalSinceNow, last: row.key))
     }
 
     /// `[#######-------------]  7/20  ETA 0:42  global=llumnix rate_scale=2`, within 79 columns.
@@ -200,7 +205,10 @@ final class SweepProgress: @unchecked Sendable {
         let bar = "[" + String(repeating: "#", count: filled) + String(repeating: "-", count: width - filled) + "]"
         let left = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
         let seconds = Int(left.rounded())
-        let eta = seconds >= 3600 ? "\(seconds / 3600)h\(String(format: "%02d", seconds / 60 % 60))" : "\(seconds / 60):\(String(format: "%02d", seconds % 60))"
+        let eta =
+            seconds >= 3600
+            ? "\(seconds / 3600)h\(String(format: "%02d", seconds / 60 % 60))"
+            : "\(seconds / 60):\(String(format: "%02d", seconds % 60))"
         let head = "\(bar) \(done)/\(total)" + (failed > 0 ? " (\(failed) failed)" : "") + "  ETA \(eta)  "
         return head + last.escapingControlCharacters().fitted(to: max(0, 79 - head.count), ellipsis: "…", pad: false)
     }

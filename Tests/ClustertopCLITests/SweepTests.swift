@@ -44,11 +44,13 @@ import Testing
         // Interrupted after two points, the third cut short mid-line (and a failed row to redo).
         let resumed = temporaryPath("resumed")
         let lines = jsonl.split(separator: "\n").map(String.init)
-        let failed = lines[4].replacingOccurrences(of: "\"status\":\"ok\",\"error\":\"\"", with: "\"status\":\"failed\",\"error\":\"x\"")
+        let failed = lines[4].replacingOccurrences(
+            of: "\"status\":\"ok\",\"error\":\"\"", with: "\"status\":\"failed\",\"error\":\"x\"")
         try (lines[3] + "\n" + failed + "\n" + lines[0] + "\n" + String(lines[1].prefix(50))).write(
             toFile: resumed + ".jsonl", atomically: true, encoding: .utf8)
         let again = clustertop("sweep", sweep, "--output", resumed)
         #expect(again.status == 0, "\(again.errors)")
+        #expect(again.errors == "resuming \(resumed).jsonl: 2 points done, 4 to run\n")
         #expect(try contents(resumed + ".jsonl") == jsonl)
         #expect(try contents(resumed + ".csv") == csv)
 
@@ -69,7 +71,8 @@ import Testing
         #expect(merge.output == outcome.output.replacingOccurrences(of: single, with: merged))
 
         // A shard missing: refused, naming the points.
-        let partial = clustertop(arguments: ["sweep", "merge", "--output", temporaryPath("partial")] + shards.dropLast())
+        let partial = clustertop(
+            arguments: ["sweep", "merge", "--output", temporaryPath("partial")] + shards.dropLast())
         #expect(partial.status == 2)
         #expect(partial.errors.contains("2 of 6 points are in none of the files (points 2, 5)"), "\(partial.errors)")
     }
@@ -122,10 +125,14 @@ import Testing
         let stepped = ["SLURM_ARRAY_TASK_MIN": "1", "SLURM_ARRAY_TASK_STEP": "2", "SLURM_ARRAY_TASK_COUNT": "5"]
         #expect(shard(nil, stepped.merging(["SLURM_ARRAY_TASK_ID": "7"]) { $1 }) == "3/5")
         #expect(shard(nil, ["JOB_COMPLETION_INDEX": "1", "CLUSTERTOP_SHARDS": "4"]) == "1/4")
-        #expect(shard(nil, ["JOB_COMPLETION_INDEX": "1"]).hasPrefix("JOB_COMPLETION_INDEX is set but not CLUSTERTOP_SHARDS"))
+        #expect(
+            shard(nil, ["JOB_COMPLETION_INDEX": "1"]).hasPrefix("JOB_COMPLETION_INDEX is set but not CLUSTERTOP_SHARDS")
+        )
         #expect(shard("3/3") == "--shard: expected a shard I/N with 0 ≤ I < N, got 3/3")
         #expect(shard("1-3") == "--shard: expected I/N such as 0/4, got \"1-3\"")
-        #expect(shard(nil, ["SLURM_ARRAY_TASK_ID": "x", "SLURM_ARRAY_TASK_COUNT": "2"]).hasPrefix("SLURM_ARRAY_TASK_ID: expected"))
+        #expect(
+            shard(nil, ["SLURM_ARRAY_TASK_ID": "x", "SLURM_ARRAY_TASK_COUNT": "2"]).hasPrefix(
+                "SLURM_ARRAY_TASK_ID: expected"))
     }
 
     @Test func aBadSweepFileIsBadInputBeforeAnyPointRuns() throws {

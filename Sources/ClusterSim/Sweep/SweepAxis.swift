@@ -125,13 +125,17 @@ public enum SweepAxis: Sendable, Hashable, CustomStringConvertible {
         case .seed: return root.updating("seed") { _ in scalar }
         case .duration: return root.updating("duration_s") { _ in scalar }
         case .workloadRate(let i):
-            return root.updating("workload") { $0.updating(i) { $0.updating("arrival") { $0.updating("rate") { _ in scalar } } } }
+            return root.updating("workload") {
+                $0.updating(i) { $0.updating("arrival") { $0.updating("rate") { _ in scalar } } }
+            }
         case .cluster(let i, let field):
             return root.updating("cluster") { $0.updating(i) { $0.updating(field.rawValue) { _ in scalar } } }
         case .rateScale:
             let factor = Double(value) ?? 1
             func scaled(_ node: Node, absent: Double?) -> Node {
-                guard let old = node.scalar.flatMap({ Double($0.string.replacingOccurrences(of: "_", with: "")) }) ?? absent
+                guard
+                    let old = node.scalar.flatMap({ Double($0.string.replacingOccurrences(of: "_", with: "")) })
+                        ?? absent
                 else { return node }
                 return Node(compact(old * factor))
             }

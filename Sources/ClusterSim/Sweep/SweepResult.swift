@@ -90,7 +90,8 @@ public struct SweepRow: Sendable {
     /// A report figure at a dotted path (`ttft_ms.p99`, `slo.attainment`), nil when the point
     /// failed or the figure is null.
     public func number(_ path: String) -> Double? {
-        guard ok, let value = json.value(at: path), path.split(separator: ".").first.map({ !Self.ownKeys.contains(String($0)) }) ?? false
+        guard ok, let value = json.value(at: path),
+            path.split(separator: ".").first.map({ !Self.ownKeys.contains(String($0)) }) ?? false
         else { return nil }
         return value.number
     }
@@ -136,7 +137,8 @@ public struct SweepResult: Sendable {
     public static func read(_ text: String) -> (rows: [SweepRow], badLines: [Int]) {
         var rows: [SweepRow] = []
         var bad: [Int] = []
-        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty {
+        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where !line.isEmpty
+        {
             if let row = SweepRow(line: String(line)) { rows.append(row) } else { bad.append(i + 1) }
         }
         return (rows, bad)

@@ -126,7 +126,8 @@ public struct SweepSpec: Sendable {
         for (_, values) in grid {
             count = count.multipliedReportingOverflow(by: values.count).overflow ? Int.max : count * values.count
             if count > maxPoints {
-                throw (top["grid"] ?? root).error("the sweep has over \(maxPoints) points; split it into several sweeps")
+                throw (top["grid"] ?? root).error(
+                    "the sweep has over \(maxPoints) points; split it into several sweeps")
             }
         }
         var combinations: [[Source]] = listed.isEmpty ? [[]] : listed
@@ -174,7 +175,10 @@ public struct SweepSpec: Sendable {
             firstProblem = blamed.node.error("point \(index) (\(point.key)): \(inner)")
         }
         if var problem = firstProblem {
-            if failing > 1 { problem.message += failing == 2 ? " (1 other point fails too)" : " (\(failing - 1) other points fail too)" }
+            if failing > 1 {
+                problem.message +=
+                    failing == 2 ? " (1 other point fails too)" : " (\(failing - 1) other points fail too)"
+            }
             throw problem
         }
         var hasher = FNV1a()

@@ -21,12 +21,14 @@ extension SweepResult {
     public func summaryTable(columns: Int = 80) -> String {
         let ok = rows.filter(\.ok).count
         var lines = [
-            "\(rows.count) points, \(ok) ran, \(rows.count - ok) failed" + (ok > 0 ? "; TTFT p99 in ms, * marks the best" : "")
+            "\(rows.count) points, \(ok) ran, \(rows.count - ok) failed"
+                + (ok > 0 ? "; TTFT p99 in ms, * marks the best" : "")
         ]
         if let first = rows.first, case .object(let members) = first.json["settings"] {
             let same = members.map(\.key).filter { !varyingAxes.contains($0) }
             if !same.isEmpty && rows.count > 1 {
-                lines.append("every point: " + same.map { "\($0)=\(first.setting($0) ?? "base")" }.joined(separator: " "))
+                lines.append(
+                    "every point: " + same.map { "\($0)=\(first.setting($0) ?? "base")" }.joined(separator: " "))
             }
         }
         let numberWidth = max(1, String(rows.map(\.point).max() ?? 0).count)
@@ -40,12 +42,16 @@ extension SweepResult {
         func settingsText(_ row: SweepRow?) -> String {
             guard perAxis else {
                 guard let row else { return "settings".fitted(to: keyWidth) }
-                let text = varying.isEmpty ? row.key : varying.map { "\($0)=\(row.setting($0) ?? "base")" }.joined(separator: " ")
+                let text =
+                    varying.isEmpty
+                    ? row.key : varying.map { "\($0)=\(row.setting($0) ?? "base")" }.joined(separator: " ")
                 return text.escapingControlCharacters().fitted(to: keyWidth, ellipsis: "…")
             }
             var text = ""
             for (axis, width) in zip(varying, widths) {
-                text += (row.map { $0.setting(axis) ?? "base" } ?? axis).escapingControlCharacters().fitted(to: width) + "  "
+                text +=
+                    (row.map { $0.setting(axis) ?? "base" } ?? axis).escapingControlCharacters().fitted(to: width)
+                    + "  "
             }
             return text.fitted(to: keyWidth)
         }

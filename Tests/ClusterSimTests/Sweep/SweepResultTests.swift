@@ -49,7 +49,9 @@ import Testing
         #expect(lines[1].hasPrefix("\(spec.id),2,0,local=vllm-v0 duration_s=2,vllm-v0,2,ok,,tiny,7,"))
         // A failed point: its message (quoted for CSV), and empty report cells.
         let cells = lines[0].split(separator: ",").count
-        #expect(lines[2].hasPrefix("\(spec.id),2,1,local=sarathi duration_s=2,sarathi,2,failed,\"out of \"\"memory\"\", badly\","))
+        #expect(
+            lines[2].hasPrefix(
+                "\(spec.id),2,1,local=sarathi duration_s=2,sarathi,2,failed,\"out of \"\"memory\"\", badly\","))
         #expect(lines[2].hasSuffix(String(repeating: ",", count: cells - 9)))
         #expect(result.jsonLines == rows.map { $0.line + "\n" }.joined())
     }
@@ -61,7 +63,9 @@ import Testing
         let (read, bad) = SweepResult.read(text)
         #expect(read.count == 1 && bad == [2])
         #expect(SweepJSON.parse("{\"a\":1,}") == nil)
-        #expect(SweepJSON.parse("{\"a\":[1,2.50,-3e2,true,null,\"x\\u0001\\n\"]}")?.line == "{\"a\":[1,2.50,-3e2,true,null,\"x\\u0001\\n\"]}")
+        #expect(
+            SweepJSON.parse("{\"a\":[1,2.50,-3e2,true,null,\"x\\u0001\\n\"]}")?.line
+                == "{\"a\":[1,2.50,-3e2,true,null,\"x\\u0001\\n\"]}")
     }
 
     @Test func mergeNeedsEveryPointOnceFromOneSweep() throws {

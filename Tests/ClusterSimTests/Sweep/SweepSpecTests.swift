@@ -155,7 +155,10 @@ import Testing
             "scenario: tiny.yaml\ngrid:\n  rate_scal: [1, 2]\n",
             "sweep.yaml:3:3: grid.rate_scal: unknown axis \"rate_scal\"; did you mean \"rate_scale\"?"
         ),
-        ("scenario: tiny.yaml\ngrid:\n  seed: []\n", "sweep.yaml:3:9: grid.seed: expected at least one value, got an empty list"),
+        (
+            "scenario: tiny.yaml\ngrid:\n  seed: []\n",
+            "sweep.yaml:3:9: grid.seed: expected at least one value, got an empty list"
+        ),
         ("scenario: tiny.yaml\ngrid: {}\n", "sweep.yaml:2:7: grid: expected at least one axis, got an empty grid"),
         ("scenario: tiny.yaml\n", "sweep.yaml:1:1: expected a grid, points or both"),
         ("scenario: tiny.yaml\npoints: []\n", "sweep.yaml:2:9: points: expected at least one point"),
@@ -202,8 +205,12 @@ import Testing
             ), "\(message)")
         #expect(message.hasSuffix("(3 other points fail too)"), "\(message)")
         // The request budget: the axis that changes the load is blamed.
-        let budget = problem("scenario: tiny.yaml\ngrid:\n  seed: [1]\n  duration_s: [600000]\n  rate_scale: [1, 100]\n")
-        #expect(budget.hasPrefix("sweep.yaml:4:16: grid.duration_s[0]: point 1 (seed=1 duration_s=600000 rate_scale=100): duration_s: the workload would bring about"), "\(budget)")
+        let budget = problem(
+            "scenario: tiny.yaml\ngrid:\n  seed: [1]\n  duration_s: [600000]\n  rate_scale: [1, 100]\n")
+        #expect(
+            budget.hasPrefix(
+                "sweep.yaml:4:16: grid.duration_s[0]: point 1 (seed=1 duration_s=600000 rate_scale=100): duration_s: the workload would bring about"
+            ), "\(budget)")
         // A parameter out of its declared range, as a scenario file would report it.
         let param = problem("scenario: tiny.yaml\npoints:\n  - {global: llumnix, params.min_instances: -3}\n")
         #expect(

@@ -22,7 +22,7 @@ struct Sweep: ParsableCommand {
               clustertop sweep my-sweep.yaml --shard 0/4      points 0, 4, 8, ... only
               clustertop sweep merge --output my-sweep my-sweep.shard-*.jsonl
 
-            The options of a run (--output, --shard, --jobs, --quiet): clustertop sweep run --help
+            Options of a run (--output, --shard, --jobs): clustertop sweep run --help
             """,
         subcommands: [SweepRun.self, SweepMerge.self],
         defaultSubcommand: SweepRun.self)

@@ -113,9 +113,16 @@ struct SweepRunner {
 
     func replace(_ path: String, with text: String) throws {
         let temporary = path + ".partial"
-        let file = try OutputFile(path: temporary)
-        try file.write(text)
-        try file.close()
+        do {
+            let file = try OutputFile(path: temporary)
+            try file.write(text)
+            try file.close()
+        } catch {
+            // Named as the user named it: the temporary file is ours.
+            var named = error
+            named.name = path
+            throw named
+        }
         guard rename(temporary, path) == 0 else {
             throw CommandError("cannot write \(path): \(String(cString: strerror(errno)))", status: 1)
         }

@@ -141,6 +141,16 @@ import Testing
         }
     }
 
+    @Test func theShippedSweepsAreValid() throws {
+        let folder = projectRoot.appendingPathComponent("Scenarios/sweeps").path
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }
+        #expect(!files.isEmpty)
+        for file in files {
+            let sweep = try SweepSpec.load(path: "\(folder)/\(file)")
+            #expect(!sweep.points.isEmpty, "\(file)")
+        }
+    }
+
     @Test func theIDFollowsThePointsAndTheBaseScenario() throws {
         let text = "scenario: tiny.yaml\ngrid: {seed: [1, 2]}\n"
         let a = try spec(text), b = try spec("# a comment\n" + text)

@@ -74,7 +74,13 @@ struct SweepRunner {
         } catch {
             throw CommandError("\(error)")
         }
-        let (rows, _) = SweepResult.read(text)
+        let (rows, bad) = SweepResult.read(text)
+        // Only the last line may be cut short (an interruption); anything else is not ours to overwrite.
+        let lastLine = text.split(separator: "\n", omittingEmptySubsequences: false).count
+        if let line = bad.first(where: { $0 != lastLine }) {
+            throw CommandError(
+                "\(jsonlPath):\(line): not a sweep's results row; move the file away or choose another --output")
+        }
         var kept: [SweepRow] = []
         for row in rows {
             guard row.sweepID == spec.id, row.pointCount == spec.points.count else {

@@ -105,6 +105,13 @@ import Testing
         let other = clustertop("sweep", try Self.sweepFile(grid: "seed: [1, 3]"), "--output", prefix)
         #expect(other.status == 2)
         #expect(other.errors.hasPrefix("error: \(prefix).jsonl holds results of another sweep"))
+        // A file that is not a sweep's is left alone.
+        let notes = temporaryPath("notes")
+        try "my notes\nmore notes\n".write(toFile: notes + ".jsonl", atomically: true, encoding: .utf8)
+        let clobber = clustertop("sweep", try Self.sweepFile(grid: "seed: [1, 2]"), "--output", notes)
+        #expect(clobber.status == 2)
+        #expect(clobber.errors.hasPrefix("error: \(notes).jsonl:1: not a sweep's results row"), "\(clobber.errors)")
+        #expect(try contents(notes + ".jsonl") == "my notes\nmore notes\n")
         let shard = clustertop("sweep", try Self.sweepFile(grid: "seed: [1, 2]"), "--output", prefix, "--shard", "1/2")
         #expect(shard.status == 2)
         #expect(shard.errors.contains("holds point 0, which is not in shard 1/2"), "\(shard.errors)")

@@ -77,8 +77,97 @@ enum Plots {
             ], sharedXAxis: true)
     }
 
+    /// One run at one offered load, as the latency-against-load panels read it.
+    struct LoadPoint {
+        var rate: Double
+        var ttftP50: Double
+        var ttftP99: Double
+        var tbtP99: Double
+
+        init(rate: Double, report: Report) {
+            self.init(rate: rate, ttftP50: report.ttft.p50, ttftP99: report.ttft.p99, tbtP99: report.tbt.p99)
+        }
+
+        init(rate: Double, ttftP50: Double, ttftP99: Double, tbtP99: Double) {
+            self.rate = rate
+            self.ttftP50 = ttftP50
+            self.ttftP99 = ttftP99
+            self.tbtP99 = tbtP99
+        }
+    }
+
     /// Latency percentiles (P50 TTFT, P99 TTFT, P99 TBT) against offered load, one panel each on
     /// log-log axes, one line per candidate through its runs in order of load: the panels
+    /// `capacity --plot` and `sweep --plot` draw.
+    static func latencyAgainstLoad(_ candidates: [(label: String, runs: [LoadPoint])]) -> [SVGChart.Panel] {
+        let load = SVGChart.Axis("offered load (req/s)", scale: .log)
+        func panel(_ title: String, _ label: String, _ value: (LoadPoint) -> Double) -> SVGChart.Panel {
+            SVGChart.Panel(
+                title: title, x: load, y: .init(label, scale: .log),
+                series: candidates.map { c in
+                    .init(
+                        name: c.label,
+                        points: c.runs.sorted { $0.rate < $1.rate }.map { .init($0.rate, value($0)) },
+                        style: .lineMarkers)
+                })
+        }
+        return [
+            panel("P50 TTFT against load", "P50 TTFT (ms)") { $0.ttftP50 },
+            panel("P99 TTFT against load", "P99 TTFT (ms)") { $0.ttftP99 },
+            panel("P99 TBT against load", "P99 TBT (ms)") { $0.tbtP99 },
+        ]
+    }
+
+    /// `sweep --plot`: latency against offered load, one line per candidate (the points that share
+    /// every setting but the load axes `rate_scale` and `workload[i].rate`, and the seed; axes with one
+    /// value are left out of the labels), and each
+    /// point's GPUs against its goodput, with the frontier of points no other beats on both (more
+    /// goodput for no more GPUs). Offered load is a point's arrivals over its arrival window;
+    /// failed points are left out.
+    static func sweep(_ result: SweepResult, spec: SweepSpec) -> SVGChart {
+        let scenarios = Dictionary(spec.points.map { ($0.index, $0.scenario) }, uniquingKeysWith: { a, _ in a })
+        let isLoad: (SweepAxis) -> Bool = { axis in
+            let name = axis.description
+            return name == "rate_scale" || name == "seed" || (name.hasPrefix("workload[") && name.hasSuffix(".rate"))
+        }
+        // Axes that tell candidates apart: not the load, and not one value for every point.
+        let shown = spec.axes.filter { axis in
+            !isLoad(axis) && Set(result.rows.map { $0.setting(axis.description) ?? "" }).count > 1
+        }
+        var labels: [String] = []
+        var runs: [String: [LoadPoint]] = [:]
+        var cost: [String: [SVGChart.Point]] = [:]
+        var all: [SVGChart.Point] = []
+        for row in result.rows where row.ok {
+            guard let scenario = scenarios[row.point], let arrived = row.number("requests.arrived"),
+                let p50 = row.number("ttft_ms.p50"), let p99 = row.number("ttft_ms.p99"),
+                let tbt = row.number("tbt_ms.p99"), let goodput = row.number("goodput_rps")
+            else { continue }
+            let label = shown.map { "\($0)=\(row.setting($0.description) ?? "-")" }.joined(separator: " ")
+            let name = label.isEmpty ? spec.scenarioName : label
+            if runs[name] == nil { labels.append(name) }
+            runs[name, default: []].append(
+                LoadPoint(rate: arrived / scenario.durationSeconds, ttftP50: p50, ttftP99: p99, tbtP99: tbt))
+            let gpus = scenario.cluster.reduce(0) { $0 + $1.count * $1.tensorParallel }
+            let point = SVGChart.Point(goodput, Double(gpus))
+            cost[name, default: []].append(point)
+            all.append(point)
+        }
+        let frontier = all.filter { p in !all.contains { $0.x >= p.x && $0.y <= p.y && ($0.x > p.x || $0.y < p.y) } }
+        let costPanel = SVGChart.Panel(
+            title: "Cost against goodput (frontier: no point has more goodput for no more GPUs)",
+            x: .init("goodput (req/s within SLO)"), y: .init("GPUs"),
+            series: labels.map { .init(name: $0, points: cost[$0]!.sorted { $0.x < $1.x }, style: .markers) }
+                + [
+                    .init(
+                        name: "frontier", points: frontier.sorted { ($0.x, $0.y) < ($1.x, $1.y) }, style: .lineMarkers)
+                ])
+        return SVGChart(
+            title: "Sweep: \(spec.points.count) points of \((spec.file as NSString).lastPathComponent)",
+            subtitle: "base scenario \(spec.scenarioName)",
+            panels: latencyAgainstLoad(labels.map { ($0, runs[$0]!) }) + [costPanel])
+    }
+
     /// `capacity --plot` draws, for any set of runs at several loads (a sweep's).
     static func latencyAgainstLoad(_ candidates: [(label: String, runs: [(rate: Double, report: Report)])])
         -> [SVGChart.Panel]
@@ -105,7 +194,7 @@ enum Plots {
     /// runs its search made), and each policy combination's GPUs against its goodput at capacity.
     static func capacity(_ frontier: CapacityFrontier, scenario: Scenario) -> SVGChart {
         let latency = latencyAgainstLoad(
-            frontier.candidates.map { c in (c.label, c.probes.map { ($0.rate, $0.report) }) })
+            frontier.candidates.map { c in (c.label, c.probes.map { LoadPoint(rate: $0.rate, report: $0.report) }) })
         var pairs: [String] = []
         var byPair: [String: [SVGChart.Point]] = [:]
         for c in frontier.candidates {

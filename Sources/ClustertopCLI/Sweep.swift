@@ -19,6 +19,7 @@ struct Sweep: ParsableCommand {
             Examples:
               clustertop sweep Scenarios/sweeps/policy-grid.yaml
               clustertop sweep my-sweep.yaml --output results/my-sweep --jobs 8
+              clustertop sweep my-sweep.yaml --plot my-sweep.svg   latency against load, cost against goodput
               clustertop sweep my-sweep.yaml --shard 0/4      points 0, 4, 8, ... only
               clustertop sweep merge --output my-sweep my-sweep.shard-*.jsonl
 
@@ -56,7 +57,10 @@ struct SweepRun: ParsableCommand {
     @Flag(help: "No progress or notes on standard error.")
     var quiet = false
 
+    @OptionGroup var plotOption: PlotOption
+
     func run() throws {
+        let plotFile = try plotOption.open()
         let sweep: SweepSpec
         do {
             sweep = try SweepSpec.load(path: spec)
@@ -71,6 +75,7 @@ struct SweepRun: ParsableCommand {
             spec: sweep, shard: shard, prefix: prefix, jobs: jobs ?? ProcessInfo.processInfo.activeProcessorCount,
             showProgress: !quiet && Console.isTerminal(2), noteResume: !quiet)
         let result = try runner.run()
+        if let plotFile { try PlotOption.write(Plots.sweep(result, spec: sweep), to: plotFile) }
         try Console.out(
             result.summaryTable() + "\nresults: \(runner.jsonlPath), \(runner.csvPath)"
                 + (shard.count > 1 ? " (shard \(shard) of sweep \(sweep.id))" : "") + "\n")

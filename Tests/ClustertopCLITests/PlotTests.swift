@@ -48,6 +48,39 @@ import Testing
         }
     }
 
+    @Test func sweepDrawsLatencyAgainstLoadPerCandidateFromItsRows() throws {
+        let sweep = try SweepTests.sweepFile()
+        let prefix = temporaryPath("plotted-sweep"), path = temporaryPath("sweep.svg")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let outcome = clustertop("sweep", sweep, "--output", prefix, "--quiet", "--plot", path)
+        #expect(outcome.status == 0, "\(outcome.errors)")
+        let read = try chart(path)
+        // rate_scale is the load: one line per local policy, through its three loads.
+        #expect(read.legend == ["local=vllm-v0", "local=sarathi", "frontier"])
+        #expect(
+            read.panels.map(\.xLabel) == Array(repeating: "offered load (req/s)", count: 3) + [
+                "goodput (req/s within SLO)"
+            ])
+        let rows = SweepResult.read(try String(contentsOfFile: prefix + ".jsonl", encoding: .utf8)).rows
+        #expect(rows.count == 6)
+        for local in ["vllm-v0", "sarathi"] {
+            let mine = rows.filter { $0.setting("local") == local }
+                .map { row in
+                    // Offered load: arrivals over the tiny scenario's 2 s of arrivals.
+                    (rate: row.number("requests.arrived")! / 2, p99: row.number("ttft_ms.p99")!)
+                }
+                .sorted { $0.rate < $1.rate }
+            let points = try #require(read.panels[1].points("local=\(local)"))
+            #expect(points.count == 3)
+            for (p, row) in zip(points, mine) { #expect(read.panels[1].agrees(p, .init(row.rate, row.p99))) }
+        }
+        // The frontier: the points no other has more goodput than for no more GPUs (2 each here).
+        let best = rows.compactMap { $0.number("goodput_rps") }.max()!
+        let frontier = try #require(read.panels[3].points("frontier"))
+        #expect(frontier.count >= 1)
+        #expect(read.panels[3].agrees(frontier.last!, .init(best, 2)))
+    }
+
     @Test func runDrawsTheRunOverTimeWithoutChangingIt() throws {
         let path = temporaryPath("run.svg")
         defer { try? FileManager.default.removeItem(atPath: path) }

@@ -28,6 +28,7 @@ public struct MetricsWindow: Sendable {
         var tenantMet: [Int64]
         var tenantViolations: [Int64]
         var instanceTokens: [Int64]
+        var preemptions: Int64
     }
 
     var samples = Deque<Sample>()
@@ -51,7 +52,8 @@ public struct MetricsWindow: Sendable {
             violations: tenantViolations.reduce(0, +), outputTokens: m.outputTokens, ttft: m.ttft, tbt: m.tbt,
             tenantCompleted: m.tenants.map(\.completed), tenantMet: m.tenants.map(\.sloMet),
             tenantViolations: tenantViolations,
-            instanceTokens: sim.instances.map(\.tokensGenerated))
+            instanceTokens: sim.instances.map(\.tokensGenerated),
+            preemptions: sim.instances.reduce(0) { $0 + $1.preemptions })
     }
 
     /// Takes the sample due at `sim.now` (the caller runs the simulation to `nextSampleTime` first).
@@ -94,6 +96,7 @@ public struct MetricsWindow: Sendable {
             arrivalsPerSecond: Double(last.arrived - first.arrived) / dt,
             completionsPerSecond: Double(done) / dt,
             tokensPerSecond: Double(last.outputTokens - first.outputTokens) / dt,
+            preemptionsPerSecond: Double(last.preemptions - first.preemptions) / dt,
             attainment: MetricsWindow.attainment(
                 met: last.sloMet - first.sloMet, violations: last.violations - first.violations))
     }

@@ -28,6 +28,9 @@ public enum DashboardView {
         public var tableRows = 0
         /// How far the help can scroll (0 when it is closed).
         public var helpMaxScroll = 0
+        /// Lines the full-screen event log shows, and how far it can scroll (0 when it is closed).
+        public var logRows = 0
+        public var logMaxScroll = 0
 
         public init(tableRows: Int = 0, helpMaxScroll: Int = 0) {
             self.tableRows = tableRows
@@ -92,7 +95,11 @@ public enum DashboardView {
             }
         }
         layout.tableRows = layout[InstanceTableWidget.id].map(InstanceTableWidget.visibleRows) ?? 0
-        layout.helpMaxScroll = layout[HelpOverlay.id].map(HelpOverlay.maxScroll) ?? 0
+        layout.helpMaxScroll = layout[HelpOverlay.id].map { HelpOverlay.maxScroll(in: $0, replay: s.isReplay) } ?? 0
+        if let logRect = layout[EventLogOverlay.id] {
+            layout.logRows = EventLogOverlay.visibleRows(in: logRect)
+            layout.logMaxScroll = EventLogOverlay.maxScroll(s, in: logRect)
+        }
         return layout
     }
 

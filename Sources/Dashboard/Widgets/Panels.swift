@@ -260,7 +260,8 @@ public enum EventLogWidget {
     }
 }
 
-/// The hint bar: the main keys from the key table, and the spike that `s` would fire.
+/// The hint bar: the main keys of this session from the key table, and the spike that `s` would
+/// fire (live) or the message of a key that does nothing here.
 public enum HintBarWidget {
     public static let id = PanelID("hints")
     static let panel = Panel(id, .stack, .fixed(1)) { c, buffer in
@@ -272,10 +273,16 @@ public enum HintBarWidget {
         let spike =
             "spike x" + Format.fixed(state.spikeFactor, state.spikeFactor == state.spikeFactor.rounded() ? 0 : 1) + " "
             + Format.fixed(state.spikeSeconds, 0) + "s [ ] { }"
+        if let flash = state.flash {
+            // The message takes the bar until the next key, keeping the way to help and out.
+            buffer.put(flash, x: rect.x, y: rect.y, CellStyle(.warn, [.bold]), clip: rect)
+            buffer.putRight(" ? help  q quit", maxX: rect.maxX, y: rect.y, CellStyle(.hint), clip: rect)
+            return
+        }
         let spikeWidth = Format.width(spike)
-        let right = rect.width >= 100 ? spikeWidth + 1 : 0
+        let right = rect.width >= 100 && !state.isReplay ? spikeWidth + 1 : 0
         // The essential hints keep their room; the others fill what is left, in table order.
-        let hints = KeyTable.hints(glyphs)
+        let hints = KeyTable.hints(glyphs, replay: state.isReplay)
         func width(_ h: (keys: String, label: String, action: Action)) -> Int {
             Format.width(h.keys) + 1 + Format.width(h.label) + 1
         }

@@ -141,15 +141,15 @@ public enum KeyTable {
         .init([.end], .focusLast, .main, "Navigation", "last instance"),
         .init([.enter], .openDetails, .main, "Navigation", "details: queue, requests, KV blocks", hint: "details"),
         // Policy picker
-        .init([.up, "k"], .selectPrevious, .policyPicker, "Policy picker", "previous policy"),
-        .init([.down, "j", .tab], .selectNext, .policyPicker, "Policy picker", "next policy"),
-        .init([.enter], .confirm, .policyPicker, "Policy picker", "switch to the selected policy"),
+        .init([.up, "k"], .selectPrevious, .policyPicker, "Policy picker", "previous policy", modes: .liveOnly),
+        .init([.down, "j", .tab], .selectNext, .policyPicker, "Policy picker", "next policy", modes: .liveOnly),
+        .init([.enter], .confirm, .policyPicker, "Policy picker", "switch to the selected policy", modes: .liveOnly),
         // Spike editor
-        .init([.right, "]"], .spikeStronger, .spikeEditor, "Spike editor", "stronger"),
-        .init([.left, "["], .spikeWeaker, .spikeEditor, "Spike editor", "weaker"),
-        .init([.up, "}"], .spikeLonger, .spikeEditor, "Spike editor", "longer"),
-        .init([.down, "{"], .spikeShorter, .spikeEditor, "Spike editor", "shorter"),
-        .init([.enter, "s"], .fireSpike, .spikeEditor, "Spike editor", "fire the spike"),
+        .init([.right, "]"], .spikeStronger, .spikeEditor, "Spike editor", "stronger", modes: .liveOnly),
+        .init([.left, "["], .spikeWeaker, .spikeEditor, "Spike editor", "weaker", modes: .liveOnly),
+        .init([.up, "}"], .spikeLonger, .spikeEditor, "Spike editor", "longer", modes: .liveOnly),
+        .init([.down, "{"], .spikeShorter, .spikeEditor, "Spike editor", "shorter", modes: .liveOnly),
+        .init([.enter, "s"], .fireSpike, .spikeEditor, "Spike editor", "fire the spike", modes: .liveOnly),
         // Help
         .init([.up, "k"], .selectPrevious, .help, "Help", "scroll up"),
         .init([.down, "j"], .selectNext, .help, "Help", "scroll down"),

@@ -178,6 +178,8 @@ public struct InstanceRow: Sendable, Equatable {
     public var tokensPerSecond: Double
     /// Seconds until a starting instance serves.
     public var readyInSeconds: Double
+    /// KV occupancy 0...1 at each of the recent simulated seconds, oldest first.
+    public var kvTrend: [Double] = []
     public var preemptions: Int64
     /// Destinations of migrations leaving this instance, and sources of those arriving.
     public var migratingTo: [Int32]

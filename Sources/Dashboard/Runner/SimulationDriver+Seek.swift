@@ -62,6 +62,8 @@ extension SimulationDriver {
             window = k.window
             replay = k.replay
             finishNoted = k.finishNoted
+            // The runner's own lines after the copy go too; the replay's come again on the way.
+            controlLog = Deque(controlLog.filter { $0.time <= k.time })
             // Later copies stay: the replay is deterministic, so they are still its future.
         }
         advance(to: time)

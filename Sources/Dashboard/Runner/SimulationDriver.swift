@@ -26,7 +26,7 @@ public struct SimulationDriver: Sendable {
     public internal(set) var session: Session
     public internal(set) var window: MetricsWindow
     /// The runner's own log (pause, speed, steps, replay), merged with the simulator's on screen.
-    public private(set) var controlLog = Deque<LogLine>()
+    public internal(set) var controlLog = Deque<LogLine>()
     /// Commands of a recording being replayed, in order; empty when live.
     public internal(set) var replay = Deque<ScheduledCommand>()
     /// A replay applies commands at their exact event counts (false: by time, as when replaying
@@ -50,8 +50,8 @@ public struct SimulationDriver: Sendable {
     let nominalRate: Double
 
     public static let controlLogCapacity = 100
-    /// Lines of the merged event log a snapshot carries.
-    public static let snapshotLogLines = 60
+    /// Lines of the merged event log a snapshot carries (all the full-screen log can scroll to).
+    public static let snapshotLogLines = Simulation.logCapacity
 
     public init(simulation: Simulation) {
         self.init(session: Session(simulation))
@@ -218,6 +218,7 @@ public struct SimulationDriver: Sendable {
                     kvCached: inst.kv.cachedBlocks, tokensPerSecond: window.tokensPerSecond(instance: i),
                     readyInSeconds: inst.status == .starting ? Time.toSeconds(max(0, inst.readyAt - sim.now)) : 0,
                     preemptions: inst.preemptions))
+            rows[i].kvTrend = window.kvTrend(instance: i)
         }
         for m in sim.activeMigrations {
             if rows.indices.contains(Int(m.source)) { rows[Int(m.source)].migratingTo.append(m.destination) }

@@ -76,7 +76,8 @@ public enum DashboardView {
         }
         if let band {
             // Columns: a gutter either side of the left one, one at the right edge of the right one.
-            let (left, right) = band.splitLeft(max(38, min(width / 2, 72)))
+            // Wide screens give the SLO graphs more history (up to 100 columns).
+            let (left, right) = band.splitLeft(max(38, min(width / 2, width >= 160 ? 100 : 72)))
             place(
                 panels, in: .left, Rect(x: left.x + 1, y: left.y, width: left.width - 2, height: left.height), s,
                 into: &layout)

@@ -54,8 +54,8 @@ struct Watch: ParsableCommand {
             Runs the scenario with simulated time following wall time times --speed, and shows the \
             cluster: per-instance queues and KV cache, migrations, SLO attainment per tenant with \
             sparklines, and the event log. Keys switch policies (g, l), fire load spikes (s), fail, \
-            add or drain instances (f, a, d), pause (space), change speed (+, -), record (r); ? \
-            lists them all.
+            add or drain instances (f, a, d), pause (space), change speed (+, -), record (r), open \
+            the event log full screen (e); ? lists them all.
 
             The live cluster keeps receiving load after the scenario's duration_s (its timed events \
             still happen when due); --scenario-duration stops arrivals there instead, as `run` does.

@@ -80,7 +80,7 @@ import Testing
         check("large-120x40.txt", frame)
         // One row per instance, the focused one visible, the position shown.
         #expect(frame.text.contains("▸40 "))
-        #expect(frame.text.contains("rows 15-41 of 65"))
+        #expect(frame.text.contains("rows 16-41 of 65"))
         let small = Fixtures.render(s, Fixtures.state(for: s, focus: 64), width: 80, height: 24)
         check("large-80x24.txt", small)
         #expect(small.text.contains("▸64 "))

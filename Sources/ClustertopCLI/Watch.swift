@@ -24,8 +24,11 @@ struct SpeedArgument: ExpressibleByArgument {
 
 /// How the dashboard runs and looks; shared by `watch` and `replay`.
 struct DashboardOptions: ParsableArguments {
-    @Option(help: "Simulated seconds per wall second, 0.1 to 1000, or \"max\" (as fast as possible).")
-    var speed = SpeedArgument(1)
+    @Option(
+        help: ArgumentHelp(
+            "Simulated seconds per wall second, 0.1 to 1000, or \"max\" (as fast as possible); default 1, or a replay's recorded speed.",
+            valueName: "speed"))
+    var speed: SpeedArgument?
 
     @Option(help: "Frames per second at most (1 to 60).")
     var fps: Int = 20
@@ -51,8 +54,8 @@ struct Watch: ParsableCommand {
             Runs the scenario with simulated time following wall time times --speed, and shows the \
             cluster: per-instance queues and KV cache, migrations, SLO attainment per tenant with \
             sparklines, and the event log. Keys switch policies (g, l), fire load spikes (s), fail, \
-            add or drain instances (f, a, d), pause (space), change speed (+, -), record (r); ? \
-            lists them all.
+            add or drain instances (f, a, d), pause (space), change speed (+, -), record (r), open \
+            the event log full screen (e); ? lists them all.
 
             The live cluster keeps receiving load after the scenario's duration_s (its timed events \
             still happen when due); --scenario-duration stops arrivals there instead, as `run` does.
@@ -121,7 +124,7 @@ struct Watch: ParsableCommand {
         try requireTerminal(suggestion: "clustertop run \(options.scenario ?? "default")")
         if let record {
             do {
-                try driver.startRecording(path: record)
+                try driver.startRecording(path: record, speed: display.speed?.value ?? 1)
             } catch {
                 throw CommandError("--record: \(error)")
             }
@@ -146,9 +149,9 @@ func requireTerminal(suggestion: String) throws {
 /// Opens the dashboard on `driver` and runs it until the user quits; the terminal is restored on
 /// every way out (see `NcursesBackend`). Left on a signal, it exits with 128 + its number (130
 /// for Ctrl-C, 143 for SIGTERM, 129 for a hang-up), as a shell reports a command a signal killed.
-func runDashboard(_ driver: SimulationDriver, options: DashboardOptions) throws {
+func runDashboard(_ driver: SimulationDriver, options: DashboardOptions, defaultSpeed: Double = 1) throws {
     let noColor = options.noColor || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-    let speed = options.speed.value
+    let speed = options.speed?.value ?? defaultSpeed
     let paused = options.paused
     let fps = Double(options.fps)
     let ascii = options.ascii
@@ -215,7 +218,13 @@ func watchRecording(_ recording: Recording, global: GlobalPolicyID?, local: Loca
             commands.append(.init(time: time, events: events, command: command))
         }
     }
-    var driver = SimulationDriver(replaying: commands, on: simulation, exact: exact, end: recording.endTime)
-    driver.note("replaying a recording: \(commands.count) commands", kind: .recording)
-    try runDashboard(driver, options: options)
+    let end = recording.endTime
+    var driver = SimulationDriver(
+        replaying: commands, on: simulation, exact: exact, end: end, length: end ?? recording.finalReport?.time,
+        keyframeSeconds: recording.header.checkpointSeconds)
+    let speed = recording.header.speed ?? 1
+    driver.note(
+        "replaying a recording: \(commands.count) commands, at its recorded speed \(Format.speed(speed))",
+        kind: .recording)
+    try runDashboard(driver, options: options, defaultSpeed: speed)
 }

@@ -13,11 +13,14 @@ public struct Session: Sendable {
 
     public var isRecording: Bool { recorder != nil }
 
-    /// Starts recording to `path` (the recording replays from the session's start).
-    public mutating func startRecording(path: String, baseDirectory: String, checkpointSeconds: Double = 10) throws {
+    /// Starts recording to `path` (the recording replays from the session's start); `speed` is the
+    /// dashboard's, which a replay starts at.
+    public mutating func startRecording(
+        path: String, baseDirectory: String, checkpointSeconds: Double = 10, speed: Double? = nil
+    ) throws {
         recordingFailure = nil
         recorder = try RecordingWriter(
-            path: path, sim: sim, baseDirectory: baseDirectory, checkpointSeconds: checkpointSeconds)
+            path: path, sim: sim, baseDirectory: baseDirectory, checkpointSeconds: checkpointSeconds, speed: speed)
         sim.note(.recordingStarted(path: path))
         checkRecorder()
     }

@@ -24,6 +24,8 @@ public enum InstanceTableWidget {
         var kvPercent = 4
         var tokens = 6
         var state: Int
+        /// The KV trend column (0: not shown; it is shown on wide screens only).
+        var trend = 0
     }
 
     static func gpuLabel(_ row: InstanceRow) -> String {
@@ -47,7 +49,9 @@ public enum InstanceTableWidget {
         let fixed =
             1 + c.id + 1 + c.gpu + 1 + (c.model > 0 ? c.model + 1 : 0) + 1 + c.queueCount + 1 + c.run + 1 + 1
             + c.kvPercent + 1 + c.tokens + 1 + c.state
-        let flexible = max(0, width - fixed)
+        // Wide screens add a KV trend column: a sparkline of each instance's recent KV occupancy.
+        if width >= 160 { c.trend = min(MetricsWindow.trendPoints, (width - fixed - 60) / 2) }
+        let flexible = max(0, width - fixed - (c.trend > 0 ? c.trend + 1 : 0))
         c.queueBar = max(3, min(40, flexible / 3))
         c.kvBar = max(4, flexible - c.queueBar)
         return c
@@ -99,6 +103,7 @@ public enum InstanceTableWidget {
             for (text, style) in legend { lx += buffer.put(text, x: lx, y: y0, style, clip: rect) }
         }
         header("TOK/S", c.tokens, right: true)
+        if c.trend > 0 { header("KV -\(c.trend)s..now", c.trend) }
         if let position {
             header(position, c.state)
             buffer.restyle(Rect(x: x - c.state - 1, y: y0, width: c.state, height: 1), CellStyle(.title))
@@ -174,6 +179,12 @@ public enum InstanceTableWidget {
             Format.padLeft(gone ? "-" : Format.compact(r.tokensPerSecond), c.tokens, ellipsis: glyphs.ellipsis), x: x,
             y: y, text, clip: clip)
         x += c.tokens + 1
+        if c.trend > 0 {
+            Draw.sparkline(
+                r.kvTrend, low: 0, high: 1, x: x, y: y, width: c.trend, glyphs: glyphs,
+                style: { CellStyle($0 >= 0.95 ? .critical : $0 >= 0.85 ? .warn : .spark) }, into: &buffer)
+            x += c.trend + 1
+        }
 
         // Badges: status, then migrations with their direction.
         let width = clip.maxX - x

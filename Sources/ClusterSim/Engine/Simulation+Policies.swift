@@ -168,6 +168,17 @@ extension Simulation: PolicyContext {
         return KVCache.capacity(gpu: group.gpuSpec, model: group.modelSpec, tensorParallel: group.tensorParallel) ?? 1
     }
 
+    var tenantTTFTObjectives: [Double] { scenario.tenants.map(\.slo.ttftMs) }
+
+    /// Forks that run each candidate as a fixed policy (the fork's own policy is replaced, so an
+    /// `auto` policy asking never recurses), one after another, deterministically.
+    mutating func forecast(_ candidates: [GlobalPolicy], horizon: SimTime) -> [HorizonFigures] {
+        candidates.map { candidate in
+            var f = fork(global: candidate)
+            return f.runHorizon(horizon)!
+        }
+    }
+
     /// Carries out what a global policy's periodic work asked for.
     mutating func perform(_ action: PolicyAction) {
         switch action {

@@ -22,4 +22,14 @@ protocol PolicyContext {
     /// nil when none can be added.
     var addableInstanceBlocks: Int32? { get }
     mutating func perform(_ action: PolicyAction)
+    /// Per tenant, its TTFT objective in milliseconds.
+    var tenantTTFTObjectives: [Double] { get }
+    /// The figures of the next `horizon` under each of `candidates`, run as fixed policies on
+    /// forks of the cluster (`WhatIf`); empty where the cluster cannot fork.
+    mutating func forecast(_ candidates: [GlobalPolicy], horizon: SimTime) -> [HorizonFigures]
+}
+
+extension PolicyContext {
+    var tenantTTFTObjectives: [Double] { [] }
+    mutating func forecast(_ candidates: [GlobalPolicy], horizon: SimTime) -> [HorizonFigures] { [] }
 }

@@ -27,6 +27,7 @@ public struct Clustertop: ParsableCommand {
         subcommands: [
             Watch.self, Run.self, Compare.self, Replay.self, Validate.self, Scenarios.self, Policies.self,
             CostModelCommand.self, CalibrateCommand.self, AccuracyCommand.self,
+            WhatIfCommand.self,
         ],
         defaultSubcommand: Watch.self
     )

@@ -98,6 +98,8 @@ public struct Simulation: Sendable {
                 tenant: Int16(tenant), model: spec.model, process: spec.arrival, input: spec.input, output: spec.output,
                 sharedPrefix: spec.sharedPrefix, seed: scenario.seed, index: index)
             stream.pendingBase = stream.drawGap()
+            stream.windowStart = Time.seconds(spec.startSeconds)
+            stream.windowEnd = spec.endSeconds.map(Time.seconds) ?? .max
             streams.append(stream)
             scheduleArrival(Int32(index))
         }

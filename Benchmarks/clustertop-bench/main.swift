@@ -96,8 +96,12 @@ do {
     switch which {
     case "core": try coreBenchmark(requests: requests, global: global, params: params)
     case "cost-model": costModelBenchmark()
+    case "whatif": try whatIfBenchmark()
+    case "auto": try autoBenchmark()
     default:
-        print("usage: clustertop-bench [core|cost-model] [--requests N] [--global ID] [--param NAME=VALUE]...")
+        print(
+            "usage: clustertop-bench [core|cost-model|whatif|auto] [--requests N] [--global ID] [--param NAME=VALUE]..."
+        )
         exit(2)
     }
 } catch {

@@ -394,7 +394,9 @@ public enum ScenarioParser {
         if let ev = m["end_s"] {
             let end = try ev.number("seconds from 0", in: 0...Limits.maxDurationSeconds)
             guard end > spec.startSeconds else {
-                throw ev.error("expected seconds after start_s (\(Report.number(spec.startSeconds, -1))), got \(Report.number(end, -1))")
+                throw ev.error(
+                    "expected seconds after start_s (\(Report.number(spec.startSeconds, -1))), got \(Report.number(end, -1))"
+                )
             }
             spec.endSeconds = end
         }

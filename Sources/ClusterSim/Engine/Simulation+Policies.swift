@@ -172,9 +172,9 @@ extension Simulation: PolicyContext {
 
     /// Forks that run each candidate as a fixed policy (the fork's own policy is replaced, so an
     /// `auto` policy asking never recurses), one after another, deterministically.
-    mutating func forecast(_ candidates: [GlobalPolicy], horizon: SimTime) -> [HorizonFigures] {
-        candidates.map { candidate in
-            var f = fork(global: candidate)
+    mutating func forecast(_ candidates: [(GlobalPolicy, LocalPolicy?)], horizon: SimTime) -> [HorizonFigures] {
+        candidates.map { global, local in
+            var f = fork(global: global, local: local)
             return f.runHorizon(horizon)!
         }
     }
@@ -193,6 +193,10 @@ extension Simulation: PolicyContext {
         case .scaleIn(let victim, let freeness, let threshold):
             note(.scaleIn(freeness: freeness, threshold: threshold, instance: victim))
             execute(.drain(instance: victim))
+        case .setLocalPolicy(let policy):
+            guard policy != localPolicy else { return }
+            switchLocalPolicy(to: policy)
+            if let id = LocalPolicyID(policy.id) { note(.localPolicySwitched(id)) }
         }
     }
 }

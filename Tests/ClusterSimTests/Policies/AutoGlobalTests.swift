@@ -28,6 +28,28 @@ import Testing
         #expect(throws: PolicyParamError.self) { try auto(["auto_candidates": 0b1000000]) }
     }
 
+    @Test func localCandidatesPairEveryGlobalOneWithEachLocalPolicy() throws {
+        let a = try auto(["auto_candidates": 0b10, "auto_locals": 0b11])
+        #expect(a.names == ["least-outstanding / vllm-v0", "least-outstanding / sarathi"])
+        #expect(a.locals.map { $0?.id } == ["vllm-v0", "sarathi"])
+        #expect(try auto().locals.allSatisfy { $0 == nil })
+    }
+
+    @Test func aRunLearningTheLocalPolicySwitchesIt() throws {
+        var s = testScenario(count: 2, rate: 40, duration: 30, global: "auto", seed: 3)
+        s.policy.params.values = [
+            "auto_interval_s": 5, "auto_horizon_s": 3, "auto_candidates": 0b10, "auto_locals": 0b111,
+        ]
+        var sim = try Simulation(scenario: s)
+        sim.run(until: Time.seconds(1))
+        // The first decision put a candidate's local policy in force.
+        let first = try #require(sim.globalPolicy.autoSummary?.timeline.last?.policy)
+        #expect(first.hasSuffix(" / \(sim.localPolicy.id)"))
+        #expect(runChecked(&sim) == [])
+        let last = try #require(sim.globalPolicy.autoSummary?.timeline.last?.policy)
+        #expect(last == "least-outstanding / \(sim.localPolicy.id)")
+    }
+
     @Test func itSwitchesToTheCandidateTheSurrogateFavoursAndAccountsRegret() throws {
         var a = try auto(["auto_candidates": 0b11, "auto_memory": 1, "auto_rate": 4])
         // Candidate 1 misses fewer SLOs for three decisions running.

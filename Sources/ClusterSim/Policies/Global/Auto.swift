@@ -26,7 +26,10 @@
 ///
 /// Forks run the candidates as fixed policies (they never recurse). Cost: N forks of
 /// `auto_horizon_s` every `auto_interval_s`, about N·horizon/interval times the run itself.
-/// `auto_alpha_grid` = 1 tunes HexGen's α instead: the candidates are `hexgen` at α ∈ {0, 0.1, …,
+/// `auto_locals` adds local policies: every global candidate is tried with each selected local
+/// policy, and a switch puts both in force (a `PolicyAction`), so `auto_candidates` naming one
+/// global policy with `auto_locals` learns the local policy alone. `auto_alpha_grid` = 1 tunes
+/// HexGen's α instead: the candidates are `hexgen` at α ∈ {0, 0.1, …,
 /// 0.5}, the grid the HexGen-Text2SQL paper searches by simulation.
 public struct AutoGlobal: GlobalPolicyRules {
     public static let intervalParameter = PolicyParameter.number(
@@ -40,6 +43,10 @@ public struct AutoGlobal: GlobalPolicyRules {
     public static let candidatesParameter = PolicyParameter.integer(
         "auto_candidates", default: 0, in: 0...1023,
         help: "bit i set: the i-th global policy of `clustertop policies` is a candidate", shown: "0 (all)")
+    public static let localsParameter = PolicyParameter.integer(
+        "auto_locals", default: 0, in: 0...4095,
+        help: "bit i set: the i-th local policy of `clustertop policies` is tried with every global candidate",
+        shown: "0 (keep)")
     public static let alphaGridParameter = PolicyParameter.integer(
         "auto_alpha_grid", default: 0, in: 0...1, help: "1: candidates are hexgen at alpha 0, 0.1, ..., 0.5")
     public static let declaration = PolicyDeclaration(
@@ -48,12 +55,14 @@ public struct AutoGlobal: GlobalPolicyRules {
         source: "groupwise regret (Blum & Lykouris 2020) with a simulation surrogate (Meyer et al. 2023)",
         parameters: [
             intervalParameter, horizonParameter, rateParameter, memoryParameter, candidatesParameter,
-            alphaGridParameter,
+            localsParameter, alphaGridParameter,
         ])
 
     /// The candidates as fixed policies, and their names in the timeline.
     public private(set) var names: [String]
     var candidates: [GlobalPolicy]
+    /// Per candidate, the local policy it puts in force (nil: it keeps the one in force).
+    var locals: [LocalPolicy?]
     /// The candidate in force (one element: a policy holding a policy needs the indirection).
     var active: [GlobalPolicy]
     public private(set) var current: Int = 0
@@ -94,6 +103,27 @@ public struct AutoGlobal: GlobalPolicyRules {
             candidates = try chosen.map { try $0.element.make(params) }
             names = chosen.map(\.element.declaration.id)
         }
+        locals = Array(repeating: nil, count: candidates.count)
+        // Local candidates: every global candidate with every selected local policy.
+        let localMask = try params.integer(AutoGlobal.localsParameter)
+        if localMask != 0 {
+            let ids = LocalPolicy.ids.enumerated().filter { localMask & (1 << $0.offset) != 0 }.map(\.element)
+            guard !ids.isEmpty else {
+                throw PolicyParamError(key: AutoGlobal.localsParameter.name, message: "no local policy selected")
+            }
+            let built = try ids.map { try LocalPolicy(id: LocalPolicyID($0)!, params: params) }
+            let (globals, globalNames) = (candidates, names)
+            candidates = []
+            names = []
+            locals = []
+            for (g, name) in zip(globals, globalNames) {
+                for (l, id) in zip(built, ids) {
+                    candidates.append(g)
+                    locals.append(l)
+                    names.append("\(name) / \(id)")
+                }
+            }
+        }
         active = [candidates[0]]
         // Ticks often enough for every candidate's own periodic work and for the decisions.
         period = ([interval] + candidates.compactMap(\.tickPeriod)).min()!
@@ -128,9 +158,11 @@ public struct AutoGlobal: GlobalPolicyRules {
         nextDecision = cluster.now + interval
         var forks = candidates
         forks[current] = active[0]
-        let figures = cluster.forecast(forks, horizon: horizon)
+        let figures = cluster.forecast(Array(zip(forks, locals)), horizon: horizon)
         guard figures.count == candidates.count else { return }
         decide(figures, now: cluster.now, sloTTFT: cluster.tenantTTFTObjectives)
+        // (The engine ignores a local policy already in force.)
+        if let local = locals[current] { cluster.perform(.setLocalPolicy(local)) }
     }
 
     /// One decision on the surrogate's `figures` (one per candidate).

@@ -1,6 +1,14 @@
 import ClusterSim
 import Foundation
 
+/// CPU seconds (user + system) this process has used so far, every thread together.
+func cpuSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+    return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+}
+
 /// What-if forks on `Scenarios/large-64.yaml`: the cluster at `at` seconds forked once per
 /// candidate and run `horizon` seconds ahead, in parallel (`WhatIfRun`) and one after another.
 func whatIfBenchmark(at: Double = 120, horizon: Double = 60) throws {
@@ -15,14 +23,14 @@ func whatIfBenchmark(at: Double = 120, horizon: Double = 60) throws {
     print(
         "whatif: large-64 (64 instances) forked at \(Report.number(at, 0)) s (reached in \(Report.number(warmWall, 2)) s wall, \(base.inFlight) requests in flight), \(candidates.count) candidates x \(Report.number(horizon, 0)) s, \(ProcessInfo.processInfo.activeProcessorCount) cores"
     )
-    let start = Date()
+    let start = Date(), startCPU = cpuSeconds()
     let results = WhatIfRun(whatIf).wait()!
-    let parallel = Date().timeIntervalSince(start)
-    let sequentialStart = Date()
+    let parallel = Date().timeIntervalSince(start), parallelCPU = cpuSeconds() - startCPU
+    let sequentialStart = Date(), sequentialCPU = cpuSeconds()
     _ = try whatIf.runAll()
     let sequential = Date().timeIntervalSince(sequentialStart)
     print(
-        "  parallel \(Report.number(parallel, 3)) s wall, one after another \(Report.number(sequential, 3)) s, peak RSS \(Report.number(peakRSSMegabytes(), 0)) MB"
+        "  parallel \(Report.number(parallel, 3)) s wall (\(Report.number(parallelCPU, 3)) s CPU), one after another \(Report.number(sequential, 3)) s wall (\(Report.number(cpuSeconds() - sequentialCPU, 3)) s CPU), peak RSS \(Report.number(peakRSSMegabytes(), 0)) MB"
     )
     for r in results {
         let f = r.figures

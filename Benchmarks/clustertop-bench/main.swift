@@ -96,7 +96,9 @@ do {
     switch which {
     case "core": try coreBenchmark(requests: requests, global: global, params: params)
     case "cost-model": costModelBenchmark()
-    case "whatif": try whatIfBenchmark()
+    case "whatif":
+        try whatIfBenchmark(at: 30)
+        try whatIfBenchmark(at: 120)
     case "auto": try autoBenchmark()
     default:
         print(

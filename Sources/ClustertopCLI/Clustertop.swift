@@ -19,6 +19,7 @@ public struct Clustertop: ParsableCommand {
               clustertop watch Scenarios/spike-recovery.yaml --speed 10
               clustertop run default --local sarathi --format json
               clustertop compare Scenarios/strict-tbt.yaml --local vllm-v0,sarathi
+              clustertop whatif session.jsonl --at 60 --global llumnix,hexgen
               clustertop validate Scenarios/*.yaml
               clustertop scenarios            list the shipped scenarios
               clustertop policies             list the policies and their parameters

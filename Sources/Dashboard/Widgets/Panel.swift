@@ -84,5 +84,7 @@ public enum PanelRegistry {
         DetailOverlay.panel,
         PolicyPickerOverlay.panel,
         SpikeEditorOverlay.panel,
+        SortPickerOverlay.panel,
+        SetupOverlay.panel,
     ]
 }

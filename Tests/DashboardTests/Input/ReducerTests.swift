@@ -211,11 +211,14 @@ import Testing
             let overlays: [UIState.Overlay]
             switch binding.scope {
             case .main: overlays = [.none]
-            case .anywhere: overlays = [.none, .help, .policyPicker, .spikeEditor]
+            case .anywhere: overlays = [.none, .help, .policyPicker, .spikeEditor, .sortPicker, .setup]
             case .details: overlays = [.details]
             case .help: overlays = [.help]
             case .policyPicker: overlays = [.policyPicker]
             case .spikeEditor: overlays = [.spikeEditor]
+            case .filter: overlays = [.filter]
+            case .sortPicker: overlays = [.sortPicker]
+            case .setup: overlays = [.setup]
             }
             for overlay in overlays {
                 for key in binding.keys {

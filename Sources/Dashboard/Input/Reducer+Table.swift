@@ -57,10 +57,11 @@ extension Reducer {
         case (.sortNext, _), (.sortPrevious, _):
             let columns = sortable(state)
             let i = columns.firstIndex(of: state.table.sort) ?? 0
-            sort(by: columns[(i + (action == .sortNext ? 1 : columns.count - 1)) % columns.count], &state, snapshot)
+            return sort(
+                by: columns[(i + (action == .sortNext ? 1 : columns.count - 1)) % columns.count], &state, snapshot)
         case (.invertSort, _):
             state.table.descending.toggle()
-            retable(&state, snapshot)
+            return reorder(&state, snapshot)
         case (.pickSort, _):
             state.table.pickerSelection = TableColumn.allCases.firstIndex(of: state.table.sort) ?? 0
             return open(.sortPicker, &state)
@@ -69,7 +70,7 @@ extension Reducer {
             state.table.pickerSelection = (state.table.pickerSelection + (action == .selectNext ? 1 : n - 1)) % n
         case (.confirm, .sortPicker):
             state.overlay = .none
-            sort(by: TableColumn.allCases[state.table.pickerSelection], &state, snapshot)
+            return sort(by: TableColumn.allCases[state.table.pickerSelection], &state, snapshot)
         case (.editFilter, _):
             state.table.filterBefore = state.table.filter
             return open(.filter, &state)
@@ -89,7 +90,7 @@ extension Reducer {
         case (.cycleGrouping, _):
             let all = TableGrouping.allCases
             state.table.grouping = all[((all.firstIndex(of: state.table.grouping) ?? 0) + 1) % all.count]
-            retable(&state, snapshot)
+            return reorder(&state, snapshot)
         case (.openSetup, _):
             state.setup.message = nil
             return open(.setup, &state)
@@ -115,14 +116,23 @@ extension Reducer {
     }
 
     /// Sorts by `column` in its usual direction; sorting by the current column again inverts it.
-    static func sort(by column: TableColumn, _ state: inout UIState, _ snapshot: DashboardSnapshot?) {
+    static func sort(by column: TableColumn, _ state: inout UIState, _ snapshot: DashboardSnapshot?) -> [Effect] {
         if column == state.table.sort {
             state.table.descending.toggle()
         } else {
             state.table.sort = column
             state.table.descending = column.descendingFirst
         }
+        return reorder(&state, snapshot)
+    }
+
+    /// Rebuilds the lines after the user asked for another order, and focuses the first row: the
+    /// top of the new order (the most loaded instance, sorted by load) is what was asked to see.
+    /// Between frames the focus follows its instance instead (`sync`).
+    static func reorder(_ state: inout UIState, _ snapshot: DashboardSnapshot?) -> [Effect] {
         retable(&state, snapshot)
+        state.scroll = 0
+        return moveFocus(&state, to: 0)
     }
 
     /// Opens `overlay`, closing the details first (the runner stops sending them).
@@ -161,8 +171,13 @@ extension Reducer {
         case .sort:
             state.table.sort = cycled(TableColumn.allCases, state.table.sort)
             state.table.descending = state.table.sort.descendingFirst
-        case .order: state.table.descending.toggle()
-        case .grouping: state.table.grouping = cycled(TableGrouping.allCases, state.table.grouping)
+            return reorder(&state, snapshot)
+        case .order:
+            state.table.descending.toggle()
+            return reorder(&state, snapshot)
+        case .grouping:
+            state.table.grouping = cycled(TableGrouping.allCases, state.table.grouping)
+            return reorder(&state, snapshot)
         case .column(let c):
             if state.table.columns.contains(c) { state.table.columns.remove(c) } else { state.table.columns.insert(c) }
         }
@@ -181,10 +196,8 @@ extension Reducer {
         case .wheelDown: return moveFocus(&state, to: state.focus + 3)
         case .click(let x, let y):
             if y == rect.y {
-                if let column = InstanceTableWidget.column(atX: x, snapshot, state, in: rect) {
-                    sort(by: column, &state, snapshot)
-                }
-                return []
+                guard let column = InstanceTableWidget.column(atX: x, snapshot, state, in: rect) else { return [] }
+                return sort(by: column, &state, snapshot)
             }
             let lines = state.table.displayLines(snapshot.instances.count)
             let visible = rect.height - 1

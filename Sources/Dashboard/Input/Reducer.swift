@@ -192,10 +192,11 @@ public enum Reducer {
     /// Takes what the snapshot knows better than the UI. Settings with commands still in flight
     /// (`pending`) keep the UI's value, so a quick second key press cycles from the first one's result.
     public static func sync(_ state: inout UIState, with snapshot: DashboardSnapshot, pending: Bool) {
-        let focused = state.focusedInstance
+        // The focus stays on the same instance when the order changes (snapshot indices last),
+        // except on the first row, which it keeps: a table sorted by load keeps showing its top.
+        let focused = state.focus == 0 && state.table.order.count > 1 ? nil : state.focusedInstance
         state.table.rebuild(snapshot.instances)
         state.instanceCount = state.table.order.count
-        // The focus stays on the same instance when the order changes (snapshot indices last).
         if let focused, let row = state.table.order.firstIndex(of: focused) { state.focus = row }
         state.globalPolicies = snapshot.globalPolicies
         state.localPolicies = snapshot.localPolicies

@@ -99,7 +99,9 @@ public enum InstanceTableWidget {
             position = "rows \(start + 1)-\(min(lines.count, start + visible)) of \(lines.count)"
         }
         let c = columns(
-            s.instances, width: rect.width, stateWidth: position.map(Format.width) ?? 0, shown: state.table.columns,
+            s.instances, width: rect.width,
+            stateWidth: position.map { Format.width($0) + (state.table.marked == .state ? 1 : 0) } ?? 0,
+            shown: state.table.columns,
             marked: state.table.marked)
         return (c, position, start)
     }
@@ -185,7 +187,7 @@ public enum InstanceTableWidget {
     ) {
         let what = grouping == .gpu ? "GPU" : "model"
         let text =
-            "\(glyphs.arrowDown) \(what) \(g.key.isEmpty ? "-" : g.key)  \(g.instances) instance\(g.instances == 1 ? "" : "s")"
+            "\(what) \(g.key.isEmpty ? "-" : g.key)  \(g.instances) instance\(g.instances == 1 ? "" : "s")"
             + "  queue \(Format.count(Int64(g.waiting)))  run \(g.running)"
             + "  KV \(Int((g.kvUtilization * 100).rounded()))%  \(Format.compact(g.tokensPerSecond)) tok/s"
         buffer.fill(Rect(x: x, y: y, width: clip.maxX - x, height: 1), " ", CellStyle(.title))

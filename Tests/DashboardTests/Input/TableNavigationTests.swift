@@ -40,7 +40,7 @@ import Testing
         var shown = state
         let frame = render(&shown)
         #expect(frame.text.contains("QUEUE↓"))
-        #expect(firstRow(frame).hasPrefix("  3 a100-80g"), "\(frame.text)")
+        #expect(firstRow(frame).hasPrefix("▸ 3 a100-80g"), "\(frame.text)")
         press(["I"], &state)
         #expect(!state.table.descending)
         #expect(ids(state) == [0, 4, 6, 1, 5, 2, 3])
@@ -57,21 +57,32 @@ import Testing
         #expect(ids(state) == [6, 2, 3, 0, 1, 5, 4])
     }
 
-    @Test func theFocusFollowsItsInstanceWhenTheOrderChanges() {
+    @Test func aNewOrderFocusesItsTopAndThenTheFocusFollowsItsInstance() {
         var state = start()
-        press([.down, .down, .down], &state)  // instance 3
-        #expect(state.focusedInstance == 3)
+        press([.down, .down], &state)
+        // Asking for an order shows its top: the longest queue, focused.
         press([">", ">", ">"], &state)
-        #expect(state.focus == 0 && state.focusedInstance == 3)
-        // A new frame where instance 3's queue emptied: it moves down, the focus with it.
+        #expect(state.focus == 0 && state.focusedInstance == 3 && state.scroll == 0)
+        press([.down], &state)
+        #expect(state.focusedInstance == 2)
+        // A new frame where instance 2's queue is the longest: it moves up, the focus with it.
         var later = snapshot
-        later.instances[3].waiting = 0
+        later.instances[2].waiting = 30
         Reducer.sync(&state, with: later, pending: false)
-        #expect(state.focusedInstance == 3)
-        #expect(state.table.order.map { later.instances[$0].id } == [2, 5, 1, 0, 3, 4, 6])
+        #expect(state.table.order.map { later.instances[$0].id } == [2, 3, 5, 1, 0, 4, 6])
+        #expect(state.focus == 0 && state.focusedInstance == 2)
+        // On the first row the focus stays there, on whichever instance tops the order now.
+        var emptier = later
+        emptier.instances[2].waiting = 0
+        Reducer.sync(&state, with: emptier, pending: false)
+        #expect(state.focus == 0 && state.focusedInstance == 3)
+        Reducer.sync(&state, with: later, pending: false)
+        #expect(state.focus == 0 && state.focusedInstance == 2)
         // Keys act on the focused instance, wherever it sits.
-        #expect(Reducer.handle("f", state: &state, snapshot: later) == [.send(.simulation(.fail(instance: 3)))])
-        #expect(Reducer.handle(.enter, state: &state, snapshot: later) == [.send(.showDetails(instance: 3))])
+        #expect(Reducer.handle("f", state: &state, snapshot: later) == [.send(.simulation(.fail(instance: 2)))])
+        #expect(Reducer.handle(.enter, state: &state, snapshot: later) == [.send(.showDetails(instance: 2))])
+        // The details follow the focus in display order.
+        #expect(Reducer.handle(.down, state: &state, snapshot: later) == [.send(.showDetails(instance: 3))])
     }
 
     @Test func thePickerSortsByTheChosenColumnAndAgainInverts() {
@@ -165,9 +176,11 @@ import Testing
         let x = try! #require(head.range(of: "QUEUE").map { head.distance(from: head.startIndex, to: $0.lowerBound) })
         press([.mouse(.click(x: x + 1, y: table.y))], &state)
         #expect(state.table.sort == .queue && state.table.descending)
+        #expect(state.focus == 0 && state.focusedInstance == 3)
         press([.mouse(.click(x: x + 1, y: table.y))], &state)
         #expect(state.table.sort == .queue && !state.table.descending)
-        #expect(state.focusedInstance == 2)
+        press([.mouse(.click(x: 10, y: table.y + 2))], &state)
+        #expect(state.focus == 1 && state.focusedInstance == 4)
         let row = state.focus
         press([.mouse(.wheelDown(x: 10, y: table.y + 2))], &state)
         #expect(state.focus == min(row + 3, 6))

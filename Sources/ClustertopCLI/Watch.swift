@@ -85,6 +85,7 @@ struct Watch: ParsableCommand {
               clustertop                                  the default scenario, live
               clustertop watch Scenarios/spike-recovery.yaml --speed 10 --record session.jsonl
               clustertop watch default --dump-frame 130 --size 120x40
+              clustertop watch large-64 --config ./team-settings.yaml
             """)
 
     @OptionGroup var options: ScenarioOptions<PolicyChoice>

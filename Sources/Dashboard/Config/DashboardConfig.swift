@@ -20,7 +20,7 @@ public struct DashboardConfig: Sendable, Equatable {
     /// Simulated seconds per wall second; `.infinity` is as fast as possible.
     public var speed: Double = 1
     public var colors = Colors.auto
-    /// The optional columns shown (the id and GPU always are); drawn in the table's order.
+    /// The optional columns shown, left to right (after the id and the GPU, which always show).
     public var columns: [TableColumn] = TableColumn.optional
     public var sort = TableColumn.id
     public var descending = false
@@ -58,7 +58,7 @@ public struct DashboardConfig: Sendable, Equatable {
                         guard !columns.contains(column) else { throw item.error("\(name) is listed twice") }
                         columns.append(column)
                     }
-                    config.columns = TableColumn.optional.filter(columns.contains)
+                    config.columns = columns
                 case "sort":
                     config.sort = TableColumn(rawValue: try value.string(oneOf: TableColumn.allCases.map(\.rawValue)))!
                 case "descending": descending = try value.bool()
@@ -89,7 +89,7 @@ public struct DashboardConfig: Sendable, Equatable {
             # Command-line options override them. See `clustertop watch --help`.
             speed: \(speedText)    # simulated seconds per wall second: 0.1 to 1000, or max
             colors: \(colors == .basic ? "\"8\"" : colors.rawValue)    # auto, "8" (eight colours at most) or off
-            columns: [\(columns.map(\.rawValue).joined(separator: ", "))]    # shown, of: \(Self.optionalNames)
+            columns: [\(columns.map(\.rawValue).joined(separator: ", "))]    # shown, in order, of: \(Self.optionalNames)
             sort: \(sort.rawValue)    # \(TableColumn.allCases.map(\.rawValue).joined(separator: ", "))
             descending: \(descending)    # left out: largest first for load columns, A to Z for names
             group: \(grouping.rawValue)    # none, gpu or model
@@ -130,7 +130,7 @@ public struct DashboardConfig: Sendable, Equatable {
     public init(_ state: UIState) {
         speed = state.speed
         colors = state.setup.colors
-        columns = TableColumn.optional.filter(state.table.columns.contains)
+        columns = state.table.columns
         sort = state.table.sort
         descending = state.table.descending
         grouping = state.table.grouping
@@ -139,7 +139,7 @@ public struct DashboardConfig: Sendable, Equatable {
 
     /// Puts the table settings into `state`.
     public func apply(to state: inout UIState) {
-        state.table.columns = Set(columns)
+        state.table.columns = columns
         state.table.sort = sort
         state.table.descending = descending
         state.table.grouping = grouping

@@ -110,9 +110,9 @@ extension Reducer {
         return []
     }
 
-    /// The columns `<` and `>` cycle through: the shown ones, in table order.
+    /// The columns `<` and `>` cycle through: the shown ones, left to right.
     static func sortable(_ state: UIState) -> [TableColumn] {
-        TableColumn.allCases.filter { !TableColumn.optional.contains($0) || state.table.columns.contains($0) }
+        [.id, .gpu] + state.table.columns
     }
 
     /// Sorts by `column` in its usual direction; sorting by the current column again inverts it.
@@ -179,7 +179,7 @@ extension Reducer {
             state.table.grouping = cycled(TableGrouping.allCases, state.table.grouping)
             return reorder(&state, snapshot)
         case .column(let c):
-            if state.table.columns.contains(c) { state.table.columns.remove(c) } else { state.table.columns.insert(c) }
+            state.table.toggle(c)
         }
         retable(&state, snapshot)
         return []

@@ -153,8 +153,9 @@ public struct TableState: Sendable, Equatable {
     public var descending = false
     public var filter = ""
     public var grouping = TableGrouping.none
-    /// Optional columns shown (see `TableColumn.optional`).
-    public var columns: Set<TableColumn> = Set(TableColumn.optional)
+    /// The optional columns shown, in order (see `TableColumn.optional`); the id and the GPU
+    /// come first.
+    public var columns: [TableColumn] = TableColumn.optional
 
     /// The lines below the column heads, in order.
     public var lines: [TableLine] = []
@@ -262,6 +263,16 @@ public struct TableState: Sendable, Equatable {
 
     /// The column whose head shows the sort mark: none in the natural order (id ascending).
     public var marked: TableColumn? { sort == .id && !descending ? nil : sort }
+
+    /// Shows `column` (where it stands in the default order, among the shown ones) or hides it.
+    public mutating func toggle(_ column: TableColumn) {
+        if let i = columns.firstIndex(of: column) {
+            columns.remove(at: i)
+            return
+        }
+        let after = TableColumn.optional.drop { $0 != column }.dropFirst()
+        columns.insert(column, at: columns.firstIndex(where: after.contains) ?? columns.count)
+    }
 
     /// A short text of what is narrowing the table ("gpu:h100 12 of 64"), nil when nothing is.
     public var summary: String? {

@@ -24,18 +24,29 @@ public enum InstanceTableWidget {
         var kvPercent = 4
         var tokens = 6
         var state: Int
+        /// The optional columns shown, in order (after the id and the GPU).
+        var order: [TableColumn] = TableColumn.optional
 
-        /// Each shown column's head: where it starts and how wide it is (a hidden column is 0 wide).
+        func width(_ column: TableColumn) -> Int {
+            switch column {
+            case .id: id
+            case .gpu: gpu
+            case .model: model
+            case .queue: queueBar + 1 + queueCount
+            case .run: run
+            case .kv: kvBar + 1 + kvPercent
+            case .tokens: tokens
+            case .state: state
+            }
+        }
+
+        /// Each shown column's head: where it starts and how wide it is.
         func heads(x x0: Int) -> [(column: TableColumn, x: Int, width: Int)] {
             var x = x0 + 1
             var heads: [(column: TableColumn, x: Int, width: Int)] = []
-            for (column, width) in [
-                (TableColumn.id, id), (.gpu, gpu), (.model, model),
-                (.queue, queueBar > 0 ? queueBar + 1 + queueCount : 0), (.run, run),
-                (.kv, kvBar > 0 ? kvBar + 1 + kvPercent : 0), (.tokens, tokens), (.state, state),
-            ] where width > 0 {
-                heads.append((column, x, width))
-                x += width + 1
+            for column in [TableColumn.id, .gpu] + order where width(column) > 0 {
+                heads.append((column, x, width(column)))
+                x += width(column) + 1
             }
             return heads
         }
@@ -46,9 +57,9 @@ public enum InstanceTableWidget {
     }
 
     /// `stateWidth`: the state column's width at least (room for the scroll position); `shown`:
-    /// the optional columns to draw; `marked`: the column whose head carries the sort mark.
+    /// the optional columns to draw, in order; `marked`: the column whose head carries the sort mark.
     static func columns(
-        _ rows: [InstanceRow], width: Int, stateWidth: Int = 9, shown: Set<TableColumn> = Set(TableColumn.optional),
+        _ rows: [InstanceRow], width: Int, stateWidth: Int = 9, shown: [TableColumn] = TableColumn.optional,
         marked: TableColumn? = nil
     ) -> Columns {
         var idWidth = marked == .id ? 3 : 2, gpuWidth = marked == .gpu ? 4 : 3, modelWidth = marked == .model ? 6 : 5
@@ -59,29 +70,27 @@ public enum InstanceTableWidget {
         }
         gpuWidth = min(gpuWidth, 12)
         modelWidth = min(modelWidth, 14)
+        // The model goes first when the table is narrow.
+        let order = shown.filter { $0 != .model || width >= 72 }
         var c = Columns(
-            id: idWidth, gpu: gpuWidth, model: width >= 72 && shown.contains(.model) ? modelWidth : 0, queueBar: 0,
-            kvBar: 0, state: max(9, stateWidth))
-        if !shown.contains(.queue) { c.queueCount = 0 }
-        if !shown.contains(.run) { c.run = 0 }
-        if !shown.contains(.kv) { c.kvPercent = 0 }
-        if !shown.contains(.tokens) { c.tokens = 0 }
-        // The state column also carries the badges; hidden, it keeps only the scroll position.
-        if !shown.contains(.state) { c.state = stateWidth }
-        func room(_ w: Int) -> Int { w > 0 ? w + 1 : 0 }
-        // marker, id, gpu, model, queue bar, count, run, kv bar, percent, tokens, state, with spaces between
-        let fixed =
-            1 + c.id + 1 + c.gpu + 1 + room(c.model) + (c.queueCount > 0 ? 1 + c.queueCount + 1 : 0) + room(c.run)
-            + (c.kvPercent > 0 ? 1 + c.kvPercent + 1 : 0) + room(c.tokens) + c.state
+            id: idWidth, gpu: gpuWidth, model: order.contains(.model) ? modelWidth : 0, queueBar: 0, kvBar: 0,
+            state: max(9, stateWidth), order: order)
+        // The state column also carries the badges; hidden, it holds only the scroll position.
+        if !order.contains(.state) {
+            c.state = stateWidth
+            if stateWidth > 0 { c.order.append(.state) }
+        }
+        // The bars take the room the fixed columns leave, the queue a third of it at most.
+        // The marker and every column with the space after it, less the last space: bars at 0.
+        let fixed = c.heads(x: 0).reduce(0) { $0 + $1.width + 1 }
         let flexible = max(0, width - fixed)
-        let bars = (c.queueCount > 0 ? 1 : 0) + (c.kvPercent > 0 ? 1 : 0)
-        if bars == 2 {
+        switch (order.contains(.queue), order.contains(.kv)) {
+        case (true, true):
             c.queueBar = max(3, min(40, flexible / 3))
             c.kvBar = max(4, flexible - c.queueBar)
-        } else if c.queueCount > 0 {
-            c.queueBar = max(3, flexible)
-        } else if c.kvPercent > 0 {
-            c.kvBar = max(4, flexible)
+        case (true, false): c.queueBar = max(3, flexible)
+        case (false, true): c.kvBar = max(4, flexible)
+        case (false, false): break
         }
         return c
     }
@@ -201,73 +210,83 @@ public enum InstanceTableWidget {
         let gone = r.status == .failed || r.status == .retired
         let text = CellStyle(gone ? .dim : .normal)
         let ident = focused ? CellStyle(.focus) : text
-        var x = x0
-        buffer.put(focused ? glyphs.focusMarker : " ", x: x, y: y, CellStyle(.focus, focused ? [] : []), clip: clip)
-        if !focused { buffer.put(" ", x: x, y: y, text, clip: clip) }
-        x += 1
-        let idText =
-            Format.padLeft(String(r.id), c.id, ellipsis: glyphs.ellipsis) + " "
-            + Format.padRight(gpuLabel(r), c.gpu, ellipsis: glyphs.ellipsis) + " "
-            + (c.model > 0 ? Format.padRight(r.model, c.model, ellipsis: glyphs.ellipsis) + " " : "")
-        x += buffer.put(idText, x: x, y: y, ident, clip: clip)
-
-        // Waiting queue: a bar scaled to the longest queue in the cluster, then the count.
-        if c.queueCount > 0 {
-            Draw.bar(
-                Double(r.waiting) / Double(maxWaiting), x: x, y: y, width: c.queueBar, glyphs: glyphs,
-                style: CellStyle(.queue), track: glyphs.queueEmpty, trackStyle: CellStyle(.kvFree), into: &buffer)
-            x += c.queueBar
-            buffer.put(
-                Format.padLeft(Format.count(Int64(r.waiting)), c.queueCount + 1, ellipsis: glyphs.ellipsis), x: x, y: y,
-                r.waiting > 0 ? CellStyle(.queue) : text, clip: clip)
-            x += c.queueCount + 2
-        }
-        if c.run > 0 {
-            buffer.put(
-                Format.padLeft(String(r.running), c.run, ellipsis: glyphs.ellipsis), x: x, y: y, text, clip: clip)
-            x += c.run + 1
-        }
-
-        // KV cache: used (less what is reserved), reserved for an incoming migration, cached, free.
-        if c.kvPercent > 0 {
-            let reserved = Double(max(0, min(r.kvReserved, r.kvUsed)))
-            let usedOnly = Double(r.kvUsed) - reserved
-            let cached = Double(max(0, min(r.kvCached, r.kvTotal - r.kvUsed)))
-            let free = max(0, Double(r.kvTotal) - Double(r.kvUsed) - cached)
-            if r.kvTotal > 0 && !gone {
-                Draw.segments(
-                    [
-                        (usedOnly, glyphs.kvUsed, CellStyle(.kvUsed)),
-                        (reserved, glyphs.kvReserved, CellStyle(.kvReserved)),
-                        (cached, glyphs.kvCached, CellStyle(.kvCached)), (free, glyphs.kvFree, CellStyle(.kvFree)),
-                    ], total: Double(r.kvTotal), x: x, y: y, width: c.kvBar, into: &buffer)
-            } else {
-                buffer.fill(Rect(x: x, y: y, width: c.kvBar, height: 1), glyphs.queueEmpty, CellStyle(.dim))
+        buffer.put(focused ? glyphs.focusMarker : " ", x: x0, y: y, focused ? CellStyle(.focus) : text, clip: clip)
+        let heads = c.heads(x: x0)
+        for (n, head) in heads.enumerated() {
+            let x = head.x
+            switch head.column {
+            // The naming columns, and the space after each, carry the focus.
+            case .id:
+                buffer.put(
+                    Format.padLeft(String(r.id), c.id, ellipsis: glyphs.ellipsis) + " ", x: x, y: y, ident, clip: clip)
+            case .gpu:
+                buffer.put(
+                    Format.padRight(gpuLabel(r), c.gpu, ellipsis: glyphs.ellipsis) + " ", x: x, y: y, ident, clip: clip)
+            case .model:
+                buffer.put(
+                    Format.padRight(r.model, c.model, ellipsis: glyphs.ellipsis) + " ", x: x, y: y, ident, clip: clip)
+            case .queue:
+                // A bar scaled to the longest queue in the cluster, then the count.
+                Draw.bar(
+                    Double(r.waiting) / Double(maxWaiting), x: x, y: y, width: c.queueBar, glyphs: glyphs,
+                    style: CellStyle(.queue), track: glyphs.queueEmpty, trackStyle: CellStyle(.kvFree), into: &buffer)
+                buffer.put(
+                    Format.padLeft(Format.count(Int64(r.waiting)), c.queueCount + 1, ellipsis: glyphs.ellipsis),
+                    x: x + c.queueBar, y: y, r.waiting > 0 ? CellStyle(.queue) : text, clip: clip)
+            case .run:
+                buffer.put(
+                    Format.padLeft(String(r.running), c.run, ellipsis: glyphs.ellipsis), x: x, y: y, text, clip: clip)
+            case .kv:
+                drawKV(r, gone: gone, c: c, x: x, y: y, clip: clip, glyphs: glyphs, into: &buffer)
+            case .tokens:
+                buffer.put(
+                    Format.padLeft(gone ? "-" : Format.compact(r.tokensPerSecond), c.tokens, ellipsis: glyphs.ellipsis),
+                    x: x, y: y, text, clip: clip)
+            case .state:
+                // The last column runs to the edge.
+                let end = n == heads.count - 1 ? clip.maxX : x + head.width
+                drawBadges(
+                    r, x: x, y: y, clip: Rect(x: x, y: y, width: end - x, height: 1), glyphs: glyphs, into: &buffer)
             }
-            x += c.kvBar
-            let percent = Int((r.kvUtilization * 100).rounded())
-            let kvRole: StyleRole = gone ? .dim : percent >= 95 ? .critical : percent >= 85 ? .warn : .normal
-            buffer.put(
-                Format.padLeft(String(percent) + "%", c.kvPercent + 1, ellipsis: glyphs.ellipsis), x: x, y: y,
-                CellStyle(kvRole), clip: clip)
-            x += c.kvPercent + 2
         }
-        if c.tokens > 0 {
-            buffer.put(
-                Format.padLeft(gone ? "-" : Format.compact(r.tokensPerSecond), c.tokens, ellipsis: glyphs.ellipsis),
-                x: x,
-                y: y, text, clip: clip)
-            x += c.tokens + 1
-        }
-        guard c.state > 0 else { return }
+    }
 
-        // Badges: status, then migrations with their direction.
-        let width = clip.maxX - x
+    /// KV cache: used (less what is reserved), reserved for an incoming migration, cached, free;
+    /// then the percentage used.
+    static func drawKV(
+        _ r: InstanceRow, gone: Bool, c: Columns, x: Int, y: Int, clip: Rect, glyphs: Glyphs,
+        into buffer: inout ScreenBuffer
+    ) {
+        let reserved = Double(max(0, min(r.kvReserved, r.kvUsed)))
+        let usedOnly = Double(r.kvUsed) - reserved
+        let cached = Double(max(0, min(r.kvCached, r.kvTotal - r.kvUsed)))
+        let free = max(0, Double(r.kvTotal) - Double(r.kvUsed) - cached)
+        if r.kvTotal > 0 && !gone {
+            Draw.segments(
+                [
+                    (usedOnly, glyphs.kvUsed, CellStyle(.kvUsed)),
+                    (reserved, glyphs.kvReserved, CellStyle(.kvReserved)),
+                    (cached, glyphs.kvCached, CellStyle(.kvCached)), (free, glyphs.kvFree, CellStyle(.kvFree)),
+                ], total: Double(r.kvTotal), x: x, y: y, width: c.kvBar, into: &buffer)
+        } else {
+            buffer.fill(Rect(x: x, y: y, width: c.kvBar, height: 1), glyphs.queueEmpty, CellStyle(.dim))
+        }
+        let percent = Int((r.kvUtilization * 100).rounded())
+        let kvRole: StyleRole = gone ? .dim : percent >= 95 ? .critical : percent >= 85 ? .warn : .normal
+        buffer.put(
+            Format.padLeft(String(percent) + "%", c.kvPercent + 1, ellipsis: glyphs.ellipsis), x: x + c.kvBar, y: y,
+            CellStyle(kvRole), clip: clip)
+    }
+
+    /// Badges: status, then migrations with their direction, within `clip`.
+    static func drawBadges(
+        _ r: InstanceRow, x: Int, y: Int, clip: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer
+    ) {
         var bx = x
         func badge(_ t: String, _ role: StyleRole) {
             if bx > x { bx += buffer.put(" ", x: bx, y: y, clip: clip) }
             bx += buffer.put(
-                Format.fit(t, max(0, x + width - bx), ellipsis: glyphs.ellipsis), x: bx, y: y, CellStyle(role),
+                Format.fit(t, max(0, clip.maxX - bx), ellipsis: glyphs.ellipsis), x: bx, y: y, CellStyle(role),
                 clip: clip)
         }
         switch r.status {

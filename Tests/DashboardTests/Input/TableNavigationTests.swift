@@ -232,4 +232,24 @@ import Testing
         press([">", ">", ">"], &state)
         #expect(state.table.sort == .id)
     }
+
+    @Test func columnsFollowTheirOrderAndShowAgainWhereTheyBelong() throws {
+        var state = start()
+        state.table.columns = [.kv, .queue, .state]
+        Reducer.sync(&state, with: snapshot, pending: false)
+        let frame = render(&state)
+        let head = try #require((0..<frame.height).map(frame.row).first { $0.contains("KV CACHE") })
+        let kv = try #require(head.range(of: "KV CACHE")), queue = try #require(head.range(of: "QUEUE"))
+        #expect(kv.lowerBound < queue.lowerBound)
+        // The badges still show in the last column (instance 2 drains).
+        #expect(frame.text.contains("DRAIN"))
+        // Sorting goes left to right: id, GPU, then KV.
+        press([">", ">"], &state)
+        #expect(state.table.sort == .kv)
+        state.table.toggle(.model)
+        state.table.toggle(.tokens)
+        #expect(state.table.columns == [.model, .kv, .queue, .tokens, .state])
+        state.table.toggle(.kv)
+        #expect(state.table.columns == [.model, .queue, .tokens, .state])
+    }
 }

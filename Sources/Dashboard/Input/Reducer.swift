@@ -194,7 +194,9 @@ public enum Reducer {
     public static func sync(_ state: inout UIState, with snapshot: DashboardSnapshot, pending: Bool) {
         // The focus stays on the same instance when the order changes (snapshot indices last),
         // except on the first row, which it keeps: a table sorted by load keeps showing its top.
-        let focused = state.focus == 0 && state.table.order.count > 1 ? nil : state.focusedInstance
+        // With the details open it always stays on their instance.
+        let keepsTop = state.focus == 0 && state.overlay != .details && state.table.order.count > 1
+        let focused = keepsTop ? nil : state.focusedInstance
         state.table.rebuild(snapshot.instances)
         state.instanceCount = state.table.order.count
         if let focused, let row = state.table.order.firstIndex(of: focused) { state.focus = row }

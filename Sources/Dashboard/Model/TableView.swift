@@ -274,7 +274,7 @@ public struct TableState: Sendable, Equatable {
         columns.insert(column, at: columns.firstIndex(where: after.contains) ?? columns.count)
     }
 
-    /// A short text of what is narrowing the table ("gpu:h100 12 of 64"), nil when nothing is.
+    /// What narrows the table, for its head ("/gpu:h100 12 of 64"); nil without a filter.
     public var summary: String? {
         guard !filter.isEmpty else { return nil }
         return "/\(filter) \(order.count) of \(total)"

@@ -78,6 +78,11 @@ import Testing
         #expect(state.focus == 0 && state.focusedInstance == 3)
         Reducer.sync(&state, with: later, pending: false)
         #expect(state.focus == 0 && state.focusedInstance == 2)
+        // With the details open the focus stays on their instance, even from the first row.
+        var details = state
+        _ = Reducer.handle(.enter, state: &details, snapshot: later)
+        Reducer.sync(&details, with: emptier, pending: false)
+        #expect(details.focusedInstance == 2 && details.focus == 4)
         // Keys act on the focused instance, wherever it sits.
         #expect(Reducer.handle("f", state: &state, snapshot: later) == [.send(.simulation(.fail(instance: 2)))])
         #expect(Reducer.handle(.enter, state: &state, snapshot: later) == [.send(.showDetails(instance: 2))])

@@ -1,3 +1,4 @@
+import Dashboard
 import Foundation
 import Testing
 
@@ -59,5 +60,25 @@ import Testing
                 "error: \(path):2:8: group: expected one of none, gpu, model, got \"gpus\"; did you mean \"gpu\"?"),
             "\(outcome.errors)")
         #expect(outcome.output == "")
+    }
+
+    @Test func commandLineOptionsWinForTheSessionButAreNotSaved() throws {
+        let path = temporaryPath("config.yaml")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try "speed: 5\ncolors: \"8\"\nmouse: true\nsort: kv\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let options = try DashboardOptions.parse(["--config", path, "--speed", "2", "--no-color", "--no-mouse"])
+        let settings = try DashboardSettings(options: options, environment: [:])
+        #expect(settings.config.speed == 2 && settings.config.colors == .off && !settings.config.mouse)
+        var state = UIState()
+        settings.apply(to: &state)
+        // The session runs at 2x; the setup screen starts from the file's colours and mouse.
+        #expect(state.speed == 2 && state.setup.colors == .basic && state.setup.mouse)
+        #expect(state.table.sort == .kv && state.table.descending && state.setup.path == path)
+        // NO_COLOR as well; without options the file's settings hold.
+        let plain = try DashboardSettings(options: try DashboardOptions.parse(["--config", path]), environment: [:])
+        #expect(plain.config.speed == 5 && plain.config.colors == .basic && plain.config.mouse)
+        let noColor = try DashboardSettings(
+            options: try DashboardOptions.parse(["--config", path]), environment: ["NO_COLOR": "1"])
+        #expect(noColor.config.colors == .off)
     }
 }

@@ -19,13 +19,16 @@ public struct Clustertop: ParsableCommand {
               clustertop watch Scenarios/spike-recovery.yaml --speed 10
               clustertop run default --local sarathi --format json
               clustertop compare Scenarios/strict-tbt.yaml --local vllm-v0,sarathi
+              clustertop capacity default --global round-robin,llumnix --plot capacity.svg
+              clustertop sweep Scenarios/sweeps/policy-grid.yaml
               clustertop validate Scenarios/*.yaml
               clustertop scenarios            list the shipped scenarios
               clustertop policies             list the policies and their parameters
             """,
         version: ClusterSimVersion.string,
         subcommands: [
-            Watch.self, Run.self, Compare.self, Replay.self, Validate.self, Scenarios.self, Policies.self,
+            Watch.self, Run.self, Compare.self, Sweep.self, Capacity.self, Replay.self, Validate.self,
+            Scenarios.self, Policies.self,
             CostModelCommand.self, CalibrateCommand.self, AccuracyCommand.self,
         ],
         defaultSubcommand: Watch.self

@@ -16,6 +16,7 @@ struct Compare: ParsableCommand {
               clustertop compare Scenarios/llumnix-migration.yaml --global infaas,llumnix
               clustertop compare Scenarios/strict-tbt.yaml --local vllm-v0,sarathi --format json
               clustertop compare default --global round-robin,least-outstanding --local vllm-v0,sarathi+mdd
+              clustertop compare default --local vllm-v0,sarathi --plot latency-cdf.svg
             """)
 
     @OptionGroup var options: ScenarioOptions<PolicyLists>
@@ -30,6 +31,8 @@ struct Compare: ParsableCommand {
 
     @Flag(help: "No progress on standard error.")
     var quiet = false
+
+    @OptionGroup var plotOption: PlotOption
 
     func run() throws {
         var scenario = try options.load()
@@ -59,13 +62,14 @@ struct Compare: ParsableCommand {
                 throw CommandError("\(scenario.source) with \(g) / \(l): \(error)")
             }
         }
+        let plotFile = try plotOption.open()
         let results = Results(count: sims.count, showProgress: !quiet && Console.isTerminal(2))
         let frozen = sims,
             labels = pairs.map { "\($0.0) / \($0.1)" + ($0.2.map { " / \(sweep!.name)=\(compact($0))" } ?? "") }
         DispatchQueue.concurrentPerform(iterations: frozen.count) { i in
             var sim = frozen[i]
             sim.runToEnd()
-            results.set(i, Report(sim), label: labels[i])
+            results.set(i, Report(sim), label: labels[i], metrics: plotFile == nil ? nil : sim.metrics)
         }
         results.finish()
         let runs = pairs.indices.map { i in
@@ -81,6 +85,10 @@ struct Compare: ParsableCommand {
         case .csv: text = comparison.csvText
         }
         try Console.out(text)
+        if let plotFile {
+            let curves = labels.indices.map { (label: labels[$0], metrics: results.metrics[$0]!) }
+            try PlotOption.write(Plots.latencyCDFs(scenario: scenario, runs: curves), to: plotFile)
+        }
     }
 
     /// `NAME=V1,V2`: a known parameter and its values.
@@ -107,18 +115,22 @@ struct Compare: ParsableCommand {
 final class Results: @unchecked Sendable {
     let lock = NSLock()
     var reports: [Report?]
+    /// The runs' metrics, kept for a chart (`--plot`).
+    var metrics: [Metrics?]
     var done = 0
     let showProgress: Bool
 
     init(count: Int, showProgress: Bool) {
         reports = Array(repeating: nil, count: count)
+        metrics = Array(repeating: nil, count: count)
         self.showProgress = showProgress
     }
 
-    func set(_ i: Int, _ report: Report, label: String) {
+    func set(_ i: Int, _ report: Report, label: String, metrics: Metrics? = nil) {
         lock.lock()
         defer { lock.unlock() }
         reports[i] = report
+        self.metrics[i] = metrics
         done += 1
         if showProgress {
             Console.err("\r\u{1B}[Kfinished \(done) of \(reports.count): \(label)")

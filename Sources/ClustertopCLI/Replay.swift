@@ -17,6 +17,12 @@ struct Replay: ParsableCommand {
             run that drained: when the replay drains too); a recording cut short (the session was \
             killed) replays up to its last complete line and stops there.
 
+            In the dashboard a replay shows a REPLAY badge and its position (t=123.4 s / 600.0 s), \
+            starts at the speed it was recorded at (--speed overrides; 1x for recordings without \
+            one) and stops paused at its end. Keys: { and } seek 10 s back and forward, [ and ] go \
+            to the previous and next recorded command, b steps back 0.1 s, T goes to a typed time; \
+            keys that would change the cluster (policies, spikes, fail, add, drain) do nothing.
+
             --global and --local replay the same arrivals and user actions under other policies, \
             for comparison (recorded policy switches are skipped; nothing is checked).
 

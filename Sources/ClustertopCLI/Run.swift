@@ -17,6 +17,10 @@ struct Run: ParsableCommand {
 
             SCENARIO is a YAML file, a file name in ./Scenarios without .yaml, or "default" (the \
             built-in default scenario, also used when SCENARIO is left out).
+
+            --plot FILE.svg also draws the run over simulated time: arrivals per second, queued \
+            requests, KV cache use and cumulative SLO attainment (docs/capacity.md); the report \
+            is the same with or without it.
             """)
 
     @OptionGroup var options: ScenarioOptions<PolicyChoice>
@@ -31,6 +35,8 @@ struct Run: ParsableCommand {
 
     @Option(help: "Record the session to this file (JSON Lines), for `clustertop replay`.")
     var record: String?
+
+    @OptionGroup var plotOption: PlotOption
 
     func run() throws {
         var scenario = try options.load()
@@ -48,11 +54,24 @@ struct Run: ParsableCommand {
                 throw CommandError("--record: \(error)")
             }
         }
+        let plotFile = try plotOption.open()
+        var series = TimeSeries()
         let started = Date()
         let progress = Progress(enabled: !quiet && Console.isTerminal(2), total: scenario.durationSeconds)
-        session.runToEnd { progress.update($0) }
+        if plotFile != nil { series.sample(session.sim) }
+        let step = plotFile == nil ? Time.seconds(10) : TimeSeries.step(durationSeconds: scenario.durationSeconds)
+        session.runToEnd(step: step) {
+            progress.update($0)
+            if plotFile != nil { series.sample($0) }
+        }
         progress.finish()
-        try printReport(Report(session.sim, wallSeconds: Date().timeIntervalSince(started)), format: format)
+        let report = Report(session.sim, wallSeconds: Date().timeIntervalSince(started))
+        try printReport(report, format: format)
+        if let plotFile {
+            let label = "\(report.policy.global) / \(report.policy.local)"
+            try PlotOption.write(
+                Plots.timeSeries(scenario: scenario, report: report, label: label, series: series), to: plotFile)
+        }
         if let failure = session.recordingFailure { throw failure }
     }
 }

@@ -26,8 +26,8 @@ struct SpeedArgument: ExpressibleByArgument {
 struct DashboardOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Simulated seconds per wall second, 0.1 to 1000, or \"max\" (as fast as possible); default 1, or the settings file's."
-        ))
+            "Simulated seconds per wall second, 0.1 to 1000, or \"max\" (as fast as possible); default 1, the settings file's, or a replay's recorded speed.",
+            valueName: "speed"))
     var speed: SpeedArgument?
 
     @Option(help: "Frames per second at most (1 to 60).")
@@ -65,8 +65,8 @@ struct Watch: ParsableCommand {
             Runs the scenario with simulated time following wall time times --speed, and shows the \
             cluster: per-instance queues and KV cache, migrations, SLO attainment per tenant with \
             sparklines, and the event log. Keys switch policies (g, l), fire load spikes (s), fail, \
-            add or drain instances (f, a, d), pause (space), change speed (+, -), record (r); ? \
-            lists them all.
+            add or drain instances (f, a, d), pause (space), change speed (+, -), record (r), open \
+            the event log full screen (e); ? lists them all.
 
             The live cluster keeps receiving load after the scenario's duration_s (its timed events \
             still happen when due); --scenario-duration stops arrivals there instead, as `run` does.
@@ -146,7 +146,7 @@ struct Watch: ParsableCommand {
         try requireTerminal(suggestion: "clustertop run \(options.scenario ?? "default")")
         if let record {
             do {
-                try driver.startRecording(path: record)
+                try driver.startRecording(path: record, speed: display.speed?.value ?? 1)
             } catch {
                 throw CommandError("--record: \(error)")
             }
@@ -218,7 +218,7 @@ func watchRecording(_ recording: Recording, global: GlobalPolicyID?, local: Loca
     throws
 {
     try requireTerminal(suggestion: "clustertop replay FILE --headless")
-    let settings = try DashboardSettings(options: options)
+    var settings = try DashboardSettings(options: options)
     var scenario: Scenario
     do {
         scenario = try recording.scenario()
@@ -245,7 +245,15 @@ func watchRecording(_ recording: Recording, global: GlobalPolicyID?, local: Loca
             commands.append(.init(time: time, events: events, command: command))
         }
     }
-    var driver = SimulationDriver(replaying: commands, on: simulation, exact: exact, end: recording.endTime)
-    driver.note("replaying a recording: \(commands.count) commands", kind: .recording)
+    let end = recording.endTime
+    var driver = SimulationDriver(
+        replaying: commands, on: simulation, exact: exact, end: end, length: end ?? recording.finalReport?.time,
+        keyframeSeconds: recording.header.checkpointSeconds)
+    let speed = recording.header.speed ?? 1
+    driver.note(
+        "replaying a recording: \(commands.count) commands, at its recorded speed \(Format.speed(speed))",
+        kind: .recording)
+    // The recorded speed goes before the settings file's; --speed before both.
+    if options.speed == nil { settings.config.speed = speed }
     try runDashboard(driver, options: options, settings: settings)
 }

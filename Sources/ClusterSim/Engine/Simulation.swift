@@ -69,7 +69,8 @@ public struct Simulation: Sendable {
         _modify { yield &recorder.completionLog }
     }
 
-    public static let logCapacity = 200
+    /// Log entries kept (the dashboard's full-screen log scrolls through them).
+    public static let logCapacity = 1000
     /// Requests in flight beyond which arrivals are rejected (`Limits.maxRequestsInFlight`; tests lower it).
     var maxRequestsInFlight = ScenarioParser.Limits.maxRequestsInFlight
     /// Seconds an added instance needs before it serves (model load and warm-up).

@@ -27,6 +27,9 @@ public struct Recording: Sendable {
         public var traces: [(file: String, digest: String)]
         /// Cost-model constants per GPU type that the run used instead of the built-in ones.
         public var calibrations: [String: CostConstants]
+        /// The dashboard's speed when recording started (simulated seconds per wall second,
+        /// `.infinity` for as fast as possible); nil for headless runs and older recordings.
+        public var speed: Double? = nil
     }
 
     public struct Checkpoint: Sendable, Hashable {
@@ -128,9 +131,9 @@ public final class RecordingWriter: @unchecked Sendable {
 
     /// Opens `path` and writes the header and every command `sim` applied so far, so a recording
     /// started mid-session still replays from the start.
-    public init(path: String, sim: Simulation, baseDirectory: String, checkpointSeconds: Double = 10)
-        throws(OutputError)
-    {
+    public init(
+        path: String, sim: Simulation, baseDirectory: String, checkpointSeconds: Double = 10, speed: Double? = nil
+    ) throws(OutputError) {
         self.path = path
         self.checkpointSeconds = checkpointSeconds
         file = try OutputFile(path: path)
@@ -150,14 +153,16 @@ public final class RecordingWriter: @unchecked Sendable {
                 calibrations[gpu] = object
             }
         }
-        write([
+        var header: [String: Any] = [
             "kind": "header", "format": Recording.formatVersion, "clustertop": ClusterSimVersion.string,
             "calibrations": calibrations,
             "scenario_source": s.source, "scenario_text": s.sourceText, "base_directory": baseDirectory,
             "seed": s.seed, "global": s.policy.global.rawValue, "local": s.policy.local.rawValue,
             "duration_s": s.durationSeconds,
             "checkpoint_s": checkpointSeconds, "traces": traces,
-        ])
+        ]
+        if let speed { header["speed"] = speed.isFinite ? speed as Any : "max" }
+        write(header)
         for entry in sim.commandLog { command(entry.command, at: entry.time, events: entry.events) }
     }
 
@@ -314,6 +319,15 @@ extension Recording {
                     scenarioText: text,
                     baseDirectory: base, seed: seed, globalPolicy: g, localPolicy: l,
                     durationSeconds: d, checkpointSeconds: cp, traces: traces, calibrations: calibrations)
+                if let speed = object["speed"] {
+                    if (speed as? String) == "max" {
+                        header?.speed = .infinity
+                    } else if let v = (speed as? NSNumber)?.doubleValue, v >= 0.1, v <= 1000 {
+                        header?.speed = v
+                    } else {
+                        throw bad("speed: expected a number from 0.1 to 1000 or \"max\", got \(speed)")
+                    }
+                }
                 continue
             }
             guard let t = (object["t_us"] as? NSNumber)?.int64Value else { throw bad("missing t_us") }

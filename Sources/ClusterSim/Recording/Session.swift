@@ -13,11 +13,14 @@ public struct Session: Sendable {
 
     public var isRecording: Bool { recorder != nil }
 
-    /// Starts recording to `path` (the recording replays from the session's start).
-    public mutating func startRecording(path: String, baseDirectory: String, checkpointSeconds: Double = 10) throws {
+    /// Starts recording to `path` (the recording replays from the session's start); `speed` is the
+    /// dashboard's, which a replay starts at.
+    public mutating func startRecording(
+        path: String, baseDirectory: String, checkpointSeconds: Double = 10, speed: Double? = nil
+    ) throws {
         recordingFailure = nil
         recorder = try RecordingWriter(
-            path: path, sim: sim, baseDirectory: baseDirectory, checkpointSeconds: checkpointSeconds)
+            path: path, sim: sim, baseDirectory: baseDirectory, checkpointSeconds: checkpointSeconds, speed: speed)
         sim.note(.recordingStarted(path: path))
         checkRecorder()
     }
@@ -48,9 +51,9 @@ public struct Session: Sendable {
         sim.run(until: time)
     }
 
-    /// Runs until nothing is left, then closes the recording with the final report.
-    public mutating func runToEnd(progress: ((Simulation) -> Void)? = nil) {
-        let step = Time.seconds(10)
+    /// Runs until nothing is left, then closes the recording with the final report; `progress`
+    /// sees the simulation after every `step` of simulated time with events in it.
+    public mutating func runToEnd(step: SimTime = Time.seconds(10), progress: ((Simulation) -> Void)? = nil) {
         while !sim.isFinished {
             let next = min(sim.nextEventTime ?? sim.now, .max - step) + step
             advance(to: recorder.map { min($0.checkpointDue, next) } ?? next)

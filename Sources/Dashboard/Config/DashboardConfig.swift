@@ -60,7 +60,7 @@ public struct DashboardConfig: Sendable, Equatable {
                     }
                     config.columns = columns
                 case "sort":
-                    config.sort = TableColumn(rawValue: try value.string(oneOf: TableColumn.allCases.map(\.rawValue)))!
+                    config.sort = TableColumn(rawValue: try value.string(oneOf: TableColumn.sortable.map(\.rawValue)))!
                 case "descending": descending = try value.bool()
                 case "group":
                     config.grouping = TableGrouping(
@@ -90,7 +90,7 @@ public struct DashboardConfig: Sendable, Equatable {
             speed: \(speedText)    # simulated seconds per wall second: 0.1 to 1000, or max
             colors: \(colors == .basic ? "\"8\"" : colors.rawValue)    # auto, "8" (eight colours at most) or off
             columns: [\(columns.map(\.rawValue).joined(separator: ", "))]    # shown, in order, of: \(Self.optionalNames)
-            sort: \(sort.rawValue)    # \(TableColumn.allCases.map(\.rawValue).joined(separator: ", "))
+            sort: \(sort.rawValue)    # \(TableColumn.sortable.map(\.rawValue).joined(separator: ", "))
             descending: \(descending)    # left out: largest first for load columns, A to Z for names
             group: \(grouping.rawValue)    # none, gpu or model
             mouse: \(mouse)

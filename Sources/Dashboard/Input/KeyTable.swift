@@ -8,6 +8,8 @@ public enum Action: Sendable, Hashable {
     case focusUp, focusDown, pageUp, pageDown, focusFirst, focusLast, openDetails
     case selectPrevious, selectNext, confirm
     case close, help, redraw, quit
+    case openEventLog
+    case seekBackward, seekForward, previousEvent, nextEvent, stepBack, editSeekTime
     case sortNext, sortPrevious, invertSort, pickSort, editFilter, deleteBackward, cycleGrouping
     case openSetup, setupDecrease, setupIncrease, saveSetup
     /// What a mouse event does; the reducer hit-tests it (the binding only documents it).
@@ -24,7 +26,24 @@ public enum Scope: Sendable, Hashable {
     case help
     case policyPicker
     case spikeEditor
+    case eventLog
+    case seekPrompt
     case filter, sortPicker, setup
+}
+
+/// The sessions a binding works in: a live simulation, or the replay of a recording (where the
+/// recording drives the cluster, so keys that would change it do nothing).
+public enum Modes: Sendable, Hashable {
+    case always, liveOnly, replayOnly
+
+    /// Whether the binding works in a replay (`replay` true) or in a live session.
+    public func contains(replay: Bool) -> Bool {
+        switch self {
+        case .always: true
+        case .liveOnly: !replay
+        case .replayOnly: replay
+        }
+    }
 }
 
 /// One row of the key table: the keys, what they do, where, and how the help screen and the hint
@@ -40,10 +59,13 @@ public struct KeyBinding: Sendable {
     public var hint: String?
     /// How the hint bar writes the keys, when not the first key's label (e.g. "+/-").
     public var hintKeys: String?
+    /// The sessions where it works; elsewhere it is left off the hint bar and the help, and a
+    /// press only says so.
+    public var modes: Modes
 
     public init(
         _ keys: [Key], _ action: Action, _ scope: Scope, _ section: String, _ help: String, hint: String? = nil,
-        hintKeys: String? = nil
+        hintKeys: String? = nil, modes: Modes = .always
     ) {
         self.keys = keys
         self.action = action
@@ -52,6 +74,7 @@ public struct KeyBinding: Sendable {
         self.help = help
         self.hint = hint
         self.hintKeys = hintKeys
+        self.modes = modes
     }
 }
 
@@ -63,27 +86,57 @@ public struct KeyBinding: Sendable {
 public enum KeyTable {
     public static let bindings: [KeyBinding] = [
         // Policies
-        .init(["g"], .nextGlobalPolicy, .main, "Policies", "next global policy (dispatch)", hint: "global"),
-        .init(["G"], .previousGlobalPolicy, .main, "Policies", "previous global policy"),
-        .init(["l"], .nextLocalPolicy, .main, "Policies", "next local policy (batching)", hint: "local"),
-        .init(["L"], .previousLocalPolicy, .main, "Policies", "previous local policy"),
-        .init(["p"], .pickPolicy, .main, "Policies", "pick a policy from a list"),
+        .init(
+            ["g"], .nextGlobalPolicy, .main, "Policies", "next global policy (dispatch)", hint: "global",
+            modes: .liveOnly),
+        .init(["G"], .previousGlobalPolicy, .main, "Policies", "previous global policy", modes: .liveOnly),
+        .init(
+            ["l"], .nextLocalPolicy, .main, "Policies", "next local policy (batching)", hint: "local", modes: .liveOnly),
+        .init(["L"], .previousLocalPolicy, .main, "Policies", "previous local policy", modes: .liveOnly),
+        .init(["p"], .pickPolicy, .main, "Policies", "pick a policy from a list", modes: .liveOnly),
         // Load and instances
-        .init(["s"], .fireSpike, .main, "Load and instances", "fire a load spike (as set)", hint: "spike"),
-        .init(["S"], .editSpike, .main, "Load and instances", "set the spike, then fire"),
-        .init(["]"], .spikeStronger, .main, "Load and instances", "stronger spike"),
-        .init(["["], .spikeWeaker, .main, "Load and instances", "weaker spike"),
-        .init(["}"], .spikeLonger, .main, "Load and instances", "longer spike"),
-        .init(["{"], .spikeShorter, .main, "Load and instances", "shorter spike"),
-        .init(["f"], .failInstance, .main, "Load and instances", "fail the focused instance", hint: "fail"),
-        .init(["a"], .addInstance, .main, "Load and instances", "add one like the focused", hint: "add"),
-        .init(["d"], .drainInstance, .main, "Load and instances", "drain the focused instance", hint: "drain"),
+        .init(
+            ["s"], .fireSpike, .main, "Load and instances", "fire a load spike (as set)", hint: "spike",
+            modes: .liveOnly),
+        .init(["S"], .editSpike, .main, "Load and instances", "set the spike, then fire", modes: .liveOnly),
+        .init(["]"], .spikeStronger, .main, "Load and instances", "stronger spike", modes: .liveOnly),
+        .init(["["], .spikeWeaker, .main, "Load and instances", "weaker spike", modes: .liveOnly),
+        .init(["}"], .spikeLonger, .main, "Load and instances", "longer spike", modes: .liveOnly),
+        .init(["{"], .spikeShorter, .main, "Load and instances", "shorter spike", modes: .liveOnly),
+        .init(
+            ["f"], .failInstance, .main, "Load and instances", "fail the focused instance", hint: "fail",
+            modes: .liveOnly),
+        .init(
+            ["a"], .addInstance, .main, "Load and instances", "add one like the focused", hint: "add", modes: .liveOnly),
+        .init(
+            ["d"], .drainInstance, .main, "Load and instances", "drain the focused instance", hint: "drain",
+            modes: .liveOnly),
         // Time
         .init([" "], .togglePause, .main, "Time", "pause or resume the simulation", hint: "pause"),
         .init(["."], .step, .main, "Time", "step 0.1 s (pauses first)"),
         .init(["+", "="], .faster, .main, "Time", "faster: 0.1x to 1000x, then max", hint: "speed", hintKeys: "+/-"),
         .init(["-", "_"], .slower, .main, "Time", "slower"),
-        .init(["r"], .toggleRecording, .main, "Time", "start or stop recording", hint: "rec"),
+        .init(["r"], .toggleRecording, .main, "Time", "start or stop recording", hint: "rec", modes: .liveOnly),
+        // Replay: seeking through the recording; the event log, full screen
+        .init(["{"], .seekBackward, .main, "Replay", "back 10 s", hint: "-/+10s", hintKeys: "{/}", modes: .replayOnly),
+        .init(["}"], .seekForward, .main, "Replay", "forward 10 s", modes: .replayOnly),
+        .init(
+            ["["], .previousEvent, .main, "Replay", "to the previous recorded command", hint: "event", hintKeys: "[/]",
+            modes: .replayOnly),
+        .init(["]"], .nextEvent, .main, "Replay", "to the next recorded command", modes: .replayOnly),
+        .init(["b"], .stepBack, .main, "Replay", "step back 0.1 s (pauses first)", hint: "back", modes: .replayOnly),
+        .init(
+            ["T"], .editSeekTime, .main, "Replay", "go to a time typed in seconds (or m:ss)", hint: "goto",
+            hintKeys: "T", modes: .replayOnly),
+        .init(["e"], .openEventLog, .main, "Events", "the event log, full screen", hint: "log"),
+        .init([.up, "k"], .selectPrevious, .eventLog, "Event log", "scroll up (stops following)"),
+        .init([.down, "j"], .selectNext, .eventLog, "Event log", "scroll down"),
+        .init([.pageUp], .pageUp, .eventLog, "Event log", "a page up"),
+        .init([.pageDown], .pageDown, .eventLog, "Event log", "a page down"),
+        .init([.home], .focusFirst, .eventLog, "Event log", "oldest line"),
+        .init([.end], .focusLast, .eventLog, "Event log", "newest line, following new ones"),
+        .init(["e"], .close, .eventLog, "Event log", "close the log"),
+        .init([.enter], .confirm, .seekPrompt, "Go to time", "go there (type digits, . and :; Bksp deletes)"),
         // Navigation
         .init([.up, "k"], .focusUp, .main, "Navigation", "focus the instance above"),
         .init([.down, "j"], .focusDown, .main, "Navigation", "focus the instance below"),
@@ -122,15 +175,15 @@ public enum KeyTable {
         .init([.right, "+", " "], .setupIncrease, .setup, "Setup", "next value (space: show or hide a column)"),
         .init(["w", .enter], .saveSetup, .setup, "Setup", "write the settings file"),
         // Policy picker
-        .init([.up, "k"], .selectPrevious, .policyPicker, "Policy picker", "previous policy"),
-        .init([.down, "j", .tab], .selectNext, .policyPicker, "Policy picker", "next policy"),
-        .init([.enter], .confirm, .policyPicker, "Policy picker", "switch to the selected policy"),
+        .init([.up, "k"], .selectPrevious, .policyPicker, "Policy picker", "previous policy", modes: .liveOnly),
+        .init([.down, "j", .tab], .selectNext, .policyPicker, "Policy picker", "next policy", modes: .liveOnly),
+        .init([.enter], .confirm, .policyPicker, "Policy picker", "switch to the selected policy", modes: .liveOnly),
         // Spike editor
-        .init([.right, "]"], .spikeStronger, .spikeEditor, "Spike editor", "stronger"),
-        .init([.left, "["], .spikeWeaker, .spikeEditor, "Spike editor", "weaker"),
-        .init([.up, "}"], .spikeLonger, .spikeEditor, "Spike editor", "longer"),
-        .init([.down, "{"], .spikeShorter, .spikeEditor, "Spike editor", "shorter"),
-        .init([.enter, "s"], .fireSpike, .spikeEditor, "Spike editor", "fire the spike"),
+        .init([.right, "]"], .spikeStronger, .spikeEditor, "Spike editor", "stronger", modes: .liveOnly),
+        .init([.left, "["], .spikeWeaker, .spikeEditor, "Spike editor", "weaker", modes: .liveOnly),
+        .init([.up, "}"], .spikeLonger, .spikeEditor, "Spike editor", "longer", modes: .liveOnly),
+        .init([.down, "{"], .spikeShorter, .spikeEditor, "Spike editor", "shorter", modes: .liveOnly),
+        .init([.enter, "s"], .fireSpike, .spikeEditor, "Spike editor", "fire the spike", modes: .liveOnly),
         // Help
         .init([.up, "k"], .selectPrevious, .help, "Help", "scroll up"),
         .init([.down, "j"], .selectNext, .help, "Help", "scroll down"),
@@ -151,24 +204,40 @@ public enum KeyTable {
         case .help: [.help, .anywhere]
         case .policyPicker: [.policyPicker, .anywhere]
         case .spikeEditor: [.spikeEditor, .anywhere]
+        case .eventLog: [.eventLog, .anywhere]
+        case .seekPrompt: [.seekPrompt, .anywhere]
         case .filter: [.filter, .anywhere]
         case .sortPicker: [.sortPicker, .anywhere]
         case .setup: [.setup, .anywhere]
         }
     }
 
-    /// The action `key` triggers with `overlay` open, if any.
-    public static func action(for key: Key, overlay: UIState.Overlay) -> Action? {
+    /// The binding `key` triggers with `overlay` open: the first, in the most specific scope, that
+    /// works in this session; failing that, the first that does not (its press only says so).
+    public static func binding(for key: Key, overlay: UIState.Overlay, replay: Bool = false) -> KeyBinding? {
+        var unavailable: KeyBinding?
         for scope in scopes(for: overlay) {
-            if let b = bindings.first(where: { $0.scope == scope && $0.keys.contains(key) }) { return b.action }
+            for b in bindings where b.scope == scope && b.keys.contains(key) {
+                if b.modes.contains(replay: replay) { return b }
+                unavailable = unavailable ?? b
+            }
         }
-        return nil
+        return unavailable
     }
 
-    /// Hint-bar entries (keys, label, action) for the main screen, in table order.
-    public static func hints(_ glyphs: Glyphs) -> [(keys: String, label: String, action: Action)] {
+    /// The action `key` triggers with `overlay` open in this session, if any.
+    public static func action(for key: Key, overlay: UIState.Overlay, replay: Bool = false) -> Action? {
+        guard let b = binding(for: key, overlay: overlay, replay: replay), b.modes.contains(replay: replay) else {
+            return nil
+        }
+        return b.action
+    }
+
+    /// Hint-bar entries (keys, label, action) for the main screen of this session, in table order.
+    public static func hints(_ glyphs: Glyphs, replay: Bool = false) -> [(keys: String, label: String, action: Action)]
+    {
         bindings.compactMap { b in
-            guard let hint = b.hint else { return nil }
+            guard let hint = b.hint, b.modes.contains(replay: replay) else { return nil }
             return (b.hintKeys ?? b.keys[0].label(glyphs), hint, b.action)
         }
     }
@@ -183,9 +252,11 @@ public enum KeyTable {
     public static let essentialHints: Set<Action> = [.help, .quit, .close]
 
     /// Help-screen sections in table order: title, then (keys, description) rows.
-    public static func helpSections(_ glyphs: Glyphs) -> [(title: String, rows: [(keys: String, text: String)])] {
+    public static func helpSections(
+        _ glyphs: Glyphs, replay: Bool = false
+    ) -> [(title: String, rows: [(keys: String, text: String)])] {
         var sections: [(title: String, rows: [(keys: String, text: String)])] = []
-        for b in bindings {
+        for b in bindings where b.modes.contains(replay: replay) {
             let keys = b.keys.filter { $0 != .interrupt }.map { $0.label(glyphs) }.joined(separator: " ")
             if let i = sections.firstIndex(where: { $0.title == b.section }) {
                 sections[i].rows.append((keys, b.help))

@@ -63,14 +63,14 @@ extension Reducer {
             state.table.descending.toggle()
             return reorder(&state, snapshot)
         case (.pickSort, _):
-            state.table.pickerSelection = TableColumn.allCases.firstIndex(of: state.table.sort) ?? 0
+            state.table.pickerSelection = TableColumn.sortable.firstIndex(of: state.table.sort) ?? 0
             return open(.sortPicker, &state)
         case (.selectPrevious, .sortPicker), (.selectNext, .sortPicker):
-            let n = TableColumn.allCases.count
+            let n = TableColumn.sortable.count
             state.table.pickerSelection = (state.table.pickerSelection + (action == .selectNext ? 1 : n - 1)) % n
         case (.confirm, .sortPicker):
             state.overlay = .none
-            return sort(by: TableColumn.allCases[state.table.pickerSelection], &state, snapshot)
+            return sort(by: TableColumn.sortable[state.table.pickerSelection], &state, snapshot)
         case (.editFilter, _):
             state.table.filterBefore = state.table.filter
             return open(.filter, &state)
@@ -112,7 +112,7 @@ extension Reducer {
 
     /// The columns `<` and `>` cycle through: the shown ones, left to right.
     static func sortable(_ state: UIState) -> [TableColumn] {
-        [.id, .gpu] + state.table.columns
+        ([.id, .gpu] + state.table.columns).filter(TableColumn.sortable.contains)
     }
 
     /// Sorts by `column` in its usual direction; sorting by the current column again inverts it.
@@ -169,7 +169,7 @@ extension Reducer {
         case .colors: state.setup.colors = cycled(DashboardConfig.Colors.allCases, state.setup.colors)
         case .mouse: state.setup.mouse.toggle()
         case .sort:
-            state.table.sort = cycled(TableColumn.allCases, state.table.sort)
+            state.table.sort = cycled(TableColumn.sortable, state.table.sort)
             state.table.descending = state.table.sort.descendingFirst
             return reorder(&state, snapshot)
         case .order:
@@ -196,7 +196,9 @@ extension Reducer {
         case .wheelDown: return moveFocus(&state, to: state.focus + 3)
         case .click(let x, let y):
             if y == rect.y {
-                guard let column = InstanceTableWidget.column(atX: x, snapshot, state, in: rect) else { return [] }
+                guard let column = InstanceTableWidget.column(atX: x, snapshot, state, in: rect),
+                    TableColumn.sortable.contains(column)
+                else { return [] }
                 return sort(by: column, &state, snapshot)
             }
             let lines = state.table.displayLines(snapshot.instances.count)

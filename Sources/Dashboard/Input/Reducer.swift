@@ -6,6 +6,7 @@ import Foundation
 public struct UIState: Sendable, Equatable {
     public enum Overlay: Sendable, Equatable {
         case none, help, details, policyPicker, spikeEditor
+        case eventLog, seekPrompt
         /// The `/` filter prompt (on the hint bar), the sort picker (F6), the setup screen (F2).
         case filter, sortPicker, setup
     }
@@ -33,6 +34,16 @@ public struct UIState: Sendable, Equatable {
     public var helpScroll = 0
     /// Set by the quit keys; the loop ends.
     public var quit = false
+    /// The session replays a recording: keys that would change the cluster only say so.
+    public var isReplay = false
+    /// A one-line message on the hint bar until the next key (a key that does nothing here).
+    public var flash: String?
+    /// Lines the full-screen event log is scrolled up from its newest line (0: it follows new ones).
+    public var logScroll = 0
+    /// Lines the full-screen event log showed in the last frame (for paging).
+    public var logRows = 10
+    /// The time typed after `T`, in seconds or m:ss.
+    public var seekText = ""
     /// The instance table's sort, filter, grouping and columns, and the lines they give.
     public var table = TableState()
     /// The setup screen's selection, colours and what its last save said.
@@ -52,8 +63,25 @@ public struct UIState: Sendable, Equatable {
 
     public static let spikeFactors: [Double] = [1.5, 2, 3, 4, 5, 8, 10, 20, 50]
     public static let spikeDurations: [Double] = [5, 10, 15, 30, 60, 120, 300, 600]
-    /// Simulated seconds one `.` advances.
+    /// Simulated seconds one `.` advances (and one `b` goes back).
     public static let stepSeconds = 0.1
+    /// Simulated seconds `{` and `}` seek by.
+    public static let seekSeconds = 10.0
+
+    /// Seconds from what was typed after `T`: "75", "75.5", "1:15", "1:02:03"; nil when it is not a time.
+    public static func seconds(typed text: String) -> Double? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard !parts.isEmpty, parts.count <= 3 else { return nil }
+        var total = 0.0
+        for (i, part) in parts.enumerated() {
+            guard let v = Double(part), v >= 0, v.isFinite else { return nil }
+            // Minutes and seconds after a colon stay below 60; the last part alone may be fractional.
+            if i > 0 && v >= 60 { return nil }
+            if i < parts.count - 1 && v != v.rounded() { return nil }
+            total = total * 60 + v
+        }
+        return total
+    }
 }
 
 /// What the loop must do after a key: send a command to the simulation thread, repaint fully,
@@ -71,9 +99,28 @@ public enum Reducer {
     /// Looks `key` up in the key table for the open panel and reduces its action.
     public static func handle(_ key: Key, state: inout UIState, snapshot: DashboardSnapshot?) -> [Effect] {
         if key == .resize { return [.redraw] }
+        state.flash = nil
         if let effects = input(key, state: &state, snapshot: snapshot) { return effects }
-        guard let action = KeyTable.action(for: key, overlay: state.overlay) else { return [] }
-        return reduce(action, state: &state, snapshot: snapshot)
+        if state.overlay == .seekPrompt {
+            // Typing the time: digits, '.' and ':' go into the text; Backspace takes one back.
+            if case .character(let c) = key, "0123456789.:".unicodeScalars.contains(c) {
+                if state.seekText.count < 12 { state.seekText.unicodeScalars.append(c) }
+                return []
+            }
+            if key == .backspace {
+                if !state.seekText.isEmpty { state.seekText.removeLast() }
+                return []
+            }
+        }
+        guard let binding = KeyTable.binding(for: key, overlay: state.overlay, replay: state.isReplay) else {
+            return []
+        }
+        guard binding.modes.contains(replay: state.isReplay) else {
+            state.flash =
+                "\(key.label(.ascii)) (\(binding.help)): " + (state.isReplay ? "not in a replay" : "only in a replay")
+            return []
+        }
+        return reduce(binding.action, state: &state, snapshot: snapshot)
     }
 
     public static func reduce(_ action: Action, state: inout UIState, snapshot: DashboardSnapshot?) -> [Effect] {
@@ -95,6 +142,7 @@ public enum Reducer {
             state.pickerSelection = state.globalPolicies.firstIndex { $0.rawValue == state.globalPolicy } ?? 0
             return []
         case .selectPrevious, .selectNext:
+            if state.overlay == .eventLog { return scrollLog(&state, by: action == .selectPrevious ? 1 : -1) }
             if state.overlay == .help {
                 state.helpScroll = max(0, state.helpScroll + (action == .selectNext ? 1 : -1))
                 return []
@@ -104,6 +152,14 @@ public enum Reducer {
             state.pickerSelection = (state.pickerSelection + (action == .selectNext ? 1 : n - 1)) % n
             return []
         case .confirm:
+            if state.overlay == .seekPrompt {
+                guard let seconds = UIState.seconds(typed: state.seekText) else {
+                    state.flash = "not a time: \"\(state.seekText)\" (seconds, or m:ss)"
+                    return []
+                }
+                state.overlay = .none
+                return [.send(.seek(.to(seconds: seconds)))]
+            }
             state.overlay = .none
             let g = state.globalPolicies.count
             if state.pickerSelection < g {
@@ -158,6 +214,10 @@ public enum Reducer {
         case .toggleRecording:
             state.recording.toggle()
             return [.send(state.recording ? .startRecording : .stopRecording)]
+        case .pageUp where state.overlay == .eventLog: return scrollLog(&state, by: max(1, state.logRows - 1))
+        case .pageDown where state.overlay == .eventLog: return scrollLog(&state, by: -max(1, state.logRows - 1))
+        case .focusFirst where state.overlay == .eventLog: return scrollLog(&state, by: Int(Int32.max))
+        case .focusLast where state.overlay == .eventLog: return scrollLog(&state, by: -Int(Int32.max))
         case .focusUp: return moveFocus(&state, to: state.focus - 1)
         case .focusDown: return moveFocus(&state, to: state.focus + 1)
         case .pageUp: return moveFocus(&state, to: state.focus - max(1, state.tableRows - 1))
@@ -177,6 +237,27 @@ public enum Reducer {
             state.overlay = state.overlay == .help ? .none : .help
             state.helpScroll = 0
             return wasDetails ? [.send(.showDetails(instance: nil))] : []
+        case .openEventLog:
+            let wasDetails = state.overlay == .details
+            state.overlay = .eventLog
+            state.logScroll = 0
+            return wasDetails ? [.send(.showDetails(instance: nil))] : []
+        case .seekBackward: return [.send(.seek(.by(seconds: -UIState.seekSeconds)))]
+        case .seekForward: return [.send(.seek(.by(seconds: UIState.seekSeconds)))]
+        case .previousEvent: return [.send(.seek(.previousCommand))]
+        case .nextEvent: return [.send(.seek(.nextCommand))]
+        case .stepBack:
+            var effects: [Effect] = []
+            if !state.paused {
+                state.paused = true
+                effects.append(.send(.setPaused(true)))
+            }
+            effects.append(.send(.seek(.by(seconds: -UIState.stepSeconds))))
+            return effects
+        case .editSeekTime:
+            state.overlay = .seekPrompt
+            state.seekText = ""
+            return []
         case .redraw:
             return [.redraw]
         case .quit:
@@ -200,6 +281,7 @@ public enum Reducer {
         state.table.rebuild(snapshot.instances)
         state.instanceCount = state.table.order.count
         if let focused, let row = state.table.order.firstIndex(of: focused) { state.focus = row }
+        state.isReplay = snapshot.isReplay
         state.globalPolicies = snapshot.globalPolicies
         state.localPolicies = snapshot.localPolicies
         if !pending {
@@ -228,6 +310,14 @@ public enum Reducer {
             clampFocus(&state)
         }
         state.helpScroll = min(state.helpScroll, layout.helpMaxScroll)
+        if layout.logRows > 0 { state.logRows = layout.logRows }
+        state.logScroll = max(0, min(state.logScroll, layout.logMaxScroll))
+    }
+
+    /// Scrolls the full-screen log `lines` up (negative: down); the layout clamps it.
+    static func scrollLog(_ state: inout UIState, by lines: Int) -> [Effect] {
+        state.logScroll = max(0, state.logScroll + lines)
+        return []
     }
 
     static func clampFocus(_ state: inout UIState) {

@@ -28,6 +28,7 @@ public struct MetricsWindow: Sendable {
         var tenantMet: [Int64]
         var tenantViolations: [Int64]
         var instanceTokens: [Int64]
+        var preemptions: Int64
     }
 
     var samples = Deque<Sample>()
@@ -36,6 +37,13 @@ public struct MetricsWindow: Sendable {
     public private(set) var p99TBT = Deque<Double>()
     /// The simulated instant of the next sample.
     public private(set) var nextSampleTime: SimTime
+    /// Each instance's KV occupancy at the last `trendPoints` samples (one array per sample).
+    var instanceKV = Deque<[Float]>()
+    /// Points of the per-instance trends (the instance table's trend column at its widest).
+    public static let trendPoints = 40
+    /// Clusters larger than this carry no per-instance trends in their snapshots (their cost
+    /// grows with the cluster, and a table shows a few dozen rows anyway).
+    public static let trendInstanceLimit = 512
 
     public init(_ sim: Simulation) {
         let interval = MetricsWindow.pointInterval
@@ -51,7 +59,8 @@ public struct MetricsWindow: Sendable {
             violations: tenantViolations.reduce(0, +), outputTokens: m.outputTokens, ttft: m.ttft, tbt: m.tbt,
             tenantCompleted: m.tenants.map(\.completed), tenantMet: m.tenants.map(\.sloMet),
             tenantViolations: tenantViolations,
-            instanceTokens: sim.instances.map(\.tokensGenerated))
+            instanceTokens: sim.instances.map(\.tokensGenerated),
+            preemptions: sim.instances.reduce(0) { $0 + $1.preemptions })
     }
 
     /// Takes the sample due at `sim.now` (the caller runs the simulation to `nextSampleTime` first).
@@ -67,6 +76,17 @@ public struct MetricsWindow: Sendable {
         MetricsWindow.push(&p99TTFT, newest.ttft.quantile(0.99, since: oldest.ttft).map { Double($0) / 1000 } ?? .nan)
         MetricsWindow.push(&p99TBT, newest.tbt.quantile(0.99, since: oldest.tbt).map { Double($0) / 1000 } ?? .nan)
         nextSampleTime = sim.now + MetricsWindow.pointInterval
+        if sim.instances.count <= MetricsWindow.trendInstanceLimit {
+            if instanceKV.count >= MetricsWindow.trendPoints { instanceKV.removeFirst() }
+            instanceKV.append(
+                sim.instances.map { $0.kv.totalBlocks > 0 ? Float($0.kv.usedBlocks) / Float($0.kv.totalBlocks) : .nan })
+        }
+    }
+
+    /// Instance `i`'s KV occupancy 0...1 at the recent samples, oldest first (NaN: it did not exist
+    /// or had no KV cache); empty past `trendInstanceLimit` instances.
+    public func kvTrend(instance i: Int) -> [Double] {
+        instanceKV.map { i < $0.count ? Double($0[i]) : .nan }
     }
 
     /// met / (met + violations); nil when the window decided nothing.
@@ -94,6 +114,7 @@ public struct MetricsWindow: Sendable {
             arrivalsPerSecond: Double(last.arrived - first.arrived) / dt,
             completionsPerSecond: Double(done) / dt,
             tokensPerSecond: Double(last.outputTokens - first.outputTokens) / dt,
+            preemptionsPerSecond: Double(last.preemptions - first.preemptions) / dt,
             attainment: MetricsWindow.attainment(
                 met: last.sloMet - first.sloMet, violations: last.violations - first.violations))
     }

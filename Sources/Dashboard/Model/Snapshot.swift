@@ -36,6 +36,8 @@ public struct DashboardSnapshot: Sendable, Equatable {
     public var isReplay: Bool
     /// Nothing is left to run: the scenario drained, or the replay reached the recording's end.
     public var finished: Bool
+    /// A replay's length: the recording's last instant (nil: live, or not known until it drains).
+    public var replayLength: SimTime?
 
     public init(
         scenario: String, now: SimTime = 0, scenarioDurationSeconds: Double = 0, clock: RunClock = RunClock(),
@@ -46,7 +48,7 @@ public struct DashboardSnapshot: Sendable, Equatable {
         recentMigrations: [MigrationInfo] = [], tenants: [TenantRow] = [], history: History = History(),
         log: [LogLine] = [], detail: InstanceDetail? = nil, recording: RecordingState = .off,
         appliedSequence: UInt64 = 0,
-        isReplay: Bool = false, finished: Bool = false
+        isReplay: Bool = false, finished: Bool = false, replayLength: SimTime? = nil
     ) {
         self.scenario = scenario
         self.now = now
@@ -71,6 +73,7 @@ public struct DashboardSnapshot: Sendable, Equatable {
         self.appliedSequence = appliedSequence
         self.isReplay = isReplay
         self.finished = finished
+        self.replayLength = replayLength
     }
 }
 
@@ -100,16 +103,19 @@ public struct RecentRates: Sendable, Equatable {
     public var arrivalsPerSecond: Double
     public var completionsPerSecond: Double
     public var tokensPerSecond: Double
+    /// Preemptions (KV evictions of running requests) per second.
+    public var preemptionsPerSecond: Double
     /// SLO attainment of the requests completed in the window (nil: none completed).
     public var attainment: Double?
 
     public init(
         arrivalsPerSecond: Double = 0, completionsPerSecond: Double = 0, tokensPerSecond: Double = 0,
-        attainment: Double? = nil
+        preemptionsPerSecond: Double = 0, attainment: Double? = nil
     ) {
         self.arrivalsPerSecond = arrivalsPerSecond
         self.completionsPerSecond = completionsPerSecond
         self.tokensPerSecond = tokensPerSecond
+        self.preemptionsPerSecond = preemptionsPerSecond
         self.attainment = attainment
     }
 }
@@ -172,6 +178,8 @@ public struct InstanceRow: Sendable, Equatable {
     public var tokensPerSecond: Double
     /// Seconds until a starting instance serves.
     public var readyInSeconds: Double
+    /// KV occupancy 0...1 at each of the recent simulated seconds, oldest first.
+    public var kvTrend: [Double] = []
     public var preemptions: Int64
     /// Destinations of migrations leaving this instance, and sources of those arriving.
     public var migratingTo: [Int32]

@@ -3,7 +3,7 @@ import ClusterSim
 /// A column of the instance table: what `<` `>`, the sort picker and a click on its head sort by,
 /// and what the `columns` setting shows or hides.
 public enum TableColumn: String, Sendable, CaseIterable, Hashable {
-    case id, gpu, model, queue, run, kv, tokens, state
+    case id, gpu, model, queue, run, kv, tokens, trend, state
 
     /// The head the table writes for it.
     public var title: String {
@@ -15,6 +15,7 @@ public enum TableColumn: String, Sendable, CaseIterable, Hashable {
         case .run: "RUN"
         case .kv: "KV CACHE"
         case .tokens: "TOK/S"
+        case .trend: "KV TREND"
         case .state: "STATE"
         }
     }
@@ -29,6 +30,7 @@ public enum TableColumn: String, Sendable, CaseIterable, Hashable {
         case .run: "running batch"
         case .kv: "KV cache use"
         case .tokens: "tokens per second"
+        case .trend: "KV cache trend (wide screens)"
         case .state: "state (starting, draining...)"
         }
     }
@@ -37,12 +39,15 @@ public enum TableColumn: String, Sendable, CaseIterable, Hashable {
     public var descendingFirst: Bool {
         switch self {
         case .id, .gpu, .model: false
-        case .queue, .run, .kv, .tokens, .state: true
+        case .queue, .run, .kv, .tokens, .trend, .state: true
         }
     }
 
     /// Columns the user may hide; the id and the GPU always show (they name the row).
-    public static let optional: [TableColumn] = [.model, .queue, .run, .kv, .tokens, .state]
+    public static let optional: [TableColumn] = [.model, .queue, .run, .kv, .tokens, .trend, .state]
+
+    /// Columns a sort can use: all but the KV trend (a picture of the KV column's past).
+    public static let sortable = allCases.filter { $0 != .trend }
 }
 
 /// How the table groups its rows: not at all, by GPU type, or by model (`t` cycles them).
@@ -167,7 +172,7 @@ public struct TableState: Sendable, Equatable {
     public var total = 0
     /// Where the table was drawn in the last frame (for mouse clicks), nil when it was not.
     public var rect: Rect?
-    /// The row selected in the sort picker (an index in `TableColumn.allCases`).
+    /// The row selected in the sort picker (an index in `TableColumn.sortable`).
     public var pickerSelection = 0
     /// The filter before the prompt opened, which Esc puts back.
     public var filterBefore = ""
@@ -246,6 +251,7 @@ public struct TableState: Sendable, Equatable {
         case .run: return cmp(a.running, b.running)
         case .kv: return cmp(a.kvUtilization, b.kvUtilization)
         case .tokens: return cmp(a.tokensPerSecond, b.tokensPerSecond)
+        case .trend: return cmp(a.kvUtilization, b.kvUtilization)
         case .state: return cmp(stateRank(a), stateRank(b))
         }
     }

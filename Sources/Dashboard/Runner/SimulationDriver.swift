@@ -23,18 +23,25 @@ public struct SimulationDriver: Sendable {
         }
     }
 
-    public private(set) var session: Session
-    public private(set) var window: MetricsWindow
+    public internal(set) var session: Session
+    public internal(set) var window: MetricsWindow
     /// The runner's own log (pause, speed, steps, replay), merged with the simulator's on screen.
-    public private(set) var controlLog = Deque<LogLine>()
+    public internal(set) var controlLog = Deque<LogLine>()
     /// Commands of a recording being replayed, in order; empty when live.
-    public private(set) var replay = Deque<ScheduledCommand>()
+    public internal(set) var replay = Deque<ScheduledCommand>()
     /// A replay applies commands at their exact event counts (false: by time, as when replaying
     /// under other policies, where recorded policy switches are skipped).
     public private(set) var replayExact = true
     public private(set) var isReplay = false
     /// Where a replay ends: the recording's last instant (nil: when the simulation drains).
     public private(set) var endTime: SimTime?
+    /// How long the recording is (its last instant, or where its run drained), for the header.
+    public private(set) var replayLength: SimTime?
+    /// The instants of the recording's commands, in order (for seeking to the previous or next).
+    public private(set) var commandTimes: [SimTime] = []
+    /// Copies of the replay's state kept on the way, to seek back from (see `seek(to:)`).
+    var keyframes: [Keyframe] = []
+    var keyframeInterval: SimTime = Time.seconds(10)
     /// The end was already written to the log (cleared when a command makes more work).
     var finishNoted = false
     /// Where recordings started with the `r` key go, and what trace paths are relative to.
@@ -43,8 +50,8 @@ public struct SimulationDriver: Sendable {
     let nominalRate: Double
 
     public static let controlLogCapacity = 100
-    /// Lines of the merged event log a snapshot carries.
-    public static let snapshotLogLines = 60
+    /// Lines of the merged event log a snapshot carries (all the full-screen log can scroll to).
+    public static let snapshotLogLines = Simulation.logCapacity
 
     public init(simulation: Simulation) {
         self.init(session: Session(simulation))
@@ -59,12 +66,21 @@ public struct SimulationDriver: Sendable {
     /// A driver that replays `commands` (a recording's) on `simulation`; `exact` applies each after
     /// the recorded number of events, otherwise at its instant. The replay stops at `end` (the
     /// recording's last instant; nil: when the simulation drains).
-    public init(replaying commands: [ScheduledCommand], on simulation: Simulation, exact: Bool, end: SimTime? = nil) {
+    /// `length` is the recording's length for the header (default `end`); `keyframeSeconds` how
+    /// often a copy of the state is kept to seek back from (the recording's checkpoint interval).
+    public init(
+        replaying commands: [ScheduledCommand], on simulation: Simulation, exact: Bool, end: SimTime? = nil,
+        length: SimTime? = nil, keyframeSeconds: Double = 10
+    ) {
         self.init(simulation: simulation)
         replay = Deque(commands)
         replayExact = exact
         isReplay = true
         endTime = end
+        replayLength = length ?? end
+        commandTimes = commands.map(\.time)
+        keyframeInterval = max(Time.seconds(1), Time.seconds(keyframeSeconds))
+        keyframes = [keyframe]
     }
 
     public var simulation: Simulation { session.sim }
@@ -99,10 +115,10 @@ public struct SimulationDriver: Sendable {
         controlLog.append(LogLine(time: session.sim.now, text: text, kind: kind))
     }
 
-    /// Starts recording to `path` (the recording replays from the start of the session).
-    public mutating func startRecording(path: String) throws {
+    /// Starts recording to `path` (the recording replays from the start of the session, at `speed`).
+    public mutating func startRecording(path: String, speed: Double? = nil) throws {
         guard !isReplay else { throw RecordingError(message: "a replay is not recorded again") }
-        try session.startRecording(path: path, baseDirectory: scenarioBaseDirectory)
+        try session.startRecording(path: path, baseDirectory: scenarioBaseDirectory, speed: speed)
     }
 
     /// Stops recording; the file ends with the report at this instant. Returns its path.
@@ -130,6 +146,7 @@ public struct SimulationDriver: Sendable {
             finishNoted = false
             let next = replay.first
             var stopAt = min(target, window.nextSampleTime)
+            if isReplay { stopAt = min(stopAt, nextKeyframeTime) }
             if let checkpoint = session.recorder?.checkpointDue { stopAt = min(stopAt, checkpoint) }
             if let next { stopAt = min(stopAt, next.time) }
             while let t = session.sim.nextEventTime, t <= stopAt {
@@ -162,6 +179,7 @@ public struct SimulationDriver: Sendable {
             }
             session.advance(to: stopAt)
             if stopAt == window.nextSampleTime { window.sample(session.sim) }
+            if isReplay && stopAt == nextKeyframeTime { keep() }
             if stopAt >= target {
                 if isFinished { noteFinish() }
                 return true
@@ -178,7 +196,7 @@ public struct SimulationDriver: Sendable {
         guard !finishNoted else { return }
         finishNoted = true
         if isReplay {
-            note("replay finished: the recording ends here", kind: .recording)
+            note("end of recording: paused here ({ [ b or T seek back, q quits)", kind: .recording)
         } else {
             note("scenario finished: nothing left to run", kind: .info)
         }
@@ -200,6 +218,7 @@ public struct SimulationDriver: Sendable {
                     kvCached: inst.kv.cachedBlocks, tokensPerSecond: window.tokensPerSecond(instance: i),
                     readyInSeconds: inst.status == .starting ? Time.toSeconds(max(0, inst.readyAt - sim.now)) : 0,
                     preemptions: inst.preemptions))
+            rows[i].kvTrend = window.kvTrend(instance: i)
         }
         for m in sim.activeMigrations {
             if rows.indices.contains(Int(m.source)) { rows[Int(m.source)].migratingTo.append(m.destination) }
@@ -238,7 +257,8 @@ public struct SimulationDriver: Sendable {
             recentMigrations: Array(sim.recentMigrations.suffix(16)),
             tenants: tenants, history: window.history(), log: mergedLog(),
             detail: detail.flatMap { instanceDetail($0) },
-            recording: recording, appliedSequence: appliedSequence, isReplay: isReplay, finished: isFinished)
+            recording: recording, appliedSequence: appliedSequence, isReplay: isReplay, finished: isFinished,
+            replayLength: replayLength)
     }
 
     /// The simulator's log and the runner's, merged by time (the simulator's first at equal times:

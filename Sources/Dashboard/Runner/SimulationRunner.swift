@@ -16,6 +16,18 @@ public enum RunnerCommand: Sendable, Equatable {
     case showDetails(instance: Int?)
     case startRecording
     case stopRecording
+    /// Move a replay to another instant (ignored when live).
+    case seek(Seek)
+}
+
+/// Where a replay seeks to.
+public enum Seek: Sendable, Equatable {
+    /// This many simulated seconds from now (negative: back).
+    case by(seconds: Double)
+    /// This instant, in simulated seconds.
+    case to(seconds: Double)
+    /// The instant of the recorded command before (or after) now.
+    case previousCommand, nextCommand
 }
 
 /// Runs a `SimulationDriver` on its own Dispatch queue, paced so simulated time follows wall time
@@ -225,16 +237,21 @@ struct Loop {
                 let reached = driver.advance(to: target) {
                     runner.wallClock() >= deadline || runner.pending.load(ordering: .acquiring)
                 }
-                // A finished run stands still: nothing to publish until a command comes.
+                // A finished run stands still: nothing to publish until a command comes. A replay
+                // pauses at the recording's end, so seeking back does not run on by itself.
                 changed = changed || !(wasFinished && driver.isFinished)
-                if !reached && speed.isFinite && !runner.pending.load(ordering: .acquiring) {
+                if driver.isReplay && driver.isFinished { paused = true }
+                // Cut short by a command: the next tick makes up the rest, so this one is not a
+                // measure of the speed achieved (it would read low under load).
+                let interrupted = !reached && runner.pending.load(ordering: .acquiring)
+                if !reached && speed.isFinite && !interrupted {
                     lagging = true
                     lastLagAt = wallNow()
                     reanchor()
                 } else if lagging && wallNow() &- lastLagAt > 1_000_000_000 {
                     lagging = false
                 }
-                measure()
+                if !interrupted { measure() }
             }
             if changed {
                 runner.publish(driver.snapshot(clock: clock, detail: detail, appliedSequence: applied))
@@ -306,12 +323,23 @@ struct Loop {
             let path = Loop.recordingPath(
                 directory: driver.recordingDirectory, scenario: driver.simulation.scenario.name)
             do {
-                try driver.startRecording(path: path)
+                try driver.startRecording(path: path, speed: speed)
             } catch {
                 driver.note("cannot record: \(error)", kind: .recording)
             }
         case .stopRecording:
             driver.stopRecording()
+        case .seek(let seek):
+            guard driver.isReplay else { return }
+            guard let target = driver.target(of: seek) else {
+                driver.note(
+                    seek == .previousCommand ? "no recorded command before this" : "no recorded command after this")
+                return
+            }
+            driver.seek(to: target)
+            driver.note("seek to \(Time.clock(driver.now))")
+            reanchor()
+            resetMeter()
         }
     }
 

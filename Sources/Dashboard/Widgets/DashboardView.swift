@@ -28,6 +28,9 @@ public enum DashboardView {
         public var tableRows = 0
         /// How far the help can scroll (0 when it is closed).
         public var helpMaxScroll = 0
+        /// Lines the full-screen event log shows, and how far it can scroll (0 when it is closed).
+        public var logRows = 0
+        public var logMaxScroll = 0
 
         public init(tableRows: Int = 0, helpMaxScroll: Int = 0) {
             self.tableRows = tableRows
@@ -73,7 +76,8 @@ public enum DashboardView {
         }
         if let band {
             // Columns: a gutter either side of the left one, one at the right edge of the right one.
-            let (left, right) = band.splitLeft(max(38, min(width / 2, 72)))
+            // Wide screens give the SLO graphs more history (up to 100 columns).
+            let (left, right) = band.splitLeft(max(38, min(width / 2, width >= 160 ? 100 : 72)))
             place(
                 panels, in: .left, Rect(x: left.x + 1, y: left.y, width: left.width - 2, height: left.height), s,
                 into: &layout)
@@ -92,7 +96,11 @@ public enum DashboardView {
             }
         }
         layout.tableRows = layout[InstanceTableWidget.id].map(InstanceTableWidget.visibleRows) ?? 0
-        layout.helpMaxScroll = layout[HelpOverlay.id].map(HelpOverlay.maxScroll) ?? 0
+        layout.helpMaxScroll = layout[HelpOverlay.id].map { HelpOverlay.maxScroll(in: $0, replay: s.isReplay) } ?? 0
+        if let logRect = layout[EventLogOverlay.id] {
+            layout.logRows = EventLogOverlay.visibleRows(in: logRect)
+            layout.logMaxScroll = EventLogOverlay.maxScroll(s, in: logRect)
+        }
         return layout
     }
 

@@ -1,9 +1,10 @@
 import ClusterSim
 
-/// The two header rows: what runs and how fast (row 1), and how the cluster is doing (row 2).
+/// The header rows: what runs and how fast (row 1), how the cluster is doing (row 2), and meters
+/// of its KV cache, queue and preemptions (row 3, `HeaderMeters`).
 public enum HeaderWidget {
     public static let id = PanelID("header")
-    static let panel = Panel(id, .stack, .fixed(2)) { c, buffer in
+    static let panel = Panel(id, .stack, .fixed(3)) { c, buffer in
         draw(c.snapshot, c.state, in: c.rect, glyphs: c.glyphs, into: &buffer)
     }
 
@@ -16,7 +17,9 @@ public enum HeaderWidget {
         buffer.fill(rect.row(0), " ", bar)
         let clock = s.clock
         var state1: [(String, CellStyle)]
-        if s.finished {
+        if s.finished && s.isReplay {
+            state1 = [("END OF RECORDING", CellStyle(.warn, [.bold]))]
+        } else if s.finished {
             state1 = [("FINISHED", strong)]
         } else if clock.paused {
             state1 = [(glyphs.paused + " PAUSED", strong)]
@@ -38,6 +41,16 @@ public enum HeaderWidget {
         ]
         if case .on = s.recording {
             fields.append(Draw.Field([(glyphs.recording + " REC", CellStyle(.badgeFail))], priority: 7))
+        }
+        if s.isReplay {
+            // Where the replay stands in the recording, in the place of the bare clock.
+            let now = TextFormat.fixed(Time.toSeconds(s.now), 1)
+            let length = s.replayLength.map { TextFormat.fixed(Time.toSeconds($0), 1) }
+            fields[2] = Draw.Field(forms: [
+                ([("t=" + now + " s", strong), (length.map { " / " + $0 + " s" } ?? "", bar)], 10),
+                ([(now, strong), (length.map { "/" + $0 } ?? "", bar)], 10),
+            ])
+            fields.insert(Draw.Field([(" REPLAY ", CellStyle(.badgeDrain, [.bold]))], priority: 11), at: 1)
         }
         Draw.fitted(
             fields, separator: ("  ", bar), in: Rect(x: rect.x + 1, y: rect.y, width: rect.width - 2, height: 1),
@@ -116,6 +129,9 @@ public enum HeaderWidget {
         Draw.fitted(
             fields2, separator: ("  ", .normal), in: Rect(x: row.x + 1, y: row.y, width: row.width - 2, height: 1),
             into: &buffer)
+
+        guard rect.height >= 3 else { return }
+        HeaderMeters.draw(s, in: rect.row(2), glyphs: glyphs, into: &buffer)
     }
 
     /// Severity of an SLO attainment (k9s's thresholds turned around: below 90% is critical).

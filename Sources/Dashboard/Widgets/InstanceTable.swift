@@ -24,6 +24,8 @@ public enum InstanceTableWidget {
         var kvPercent = 4
         var tokens = 6
         var state: Int
+        /// The KV trend column (0: not shown; it is shown on wide screens only).
+        var trend = 0
         /// The optional columns shown, in order (after the id and the GPU).
         var order: [TableColumn] = TableColumn.optional
 
@@ -36,6 +38,7 @@ public enum InstanceTableWidget {
             case .run: run
             case .kv: kvBar + 1 + kvPercent
             case .tokens: tokens
+            case .trend: trend
             case .state: state
             }
         }
@@ -70,8 +73,8 @@ public enum InstanceTableWidget {
         }
         gpuWidth = min(gpuWidth, 12)
         modelWidth = min(modelWidth, 14)
-        // The model goes first when the table is narrow.
-        let order = shown.filter { $0 != .model || width >= 72 }
+        // The model goes first when the table is narrow; the KV trend shows on wide screens only.
+        let order = shown.filter { ($0 != .model || width >= 72) && ($0 != .trend || width >= 160) }
         var c = Columns(
             id: idWidth, gpu: gpuWidth, model: order.contains(.model) ? modelWidth : 0, queueBar: 0, kvBar: 0,
             state: max(9, stateWidth), order: order)
@@ -83,7 +86,9 @@ public enum InstanceTableWidget {
         // The bars take the room the fixed columns leave, the queue a third of it at most.
         // The marker and every column with the space after it, less the last space: bars at 0.
         let fixed = c.heads(x: 0).reduce(0) { $0 + $1.width + 1 }
-        let flexible = max(0, width - fixed)
+        // Wide screens add a KV trend column: a sparkline of each instance's recent KV occupancy.
+        if order.contains(.trend) { c.trend = max(0, min(MetricsWindow.trendPoints, (width - fixed - 60) / 2)) }
+        let flexible = max(0, width - fixed - (c.trend > 0 ? c.trend + 1 : 0))
         switch (order.contains(.queue), order.contains(.kv)) {
         case (true, true):
             c.queueBar = max(3, min(40, flexible / 3))
@@ -138,7 +143,7 @@ public enum InstanceTableWidget {
         let y0 = rect.y
         let mark = state.table.descending ? glyphs.arrowDown : glyphs.arrowUp
         for head in c.heads(x: rect.x) {
-            var title = head.column.title
+            var title = head.column == .trend ? "KV -\(c.trend)s..now" : head.column.title
             if head.column == .state, let position { title = position }
             let sorted = head.column == state.table.marked
             if sorted { title += mark }
@@ -242,6 +247,10 @@ public enum InstanceTableWidget {
                 buffer.put(
                     Format.padLeft(gone ? "-" : Format.compact(r.tokensPerSecond), c.tokens, ellipsis: glyphs.ellipsis),
                     x: x, y: y, text, clip: clip)
+            case .trend:
+                Draw.sparkline(
+                    r.kvTrend, low: 0, high: 1, x: x, y: y, width: c.trend, glyphs: glyphs,
+                    style: { CellStyle($0 >= 0.95 ? .critical : $0 >= 0.85 ? .warn : .spark) }, into: &buffer)
             case .state:
                 // The last column runs to the edge.
                 let end = n == heads.count - 1 ? clip.maxX : x + head.width

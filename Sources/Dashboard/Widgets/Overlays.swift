@@ -4,13 +4,13 @@ import ClusterSim
 public enum HelpOverlay {
     public static let id = PanelID("help")
     static let panel = Panel(id, .overlay(.help, .body)) { c, buffer in
-        draw(in: c.rect, scroll: c.state.helpScroll, glyphs: c.glyphs, into: &buffer)
+        draw(in: c.rect, scroll: c.state.helpScroll, glyphs: c.glyphs, replay: c.state.isReplay, into: &buffer)
     }
 
     /// The help's lines: keys, text, and whether the line is a section title.
-    static func lines(_ glyphs: Glyphs) -> [(String, String, Bool)] {
+    static func lines(_ glyphs: Glyphs, replay: Bool = false) -> [(String, String, Bool)] {
         var lines: [(String, String, Bool)] = []
-        for section in KeyTable.helpSections(glyphs) {
+        for section in KeyTable.helpSections(glyphs, replay: replay) {
             lines.append(("", section.title, true))
             for row in section.rows { lines.append((row.keys, row.text, false)) }
         }
@@ -32,20 +32,22 @@ public enum HelpOverlay {
     static func columns(_ inner: Rect) -> Int { inner.width >= 96 ? 2 : 1 }
 
     /// The largest useful scroll offset of the help drawn in `area` (the glyphs change no count).
-    public static func maxScroll(in area: Rect) -> Int {
+    public static func maxScroll(in area: Rect, replay: Bool = false) -> Int {
         let inner = area.inset(1)
         guard !inner.isEmpty else { return 0 }
-        return max(0, lines(.ascii).count - inner.height * columns(inner))
+        return max(0, lines(.ascii, replay: replay).count - inner.height * columns(inner))
     }
 
     /// Draws the help; returns the largest useful scroll offset.
     @discardableResult
-    public static func draw(in area: Rect, scroll: Int, glyphs: Glyphs, into buffer: inout ScreenBuffer) -> Int {
+    public static func draw(
+        in area: Rect, scroll: Int, glyphs: Glyphs, replay: Bool = false, into buffer: inout ScreenBuffer
+    ) -> Int {
         let rect = area
         Draw.box(rect, title: "Keys (Esc or ? closes)", glyphs: glyphs, into: &buffer)
         let inner = rect.inset(1)
         guard !inner.isEmpty else { return 0 }
-        let lines = Self.lines(glyphs)
+        let lines = Self.lines(glyphs, replay: replay)
         // The flow scrolls by `scroll` lines.
         let columns = Self.columns(inner)
         let columnWidth = (inner.width - 2 * (columns - 1)) / columns

@@ -84,6 +84,8 @@ public enum PanelRegistry {
         DetailOverlay.panel,
         PolicyPickerOverlay.panel,
         SpikeEditorOverlay.panel,
+        EventLogOverlay.panel,
+        SeekPromptOverlay.panel,
         SortPickerOverlay.panel,
         SetupOverlay.panel,
     ]

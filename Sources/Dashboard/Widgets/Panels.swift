@@ -27,7 +27,7 @@ public enum SLOPanelWidget {
 
         // The tenant table first; the three series share what is left: one sparkline row each
         // when tight, or a title row and a bar graph each when there is room.
-        let tableHeight = min(1 + s.tenants.count, max(2, rect.height - 1 - 3))
+        let tableHeight = min(1 + s.tenants.count, max(2, rect.height - 1 - 4))
         drawTenants(
             s, in: Rect(x: rect.x, y: rect.y + 1, width: rect.width, height: tableHeight), glyphs: glyphs, into: &buffer
         )
@@ -47,12 +47,17 @@ public enum SLOPanelWidget {
         var scale: String
     }
 
-    static func series(_ s: DashboardSnapshot) -> [Series] {
-        let h = s.history
+    /// The series as a graph `visible` points wide shows them: scaled to the points it shows.
+    static func series(_ s: DashboardSnapshot, visible: Int) -> [Series] {
+        var h = s.history
+        let n = max(0, visible)
+        h.attainment = Array(h.attainment.suffix(n))
+        h.p99TTFTMilliseconds = Array(h.p99TTFTMilliseconds.suffix(n))
+        h.p99TBTMilliseconds = Array(h.p99TBTMilliseconds.suffix(n))
         let ttftLimit = s.tenants.map(\.ttftSLOMilliseconds).filter { $0 > 0 }.min() ?? .infinity
         let tpotLimit = s.tenants.map(\.tpotSLOMilliseconds).filter { $0 > 0 }.min() ?? .infinity
-        // Attainment is drawn from a floor of 90% (or lower, to the worst point in 10% steps), so
-        // the dips that matter show; latencies from zero to their highest point.
+        // Attainment is drawn from a floor of 90% (or lower, to the worst point shown in 10%
+        // steps), so the dips that matter show; latencies from zero to their highest point shown.
         let worst = h.attainment.filter(\.isFinite).min() ?? 1
         let floor = min(0.9, (worst * 10).rounded(.down) / 10)
         func latest(_ v: [Double], _ f: (Double) -> String) -> String { v.last(where: { $0.isFinite }).map(f) ?? "-" }
@@ -77,26 +82,41 @@ public enum SLOPanelWidget {
         ]
     }
 
+    /// The three series: one sparkline row each when tight, or a title row and a bar graph each
+    /// when there is room (taking all of it); a time axis under them when a row is left.
     static func drawSeries(_ s: DashboardSnapshot, in rect: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
         guard !rect.isEmpty else { return }
-        let all = series(s)
         let label = CellStyle(.dim)
         let window = Format.fixed(s.history.windowSeconds, 0) + "s"
-        if rect.height < 6 {
+        if rect.height < 7 {
+            let width = rect.width - 9 - 8
+            let all = series(s, visible: width)
             for (i, line) in all.prefix(rect.height).enumerated() {
                 let y = rect.y + i
                 buffer.put(Format.padRight(line.name, 9, ellipsis: glyphs.ellipsis), x: rect.x, y: y, label, clip: rect)
                 Draw.sparkline(
-                    line.values, low: line.low, high: line.high, x: rect.x + 9, y: y, width: rect.width - 9 - 8,
+                    line.values, low: line.low, high: line.high, x: rect.x + 9, y: y, width: width,
                     glyphs: glyphs,
                     style: line.style, into: &buffer)
                 buffer.putRight(line.latest, maxX: rect.maxX, y: y, CellStyle(.normal, [.bold]), clip: rect)
             }
+            if rect.height > all.count {
+                Draw.timeAxis(
+                    pointSeconds: s.history.pointSeconds, x: rect.x + 9, y: rect.y + all.count, width: width,
+                    glyphs: glyphs, into: &buffer)
+            }
             return
         }
-        let block = min(8, rect.height / 3)
+        let all = series(s, visible: rect.width)
+        // The rows above the axis in three blocks, the first ones taking the odd rows.
+        let rows = rect.height - 1
+        Draw.timeAxis(
+            pointSeconds: s.history.pointSeconds, x: rect.x, y: rect.maxY - 1, width: rect.width, glyphs: glyphs,
+            into: &buffer)
+        var top = rect.y
         for (i, line) in all.enumerated() {
-            let top = rect.y + i * block
+            let block = rows / 3 + (i < rows % 3 ? 1 : 0)
+            defer { top += block }
             var x = rect.x
             x += buffer.put(line.name + " ", x: x, y: top, CellStyle(.label), clip: rect)
             x += buffer.put(line.latest, x: x, y: top, CellStyle(.normal, [.bold]), clip: rect)
@@ -260,7 +280,8 @@ public enum EventLogWidget {
     }
 }
 
-/// The hint bar: the main keys from the key table, and the spike that `s` would fire.
+/// The hint bar: the main keys of this session from the key table, and the spike that `s` would
+/// fire (live) or the message of a key that does nothing here.
 public enum HintBarWidget {
     public static let id = PanelID("hints")
     static let panel = Panel(id, .stack, .fixed(1)) { c, buffer in
@@ -276,10 +297,16 @@ public enum HintBarWidget {
         let spike =
             "spike x" + Format.fixed(state.spikeFactor, state.spikeFactor == state.spikeFactor.rounded() ? 0 : 1) + " "
             + Format.fixed(state.spikeSeconds, 0) + "s [ ] { }"
+        if let flash = state.flash {
+            // The message takes the bar until the next key, keeping the way to help and out.
+            buffer.put(flash, x: rect.x, y: rect.y, CellStyle(.warn, [.bold]), clip: rect)
+            buffer.putRight(" ? help  q quit", maxX: rect.maxX, y: rect.y, CellStyle(.hint), clip: rect)
+            return
+        }
         let spikeWidth = Format.width(spike)
-        let right = rect.width >= 100 ? spikeWidth + 1 : 0
+        let right = rect.width >= 100 && !state.isReplay ? spikeWidth + 1 : 0
         // The essential hints keep their room; the others fill what is left, in table order.
-        let hints = KeyTable.hints(glyphs).filter { KeyTable.hintApplies($0.action, state) }
+        let hints = KeyTable.hints(glyphs, replay: state.isReplay).filter { KeyTable.hintApplies($0.action, state) }
         func width(_ h: (keys: String, label: String, action: Action)) -> Int {
             Format.width(h.keys) + 1 + Format.width(h.label) + 1
         }

@@ -72,6 +72,35 @@ public enum Draw {
         }
     }
 
+    /// A time axis under a graph `width` points wide, newest at the right: "now" at the right end
+    /// and labels such as "-30s" under the points that many seconds old, as far apart as needed
+    /// to stay readable (steps of 5 s to 1 h).
+    public static func timeAxis(
+        pointSeconds: Double, x: Int, y: Int, width: Int, glyphs: Glyphs, into buffer: inout ScreenBuffer
+    ) {
+        guard width >= 8, pointSeconds > 0 else { return }
+        let style = CellStyle(.dim)
+        let rect = Rect(x: x, y: y, width: width, height: 1)
+        buffer.putRight("now", maxX: rect.maxX, y: y, style, clip: rect)
+        // The smallest step whose labels are at least 10 columns apart.
+        let steps: [Double] = [5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600]
+        let step = steps.first { $0 / pointSeconds >= 10 } ?? steps[steps.count - 1]
+        var free = rect.maxX - 4
+        var age = step
+        while true {
+            let column = rect.maxX - 1 - Int((age / pointSeconds).rounded())
+            guard column >= rect.x else { break }
+            let text = "-" + (step >= 60 ? Format.fixed(age / 60, 0) + "m" : Format.fixed(age, 0) + "s")
+            // The label ends at its tick; it is skipped where it would run into the one to its right.
+            let start = column - Format.width(text) + 1
+            if start >= rect.x && column < free {
+                buffer.put(text, x: start, y: y, style, clip: rect)
+                free = start - 1
+            }
+            age += step
+        }
+    }
+
     /// A bar graph of the last `rect.width` values over `rect.height` rows, scaled to `low...high`,
     /// each column built from eighth blocks; NaN draws an empty column.
     public static func graph(

@@ -8,7 +8,7 @@ public enum SortPickerOverlay {
     }
 
     public static func draw(_ state: UIState, in area: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
-        let columns = TableColumn.allCases
+        let columns = TableColumn.sortable
         let rows = columns.count + 3
         let width = min(area.width, 48)
         let rect = Rect(

@@ -296,3 +296,35 @@ import Testing
         }
     }
 }
+
+/// The dashboard's speed travels in the header, so a replay starts at it.
+@Suite struct RecordedSpeedTests {
+    func header(speed: Double?) throws -> Recording.Header {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "clustertop-speed-\(UUID().uuidString).jsonl"
+        ).path
+        defer { unlink(path) }
+        let scenario = try ScenarioParser.parse(RecordingTests.scenarioText, file: "rec.yaml")
+        var session = Session(try Simulation(scenario: scenario))
+        try session.startRecording(path: path, baseDirectory: "/", speed: speed)
+        session.advance(to: Time.seconds(2))
+        session.stopRecording()
+        return try Recording.read(try Data(contentsOf: URL(fileURLWithPath: path)), file: path).header
+    }
+
+    @Test func theSpeedIsReadBackAsWritten() throws {
+        #expect(try header(speed: 20).speed == 20)
+        #expect(try header(speed: 0.25).speed == 0.25)
+        #expect(try header(speed: .infinity).speed == .infinity)
+        // Headless runs and recordings made before the field: no speed (a replay starts at 1x).
+        #expect(try header(speed: nil).speed == nil)
+    }
+
+    @Test func aBadSpeedIsALocatedError() throws {
+        let tests = RecordingTests()
+        for bad: Any in [0, 5000, "fast", -1] {
+            let message = try tests.tampered { n, o in if n == 1 { o["speed"] = bad } }
+            #expect(message.hasPrefix("r.jsonl:1: speed: expected a number from 0.1 to 1000 or \"max\""), "\(message)")
+        }
+    }
+}

@@ -1,3 +1,4 @@
+import ClusterSim
 import Foundation
 import Testing
 
@@ -231,11 +232,80 @@ import Testing
             let t = try prepare()
             defer { t.kill() }
             t.start(TmuxEndToEndTests.command("replay \(recording) --speed max"), width: 100, height: 30)
-            let finished = try t.wait(for: "FINISHED")
-            #expect(finished.contains("replay finished"), "\(way.name): the log does not say so:\n\(finished)")
+            let finished = try t.wait(for: "END OF RECORDING")
+            #expect(finished.contains("end of recording"), "\(way.name): the log does not say so:\n\(finished)")
             way.leave(t)
             try checkRestored(t, status: way.status)
         }
+    }
+
+    /// A replay looks like one: badge and position, its recorded speed, only the keys that work in
+    /// it; it seeks to a typed time, steps back, jumps between recorded commands, shows the full
+    /// log, and pauses at the recording's end saying so.
+    @Test func replayKeysSeekStepBackAndStopAtTheEnd() throws {
+        let recording = NSTemporaryDirectory() + "clustertop-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).jsonl"
+        defer { unlink(recording) }
+        let scenario = try ScenarioParser.parse(
+            """
+            name: replayed
+            seed: 5
+            duration_s: 600
+            cluster:
+              - {gpu: h100, model: llama3-8b, count: 2, tp: 1}
+            policy: {global: least-outstanding, local: vllm-v0}
+            tenants:
+              - {name: chat, priority: normal, slo: {ttft_ms: 2000, tpot_ms: 100}}
+            workload:
+              - tenant: chat
+                arrival: {process: poisson, rate: 5}
+                input_tokens: {dist: lognormal, mean: 256, sigma: 0.5, max: 2048}
+                output_tokens: {dist: lognormal, mean: 64, sigma: 0.5, max: 512}
+            """, file: "replayed")
+        var session = Session(try Simulation(scenario: scenario))
+        try session.startRecording(path: recording, baseDirectory: ".", speed: 2)
+        session.advance(to: Time.seconds(3))
+        session.apply(.spike(factor: 2, durationSeconds: 4))
+        session.advance(to: Time.seconds(8))
+        session.apply(.setGlobalPolicy("round-robin"))
+        session.advance(to: Time.seconds(20))
+        session.stopRecording()
+
+        let t = try prepare()
+        defer { t.kill() }
+        t.start(TmuxEndToEndTests.command("replay \(recording) --paused"), width: 100, height: 30)
+        let start = try t.wait(for: "REPLAY")
+        #expect(start.contains("t=0.0 s / 20.0 s") && start.contains("speed 2x"), "\(start)")
+        #expect(start.contains("{/} -/+10s") && start.contains("[/] event") && start.contains("b back"))
+        #expect(!start.contains("g global") && !start.contains("s spike") && !start.contains("r rec"))
+        // A key that would change the cluster only says so.
+        t.keys("g")
+        _ = try t.wait(for: "not in a replay", timeout: 3)
+        // To the next recorded command (the spike at 3 s), then the one after (8 s), and back.
+        t.keys("]")
+        _ = try t.wait(for: "t=3.0 s / 20.0 s", timeout: 3)
+        t.keys("]")
+        let second = try t.wait(for: "t=8.0 s / 20.0 s", timeout: 3)
+        #expect(second.contains("global round-robin"))
+        t.keys("[")
+        let back = try t.wait(for: "t=3.0 s / 20.0 s", timeout: 3)
+        #expect(back.contains("global least-outstanding") && back.contains("SPIKE x2"))
+        // A typed time, then a step back.
+        t.keys("T", "1", "2", ".", "5", "Enter")
+        _ = try t.wait(for: "t=12.5 s / 20.0 s", timeout: 3)
+        t.keys("b")
+        _ = try t.wait(for: "t=12.4 s / 20.0 s", timeout: 3)
+        // The full log, and out of it.
+        t.keys("e")
+        let log = try t.wait(for: "Event log:", timeout: 3)
+        #expect(log.contains("global policy -> round-robin") && log.contains("seek to 00:12.4"))
+        t.keys("Escape")
+        _ = try t.wait("the log to close", timeout: 3) { !$0.contains("Event log:") }
+        // Forward past the end: it stops there, paused, and says so.
+        t.keys("}")
+        let end = try t.wait(for: "END OF RECORDING", timeout: 5)
+        #expect(end.contains("t=20.0 s / 20.0 s") && end.contains("end of recording"), "\(end)")
+        t.keys("q")
+        try checkRestored(t)
     }
 
     /// What the dashboard cannot run on is refused with a message and status 2 before the terminal

@@ -206,39 +206,52 @@ import Testing
 
 /// The key table is the single source of dispatch, hints and help.
 @Suite struct KeyTableTests {
-    @Test func noBindingIsShadowedInItsOwnScope() {
-        for binding in KeyTable.bindings {
+    @Test(arguments: [false, true]) func noBindingIsShadowedInItsOwnScope(replay: Bool) {
+        for binding in KeyTable.bindings where binding.modes.contains(replay: replay) {
             let overlays: [UIState.Overlay]
             switch binding.scope {
             case .main: overlays = [.none]
-            case .anywhere: overlays = [.none, .help, .policyPicker, .spikeEditor, .sortPicker, .setup]
+            case .anywhere:
+                overlays = [.none, .help, .policyPicker, .spikeEditor, .eventLog, .seekPrompt, .sortPicker, .setup]
             case .details: overlays = [.details]
             case .help: overlays = [.help]
             case .policyPicker: overlays = [.policyPicker]
             case .spikeEditor: overlays = [.spikeEditor]
+            case .eventLog: overlays = [.eventLog]
+            case .seekPrompt: overlays = [.seekPrompt]
             case .filter: overlays = [.filter]
             case .sortPicker: overlays = [.sortPicker]
             case .setup: overlays = [.setup]
             }
             for overlay in overlays {
                 for key in binding.keys {
-                    #expect(KeyTable.action(for: key, overlay: overlay) == binding.action, "\(key) in \(overlay)")
+                    #expect(
+                        KeyTable.action(for: key, overlay: overlay, replay: replay) == binding.action,
+                        "\(key) in \(overlay), replay \(replay)")
                 }
             }
         }
     }
 
-    @Test func helpAndHintsComeFromTheTable() {
-        let help = KeyTable.helpSections(.unicode)
+    @Test(arguments: [false, true]) func helpAndHintsComeFromTheTable(replay: Bool) {
+        let available = KeyTable.bindings.filter { $0.modes.contains(replay: replay) }
+        let help = KeyTable.helpSections(.unicode, replay: replay)
         let helpTexts = help.flatMap { $0.rows.map(\.text) }
-        for binding in KeyTable.bindings { #expect(helpTexts.contains(binding.help)) }
-        let hints = KeyTable.hints(.unicode).map(\.label)
-        #expect(hints == KeyTable.bindings.compactMap(\.hint))
-        #expect(hints.contains("quit") && hints.contains("help") && hints.contains("spike"))
-        // The help screen shows them.
-        let s = Fixtures.snapshot()
+        #expect(helpTexts == available.map(\.help))
+        let hints = KeyTable.hints(.unicode, replay: replay).map(\.label)
+        #expect(hints == available.compactMap(\.hint))
+        #expect(hints.contains("quit") && hints.contains("help") && hints.contains("pause"))
+        #expect(hints.contains("spike") == !replay)
+        #expect(hints.contains("back") == replay)
+        // The help screen shows them, and only them.
+        var s = Fixtures.snapshot()
+        s.isReplay = replay
         let text = Fixtures.render(s, Fixtures.state(for: s, overlay: .help), width: 200, height: 80).text
-        for binding in KeyTable.bindings { #expect(text.contains(binding.help), "help lacks \(binding.help)") }
+        for binding in KeyTable.bindings {
+            #expect(
+                text.contains(binding.help) == binding.modes.contains(replay: replay),
+                "help and \(binding.help), replay \(replay)")
+        }
     }
 
     @Test func noCtrlLetterDoesAnythingImportant() {

@@ -219,7 +219,7 @@ import Testing
         expected.speed = 20
         expected.sort = .gpu
         expected.grouping = .gpu
-        expected.columns = [.queue, .run, .kv, .tokens, .state]
+        expected.columns = [.queue, .run, .kv, .tokens, .trend, .state]
         #expect(effects == [.saveConfig(expected)])
         shown = state
         press([.escape], &shown)

@@ -24,6 +24,23 @@ import Testing
         check("main-120x40.txt", Fixtures.render(s, Fixtures.state(for: s), width: 120, height: 40))
     }
 
+    /// A replay: the badge, the position in the recording, and only the keys that work in it.
+    @Test func replay100x30() {
+        var s = Fixtures.snapshot(paused: true)
+        s.isReplay = true
+        s.replayLength = Time.seconds(600)
+        s.recording = .unavailable("replaying")
+        check("replay-100x30.txt", Fixtures.render(s, Fixtures.state(for: s), width: 100, height: 30))
+        s.finished = true
+        s.now = Time.seconds(600)
+        check("replay-end-100x30.txt", Fixtures.render(s, Fixtures.state(for: s), width: 100, height: 30))
+    }
+
+    @Test func eventLog80x24() {
+        let s = Fixtures.snapshot()
+        check("log-80x24.txt", Fixtures.render(s, Fixtures.state(for: s, overlay: .eventLog), width: 80, height: 24))
+    }
+
     @Test func ascii80x24() {
         let s = Fixtures.snapshot()
         check("ascii-80x24.txt", Fixtures.render(s, Fixtures.state(for: s), width: 80, height: 24, glyphs: .ascii))
@@ -63,11 +80,11 @@ import Testing
         check("large-120x40.txt", frame)
         // One row per instance, the focused one visible, the position shown.
         #expect(frame.text.contains("▸40 "))
-        #expect(frame.text.contains("rows 15-41 of 65"))
+        #expect(frame.text.contains("rows 16-41 of 65"))
         let small = Fixtures.render(s, Fixtures.state(for: s, focus: 64), width: 80, height: 24)
         check("large-80x24.txt", small)
         #expect(small.text.contains("▸64 "))
-        #expect(small.text.contains("rows 55-65 of 65"))
+        #expect(small.text.contains("rows 56-65 of 65"))
     }
 
     @Test func tooSmallSaysTheMinimum() {

@@ -10,17 +10,20 @@ import Testing
         let s = Fixtures.snapshot()
         let layout = DashboardView.layout(s, Fixtures.state(for: s), width: 80, height: 24)
         #expect(layout.screen == .dashboard)
-        #expect(layout[HeaderWidget.id] == Rect(x: 0, y: 0, width: 80, height: 2))
-        // The table gets its header and its 7 instances; the bottom band the other 13 rows.
-        #expect(layout[InstanceTableWidget.id] == Rect(x: 0, y: 2, width: 80, height: 8))
-        #expect(layout[SLOPanelWidget.id] == Rect(x: 1, y: 10, width: 38, height: 13))
-        #expect(layout[MigrationPanelWidget.id] == Rect(x: 40, y: 10, width: 39, height: 4))
-        #expect(layout[EventLogWidget.id] == Rect(x: 40, y: 14, width: 39, height: 9))
+        #expect(layout[HeaderWidget.id] == Rect(x: 0, y: 0, width: 80, height: 3))
+        // The table gets its header and its 7 instances; the bottom band the other 12 rows.
+        #expect(layout[InstanceTableWidget.id] == Rect(x: 0, y: 3, width: 80, height: 8))
+        #expect(layout[SLOPanelWidget.id] == Rect(x: 1, y: 11, width: 38, height: 12))
+        #expect(layout[MigrationPanelWidget.id] == Rect(x: 40, y: 11, width: 39, height: 4))
+        #expect(layout[EventLogWidget.id] == Rect(x: 40, y: 15, width: 39, height: 8))
         #expect(layout[HintBarWidget.id] == Rect(x: 0, y: 23, width: 80, height: 1))
         #expect(layout.tableRows == 7)
         #expect(layout.helpMaxScroll == 0)
         // Overlays are placed only while open.
-        for overlay in [HelpOverlay.id, DetailOverlay.id, PolicyPickerOverlay.id, SpikeEditorOverlay.id] {
+        for overlay in [
+            HelpOverlay.id, DetailOverlay.id, PolicyPickerOverlay.id, SpikeEditorOverlay.id, EventLogOverlay.id,
+            SeekPromptOverlay.id,
+        ] {
             #expect(layout[overlay] == nil)
         }
     }
@@ -28,17 +31,17 @@ import Testing
     @Test func manyInstancesLeaveTheBottomBandItsMinimum() {
         let s = Fixtures.snapshot(instances: 64)
         let layout = DashboardView.layout(s, Fixtures.state(for: s), width: 80, height: 24)
-        #expect(layout[InstanceTableWidget.id] == Rect(x: 0, y: 2, width: 80, height: 12))
+        #expect(layout[InstanceTableWidget.id] == Rect(x: 0, y: 3, width: 80, height: 11))
         #expect(layout[SLOPanelWidget.id]?.height == DashboardView.bottomMinimum)
-        #expect(layout.tableRows == 11)
+        #expect(layout.tableRows == 10)
     }
 
     @Test func theDetailsCoverTheBandWhenItIsTallEnoughElseTheBody() {
         let s = Fixtures.snapshot(detail: true)
         let wide = DashboardView.layout(s, Fixtures.state(for: s, overlay: .details), width: 120, height: 40)
-        #expect(wide[DetailOverlay.id] == Rect(x: 0, y: 10, width: 120, height: 29))
+        #expect(wide[DetailOverlay.id] == Rect(x: 0, y: 11, width: 120, height: 28))
         let small = DashboardView.layout(s, Fixtures.state(for: s, overlay: .details), width: 80, height: 24)
-        #expect(small[DetailOverlay.id] == Rect(x: 0, y: 2, width: 80, height: 21))
+        #expect(small[DetailOverlay.id] == Rect(x: 0, y: 3, width: 80, height: 20))
         #expect(small[HelpOverlay.id] == nil)
     }
 
@@ -107,11 +110,11 @@ import Testing
         var panels = PanelRegistry.all
         panels.insert(ticker, at: 1)
         let layout = DashboardView.layout(s, state, width: 80, height: 24, panels: panels)
-        #expect(layout[ticker.id] == Rect(x: 0, y: 2, width: 80, height: 1))
-        #expect(layout[InstanceTableWidget.id] == Rect(x: 0, y: 3, width: 80, height: 8))
+        #expect(layout[ticker.id] == Rect(x: 0, y: 3, width: 80, height: 1))
+        #expect(layout[InstanceTableWidget.id] == Rect(x: 0, y: 4, width: 80, height: 8))
         var buffer = ScreenBuffer(width: 80, height: 24)
         DashboardView.draw(s, state, layout, glyphs: .unicode, into: &buffer, panels: panels)
-        #expect(buffer.row(2) == "ticker fixture")
-        #expect(buffer.row(3).contains("ID GPU"))
+        #expect(buffer.row(3) == "ticker fixture")
+        #expect(buffer.row(4).contains("ID GPU"))
     }
 }

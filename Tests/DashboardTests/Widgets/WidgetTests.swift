@@ -29,7 +29,7 @@ import Testing
                 return line.contains("llama3-8b") ? id : nil
             }
             let first = try #require(ids.first), last = try #require(ids.last)
-            #expect(rows[2].contains("rows \(first + 1)-\(last + 1) of 65"), "\(width)x\(height): \(rows[2])")
+            #expect(rows[3].contains("rows \(first + 1)-\(last + 1) of 65"), "\(width)x\(height): \(rows[3])")
         }
     }
 

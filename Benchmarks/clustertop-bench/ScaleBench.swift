@@ -34,6 +34,7 @@ func scaleBenchmark(sizes: [Int], globals: [GlobalPolicyID], seconds: Double, pa
             print(
                 "  \("\(global)".fitted(to: 18)) \(String(instances).fitted(to: 9, alignRight: true)) \(String(sim.metrics.arrived).fitted(to: 10, alignRight: true)) \(Report.number(cpu, 2).fitted(to: 8, alignRight: true)) \(Report.number(requests / max(cpu, 1e-9), 0).fitted(to: 12, alignRight: true)) \(Report.number(ratio, 2).fitted(to: 6, alignRight: true)) \(Report.number(currentRSSMegabytes(), 0).fitted(to: 7, alignRight: true))"
             )
+            fflush(nil)
         }
     }
     print("  peak RSS of the process \(Report.number(peakRSSMegabytes(), 0)) MB")

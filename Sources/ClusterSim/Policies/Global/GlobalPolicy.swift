@@ -128,6 +128,15 @@ extension GlobalPolicy {
         return visit(&visitor, &index)
     }
 
+    /// `dispatch` with an index built for this one call (tests and one-off questions; the engine
+    /// keeps its index up to date between arrivals instead).
+    mutating func dispatch(
+        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher
+    ) -> Int32? {
+        var index = LoadIndex()
+        return dispatch(r, model: model, instances: instances, requests: requests, hasher: hasher, index: &index)
+    }
+
     /// Period of the policy's periodic work (`tick` events), or nil when it has none.
     var tickPeriod: SimTime? { read(TickPeriodOf()) }
 

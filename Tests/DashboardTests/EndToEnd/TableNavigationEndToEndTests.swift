@@ -28,30 +28,35 @@ extension TmuxEndToEndTests {
 
         // A strong spike, then paused: the queues differ and hold still.
         t.keys("]", "]", "]", "s")
-        _ = try t.wait("the queues to grow", timeout: 20) {
+        _ = try t.wait("the queues to grow", timeout: 60) {
             (TmuxEndToEndTests.number(after: "queued", in: $0) ?? 0) >= 500
         }
         t.keys("Space")
-        let paused = try t.wait(for: "PAUSED", timeout: 3)
+        // Whole frames only: a capture taken mid-redraw under load can hold part of a table.
+        let paused = try t.wait("the paused table", timeout: 15) {
+            $0.contains("PAUSED") && TmuxEndToEndTests.tableRows($0).count == 64
+        }
         let rows = TmuxEndToEndTests.tableRows(paused)
         #expect(rows.count == 64, "\(paused)")
         let most = try #require(rows.max { $0.waiting < $1.waiting || ($0.waiting == $1.waiting && $0.id > $1.id) })
 
         // > three times: GPU, model, then the waiting queue, largest first.
         t.keys(">", ">", ">")
-        let sorted = try t.wait(for: "QUEUE↓", timeout: 3)
+        let sorted = try t.wait("the table sorted by queue", timeout: 15) {
+            $0.contains("QUEUE↓") && TmuxEndToEndTests.tableRows($0).count == 64
+        }
         let first = try #require(TmuxEndToEndTests.tableRows(sorted).first)
         #expect(first.id == most.id && first.waiting == most.waiting, "\(sorted)")
         #expect(TmuxEndToEndTests.tableRows(sorted).map(\.waiting) == rows.map(\.waiting).sorted(by: >))
 
         // / filter: only the a100 rows, and the head says how many of how many.
         t.keys("/", "a", "1", "0", "0", "Enter")
-        let filtered = try t.wait(for: "/a100 16 of 64", timeout: 3)
+        let filtered = try t.wait(for: "/a100 16 of 64", timeout: 15)
         let shown = TmuxEndToEndTests.tableRows(filtered)
         #expect(shown.count == 16 && shown.allSatisfy { $0.gpu == "a100-80g" }, "\(filtered)")
         #expect(filtered.contains("Esc clear filter"))
         t.keys("Escape")
-        _ = try t.wait("the filter to clear", timeout: 3) {
+        _ = try t.wait("the filter to clear", timeout: 15) {
             !$0.contains("/a100") && TmuxEndToEndTests.tableRows($0).count == 64
         }
 
@@ -64,11 +69,11 @@ extension TmuxEndToEndTests {
         }
         let y = try #require(line) + 1
         t.run(["send-keys", "-t", t.session, "-l", "\u{1b}[<0;\(column + 2);\(y)M\u{1b}[<0;\(column + 2);\(y)m"])
-        _ = try t.wait(for: "KV CACHE↓", timeout: 3)
+        _ = try t.wait(for: "KV CACHE↓", timeout: 15)
 
         // Setup: sort by the next column after KV (tokens), grouped by GPU; saved.
         t.keys("F2", "Down", "Down", "Down", "Right", "Down", "Down", "Right", "w")
-        _ = try t.wait(for: "saved to ", timeout: 3)
+        _ = try t.wait(for: "saved to ", timeout: 15)
         let written = try String(contentsOfFile: config + "/clustertop/config.yaml", encoding: .utf8)
         #expect(written.contains("sort: tokens") && written.contains("group: gpu"), "\(written)")
         t.keys("Escape", "q")

@@ -17,6 +17,21 @@ struct Run: ParsableCommand {
 
             SCENARIO is a YAML file, a file name in ./Scenarios without .yaml, or "default" (the \
             built-in default scenario, also used when SCENARIO is left out).
+
+            --metrics-addr serves the cluster to Prometheus while it runs, per instance under \
+            vLLM's metric names (docs/metrics.md); --speed X then paces the run at X simulated \
+            seconds per wall second so scrapes see the series evolve. After the report it keeps \
+            serving the final values until interrupted (Ctrl-C).
+
+            --timeline writes the run as a Chrome trace (JSON) that Perfetto (ui.perfetto.dev) and \
+            chrome://tracing open: a track per instance with its iterations, and the lifecycle of \
+            the first --timeline-requests requests, with arrows where a request moves between \
+            instances.
+
+            Examples:
+              clustertop run Scenarios/spike-recovery.yaml --format json
+              clustertop run default --metrics-addr 127.0.0.1:9400 --speed 10
+              clustertop run default --timeline run.json --timeline-requests 200
             """)
 
     @OptionGroup var options: ScenarioOptions<PolicyChoice>
@@ -31,6 +46,14 @@ struct Run: ParsableCommand {
 
     @Option(help: "Record the session to this file (JSON Lines), for `clustertop replay`.")
     var record: String?
+
+    @OptionGroup var metrics: MetricsOption
+
+    @Option(
+        help: ArgumentHelp(
+            "With --metrics-addr: simulated seconds per wall second, 0.1 to 1000 (default: as fast as possible).",
+            valueName: "X"))
+    var speed: SpeedArgument?
 
     func run() throws {
         var scenario = try options.load()
@@ -48,12 +71,42 @@ struct Run: ParsableCommand {
                 throw CommandError("--record: \(error)")
             }
         }
+        if speed != nil && metrics.metricsAddr == nil {
+            throw CommandError("--speed: paces a run only with --metrics-addr (a headless run goes as fast as it can)")
+        }
+        let server = try metrics.startServer()
         let started = Date()
         let progress = Progress(enabled: !quiet && Console.isTerminal(2), total: scenario.durationSeconds)
-        session.runToEnd { progress.update($0) }
+        if let server, let speed, speed.value.isFinite {
+            pace(&session, speed: speed.value) {
+                progress.update($0)
+                server.publish($0)
+            }
+        }
+        session.runToEnd {
+            progress.update($0)
+            server?.publish($0)
+        }
         progress.finish()
         try printReport(Report(session.sim, wallSeconds: Date().timeIntervalSince(started)), format: format)
         if let failure = session.recordingFailure { throw failure }
+        if let server {
+            server.publish(session.sim, force: true)
+            Console.note("run finished; serving its final values at \(server.url) until interrupted (Ctrl-C)")
+            while true { pause() }
+        }
+    }
+
+    /// Runs `session` with simulated time following wall time times `speed`, calling `update`
+    /// about ten times a wall second, until nothing is left to happen.
+    func pace(_ session: inout Session, speed: Double, update: (Simulation) -> Void) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        while !session.sim.isFinished {
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            session.advance(to: Time.seconds(elapsed * speed))
+            update(session.sim)
+            usleep(100_000)
+        }
     }
 }
 

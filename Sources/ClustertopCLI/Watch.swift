@@ -60,10 +60,15 @@ struct Watch: ParsableCommand {
             Needs a terminal; for a headless run use `clustertop run`. --dump-frame prints one frame \
             as text without a terminal.
 
+            --metrics-addr serves the live cluster to Prometheus at http://HOST:PORT/metrics, per \
+            instance under vLLM's metric names, so a Grafana dashboard built for vLLM shows it \
+            (docs/metrics.md, docs/grafana/clustertop-vllm.json).
+
             Examples:
               clustertop                                  the default scenario, live
               clustertop watch Scenarios/spike-recovery.yaml --speed 10 --record session.jsonl
               clustertop watch default --dump-frame 130 --size 120x40
+              clustertop watch default --metrics-addr 127.0.0.1:9400
             """)
 
     @OptionGroup var options: ScenarioOptions<PolicyChoice>
@@ -72,6 +77,8 @@ struct Watch: ParsableCommand {
     var record: String?
 
     @OptionGroup var display: DashboardOptions
+
+    @OptionGroup var metrics: MetricsOption
 
     @Flag(help: "Stop arrivals at the scenario's duration_s instead of running on.")
     var scenarioDuration = false
@@ -126,7 +133,10 @@ struct Watch: ParsableCommand {
                 throw CommandError("--record: \(error)")
             }
         }
-        try runDashboard(driver, options: display)
+        let server = try metrics.startServer()
+        var observer: (@Sendable (Simulation, Bool) -> Void)?
+        if let server { observer = { sim, standingStill in server.publish(sim, force: standingStill) } }
+        try runDashboard(driver, options: display, observer: observer)
     }
 }
 
@@ -146,7 +156,10 @@ func requireTerminal(suggestion: String) throws {
 /// Opens the dashboard on `driver` and runs it until the user quits; the terminal is restored on
 /// every way out (see `NcursesBackend`). Left on a signal, it exits with 128 + its number (130
 /// for Ctrl-C, 143 for SIGTERM, 129 for a hang-up), as a shell reports a command a signal killed.
-func runDashboard(_ driver: SimulationDriver, options: DashboardOptions) throws {
+func runDashboard(
+    _ driver: SimulationDriver, options: DashboardOptions,
+    observer: (@Sendable (Simulation, Bool) -> Void)? = nil
+) throws {
     let noColor = options.noColor || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
     let speed = options.speed.value
     let paused = options.paused
@@ -162,7 +175,8 @@ func runDashboard(_ driver: SimulationDriver, options: DashboardOptions) throws 
         } catch {
             return .failure(.cannotOpen("\(error)"))
         }
-        let runner = SimulationRunner(driver: driver, speed: speed, paused: paused, framesPerSecond: fps)
+        let runner = SimulationRunner(
+            driver: driver, speed: speed, paused: paused, framesPerSecond: fps, observer: observer)
         let state = UIState(
             paused: paused, speed: speed, globalPolicy: scenario.policy.global.rawValue,
             localPolicy: scenario.policy.local.rawValue, globalPolicies: GlobalPolicyID.all,

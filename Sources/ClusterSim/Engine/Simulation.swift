@@ -68,6 +68,8 @@ public struct Simulation: Sendable {
         _read { yield recorder.completionLog }
         _modify { yield &recorder.completionLog }
     }
+    /// Per instance, in id order: the counters and histograms vLLM exports per engine.
+    public var engineMetrics: [EngineMetrics] { recorder.engines }
 
     public static let logCapacity = 200
     /// Requests in flight beyond which arrivals are rejected (`Limits.maxRequestsInFlight`; tests lower it).
@@ -173,6 +175,7 @@ public struct Simulation: Sendable {
             id: Int32(instances.count), gpu: gpu, model: model, tensorParallel: tensorParallel, status: status,
             engine: engine, scenario: scenario)
         let (id, serving) = pool.add(instance)
+        recorder.addEngine()
         if serving > 0 { noteCapacity(change: serving) }
         return id
     }
@@ -220,9 +223,11 @@ public struct Simulation: Sendable {
             tokens += 1
             if r.firstToken < 0 {
                 requests[id].firstToken = now
-                recorder.firstToken(ttft: now - r.arrival, queueing: r.firstScheduled - r.arrival, tenant: r.tenant)
+                recorder.firstToken(
+                    ttft: now - r.arrival, queueing: r.firstScheduled - r.arrival, tenant: r.tenant,
+                    promptTokens: r.promptTokens, instance: index)
             } else {
-                recorder.nextToken(gap: now - r.lastToken)
+                recorder.nextToken(gap: now - r.lastToken, instance: index)
             }
             requests[id].lastToken = now
             if r.generatedTokens + 1 >= r.outputTokens {

@@ -88,10 +88,10 @@ struct Run: ParsableCommand {
             server?.publish($0)
         }
         progress.finish()
+        server?.publish(session.sim, force: true)
         try printReport(Report(session.sim, wallSeconds: Date().timeIntervalSince(started)), format: format)
         if let failure = session.recordingFailure { throw failure }
         if let server {
-            server.publish(session.sim, force: true)
             Console.note("run finished; serving its final values at \(server.url) until interrupted (Ctrl-C)")
             while true { pause() }
         }

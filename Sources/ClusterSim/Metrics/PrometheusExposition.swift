@@ -170,13 +170,16 @@ public enum ClusterExposition {
         out.sample("clustertop:simulated_seconds", [], Time.toSeconds(sim.now))
         out.family("clustertop:requests_arrived_total", .counter, help: "Requests that arrived, per tenant.")
         for (t, tenant) in sim.scenario.tenants.enumerated() {
-            out.sample("clustertop:requests_arrived_total", [("tenant", tenant.name)], Double(sim.metrics.tenants[t].arrived))
+            out.sample(
+                "clustertop:requests_arrived_total", [("tenant", tenant.name)], Double(sim.metrics.tenants[t].arrived))
         }
         out.family(
-            "clustertop:requests_rejected_total", .counter, help: "Requests rejected (too long, or cluster overloaded).")
+            "clustertop:requests_rejected_total", .counter, help: "Requests rejected (too long, or cluster overloaded)."
+        )
         for (t, tenant) in sim.scenario.tenants.enumerated() {
             out.sample(
-                "clustertop:requests_rejected_total", [("tenant", tenant.name)], Double(sim.metrics.tenants[t].rejected))
+                "clustertop:requests_rejected_total", [("tenant", tenant.name)], Double(sim.metrics.tenants[t].rejected)
+            )
         }
         out.family("clustertop:migrations_total", .counter, help: "Live migrations committed.")
         out.sample("clustertop:migrations_total", [], Double(sim.metrics.migrations))

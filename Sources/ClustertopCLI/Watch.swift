@@ -126,6 +126,7 @@ struct Watch: ParsableCommand {
             return
         }
         try requireTerminal(suggestion: "clustertop run \(options.scenario ?? "default")")
+        let server = try metrics.startServer()
         if let record {
             do {
                 try driver.startRecording(path: record)
@@ -133,7 +134,6 @@ struct Watch: ParsableCommand {
                 throw CommandError("--record: \(error)")
             }
         }
-        let server = try metrics.startServer()
         var observer: (@Sendable (Simulation, Bool) -> Void)?
         if let server { observer = { sim, standingStill in server.publish(sim, force: standingStill) } }
         try runDashboard(driver, options: display, observer: observer)

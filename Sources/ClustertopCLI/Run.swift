@@ -55,6 +55,18 @@ struct Run: ParsableCommand {
             valueName: "X"))
     var speed: SpeedArgument?
 
+    @Option(
+        help: ArgumentHelp(
+            "Write the run's timeline to FILE (Chrome trace JSON, for Perfetto or chrome://tracing).",
+            valueName: "FILE.json"))
+    var timeline: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Requests the timeline traces: the first N by arrival (1 to 100000); iterations are kept while any is in the cluster.",
+            valueName: "N"))
+    var timelineRequests = 200
+
     func run() throws {
         var scenario = try options.load()
         try arrivals.apply(to: &scenario)
@@ -74,6 +86,18 @@ struct Run: ParsableCommand {
         if speed != nil && metrics.metricsAddr == nil {
             throw CommandError("--speed: paces a run only with --metrics-addr (a headless run goes as fast as it can)")
         }
+        guard (1...100_000).contains(timelineRequests) else {
+            throw CommandError("--timeline-requests: expected 1 to 100000, got \(timelineRequests)")
+        }
+        var timelineFile: OutputFile?
+        if let timeline {
+            do {
+                timelineFile = try OutputFile(path: timeline)
+            } catch {
+                throw CommandError("--timeline: \(error)")
+            }
+            session.sim.timeline = TimelineRecorder(limit: timelineRequests)
+        }
         let server = try metrics.startServer()
         let started = Date()
         let progress = Progress(enabled: !quiet && Console.isTerminal(2), total: scenario.durationSeconds)
@@ -89,6 +113,13 @@ struct Run: ParsableCommand {
         }
         progress.finish()
         server?.publish(session.sim, force: true)
+        if let timelineFile, let recorded = session.sim.timeline {
+            do {
+                try timelineFile.write(recorded.json())
+            } catch {
+                throw CommandError("--timeline: \(error)")
+            }
+        }
         try printReport(Report(session.sim, wallSeconds: Date().timeIntervalSince(started)), format: format)
         if let failure = session.recordingFailure { throw failure }
         if let server {

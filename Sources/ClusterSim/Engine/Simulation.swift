@@ -68,6 +68,9 @@ public struct Simulation: Sendable {
         _read { yield recorder.completionLog }
         _modify { yield &recorder.completionLog }
     }
+    /// When set, the first requests' lifecycles and the iterations around them, for Perfetto
+    /// (`TimelineRecorder`); nil records nothing.
+    public var timeline: TimelineRecorder?
     /// Per instance, in id order: the counters and histograms vLLM exports per engine.
     public var engineMetrics: [EngineMetrics] { recorder.engines }
 
@@ -193,9 +196,11 @@ public struct Simulation: Sendable {
         let status = instances[index].status
         guard status == .active || status == .draining, !instances[index].busy else { return }
         let usedBefore = instances[index].kv.usedBlocks
+        let preemptionsBefore = instances[index].preemptions
         let shape = localPolicy.formBatch(
             &pool.instances[index], &requests, now: now, hasher: PrefixHasher(streams: streams))
         noteKV(change: instances[index].kv.usedBlocks - usedBefore)
+        if timeline != nil && instances[index].preemptions != preemptionsBefore { timelinePreemptions(on: i) }
         guard !instances[index].batch.isEmpty else { return }
         let timing = instances[index].iterationTiming
         let duration = timing.duration(shape)
@@ -209,6 +214,7 @@ public struct Simulation: Sendable {
     mutating func endIteration(_ i: Int32) {
         let index = Int(i)
         guard instances[index].status != .failed, instances[index].busy else { return }
+        if timeline != nil { timelineIteration(i) }
         let usedBefore = instances[index].kv.usedBlocks
         var finished = finishedScratch
         finished.removeAll(keepingCapacity: true)
@@ -258,6 +264,7 @@ public struct Simulation: Sendable {
 
     /// Records a finished request and frees its slot.
     mutating func complete(_ id: Int32) {
+        if timeline != nil { timelineLeaves(id, rejected: false) }
         recorder.completed(id, requests[id], now: now, requests: requests)
         noteCompletion(id)
         requests.remove(id)
@@ -326,6 +333,7 @@ public struct Simulation: Sendable {
             requests[id].phase = .waiting
             instances[index].waiting.append(id)
             noteDispatched(id, on: i)
+            if timeline != nil { timelineQueued(id, on: i) }
         case .running:
             requests[id].admittedAt = now
             let arrival = requests[id].arrival
@@ -339,6 +347,7 @@ public struct Simulation: Sendable {
     }
 
     mutating func reject(_ id: Int32) {
+        if timeline != nil { timelineLeaves(id, rejected: true) }
         recorder.rejected(requests[id], now: now, requests: requests)
         noteRejection(id)
         requests.remove(id)

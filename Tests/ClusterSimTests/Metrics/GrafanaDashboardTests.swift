@@ -6,7 +6,9 @@ import Testing
 /// docs/grafana/clustertop-vllm.json only asks for series the endpoint serves.
 struct GrafanaDashboardTests {
     static let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs/grafana/clustertop-vllm.json")
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+            "docs/grafana/clustertop-vllm.json"
+        )
         .path
 
     /// Every PromQL expression of the dashboard's panels and variables.
@@ -17,7 +19,7 @@ struct GrafanaDashboardTests {
         func walk(_ value: Any) {
             if let object = value as? [String: Any] {
                 for (key, v) in object {
-                    if (key == "expr" || key == "definition"), let text = v as? String { found.append(text) }
+                    if key == "expr" || key == "definition", let text = v as? String { found.append(text) }
                     walk(v)
                 }
             } else if let array = value as? [Any] {

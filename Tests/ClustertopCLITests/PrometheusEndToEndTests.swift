@@ -110,27 +110,12 @@ import Testing
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
 
-        // clustertop: a short paced run, then its final values served until it is stopped.
-        let report = "\(directory)/report.json", notes = "\(directory)/stderr.txt"
-        let clustertop = try Child(
-            Self.binary,
-            [
-                "run", "default", "--duration", "10", "--speed", "50", "--format", "json", "--quiet", "--metrics-addr",
-                "127.0.0.1:0",
-            ], stdout: report, stderr: notes)
-        defer { clustertop.stop() }
-        var port = 0
-        #expect(
-            Self.poll(timeout: 20) {
-                let text = (try? String(contentsOfFile: notes, encoding: .utf8)) ?? ""
-                guard let range = text.range(of: "serving metrics at http://127.0.0.1:") else { return false }
-                port = Int(text[range.upperBound...].prefix { $0.isNumber }) ?? 0
-                return port > 0
-            }, "clustertop did not say where it serves")
-        try #require(port > 0)
-
-        // Prometheus, scraping it every second, its storage in the temporary folder.
-        let webPort = try Self.freePort()
+        // clustertop (a short paced run, then its final values served until it is stopped) and
+        // Prometheus, scraping it every second with its storage in the temporary folder, started
+        // together.
+        let port = try Self.freePort()
+        var webPort = try Self.freePort()
+        while webPort == port { webPort = try Self.freePort() }
         let config = """
             global:
               scrape_interval: 1s
@@ -141,6 +126,14 @@ import Testing
                   - targets: ['127.0.0.1:\(port)']
             """
         try config.write(toFile: "\(directory)/prometheus.yml", atomically: true, encoding: .utf8)
+        let report = "\(directory)/report.json", notes = "\(directory)/stderr.txt"
+        let clustertop = try Child(
+            Self.binary,
+            [
+                "run", "default", "--duration", "5", "--speed", "50", "--format", "json", "--quiet", "--metrics-addr",
+                "127.0.0.1:\(port)",
+            ], stdout: report, stderr: notes)
+        defer { clustertop.stop() }
         let server = try Child(
             prometheus,
             [
@@ -148,6 +141,11 @@ import Testing
                 "--web.listen-address=127.0.0.1:\(webPort)",
             ], stdout: "/dev/null", stderr: "\(directory)/prometheus.log")
         defer { server.stop() }
+        #expect(
+            Self.poll(timeout: 20) {
+                ((try? String(contentsOfFile: notes, encoding: .utf8)) ?? "").contains(
+                    "serving metrics at http://127.0.0.1:\(port)/metrics")
+            }, "clustertop did not say where it serves")
 
         // The run ends (its report is written), and Prometheus's newest scrape holds its final values.
         var completed = 0.0
@@ -164,7 +162,7 @@ import Testing
         let served = try #require(httpGet(port: port, "/metrics")?.body)
         let generated = served.split(separator: "\n").filter { $0.hasPrefix("vllm:generation_tokens_total{") }
             .compactMap { Double($0.split(separator: " ").last ?? "") }.reduce(0, +)
-        let matched = Self.poll(timeout: 30) {
+        let matched = Self.poll(timeout: 40) {
             Self.query("sum(vllm:request_success_total)", port: webPort) == completed
                 && Self.query("sum(vllm:generation_tokens_total)", port: webPort) == generated
         }

@@ -46,17 +46,19 @@ extension Simulation {
     }
 
     /// Instance `i` formed a batch now and preempted some requests: the traced ones among them
-    /// get a "preempted" instant and wait again.
+    /// (back in its waiting queue, or already admitted again) get a "preempted" instant and wait again.
     mutating func timelinePreemptions(on i: Int32) {
         guard timeline!.alive > 0 else { return }
-        for k in timeline!.traced.indices where timeline!.traced[k].alive {
-            let id = timeline!.traced[k].slot
+        let index = Int(i)
+        for id in instances[index].waiting + instances[index].running {
             let r = requests[id]
-            guard r.instance == i, r.preemptions != timeline!.traced[k].preemptions else { continue }
-            timeline!.traced[k].preemptions = r.preemptions
+            guard timeline!.isTraced(r.serial), r.preemptions != timeline!.traced[Int(r.serial)].preemptions else {
+                continue
+            }
+            timeline!.traced[Int(r.serial)].preemptions = r.preemptions
             timeline!.closeDecode(r.serial)
             timeline!.instant("preempted", serial: r.serial, at: now, args: #""instance":\#(i)"#)
-            timeline!.traced[k].queuedSince = now
+            timeline!.traced[Int(r.serial)].queuedSince = now
         }
     }
 

@@ -194,10 +194,10 @@ struct Loop {
         anchorSim = driver.now
     }
 
-    /// Hands the UI (and the observer) the current state.
+    /// Hands the observer, then the UI, the current state (so a snapshot the UI sees was observed).
     func publish() {
-        runner.publish(driver.snapshot(clock: clock, detail: detail, appliedSequence: applied))
         runner.observer?(driver.simulation, paused || driver.isFinished)
+        runner.publish(driver.snapshot(clock: clock, detail: detail, appliedSequence: applied))
     }
 
     mutating func run() {

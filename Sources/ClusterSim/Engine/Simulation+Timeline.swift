@@ -111,23 +111,26 @@ extension TimelineRecorder {
                 args: #""instance":\#(i)"#, category: "request")
             traced[k].queuedSince = -1
         }
-        // A move between instances: an arrow from the last iteration it was in to this one.
+        // A move between instances: an arrow from the last iteration it was in to this one, each
+        // end in the middle of its iteration so it binds to that slice.
         let last = traced[k].lastInstance
+        let middle = start + (end - start) / 2
         if last >= 0 && last != i {
             let id = nextFlow
             nextFlow += 1
             let from = Self.instancePid(last), to = Self.instancePid(i)
+            let leaves = traced[k].lastIterationMiddle
             add(
-                traced[k].lastIterationStart,
-                #"{"name":"request \#(r.serial) moves","cat":"move","ph":"s","id":\#(id),"pid":\#(from),"tid":\#(from),"ts":\#(traced[k].lastIterationStart)}"#
+                leaves,
+                #"{"name":"request \#(r.serial) moves","cat":"move","ph":"s","id":\#(id),"pid":\#(from),"tid":\#(from),"ts":\#(leaves)}"#
             )
             add(
-                start,
-                #"{"name":"request \#(r.serial) moves","cat":"move","ph":"f","bp":"e","id":\#(id),"pid":\#(to),"tid":\#(to),"ts":\#(start)}"#
+                middle,
+                #"{"name":"request \#(r.serial) moves","cat":"move","ph":"f","bp":"e","id":\#(id),"pid":\#(to),"tid":\#(to),"ts":\#(middle)}"#
             )
         }
         traced[k].lastInstance = i
-        traced[k].lastIterationStart = start
+        traced[k].lastIterationMiddle = middle
         if decoding {
             if traced[k].decodeStart >= 0 && traced[k].decodeInstance == i {
                 traced[k].decodeEnd = end

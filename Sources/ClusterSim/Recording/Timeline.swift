@@ -22,9 +22,9 @@ public struct TimelineRecorder: Sendable {
         var decodeEnd: SimTime = 0
         var decodeTokens: Int64 = 0
         var decodeInstance: Int32 = -1
-        /// The last iteration it was in: where and when it started (a flow leaves from there).
+        /// The last iteration it was in: where, and its middle instant (a flow leaves from there).
         var lastInstance: Int32 = -1
-        var lastIterationStart: SimTime = 0
+        var lastIterationMiddle: SimTime = 0
         var preemptions: Int32 = 0
     }
 

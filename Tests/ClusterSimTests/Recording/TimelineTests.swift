@@ -135,10 +135,18 @@ struct TimelineTests {
         let starts = events.filter { $0["ph"] as? String == "s" },
             finishes = events.filter { $0["ph"] as? String == "f" }
         #expect(!starts.isEmpty && starts.count == finishes.count)
-        // An arrow leaves one instance's iterations and lands on another's.
+        // An arrow leaves one instance's iteration and lands inside another's.
+        let iterations = Self.named(events, "iteration")
+        func insideAnIteration(_ e: Event) -> Bool {
+            let ts = e["ts"] as? Double ?? -1
+            return iterations.contains {
+                $0["pid"] as? Int == e["pid"] as? Int && ($0["ts"] as? Double ?? 0) <= ts
+                    && ts <= ($0["ts"] as? Double ?? 0) + ($0["dur"] as? Double ?? 0)
+            }
+        }
         for (s, f) in zip(starts, finishes) where s["id"] as? Int == f["id"] as? Int {
             #expect(s["pid"] as? Int != f["pid"] as? Int)
-            #expect((s["pid"] as? Int ?? 0) >= 1000 && (f["pid"] as? Int ?? 0) >= 1000)
+            #expect(insideAnIteration(s) && insideAnIteration(f))
         }
     }
 

@@ -81,11 +81,16 @@ struct Watch: ParsableCommand {
             ~/.config/clustertop/config.yaml); that file is read at start, and command-line options \
             override it. A file that does not parse stops the start with its line and column.
 
+            --metrics-addr serves the live cluster to Prometheus at http://HOST:PORT/metrics, per \
+            instance under vLLM's metric names, so a Grafana dashboard built for vLLM shows it \
+            (docs/metrics.md, docs/grafana/clustertop-vllm.json).
+
             Examples:
               clustertop                                  the default scenario, live
               clustertop watch Scenarios/spike-recovery.yaml --speed 10 --record session.jsonl
               clustertop watch default --dump-frame 130 --size 120x40
               clustertop watch large-64 --config ./team-settings.yaml
+              clustertop watch default --metrics-addr 127.0.0.1:9400
             """)
 
     @OptionGroup var options: ScenarioOptions<PolicyChoice>
@@ -94,6 +99,8 @@ struct Watch: ParsableCommand {
     var record: String?
 
     @OptionGroup var display: DashboardOptions
+
+    @OptionGroup var metrics: MetricsOption
 
     @Flag(help: "Stop arrivals at the scenario's duration_s instead of running on.")
     var scenarioDuration = false
@@ -144,6 +151,7 @@ struct Watch: ParsableCommand {
             return
         }
         try requireTerminal(suggestion: "clustertop run \(options.scenario ?? "default")")
+        let server = try metrics.startServer()
         if let record {
             do {
                 try driver.startRecording(path: record, speed: display.speed?.value ?? 1)
@@ -151,7 +159,9 @@ struct Watch: ParsableCommand {
                 throw CommandError("--record: \(error)")
             }
         }
-        try runDashboard(driver, options: display, settings: settings)
+        var observer: (@Sendable (Simulation, Bool) -> Void)?
+        if let server { observer = { sim, standingStill in server.publish(sim, force: standingStill) } }
+        try runDashboard(driver, options: display, settings: settings, observer: observer)
     }
 }
 
@@ -171,7 +181,10 @@ func requireTerminal(suggestion: String) throws {
 /// Opens the dashboard on `driver` and runs it until the user quits; the terminal is restored on
 /// every way out (see `NcursesBackend`). Left on a signal, it exits with 128 + its number (130
 /// for Ctrl-C, 143 for SIGTERM, 129 for a hang-up), as a shell reports a command a signal killed.
-func runDashboard(_ driver: SimulationDriver, options: DashboardOptions, settings: DashboardSettings) throws {
+func runDashboard(
+    _ driver: SimulationDriver, options: DashboardOptions, settings: DashboardSettings,
+    observer: (@Sendable (Simulation, Bool) -> Void)? = nil
+) throws {
     let config = settings.config
     let noColor = config.colors == .off
     let speed = config.speed
@@ -190,7 +203,8 @@ func runDashboard(_ driver: SimulationDriver, options: DashboardOptions, setting
         } catch {
             return .failure(.cannotOpen("\(error)"))
         }
-        let runner = SimulationRunner(driver: driver, speed: speed, paused: paused, framesPerSecond: fps)
+        let runner = SimulationRunner(
+            driver: driver, speed: speed, paused: paused, framesPerSecond: fps, observer: observer)
         var state = UIState(
             paused: paused, speed: speed, globalPolicy: scenario.policy.global.rawValue,
             localPolicy: scenario.policy.local.rawValue, globalPolicies: GlobalPolicyID.all,

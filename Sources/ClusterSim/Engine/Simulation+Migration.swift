@@ -213,6 +213,11 @@ extension Simulation {
         var m = activeMigrations.remove(at: k)
         m.outcome = outcome
         m.ended = now
+        if timeline != nil {
+            timelineMigration(
+                serial: m.request, from: m.source, to: m.destination, started: m.started,
+                outcome: outcome == .committed ? "committed" : "aborted")
+        }
         m.abortReason = reason
         if m.stoppedAt >= 0 { m.downtime = now - m.stoppedAt }
         if outcome == .committed { policyMetrics.migrationDowntime.record(m.downtime) }

@@ -70,6 +70,11 @@ public struct Simulation: Sendable {
         _read { yield recorder.completionLog }
         _modify { yield &recorder.completionLog }
     }
+    /// When set, the first requests' lifecycles and the iterations around them, for Perfetto
+    /// (`TimelineRecorder`); nil records nothing.
+    public var timeline: TimelineRecorder?
+    /// Per instance, in id order: the counters and histograms vLLM exports per engine.
+    public var engineMetrics: [EngineMetrics] { recorder.engines }
 
     /// Log entries kept (the dashboard's full-screen log scrolls through them).
     public static let logCapacity = 1000
@@ -178,6 +183,7 @@ public struct Simulation: Sendable {
             id: Int32(instances.count), gpu: gpu, model: model, tensorParallel: tensorParallel, status: status,
             engine: engine, scenario: scenario)
         let (id, serving) = pool.add(instance)
+        recorder.addEngine()
         if serving > 0 { noteCapacity(change: serving) }
         return id
     }
@@ -197,9 +203,11 @@ public struct Simulation: Sendable {
         let status = instances[index].status
         guard status == .active || status == .draining, !instances[index].busy else { return }
         let usedBefore = instances[index].kv.usedBlocks
+        let preemptionsBefore = instances[index].preemptions
         let shape = localPolicy.formBatch(
             &pool.instances[index], &requests, now: now, hasher: PrefixHasher(streams: streams))
         noteKV(change: instances[index].kv.usedBlocks - usedBefore)
+        if timeline != nil && instances[index].preemptions != preemptionsBefore { timelinePreemptions(on: i) }
         guard !instances[index].batch.isEmpty else { return }
         let timing = instances[index].iterationTiming
         let duration = timing.duration(shape)
@@ -214,6 +222,7 @@ public struct Simulation: Sendable {
         let index = Int(i)
         guard instances[index].status != .failed, instances[index].busy else { return }
         loadIndex.touch(i)
+        if timeline != nil { timelineIteration(i) }
         let usedBefore = instances[index].kv.usedBlocks
         var finished = finishedScratch
         finished.removeAll(keepingCapacity: true)
@@ -228,9 +237,11 @@ public struct Simulation: Sendable {
             tokens += 1
             if r.firstToken < 0 {
                 requests[id].firstToken = now
-                recorder.firstToken(ttft: now - r.arrival, queueing: r.firstScheduled - r.arrival, tenant: r.tenant)
+                recorder.firstToken(
+                    ttft: now - r.arrival, queueing: r.firstScheduled - r.arrival, tenant: r.tenant,
+                    promptTokens: r.promptTokens, instance: index)
             } else {
-                recorder.nextToken(gap: now - r.lastToken)
+                recorder.nextToken(gap: now - r.lastToken, instance: index)
             }
             requests[id].lastToken = now
             if r.generatedTokens + 1 >= r.outputTokens {
@@ -261,6 +272,7 @@ public struct Simulation: Sendable {
 
     /// Records a finished request and frees its slot.
     mutating func complete(_ id: Int32) {
+        if timeline != nil { timelineLeaves(id, rejected: false) }
         recorder.completed(id, requests[id], now: now, requests: requests)
         noteCompletion(id)
         requests.remove(id)
@@ -330,6 +342,7 @@ public struct Simulation: Sendable {
             requests[id].phase = .waiting
             instances[index].waiting.append(id)
             noteDispatched(id, on: i)
+            if timeline != nil { timelineQueued(id, on: i) }
         case .running:
             requests[id].admittedAt = now
             let arrival = requests[id].arrival
@@ -343,6 +356,7 @@ public struct Simulation: Sendable {
     }
 
     mutating func reject(_ id: Int32) {
+        if timeline != nil { timelineLeaves(id, rejected: true) }
         recorder.rejected(requests[id], now: now, requests: requests)
         noteRejection(id)
         requests.remove(id)

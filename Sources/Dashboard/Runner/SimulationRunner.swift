@@ -66,14 +66,19 @@ public final class SimulationRunner: Sendable {
     let farewell = Mutex<[String]>([])
     /// The wall clock pacing counts in: monotonic nanoseconds.
     let wallClock: @Sendable () -> UInt64
+    /// Called on the simulation thread with the simulation at every publication, and whether it
+    /// is about to stand still (paused or finished): how the metrics endpoint follows the run.
+    let observer: (@Sendable (Simulation, _ standingStill: Bool) -> Void)?
 
     /// `wallClock` is the monotonic clock pacing, compute budgets and the speed meter read, in
-    /// nanoseconds; tests pass one they advance by hand.
+    /// nanoseconds; tests pass one they advance by hand. `observer` sees each published state.
     public init(
         driver: SimulationDriver, speed: Double = 1, paused: Bool = false, framesPerSecond: Double = 20,
-        wallClock: @escaping @Sendable () -> UInt64 = SimulationRunner.uptimeNanoseconds
+        wallClock: @escaping @Sendable () -> UInt64 = SimulationRunner.uptimeNanoseconds,
+        observer: (@Sendable (Simulation, _ standingStill: Bool) -> Void)? = nil
     ) {
         initial = Mutex(driver)
+        self.observer = observer
         self.framesPerSecond = max(1, framesPerSecond)
         self.startSpeed = speed
         self.startPaused = paused
@@ -201,8 +206,14 @@ struct Loop {
         anchorSim = driver.now
     }
 
-    mutating func run() {
+    /// Hands the observer, then the UI, the current state (so a snapshot the UI sees was observed).
+    func publish() {
+        runner.observer?(driver.simulation, paused || driver.isFinished)
         runner.publish(driver.snapshot(clock: clock, detail: detail, appliedSequence: applied))
+    }
+
+    mutating func run() {
+        publish()
         var nextTick = wallNow()
         while true {
             let tickStart = wallNow()
@@ -253,9 +264,7 @@ struct Loop {
                 }
                 if !interrupted { measure() }
             }
-            if changed {
-                runner.publish(driver.snapshot(clock: clock, detail: detail, appliedSequence: applied))
-            }
+            if changed { publish() }
             if runner.pending.load(ordering: .acquiring) { continue }
             // Paused or finished, only a command changes anything: sleep until one comes.
             if paused || driver.isFinished {

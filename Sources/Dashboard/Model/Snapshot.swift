@@ -310,17 +310,18 @@ extension LogLine.Kind {
     public init(_ event: SimulationEvent) {
         switch event {
         case .spikeStarted, .spikeEnded: self = .spike
-        case .globalPolicySwitched, .localPolicySwitched: self = .policy
+        case .globalPolicySwitched, .localPolicySwitched, .decodeChoiceSwitched: self = .policy
         case .instanceFailed: self = .failure
-        case .instanceStarting, .instanceReady, .instanceDraining, .instanceRetired, .scaleOut, .scaleIn:
+        case .instanceStarting, .instanceReady, .instanceDraining, .instanceRetired, .scaleOut, .scaleIn,
+            .roleSwitching, .roleSwitched:
             self = .scaling
         case .recordingStarted, .recordingStopped, .recordingFailed: self = .recording
         case .commandIgnored(let command, _):
             switch command {
             case .spike: self = .spike
-            case .setGlobalPolicy, .setLocalPolicy: self = .policy
+            case .setGlobalPolicy, .setLocalPolicy, .setDecodeChoice: self = .policy
             case .fail: self = .failure
-            case .add, .drain: self = .scaling
+            case .add, .drain, .setRole: self = .scaling
             }
         }
     }

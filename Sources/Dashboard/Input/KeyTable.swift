@@ -2,7 +2,7 @@
 public enum Action: Sendable, Hashable {
     case nextGlobalPolicy, previousGlobalPolicy, nextLocalPolicy, previousLocalPolicy, pickPolicy
     case fireSpike, editSpike, spikeStronger, spikeWeaker, spikeLonger, spikeShorter
-    case failInstance, addInstance, drainInstance
+    case failInstance, addInstance, drainInstance, moveInstancePool, nextDecodeChoice
     case togglePause, step, faster, slower
     case toggleRecording
     case focusUp, focusDown, pageUp, pageDown, focusFirst, focusLast, openDetails
@@ -105,6 +105,12 @@ public enum KeyTable {
             ["a"], .addInstance, .main, "Load and instances", "add one like the focused", hint: "add", modes: .liveOnly),
         .init(
             ["d"], .drainInstance, .main, "Load and instances", "drain the focused instance", hint: "drain",
+            modes: .liveOnly),
+        .init(
+            ["R"], .moveInstancePool, .main, "Load and instances",
+            "move the focused instance to the next pool (mixed, prefill, decode) once drained", modes: .liveOnly),
+        .init(
+            ["D"], .nextDecodeChoice, .main, "Policies", "next decode-instance choice (disaggregated)",
             modes: .liveOnly),
         // Time
         .init([" "], .togglePause, .main, "Time", "pause or resume the simulation", hint: "pause"),

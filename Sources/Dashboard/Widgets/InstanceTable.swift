@@ -26,6 +26,13 @@ public enum InstanceTableWidget {
         var state: Int
         /// The KV trend column (0: not shown; it is shown on wide screens only).
         var trend = 0
+        /// The pool column (0: not shown; shown when some instance has a prefill or decode role).
+        var role = 0
+    }
+
+    /// The pool column's text: the role's letter, and the one it moves to ("P>D").
+    static func roleLabel(_ row: InstanceRow) -> String {
+        row.role.letter + (row.switchingTo.map { ">" + $0.letter } ?? "")
     }
 
     static func gpuLabel(_ row: InstanceRow) -> String {
@@ -45,9 +52,11 @@ public enum InstanceTableWidget {
         var c = Columns(
             id: idWidth, gpu: gpuWidth, model: width >= 72 ? modelWidth : 0, queueBar: 0, kvBar: 0,
             state: max(9, stateWidth))
+        if rows.contains(where: { $0.role != .mixed || $0.switchingTo != nil }) { c.role = 4 }
         // marker, id, gpu, model, queue bar, count, run, kv bar, percent, tokens, state, with spaces between
         let fixed =
-            1 + c.id + 1 + c.gpu + 1 + (c.model > 0 ? c.model + 1 : 0) + 1 + c.queueCount + 1 + c.run + 1 + 1
+            1 + c.id + 1 + c.gpu + 1 + (c.model > 0 ? c.model + 1 : 0) + (c.role > 0 ? c.role + 1 : 0) + 1
+            + c.queueCount + 1 + c.run + 1 + 1
             + c.kvPercent + 1 + c.tokens + 1 + c.state
         // Wide screens add a KV trend column: a sparkline of each instance's recent KV occupancy.
         if width >= 160 { c.trend = min(MetricsWindow.trendPoints, (width - fixed - 60) / 2) }
@@ -87,6 +96,7 @@ public enum InstanceTableWidget {
         header("ID", c.id, right: true)
         header("GPU", c.gpu)
         if c.model > 0 { header("MODEL", c.model) }
+        if c.role > 0 { header("POOL", c.role) }
         header("QUEUE", c.queueBar + 1 + c.queueCount)
         header("RUN", c.run, right: true)
         let kvX = x
@@ -139,6 +149,7 @@ public enum InstanceTableWidget {
             Format.padLeft(String(r.id), c.id, ellipsis: glyphs.ellipsis) + " "
             + Format.padRight(gpuLabel(r), c.gpu, ellipsis: glyphs.ellipsis) + " "
             + (c.model > 0 ? Format.padRight(r.model, c.model, ellipsis: glyphs.ellipsis) + " " : "")
+            + (c.role > 0 ? Format.padRight(roleLabel(r), c.role, ellipsis: glyphs.ellipsis) + " " : "")
         x += buffer.put(idText, x: x, y: y, ident, clip: clip)
 
         // Waiting queue: a bar scaled to the longest queue in the cluster, then the count.
@@ -207,6 +218,10 @@ public enum InstanceTableWidget {
         }
         if !r.migratingFrom.isEmpty {
             badge("MIG" + glyphs.arrowLeft + migrationTargets(r.migratingFrom), .migration)
+        }
+        if !r.sendingKVTo.isEmpty { badge("KV" + glyphs.arrowRight + migrationTargets(r.sendingKVTo), .migration) }
+        if !r.receivingKVFrom.isEmpty {
+            badge("KV" + glyphs.arrowLeft + migrationTargets(r.receivingKVFrom), .migration)
         }
     }
 

@@ -89,6 +89,9 @@ public enum KeyTable {
             ["l"], .nextLocalPolicy, .main, "Policies", "next local policy (batching)", hint: "local", modes: .liveOnly),
         .init(["L"], .previousLocalPolicy, .main, "Policies", "previous local policy", modes: .liveOnly),
         .init(["p"], .pickPolicy, .main, "Policies", "pick a policy from a list", modes: .liveOnly),
+        .init(
+            ["D"], .nextDecodeChoice, .main, "Policies", "next decode-instance choice (disaggregated)",
+            modes: .liveOnly),
         // Load and instances
         .init(
             ["s"], .fireSpike, .main, "Load and instances", "fire a load spike (as set)", hint: "spike",
@@ -109,9 +112,6 @@ public enum KeyTable {
         .init(
             ["R"], .moveInstancePool, .main, "Load and instances",
             "move the focused instance to the next pool (mixed, prefill, decode) once drained", modes: .liveOnly),
-        .init(
-            ["D"], .nextDecodeChoice, .main, "Policies", "next decode-instance choice (disaggregated)",
-            modes: .liveOnly),
         // Time
         .init([" "], .togglePause, .main, "Time", "pause or resume the simulation", hint: "pause"),
         .init(["."], .step, .main, "Time", "step 0.1 s (pauses first)"),

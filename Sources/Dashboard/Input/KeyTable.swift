@@ -111,7 +111,7 @@ public enum KeyTable {
             modes: .liveOnly),
         .init(
             ["R"], .moveInstancePool, .main, "Load and instances",
-            "move the focused instance to the next pool (mixed, prefill, decode) once drained", modes: .liveOnly),
+            "move the focused instance to the next pool, once drained", modes: .liveOnly),
         // Time
         .init([" "], .togglePause, .main, "Time", "pause or resume the simulation", hint: "pause"),
         .init(["."], .step, .main, "Time", "step 0.1 s (pauses first)"),

@@ -113,7 +113,8 @@ extension Simulation {
             if requests[p.slot].migration == .stopped && instances[Int(p.source)].role != .prefill
                 && instances[Int(p.source)].switchingTo == nil
             {
-                problems.append("request slot \(p.slot) waits for a decode instance on non-prefill instance \(p.source)")
+                problems.append(
+                    "request slot \(p.slot) waits for a decode instance on non-prefill instance \(p.source)")
             }
         }
         for (i, n) in transfers.incoming.enumerated()

@@ -105,7 +105,8 @@ extension Command {
             guard let i = o["instance"] as? Int else { return nil }
             self = .drain(instance: i)
         case "role":
-            guard let i = o["instance"] as? Int, let name = o["role"] as? String, let role = InstanceRole(rawValue: name)
+            guard let i = o["instance"] as? Int, let name = o["role"] as? String,
+                let role = InstanceRole(rawValue: name)
             else { return nil }
             self = .setRole(instance: i, role: role)
         case "decode_choice":

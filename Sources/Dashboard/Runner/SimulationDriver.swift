@@ -222,7 +222,8 @@ public struct SimulationDriver: Sendable {
             rows[i].role = inst.role
             rows[i].switchingTo = inst.switchingTo
         }
-        for m in sim.activeMigrations where rows.indices.contains(Int(m.source)) && rows.indices.contains(Int(m.destination)) {
+        for m in sim.activeMigrations
+        where rows.indices.contains(Int(m.source)) && rows.indices.contains(Int(m.destination)) {
             if m.handoff {
                 rows[Int(m.source)].sendingKVTo.append(m.destination)
                 rows[Int(m.destination)].receivingKVFrom.append(m.source)
@@ -324,11 +325,13 @@ public struct SimulationDriver: Sendable {
             kvReserved: inst.kv.reservedBlocks, kvCached: inst.kv.cachedBlocks, preemptions: inst.preemptions)
         row.role = inst.role
         row.switchingTo = inst.switchingTo
-        for m in session.sim.activeMigrations {
-            if Int(m.source) == index { m.handoff ? row.sendingKVTo.append(m.destination) : row.migratingTo.append(m.destination) }
-            if Int(m.destination) == index {
-                m.handoff ? row.receivingKVFrom.append(m.source) : row.migratingFrom.append(m.source)
-            }
+        for m in session.sim.activeMigrations where m.handoff {
+            if Int(m.source) == index { row.sendingKVTo.append(m.destination) }
+            if Int(m.destination) == index { row.receivingKVFrom.append(m.source) }
+        }
+        for m in session.sim.activeMigrations where !m.handoff {
+            if Int(m.source) == index { row.migratingTo.append(m.destination) }
+            if Int(m.destination) == index { row.migratingFrom.append(m.source) }
         }
         return row
     }

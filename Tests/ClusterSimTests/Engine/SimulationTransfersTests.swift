@@ -98,9 +98,12 @@ import Testing
     @Test func transferAwareChoosesTheDecodeInstanceOverNVLinkAndLeastLoadedTheLowestIdle() throws {
         // Instance 0 prefills on an A100; instance 1 (H100) is across the network, instance 2
         // (A100) in the prefill instance's node. One request at a time, so both are idle.
-        let groups: [(String, Int, InstanceRole)] = [("a100-80g", 1, .prefill), ("h100", 1, .decode), ("a100-80g", 1, .decode)]
+        let groups: [(String, Int, InstanceRole)] = [
+            ("a100-80g", 1, .prefill), ("h100", 1, .decode), ("a100-80g", 1, .decode),
+        ]
         func decodeTokens(_ choice: DecodeChoice) throws -> (Int64, Int64) {
-            var s = Self.scenario(groups, rate: 0.5, duration: 10, input: .fixed(value: 1600), output: .fixed(value: 10))
+            var s = Self.scenario(
+                groups, rate: 0.5, duration: 10, input: .fixed(value: 1600), output: .fixed(value: 10))
             s.policy.decodeChoice = choice
             s.link.gigabitsPerSecond = 25
             let sim = try Self.finished(s)

@@ -62,15 +62,21 @@ import Testing
                 == "x.yaml:7:52: policy.decode_choice: expected one of least-loaded, transfer-aware, got \"nearest\""
         )
         #expect(
-            error(Self.valid.replacingOccurrences(of: "{instance: 2, role: prefill}", with: "{instance: 5, role: prefill}"))
+            error(
+                Self.valid.replacingOccurrences(
+                    of: "{instance: 2, role: prefill}", with: "{instance: 5, role: prefill}"))
                 == "x.yaml:16:5: events[0]: instance 5 does not exist at 2 s (instances 0 to 2)")
         #expect(
-            error(Self.valid.replacingOccurrences(of: "{instance: 2, role: prefill}", with: "{instance: 2, pool: prefill}"))
-                .hasPrefix("x.yaml:16:35: events[0].role: unknown key \"pool\""))
+            error(
+                Self.valid.replacingOccurrences(
+                    of: "{instance: 2, role: prefill}", with: "{instance: 2, pool: prefill}")
+            )
+            .hasPrefix("x.yaml:16:35: events[0].role: unknown key \"pool\""))
         let add = Self.valid + "\n  - {at_s: 5, add: {gpu: h100, model: llama3-8b, role: decode}}"
         #expect(
             error(add)
-                == "x.yaml:18:56: events[2].add.role: an added instance starts mixed; move it to a pool with a role event")
+                == "x.yaml:18:56: events[2].add.role: an added instance starts mixed; move it to a pool with a role event"
+        )
     }
 
     @Test func roleAndDecodeChoiceCommandsRoundTripThroughARecordingAndReplayExactly() throws {

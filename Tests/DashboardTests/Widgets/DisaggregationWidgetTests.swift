@@ -33,11 +33,18 @@ import Testing
         let s = Self.disaggregated()
         var state = Fixtures.state(for: s, focus: 1)
         // Instance 1 is already on its way to decode: the next pool after that is mixed.
-        #expect(Reducer.handle("R", state: &state, snapshot: s) == [.send(.simulation(.setRole(instance: 1, role: .mixed)))])
+        #expect(
+            Reducer.handle("R", state: &state, snapshot: s) == [.send(.simulation(.setRole(instance: 1, role: .mixed)))]
+        )
         state.focus = 3
-        #expect(Reducer.handle("R", state: &state, snapshot: s) == [.send(.simulation(.setRole(instance: 3, role: .mixed)))])
+        #expect(
+            Reducer.handle("R", state: &state, snapshot: s) == [.send(.simulation(.setRole(instance: 3, role: .mixed)))]
+        )
         state.focus = 0
-        #expect(Reducer.handle("R", state: &state, snapshot: s) == [.send(.simulation(.setRole(instance: 0, role: .decode)))])
+        #expect(
+            Reducer.handle("R", state: &state, snapshot: s) == [
+                .send(.simulation(.setRole(instance: 0, role: .decode)))
+            ])
         #expect(Reducer.handle("D", state: &state, snapshot: s) == [.send(.simulation(.setDecodeChoice(.leastLoaded)))])
         #expect(state.flash == "decode choice: least-loaded")
         // Replays do not change the cluster.

@@ -52,6 +52,17 @@ import Testing
         #expect(d.ttftTransfer.count == report.ttft.count)
     }
 
+    @Test(arguments: GlobalPolicyID.all)
+    func everyGlobalPolicyPicksPrefillInstancesAndKeepsTheInvariants(_ global: GlobalPolicyID) throws {
+        var s = Self.scenario([("h100", 2, .prefill), ("h100", 3, .decode)], rate: 12, duration: 8)
+        s.policy.global = global
+        s.cluster[1].engine.kvBlocks = 1500
+        let sim = try Self.finished(s)
+        let report = Report(sim)
+        #expect(report.disaggregation?.handoffs == report.requests.completed)
+        #expect((2..<5).allSatisfy { sim.instances[$0].prefixQueryTokens == 0 })
+    }
+
     @Test func aScenarioWithoutRolesHasNoDisaggregationFiguresAndNoHandoffs() throws {
         var sim = try Simulation(scenario: testScenario(count: 2, rate: 5, duration: 10))
         sim.runToEnd()

@@ -27,11 +27,13 @@ extension Report {
             ttftTransfer = Latency(book.transfer)
         }
 
-        /// The report table's line: hand-offs, bytes, and the mean TTFT split.
-        var tableLine: String {
-            "KV hand-offs \(handoffs) (\(Report.number(transferGigabytes, 1)) GB)  TTFT mean = queue "
-                + "\(Report.number(ttftQueue.mean, 1)) + prefill \(Report.number(ttftPrefill.mean, 1)) + transfer "
-                + "\(Report.number(ttftTransfer.mean, 1)) ms"
+        /// The report table's lines: the hand-offs, and the mean TTFT split.
+        var tableLines: [String] {
+            [
+                "KV hand-offs \(handoffs) (\(Report.number(transferGigabytes, 1)) GB sent, \(waitedForRoom) waited for room)",
+                "TTFT mean = queue \(Report.number(ttftQueue.mean, 1)) + prefill \(Report.number(ttftPrefill.mean, 1))"
+                    + " + transfer \(Report.number(ttftTransfer.mean, 1)) ms",
+            ]
         }
     }
 }

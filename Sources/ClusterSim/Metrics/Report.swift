@@ -359,7 +359,7 @@ public struct Report: Sendable, Hashable, Codable {
         lines.append(
             "prefix hit \(Report.number(prefixCache.hitRate * 100, 1))%  tardiness \(Report.number(tardiness.totalSeconds, 1)) s (\(tardiness.late) late)"
         )
-        if let d = disaggregation { lines.append(d.tableLine) }
+        if let d = disaggregation { lines += d.tableLines }
         if let w = workflows {
             lines.append(
                 "workflows \(w.completed) done, SLO \(Report.number(w.sloAttainment * 100, 1))%, E2E p50 \(Report.number(w.e2e.p50 / 1000, 1)) s  p99 \(Report.number(w.e2e.p99 / 1000, 1)) s"

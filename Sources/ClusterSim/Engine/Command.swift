@@ -13,6 +13,11 @@ public enum Command: Sendable, Hashable {
     case add(gpu: String, model: String, tensorParallel: Int)
     /// The instance takes no new requests and retires once empty.
     case drain(instance: Int)
+    /// The instance takes no new work, finishes what it holds, then serves as `role`
+    /// (disaggregated prefill/decode, Cluster/Disaggregation.swift).
+    case setRole(instance: Int, role: InstanceRole)
+    /// Switch how the decode instance of a prefilled request is chosen.
+    case setDecodeChoice(DecodeChoice)
 
     /// A short description for event logs.
     public var summary: String {
@@ -23,6 +28,8 @@ public enum Command: Sendable, Hashable {
         case .fail(let i): "instance \(i) failed"
         case .add(let gpu, let model, let tp): "instance added (\(gpu), \(model), tp \(tp))"
         case .drain(let i): "instance \(i) draining"
+        case .setRole(let i, let role): "instance \(i) -> \(role.rawValue) pool after draining"
+        case .setDecodeChoice(let c): "decode choice -> \(c.rawValue)"
         }
     }
 }
@@ -43,9 +50,9 @@ extension Command {
             {
                 return ("duration_s", m)
             }
-        case .setGlobalPolicy, .setLocalPolicy:
+        case .setGlobalPolicy, .setLocalPolicy, .setDecodeChoice:
             break  // a policy id is checked where it is parsed
-        case .fail(let i), .drain(let i):
+        case .fail(let i), .drain(let i), .setRole(let i, _):
             if i < 0 || i > 2 * Limits.maxInstances {
                 return ("instance", "expected an instance number from 0 to \(2 * Limits.maxInstances), got \(i)")
             }

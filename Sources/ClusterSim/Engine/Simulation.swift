@@ -191,12 +191,16 @@ public struct Simulation: Sendable {
         let status = instances[index].status
         guard status == .active || status == .draining, !instances[index].busy else { return }
         let usedBefore = instances[index].kv.usedBlocks
-        let shape = localPolicy.formBatch(
+        var shape = localPolicy.formBatch(
             &pool.instances[index], &requests, now: now, hasher: PrefixHasher(streams: streams))
+        if instances[index].speculation != nil { proposeDrafts(on: index, shape: &shape) }
         noteKV(change: instances[index].kv.usedBlocks - usedBefore)
         guard !instances[index].batch.isEmpty else { return }
         let timing = instances[index].iterationTiming
-        let duration = timing.duration(shape)
+        var duration = timing.duration(shape)
+        if let speculation = instances[index].speculation {
+            duration += Time.seconds(speculation.proposerSeconds(shape))
+        }
         instances[index].busy = true
         instances[index].iterationStart = now
         instances[index].iterationEnd = now + duration
@@ -216,9 +220,12 @@ public struct Simulation: Sendable {
             requests[id].computedTokens += entry.tokens
             let r = requests[id]
             guard r.computedTokens == r.heldTokens else { continue }
-            // The iteration sampled one output token for this request.
-            requests[id].generatedTokens += 1
-            tokens += 1
+            // The iteration sampled one output token for this request, and kept the draft tokens
+            // the target accepted (speculative decoding), whose KV it computed.
+            let accepted = entry.drafts > 0 ? acceptedDrafts(entry, on: index) : 0
+            requests[id].generatedTokens += 1 + accepted
+            requests[id].computedTokens += accepted
+            tokens += 1 + Int64(accepted)
             if r.firstToken < 0 {
                 requests[id].firstToken = now
                 recorder.firstToken(ttft: now - r.arrival, queueing: r.firstScheduled - r.arrival, tenant: r.tenant)
@@ -226,7 +233,7 @@ public struct Simulation: Sendable {
                 recorder.nextToken(gap: now - r.lastToken)
             }
             requests[id].lastToken = now
-            if r.generatedTokens + 1 >= r.outputTokens {
+            if r.generatedTokens + 1 + accepted >= r.outputTokens {
                 pool.instances[index].releaseBlocks(of: id, &requests)
                 finished.append(id)
             }

@@ -122,6 +122,9 @@ public struct StreamSpec: Sendable, Hashable {
     public var sharedPrefix: SharedPrefixSpec?
     /// Each arrival is an agentic workflow of LLM calls (nil: each arrival is one request).
     public var workflow: WorkflowSpec? = nil
+    /// Per-token acceptance rate of speculative decoding's draft tokens for the stream's requests
+    /// (`acceptance_rate`; nil: `SpeculativeConfig.defaultAcceptanceRate`).
+    public var acceptanceRate: Double? = nil
 
     public init(
         tenant: String, model: String? = nil, arrival: ArrivalProcess, input: LengthDistribution,

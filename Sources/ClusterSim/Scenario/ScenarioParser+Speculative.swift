@@ -32,6 +32,6 @@ extension ScenarioParser {
 
     /// `acceptance_rate`: the per-token acceptance rate of a stream's draft tokens, in [0, 1].
     static func acceptanceRate(_ v: YAMLValue?) throws -> Double? {
-        try v?.number("a per-token acceptance rate between 0 and 1", in: 0...1)
+        try v?.number("a per-token acceptance rate", in: 0...1)
     }
 }

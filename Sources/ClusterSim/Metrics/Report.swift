@@ -225,6 +225,8 @@ public struct Report: Sendable, Hashable, Codable {
     public var workflows: Workflows?
     /// Only for scenarios with speculative decoding (Speculative.swift).
     public var specDecode: SpecDecode?
+    /// Only when the global policy is `auto`: its timeline and regret.
+    public var auto: AutoSummary?
     /// Wall-clock seconds of the run: the only field that differs between two runs of the same inputs.
     public var wallSeconds: Double?
 
@@ -295,6 +297,7 @@ public struct Report: Sendable, Hashable, Codable {
                 met: pm.workflowsMet, sloAttainment: pm.workflowAttainment, e2e: Latency(pm.workflowE2E))
             : nil
         specDecode = SpecDecode(sim.instances)
+        auto = sim.globalPolicy.autoSummary
         self.wallSeconds = wallSeconds
     }
 
@@ -392,6 +395,12 @@ public struct Report: Sendable, Hashable, Codable {
             lines.append(
                 "workflows \(w.completed) done, SLO \(Report.number(w.sloAttainment * 100, 1))%, E2E p50 \(Report.number(w.e2e.p50 / 1000, 1)) s  p99 \(Report.number(w.e2e.p99 / 1000, 1)) s"
             )
+        }
+        if let a = auto {
+            lines.append(
+                "auto: \(a.decisions) decisions, \(max(0, a.timeline.count - 1)) switches, regret \(Report.number(a.regret, 3)) vs \(a.bestFixed?.name ?? "–") (surrogate losses)"
+            )
+            lines.append("  " + a.timelineText)
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -125,6 +125,10 @@ public struct StreamSpec: Sendable, Hashable {
     /// Per-token acceptance rate of speculative decoding's draft tokens for the stream's requests
     /// (`acceptance_rate`; nil: `SpeculativeConfig.defaultAcceptanceRate`).
     public var acceptanceRate: Double? = nil
+    /// The stream sends requests only from `startSeconds` and before `endSeconds` (nil: until
+    /// arrivals end): a phase of the run. Its process runs all along, so the window changes no draw.
+    public var startSeconds: Double = 0
+    public var endSeconds: Double? = nil
 
     public init(
         tenant: String, model: String? = nil, arrival: ArrivalProcess, input: LengthDistribution,

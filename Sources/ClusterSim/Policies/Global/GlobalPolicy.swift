@@ -10,6 +10,7 @@ public enum GlobalPolicy: Sendable, Hashable {
     case llumnix(Llumnix)
     case hexgen(HexGen)
     case prefixAffinity(PrefixAffinity)
+    case auto(AutoGlobal)
 
     /// The registry: every global policy, in the order `clustertop policies` lists them and the
     /// dashboard cycles through them.
@@ -20,6 +21,7 @@ public enum GlobalPolicy: Sendable, Hashable {
         Registration(GlobalPolicy.llumnix),
         Registration(GlobalPolicy.hexgen),
         Registration(GlobalPolicy.prefixAffinity),
+        Registration(GlobalPolicy.auto),
     ]
 
     /// The one switch over the cases: hands the policy to `visitor` as its own type, so every call
@@ -33,6 +35,7 @@ public enum GlobalPolicy: Sendable, Hashable {
         case .llumnix(let p): GlobalPolicy.visit(p, GlobalPolicy.llumnix, &visitor, &context, &self)
         case .hexgen(let p): GlobalPolicy.visit(p, GlobalPolicy.hexgen, &visitor, &context, &self)
         case .prefixAffinity(let p): GlobalPolicy.visit(p, GlobalPolicy.prefixAffinity, &visitor, &context, &self)
+        case .auto(let p): GlobalPolicy.visit(p, GlobalPolicy.auto, &visitor, &context, &self)
         }
     }
 }
@@ -115,6 +118,12 @@ extension GlobalPolicy {
     }
 
     public var declaration: PolicyDeclaration { read(DeclarationOf()) }
+
+    /// What an `auto` policy has done so far; nil for every other policy.
+    public var autoSummary: AutoSummary? {
+        if case .auto(let p) = self { return p.summary }
+        return nil
+    }
     public var id: String { declaration.id }
 
     /// The instance for request `r` of `model` (nil: any model), or nil when no instance accepts it.

@@ -388,7 +388,7 @@ public struct Report: Sendable, Hashable, Codable {
             let rate = s.acceptanceRate.map { Report.number($0 * 100, 1) + "%" } ?? "–"
             let length = s.meanAcceptanceLength.map { Report.number($0, 2) } ?? "–"
             lines.append(
-                "speculative acceptance \(rate)  mean acceptance length \(length)  (\(s.numAcceptedTokens) of \(s.numDraftTokens) drafts)"
+                "spec decode acceptance \(rate)  mean length \(length)  accepted \(s.numAcceptedTokens)/\(s.numDraftTokens)"
             )
         }
         if let w = workflows {

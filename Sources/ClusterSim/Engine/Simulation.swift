@@ -32,6 +32,8 @@ public struct Simulation: Sendable {
         _modify { yield &pool.instances }
     }
     var pool = InstancePool()
+    /// The instances' loads in the orders dispatch asks for (`LoadIndex`), touched wherever a load changes.
+    var loadIndex = LoadIndex()
     public internal(set) var requests = RequestTable()
     public internal(set) var streams: [ArrivalStream] = []
     public internal(set) var globalPolicy: GlobalPolicy
@@ -182,6 +184,7 @@ public struct Simulation: Sendable {
 
     /// Asks instance `i` to form a batch at the current instant, once every event of the instant is in.
     mutating func kick(_ i: Int32) {
+        loadIndex.touch(i)
         if instances[Int(i)].kickPending || instances[Int(i)].busy { return }
         instances[Int(i)].kickPending = true
         queue.push(at: now, .schedule, target: i)
@@ -189,6 +192,7 @@ public struct Simulation: Sendable {
 
     mutating func startIteration(_ i: Int32) {
         let index = Int(i)
+        loadIndex.touch(i)
         instances[index].kickPending = false
         let status = instances[index].status
         guard status == .active || status == .draining, !instances[index].busy else { return }
@@ -213,6 +217,7 @@ public struct Simulation: Sendable {
     mutating func endIteration(_ i: Int32) {
         let index = Int(i)
         guard instances[index].status != .failed, instances[index].busy else { return }
+        loadIndex.touch(i)
         let usedBefore = instances[index].kv.usedBlocks
         var finished = finishedScratch
         finished.removeAll(keepingCapacity: true)
@@ -287,7 +292,7 @@ public struct Simulation: Sendable {
         guard
             let chosen = globalPolicy.dispatch(
                 requests[id], model: model, instances: instances, requests: requests,
-                hasher: PrefixHasher(streams: streams))
+                hasher: PrefixHasher(streams: streams), index: &loadIndex)
         else {
             requests[id].phase = .unassigned
             requests[id].instance = -1
@@ -325,6 +330,7 @@ public struct Simulation: Sendable {
     /// its place by arrival there, so it is not the first preemption victim for having moved.
     mutating func land(_ id: Int32, on i: Int32, _ placement: Placement) {
         let index = Int(i)
+        loadIndex.touch(i)
         requests[id].instance = i
         switch placement {
         case .waiting:
@@ -376,6 +382,8 @@ public struct Simulation: Sendable {
     // MARK: - Controls
 
     mutating func handleControl(_ index: Int) {
+        // Lifecycle changes touch any instance; they are rare.
+        loadIndex.touchAll()
         switch controls[index] {
         case .command(let command):
             execute(command)
@@ -392,6 +400,7 @@ public struct Simulation: Sendable {
     }
 
     mutating func execute(_ command: Command) {
+        loadIndex.touchAll()
         if let (key, message) = command.problem(hardware: scenario.hardware) {
             note(.commandIgnored(command, reason: .outOfBounds(key: key, message: message)))
             return
@@ -489,6 +498,7 @@ public struct Simulation: Sendable {
 
     /// A drained instance leaves the cluster's capacity.
     mutating func retire(_ i: Int32) {
+        loadIndex.touch(i)
         noteCapacity(change: -pool.retire(i))
         note(.instanceRetired(Int(i)))
     }

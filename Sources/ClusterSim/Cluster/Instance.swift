@@ -18,6 +18,8 @@ public enum InstanceStatus: UInt8, Sendable {
 public struct BatchEntry: Sendable {
     public var request: Int32
     public var tokens: Int32
+    /// Draft tokens a speculative decode verifies beside its own (Speculative.swift).
+    public var drafts: Int32 = 0
 }
 
 /// One model replica on `tensorParallel` GPUs of one type, with its queues and paged KV cache.
@@ -52,6 +54,8 @@ public struct Instance: Sendable {
     /// Prompt tokens looked up in the prefix cache at admission, and those found (prefix caching).
     public var prefixQueryTokens: Int64 = 0
     public var prefixHitTokens: Int64 = 0
+    /// Speculative decoding, when its group's engine has a `speculative_config` (Speculative.swift).
+    public var speculation: Speculation? = nil
 
     // Global-policy bookkeeping, kept by the engine whatever the policy so a switch finds it true.
     /// Estimated seconds of work of the requests dispatched here and not yet gone (HexGen's W_i).
@@ -87,7 +91,8 @@ public struct Instance: Sendable {
             allReduceLatency: engine.calibration.allReduceLatency)
         let computed = KVCache.capacity(
             gpu: gpu, model: model, tensorParallel: tensorParallel,
-            memoryUtilization: engine.gpuMemoryUtilization ?? KVCache.memoryUtilization)
+            memoryUtilization: engine.gpuMemoryUtilization ?? KVCache.memoryUtilization,
+            speculative: engine.speculative)
         self.kv = KVCache(totalBlocks: engine.kvBlocks.map { Int32($0) } ?? computed ?? 0)
         self.status = status
     }

@@ -19,9 +19,14 @@ struct InstancePool: Sendable {
                 $0.gpu == gpu.id && $0.model == model.id && $0.tensorParallel == tensorParallel
             }?
             .engine ?? EngineSettings()
-        let instance = Instance(
+        var instance = Instance(
             id: id, gpu: gpu, model: model, tensorParallel: tensorParallel, constants: constants, status: status,
             engine: settings)
+        if let config = settings.speculative {
+            instance.speculation = Speculation(
+                config, target: model, gpu: gpu, tensorParallel: tensorParallel, constants: constants,
+                seed: scenario.seed, instance: id)
+        }
         guard instance.kv.totalBlocks > 0 else {
             throw SimulationError.doesNotFit(model: model.id, gpu: gpu.id, tp: tensorParallel)
         }

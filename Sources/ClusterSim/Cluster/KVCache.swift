@@ -21,12 +21,16 @@ public struct KVCache: Sendable, Hashable {
 
     public init(totalBlocks: Int32) { self.totalBlocks = totalBlocks }
 
-    /// Blocks a model on `tp` GPUs of a type holds, or nil when the weights do not fit.
+    /// Blocks a model on `tp` GPUs of a type holds, or nil when the weights do not fit; a
+    /// speculative decoding draft model's weights and KV (`speculative`) share the memory.
     public static func capacity(
-        gpu: GPUSpec, model: ModelSpec, tensorParallel tp: Int, memoryUtilization: Double = KVCache.memoryUtilization
+        gpu: GPUSpec, model: ModelSpec, tensorParallel tp: Int, memoryUtilization: Double = KVCache.memoryUtilization,
+        speculative: SpeculativeConfig? = nil
     ) -> Int32? {
-        let perGPU = gpu.memoryBytes * memoryUtilization - model.weightBytes / Double(tp) - activationReserve
-        let blockBytes = Double(blockTokens) * model.kvBytesPerToken / Double(tp)
+        let weights = model.weightBytes + (speculative?.extraWeightBytes ?? 0)
+        let perGPU = gpu.memoryBytes * memoryUtilization - weights / Double(tp) - activationReserve
+        let blockBytes =
+            Double(blockTokens) * (model.kvBytesPerToken + (speculative?.extraKVBytesPerToken ?? 0)) / Double(tp)
         let blocks = (perGPU / blockBytes).rounded(.down)
         return blocks >= 1 ? Int32(min(blocks, Double(Int32.max / 2))) : nil
     }

@@ -207,13 +207,17 @@ public struct Simulation: Sendable {
         guard status == .active || status == .draining, !instances[index].busy else { return }
         let usedBefore = instances[index].kv.usedBlocks
         let preemptionsBefore = instances[index].preemptions
-        let shape = localPolicy.formBatch(
+        var shape = localPolicy.formBatch(
             &pool.instances[index], &requests, now: now, hasher: PrefixHasher(streams: streams))
+        if instances[index].speculation != nil { proposeDrafts(on: index, shape: &shape) }
         noteKV(change: instances[index].kv.usedBlocks - usedBefore)
         if timeline != nil && instances[index].preemptions != preemptionsBefore { timelinePreemptions(on: i) }
         guard !instances[index].batch.isEmpty else { return }
         let timing = instances[index].iterationTiming
-        let duration = timing.duration(shape)
+        var duration = timing.duration(shape)
+        if let speculation = instances[index].speculation {
+            duration += Time.seconds(speculation.proposerSeconds(shape))
+        }
         instances[index].busy = true
         instances[index].iterationStart = now
         instances[index].iterationEnd = now + duration
@@ -236,9 +240,12 @@ public struct Simulation: Sendable {
             requests[id].computedTokens += entry.tokens
             let r = requests[id]
             guard r.computedTokens == r.heldTokens else { continue }
-            // The iteration sampled one output token for this request.
-            requests[id].generatedTokens += 1
-            tokens += 1
+            // The iteration sampled one output token for this request, and kept the draft tokens
+            // the target accepted (speculative decoding), whose KV it computed.
+            let accepted = entry.drafts > 0 ? acceptedDrafts(entry, on: index) : 0
+            requests[id].generatedTokens += 1 + accepted
+            requests[id].computedTokens += accepted
+            tokens += 1 + Int64(accepted)
             if prefillRole && r.generatedTokens + 1 < r.outputTokens {
                 // Its KV cache goes to a decode instance, and the token with it (Simulation+Transfers).
                 transfers.prefilled.append(id)
@@ -253,7 +260,7 @@ public struct Simulation: Sendable {
                 recorder.nextToken(gap: now - r.lastToken, instance: index)
             }
             requests[id].lastToken = now
-            if r.generatedTokens + 1 >= r.outputTokens {
+            if r.generatedTokens + 1 + accepted >= r.outputTokens {
                 pool.instances[index].releaseBlocks(of: id, &requests)
                 finished.append(id)
             }

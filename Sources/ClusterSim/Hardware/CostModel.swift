@@ -2,7 +2,8 @@
 ///
 /// A batch is a set of requests j, each processing `q_j` new tokens on top of `c_j` cached ones:
 /// a prefill chunk (`q_j` = chunk length, `c_j` = its cached prefix) or a decode (`q_j` = 1,
-/// `c_j` = its context).
+/// `c_j` = its context). A speculative decode verifies `1 + k_j` tokens: its `k_j` draft tokens
+/// go through the linear layers and the LM head beside its own (`draftTokens`).
 public struct BatchShape: Sendable, Hashable {
     /// Prefill chunks in the batch.
     public var prefillSeqs: Int = 0
@@ -18,11 +19,17 @@ public struct BatchShape: Sendable, Hashable {
     public var decodeSeqs: Int = 0
     /// Σ context over decodes.
     public var decodeContextTokens: Int = 0
+    /// Speculative decoding: draft tokens verified (Σ k_j), the decodes that have them and Σ their
+    /// context, and the proposer's steps (the largest k_j). Zero without speculation.
+    public var draftTokens: Int = 0
+    public var draftSeqs: Int = 0
+    public var draftContextTokens: Int = 0
+    public var draftSteps: Int = 0
 
     public init() {}
 
     /// Tokens through the linear layers.
-    public var tokens: Int { prefillTokens + decodeSeqs }
+    public var tokens: Int { prefillTokens + decodeSeqs + draftTokens }
     public var isEmpty: Bool { prefillSeqs == 0 && decodeSeqs == 0 }
 
     public mutating func addPrefill(tokens q: Int, cached c: Int) {
@@ -36,6 +43,14 @@ public struct BatchShape: Sendable, Hashable {
     public mutating func addDecode(context c: Int) {
         decodeSeqs += 1
         decodeContextTokens += c
+    }
+
+    /// Adds `k` draft tokens to the decode of context `c` already in the shape.
+    public mutating func addDrafts(_ k: Int, context c: Int) {
+        draftTokens += k
+        draftSeqs += 1
+        draftContextTokens += c
+        draftSteps = max(draftSteps, k)
     }
 
     /// The shape of the calibration script's iterations: `prefillSeqs` chunks of `prefillLength`
@@ -323,7 +338,9 @@ struct IterationTerms: Sendable, Hashable {
         var weights = linearWeightSeconds
         if expertWeightSeconds > 0 { weights += expertWeightSeconds * expectedExpertsTouched(tokens: tokens) }
         t += roofline(linearSecondsPerToken * tokens, weights)
-        t += roofline(headSecondsPerSequence * Double(b.prefillSeqs + b.decodeSeqs), headWeightSeconds)
+        // Logits for one token per sequence, and for every draft token a speculative decode verifies.
+        t += roofline(
+            headSecondsPerSequence * Double(b.prefillSeqs + b.decodeSeqs + b.draftTokens), headWeightSeconds)
         t += activationSecondsPerToken * tokens
         t += attentionSecondsPerPair * 0.5 * b.prefillSquares
         t += kvReadSecondsPerToken * Double(b.decodeContextTokens)

@@ -160,6 +160,8 @@ public struct EngineSettings: Sendable, Hashable {
     public var blockSize: Int = 16
     /// Host and API time around the GPU (`calibration`: a built-in name or a file).
     public var calibration: EngineCalibration = .none
+    /// `speculative_config`: speculative decoding (Speculative.swift); nil: none.
+    public var speculative: SpeculativeConfig? = nil
 
     public init() {}
 }

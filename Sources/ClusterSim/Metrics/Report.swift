@@ -170,6 +170,28 @@ public struct Report: Sendable, Hashable, Codable {
         public var late: Int64
     }
 
+    /// Speculative decoding over all instances, with vLLM's names (`vllm:spec_decode_num_drafts`,
+    /// `_num_draft_tokens`, `_num_accepted_tokens`; acceptance rate accepted/draft tokens, mean
+    /// acceptance length 1 + accepted/drafts).
+    public struct SpecDecode: Sendable, Hashable, Codable {
+        public var numDrafts: Int64
+        public var numDraftTokens: Int64
+        public var numAcceptedTokens: Int64
+        /// Nil (null) before any draft.
+        public var acceptanceRate: Double?
+        public var meanAcceptanceLength: Double?
+
+        init?(_ instances: [Instance]) {
+            let all = instances.compactMap(\.speculation)
+            guard !all.isEmpty else { return nil }
+            numDrafts = all.reduce(0) { $0 + $1.drafts }
+            numDraftTokens = all.reduce(0) { $0 + $1.draftTokens }
+            numAcceptedTokens = all.reduce(0) { $0 + $1.acceptedTokens }
+            acceptanceRate = numDraftTokens > 0 ? Double(numAcceptedTokens) / Double(numDraftTokens) : nil
+            meanAcceptanceLength = numDrafts > 0 ? 1 + Double(numAcceptedTokens) / Double(numDrafts) : nil
+        }
+    }
+
     public struct Workflows: Sendable, Hashable, Codable {
         public var arrived: Int64
         public var completed: Int64
@@ -201,6 +223,8 @@ public struct Report: Sendable, Hashable, Codable {
     public var tardiness: Tardiness
     /// Only for scenarios with agentic workflows.
     public var workflows: Workflows?
+    /// Only for scenarios with speculative decoding (Speculative.swift).
+    public var specDecode: SpecDecode?
     /// Only when the global policy is `auto`: its timeline and regret.
     public var auto: AutoSummary?
     /// Only for runs where some instance had a prefill or decode role.
@@ -274,6 +298,7 @@ public struct Report: Sendable, Hashable, Codable {
                 arrived: pm.workflowsArrived, completed: pm.workflowsCompleted, failed: pm.workflowsFailed,
                 met: pm.workflowsMet, sloAttainment: pm.workflowAttainment, e2e: Latency(pm.workflowE2E))
             : nil
+        specDecode = SpecDecode(sim.instances)
         auto = sim.globalPolicy.autoSummary
         disaggregation = sim.transfers.used ? Disaggregation(sim.transfers) : nil
         self.wallSeconds = wallSeconds
@@ -363,6 +388,13 @@ public struct Report: Sendable, Hashable, Codable {
             "prefix hit \(Report.number(prefixCache.hitRate * 100, 1))%  tardiness \(Report.number(tardiness.totalSeconds, 1)) s (\(tardiness.late) late)"
         )
         if let d = disaggregation { lines += d.tableLines }
+        if let s = specDecode {
+            let rate = s.acceptanceRate.map { Report.number($0 * 100, 1) + "%" } ?? "–"
+            let length = s.meanAcceptanceLength.map { Report.number($0, 2) } ?? "–"
+            lines.append(
+                "spec decode acceptance \(rate)  mean length \(length)  accepted \(s.numAcceptedTokens)/\(s.numDraftTokens)"
+            )
+        }
         if let w = workflows {
             lines.append(
                 "workflows \(w.completed) done, SLO \(Report.number(w.sloAttainment * 100, 1))%, E2E p50 \(Report.number(w.e2e.p50 / 1000, 1)) s  p99 \(Report.number(w.e2e.p99 / 1000, 1)) s"

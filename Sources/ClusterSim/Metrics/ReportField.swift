@@ -221,6 +221,17 @@ extension Report {
         fields += latency(
             "disaggregation.ttft_transfer_ms", { $0.disaggregation?.ttftTransfer },
             compare: ["p99": compare("KV transfer p99 ms", .lower, 1)])
+        fields += [
+            F("spec_decode.num_drafts") { $0.specDecode.map { i($0.numDrafts) } },
+            F("spec_decode.num_draft_tokens") { $0.specDecode.map { i($0.numDraftTokens) } },
+            F("spec_decode.num_accepted_tokens") { $0.specDecode.map { i($0.numAcceptedTokens) } },
+            F("spec_decode.acceptance_rate", compare: compare("spec acceptance %", .none, 1, unit: .percent)) {
+                $0.specDecode.map { .number($0.acceptanceRate, decimals: 4) }
+            },
+            F("spec_decode.mean_acceptance_length") {
+                $0.specDecode.map { .number($0.meanAcceptanceLength, decimals: 3) }
+            },
+        ]
         fields += latency(
             "workflows.e2e_ms", { $0.workflows?.e2e },
             compare: ["p99": compare("workflow E2E p99 s", .lower, 1, unit: .seconds)])

@@ -126,6 +126,9 @@ public struct StreamSpec: Sendable, Hashable {
     public var sharedPrefix: SharedPrefixSpec?
     /// Each arrival is an agentic workflow of LLM calls (nil: each arrival is one request).
     public var workflow: WorkflowSpec? = nil
+    /// Per-token acceptance rate of speculative decoding's draft tokens for the stream's requests
+    /// (`acceptance_rate`; nil: `SpeculativeConfig.defaultAcceptanceRate`).
+    public var acceptanceRate: Double? = nil
     /// The stream sends requests only from `startSeconds` and before `endSeconds` (nil: until
     /// arrivals end): a phase of the run. Its process runs all along, so the window changes no draw.
     public var startSeconds: Double = 0

@@ -84,12 +84,17 @@ extension ScenarioParser {
     static func shown(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v) }
 
     /// An instance group's `engine:` settings: vLLM's engine arguments and the host-time calibration.
-    static func engineSettings(_ value: YAMLValue?, model: ModelSpec, base: String) throws -> EngineSettings {
+    static func engineSettings(
+        _ value: YAMLValue?, model: ModelSpec, base: String, hardware: Hardware = Hardware()
+    ) throws -> EngineSettings {
         var settings = EngineSettings()
         guard let value else { return settings }
         let m = try value.mapping(allowed: [
-            "kv_blocks", "max_model_len", "gpu_memory_utilization", "block_size", "calibration",
+            "kv_blocks", "max_model_len", "gpu_memory_utilization", "block_size", "calibration", "speculative_config",
         ])
+        if let v = m["speculative_config"] {
+            settings.speculative = try speculativeConfig(v, target: model, hardware: hardware)
+        }
         if let v = m["kv_blocks"] {
             settings.kvBlocks = try v.integer("a whole number of KV blocks", in: 1...Int(Int32.max / 2))
         }

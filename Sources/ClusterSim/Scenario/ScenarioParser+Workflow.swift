@@ -5,7 +5,9 @@ extension ScenarioParser {
     static func workflowStream(
         _ v: YAMLValue, tenants: [TenantSpec], cluster: [InstanceGroup], models: [ModelSpec] = []
     ) throws -> StreamSpec {
-        let m = try v.mapping(allowed: ["tenant", "model", "workflow", "arrival", "slo_scale", "deadline_s"])
+        let m = try v.mapping(allowed: [
+            "tenant", "model", "workflow", "arrival", "slo_scale", "deadline_s", "acceptance_rate",
+        ])
         let tenant = try m.required("tenant").string(oneOf: tenants.map(\.name))
         var model: String? = nil
         if let mv = m["model"] {
@@ -36,6 +38,7 @@ extension ScenarioParser {
         var stream = StreamSpec(
             tenant: tenant, model: model, arrival: arrival, input: .fixed(value: 1), output: .fixed(value: 1))
         stream.workflow = spec
+        stream.acceptanceRate = try acceptanceRate(m["acceptance_rate"])
         return stream
     }
 }

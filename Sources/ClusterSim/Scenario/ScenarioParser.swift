@@ -275,7 +275,7 @@ public enum ScenarioParser {
         guard let modelSpec = hardware.model(model), let gpuSpec = hardware.gpu(gpu) else {
             throw v.error("unknown model or GPU")
         }
-        let engine = try engineSettings(m["engine"], model: modelSpec, base: base)
+        let engine = try engineSettings(m["engine"], model: modelSpec, base: base, hardware: hardware)
         if let message = tensorParallelProblem(gpu: gpuSpec, model: modelSpec, tp: tp, engine: engine) {
             throw (tp == 1 || tpValue == nil ? v : tpValue!).error(message)
         }
@@ -299,9 +299,10 @@ public enum ScenarioParser {
             engine.kvBlocks != nil
                 || KVCache.capacity(
                     gpu: gpu, model: model, tensorParallel: tp,
-                    memoryUtilization: engine.gpuMemoryUtilization ?? KVCache.memoryUtilization) != nil
+                    memoryUtilization: engine.gpuMemoryUtilization ?? KVCache.memoryUtilization,
+                    speculative: engine.speculative) != nil
         else {
-            let weightsGB = model.weightBytes / Double(tp) / 1e9
+            let weightsGB = (model.weightBytes + (engine.speculative?.extraWeightBytes ?? 0)) / Double(tp) / 1e9
             return
                 "\(model.id) needs \(Report.number(weightsGB, 1)) GB of weights per GPU at tp \(tp), which leaves no room for KV cache on \(gpu.id) (\(Report.number(gpu.memoryBytes / 1e9, 0)) GB); raise tp or pick a larger GPU"
         }
@@ -359,8 +360,11 @@ public enum ScenarioParser {
         }
         let keys =
             isTrace
-            ? ["tenant", "model", "trace", "shared_prefix"]
-            : ["tenant", "model", "arrival", "input_tokens", "output_tokens", "shared_prefix", "start_s", "end_s"]
+            ? ["tenant", "model", "trace", "shared_prefix", "acceptance_rate"]
+            : [
+                "tenant", "model", "arrival", "input_tokens", "output_tokens", "shared_prefix", "start_s", "end_s",
+                "acceptance_rate",
+            ]
         let m = try v.mapping(allowed: keys)
         let tenantValue = try m.required("tenant")
         let tenant = try tenantValue.string(oneOf: tenants.map(\.name))
@@ -385,9 +389,11 @@ public enum ScenarioParser {
                 throw m["shared_prefix"]!.error(
                     "this trace names its own prefix blocks; shared_prefix applies to traces without them")
             }
-            return StreamSpec(
+            var stream = StreamSpec(
                 tenant: tenant, model: model, arrival: .trace(spec), input: .fixed(value: 1), output: .fixed(value: 1),
                 sharedPrefix: shared)
+            stream.acceptanceRate = try acceptanceRate(m["acceptance_rate"])
+            return stream
         }
         let arrival = try arrivalProcess(try m.required("arrival"))
         let input = try lengths(try m.required("input_tokens"))
@@ -404,6 +410,7 @@ public enum ScenarioParser {
             }
             spec.endSeconds = end
         }
+        spec.acceptanceRate = try acceptanceRate(m["acceptance_rate"])
         return spec
     }
 

@@ -19,15 +19,17 @@ public enum SweepAxis: Sendable, Hashable, CustomStringConvertible {
     case seed
     case duration
 
-    /// The instance-group fields a sweep can vary.
+    /// The instance-group fields a sweep can vary (`num_speculative_tokens`: of the group's
+    /// `engine.speculative_config`).
     public enum ClusterField: String, Sendable, CaseIterable {
         case count, gpu, model, tp
+        case numSpeculativeTokens = "num_speculative_tokens"
     }
 
     /// The axis names a sweep file may use, as shown in messages.
     static let shownNames = [
         "global", "local", "params.NAME", "rate_scale", "workload[i].rate", "cluster[i].count", "cluster[i].gpu",
-        "cluster[i].model", "cluster[i].tp", "seed", "duration_s",
+        "cluster[i].model", "cluster[i].tp", "cluster[i].num_speculative_tokens", "seed", "duration_s",
     ]
 
     public var description: String {
@@ -127,6 +129,14 @@ public enum SweepAxis: Sendable, Hashable, CustomStringConvertible {
         case .workloadRate(let i):
             return root.updating("workload") {
                 $0.updating(i) { $0.updating("arrival") { $0.updating("rate") { _ in scalar } } }
+            }
+        case .cluster(let i, .numSpeculativeTokens):
+            return root.updating("cluster") {
+                $0.updating(i) {
+                    $0.updating("engine") {
+                        $0.updating("speculative_config") { $0.updating("num_speculative_tokens") { _ in scalar } }
+                    }
+                }
             }
         case .cluster(let i, let field):
             return root.updating("cluster") { $0.updating(i) { $0.updating(field.rawValue) { _ in scalar } } }

@@ -384,6 +384,32 @@ public struct InstanceDetail: Sendable, Equatable {
     /// The first waiting and running requests (at most `InstanceDetail.listLimit` each).
     public var waiting: [RequestLine]
     public var running: [RequestLine]
+    /// Speculative decoding on this instance, nil when it has none.
+    public var speculative: Speculative? = nil
+
+    /// An instance's speculative decoding: its proposer, its draft tokens per request per
+    /// iteration, and vLLM's counters so far (Speculative.swift).
+    public struct Speculative: Sendable, Equatable {
+        public var method: String
+        public var tokens: Int
+        public var draftTokens: Int64
+        public var acceptedTokens: Int64
+        /// Accepted over proposed draft tokens, and 1 + accepted per draft round; nil before any.
+        public var acceptanceRate: Double?
+        public var meanAcceptanceLength: Double?
+
+        public init(
+            method: String, tokens: Int, draftTokens: Int64 = 0, acceptedTokens: Int64 = 0,
+            acceptanceRate: Double? = nil, meanAcceptanceLength: Double? = nil
+        ) {
+            self.method = method
+            self.tokens = tokens
+            self.draftTokens = draftTokens
+            self.acceptedTokens = acceptedTokens
+            self.acceptanceRate = acceptanceRate
+            self.meanAcceptanceLength = meanAcceptanceLength
+        }
+    }
 
     public static let listLimit = 64
 

@@ -308,11 +308,18 @@ public struct SimulationDriver: Sendable {
         let limit = InstanceDetail.listLimit
         var row = snapshotRow(index)
         row.tokensPerSecond = window.tokensPerSecond(instance: index)
-        return InstanceDetail(
+        var detail = InstanceDetail(
             row: row, gpuName: inst.gpu.name, iterations: inst.iterations, tokensGenerated: inst.tokensGenerated,
             busyShare: sim.now > 0 ? min(1, Double(inst.busyTime) / Double(sim.now)) : 0,
-            batchRequests: inst.batch.count, batchTokens: inst.batch.reduce(0) { $0 + Int($1.tokens) },
+            batchRequests: inst.batch.count, batchTokens: inst.batch.reduce(0) { $0 + Int($1.tokens + $1.drafts) },
             waiting: inst.waiting.prefix(limit).map(line), running: inst.running.prefix(limit).map(line))
+        if let s = inst.speculation {
+            detail.speculative = InstanceDetail.Speculative(
+                method: s.config.method.rawValue, tokens: s.config.tokens, draftTokens: s.draftTokens,
+                acceptedTokens: s.acceptedTokens, acceptanceRate: s.acceptanceRate,
+                meanAcceptanceLength: s.meanAcceptanceLength)
+        }
+        return detail
     }
 
     func snapshotRow(_ index: Int) -> InstanceRow {

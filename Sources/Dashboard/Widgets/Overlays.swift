@@ -128,6 +128,15 @@ public enum DetailOverlay {
             (Format.count(d.tokensGenerated), .normal),
             ("  this batch ", label), ("\(d.batchRequests) req / \(d.batchTokens) tok", .normal),
         ])
+        if let spec = d.speculative {
+            line([
+                ("speculative ", label), ("\(spec.method) k=\(spec.tokens)", .normal), ("  acceptance ", label),
+                (spec.acceptanceRate.map { Format.percent($0) } ?? "-", CellStyle(.normal, [.bold])),
+                ("  mean length ", label), (spec.meanAcceptanceLength.map { Report.number($0, 2) } ?? "-", .normal),
+                ("  accepted ", label),
+                ("\(Format.count(spec.acceptedTokens))/\(Format.count(spec.draftTokens))", .normal),
+            ])
+        }
         if y < inner.maxY && r.kvTotal > 0 {
             let reserved = Double(max(0, min(r.kvReserved, r.kvUsed)))
             let cached = Double(max(0, min(r.kvCached, r.kvTotal - r.kvUsed)))

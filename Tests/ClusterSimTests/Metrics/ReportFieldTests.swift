@@ -28,8 +28,11 @@ import Testing
                         "outstanding_violations", "rejected", "ttft_p99_ms", "slo_ttft_ms", "slo_tpot_ms",
                     ].map { "slo.by_tenant.\(t).\($0)" }
                 }
-            } else if !f.key.hasPrefix("workflows"), !f.key.hasPrefix("auto."), !f.key.hasPrefix("disaggregation") {
-                // (Sections only some runs have: workflows, an auto policy, prefill/decode pools.)
+            } else if !f.key.hasPrefix("workflows"), !f.key.hasPrefix("auto."), !f.key.hasPrefix("disaggregation"),
+                !f.key.hasPrefix("spec_decode.")
+            {
+                // (Sections only some runs have: workflows, an auto policy, prefill/decode pools,
+                // speculative decoding.)
                 expected.append(f.key)
             }
         }
@@ -47,7 +50,7 @@ import Testing
         // Workflow, auto and disaggregation figures show only where the run has them.
         for f in Report.fields
         where !firstKeys.contains(f.path[0]) && !f.key.hasPrefix("workflows") && !f.key.hasPrefix("auto.")
-            && !f.key.hasPrefix("disaggregation")
+            && !f.key.hasPrefix("disaggregation") && !f.key.hasPrefix("spec_decode.")
         {
             firstKeys.append(f.path[0])
         }

@@ -141,6 +141,22 @@ import Testing
         }
     }
 
+    @Test func theDraftTokensOfAGroupsSpeculativeConfigAreAnAxis() throws {
+        let speculative = Self.base.replacingOccurrences(
+            of: "  - {gpu: a100-80g, model: llama3-8b, count: 1}",
+            with:
+                "  - {gpu: a100-80g, model: llama3-8b, engine: {speculative_config: {method: ngram, num_speculative_tokens: 2}}}"
+        )
+        let sweep = try spec(
+            "scenario: tiny.yaml\ngrid: {\"cluster[1].num_speculative_tokens\": [0, 5]}\n", base: speculative)
+        #expect(sweep.points.map { $0.scenario.cluster[1].engine.speculative?.tokens } == [0, 5])
+        #expect(sweep.points.allSatisfy { $0.scenario.cluster[1].engine.speculative?.method == .ngram })
+        // A group without speculative decoding has no method to go with the tokens.
+        #expect(
+            problem("scenario: tiny.yaml\ngrid: {\"cluster[0].num_speculative_tokens\": [4]}\n").contains(
+                "cluster[0].engine.speculative_config: missing key \"method\""))
+    }
+
     @Test func theShippedSweepsAreValid() throws {
         let folder = projectRoot.appendingPathComponent("Scenarios/sweeps").path
         let files = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".yaml") }

@@ -62,6 +62,8 @@ public struct Simulation: Sendable {
     public internal(set) var workflows = WorkflowBook()
     public internal(set) var policyMetrics = PolicyMetrics()
     var policyRuntime = PolicyRuntime()
+    /// The shared KV pool below the instances' CPU tiers (`kv_remote`), if any (Simulation+KVTiers.swift).
+    public internal(set) var kvPool: KVTier?
     /// When set, every completed request's TTFT and E2E, in completion order (`AccuracyReplay`
     /// compares them with measured ones); nil keeps nothing per request.
     public var completionLog: [CompletionRecord]? {
@@ -91,6 +93,7 @@ public struct Simulation: Sendable {
                     engine: group.engine)
             }
         }
+        kvPool = Simulation.makeKVPool(scenario)
         for (index, spec) in scenario.workload.enumerated() {
             guard let tenant = scenario.tenants.firstIndex(where: { $0.name == spec.tenant }) else {
                 throw SimulationError.unknownTenant(spec.tenant)
@@ -192,11 +195,13 @@ public struct Simulation: Sendable {
         guard status == .active || status == .draining, !instances[index].busy else { return }
         let usedBefore = instances[index].kv.usedBlocks
         let shape = localPolicy.formBatch(
-            &pool.instances[index], &requests, now: now, hasher: PrefixHasher(streams: streams))
+            &pool.instances[index], &requests, now: now, hasher: PrefixHasher(streams: streams, pool: kvPool))
         noteKV(change: instances[index].kv.usedBlocks - usedBefore)
+        let copySeconds = instances[index].kv.tiers != nil ? settleTiers(index) : 0
         guard !instances[index].batch.isEmpty else { return }
         let timing = instances[index].iterationTiming
-        let duration = timing.duration(shape)
+        var duration = timing.duration(shape)
+        if copySeconds > 0 { duration += max(1, SimTime((copySeconds * 1e6).rounded())) }
         instances[index].busy = true
         instances[index].iterationStart = now
         instances[index].iterationEnd = now + duration
@@ -321,6 +326,7 @@ public struct Simulation: Sendable {
         case .waiting:
             requests[id].phase = .waiting
             instances[index].waiting.append(id)
+            instances[index].waitingTokens += Int64(requests[id].pendingTokens)
             noteDispatched(id, on: i)
         case .running:
             requests[id].admittedAt = now

@@ -160,6 +160,10 @@ public struct EngineSettings: Sendable, Hashable {
     public var blockSize: Int = 16
     /// Host and API time around the GPU (`calibration`: a built-in name or a file).
     public var calibration: EngineCalibration = .none
+    /// `cpu_kv`: a CPU tier below GPU memory for evicted and swapped KV (`KVTiers`); nil: none.
+    public var cpuKV: KVTierSpec? = nil
+    /// `preemption_mode: swap`: preemption copies KV to the CPU tier instead of recomputing it.
+    public var preemptionSwap = false
 
     public init() {}
 }

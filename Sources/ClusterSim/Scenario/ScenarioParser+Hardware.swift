@@ -88,8 +88,10 @@ extension ScenarioParser {
         var settings = EngineSettings()
         guard let value else { return settings }
         let m = try value.mapping(allowed: [
-            "kv_blocks", "max_model_len", "gpu_memory_utilization", "block_size", "calibration",
+            "kv_blocks", "max_model_len", "gpu_memory_utilization", "block_size", "calibration", "cpu_kv",
+            "preemption_mode",
         ])
+        try kvTierSettings(m, into: &settings)
         if let v = m["kv_blocks"] {
             settings.kvBlocks = try v.integer("a whole number of KV blocks", in: 1...Int(Int32.max / 2))
         }

@@ -63,7 +63,9 @@ import Testing
         #expect(runChecked(&with) == [])
         without.runToEnd()
         let a = Report(with), b = Report(without)
-        #expect(a.prefixCache.hitRate > 1.25 * b.prefixCache.hitRate, "\(a.prefixCache.hitRate) vs \(b.prefixCache.hitRate)")
+        #expect(
+            a.prefixCache.hitRate > 1.25 * b.prefixCache.hitRate, "\(a.prefixCache.hitRate) vs \(b.prefixCache.hitRate)"
+        )
         #expect(a.kvTiers!.cpuHitTokens > 0 && a.kvTiers!.offloadedBlocks > 0)
         #expect(a.ttft.mean < b.ttft.mean, "TTFT mean \(a.ttft.mean) vs \(b.ttft.mean)")
         #expect(b.kvTiers == nil && b.json.value(at: "kv_tiers") == nil, "no tier, no kv_tiers fields")

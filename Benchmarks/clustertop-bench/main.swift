@@ -96,8 +96,14 @@ do {
     switch which {
     case "core": try coreBenchmark(requests: requests, global: global, params: params)
     case "cost-model": costModelBenchmark()
+    case "whatif":
+        try whatIfBenchmark(at: 30)
+        try whatIfBenchmark(at: 120)
+    case "auto": try autoBenchmark()
     default:
-        print("usage: clustertop-bench [core|cost-model] [--requests N] [--global ID] [--param NAME=VALUE]...")
+        print(
+            "usage: clustertop-bench [core|cost-model|whatif|auto] [--requests N] [--global ID] [--param NAME=VALUE]..."
+        )
         exit(2)
     }
 } catch {

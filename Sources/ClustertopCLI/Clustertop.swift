@@ -21,6 +21,7 @@ public struct Clustertop: ParsableCommand {
               clustertop compare Scenarios/strict-tbt.yaml --local vllm-v0,sarathi
               clustertop capacity default --global round-robin,llumnix --plot capacity.svg
               clustertop sweep Scenarios/sweeps/policy-grid.yaml
+              clustertop whatif session.jsonl --at 60 --global llumnix,hexgen
               clustertop validate Scenarios/*.yaml
               clustertop scenarios            list the shipped scenarios
               clustertop policies             list the policies and their parameters
@@ -30,6 +31,7 @@ public struct Clustertop: ParsableCommand {
             Watch.self, Run.self, Compare.self, Sweep.self, Capacity.self, Replay.self, Validate.self,
             Scenarios.self, Policies.self,
             CostModelCommand.self, CalibrateCommand.self, AccuracyCommand.self,
+            WhatIfCommand.self,
         ],
         defaultSubcommand: Watch.self
     )

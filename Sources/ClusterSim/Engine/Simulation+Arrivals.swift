@@ -5,7 +5,7 @@ extension Simulation {
     /// Puts stream `s`'s pending arrival in the queue, unless it falls after arrivals end.
     mutating func scheduleArrival(_ s: Int32) {
         let t = streams[Int(s)].pendingTime(multiplier: rateMultiplier)
-        if t < arrivalEnd {
+        if t < min(arrivalEnd, streams[Int(s)].windowEnd) {
             queue.push(at: t, .arrival, target: s, generation: streams[Int(s)].generation)
         }
     }
@@ -15,7 +15,9 @@ extension Simulation {
     mutating func handleArrival(_ s: Int32, generation: UInt32) {
         let si = Int(s)
         guard streams[si].generation == generation else { return }
-        if scenario.workload[si].workflow != nil {
+        if now < streams[si].windowStart {
+            // Before the stream's window (`start_s`): the draw is spent, nobody is sent.
+        } else if scenario.workload[si].workflow != nil {
             startWorkflow(stream: s)
         } else {
             let (prompt, output, prefix) = streams[si].drawRequest()

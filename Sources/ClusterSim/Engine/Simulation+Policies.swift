@@ -168,6 +168,17 @@ extension Simulation: PolicyContext {
         return KVCache.capacity(gpu: group.gpuSpec, model: group.modelSpec, tensorParallel: group.tensorParallel) ?? 1
     }
 
+    var tenantTTFTObjectives: [Double] { scenario.tenants.map(\.slo.ttftMs) }
+
+    /// Forks that run each candidate as a fixed policy (the fork's own policy is replaced, so an
+    /// `auto` policy asking never recurses), one after another, deterministically.
+    mutating func forecast(_ candidates: [(GlobalPolicy, LocalPolicy?)], horizon: SimTime) -> [HorizonFigures] {
+        candidates.map { global, local in
+            var f = fork(global: global, local: local)
+            return f.runHorizon(horizon)!
+        }
+    }
+
     /// Carries out what a global policy's periodic work asked for.
     mutating func perform(_ action: PolicyAction) {
         switch action {
@@ -182,6 +193,10 @@ extension Simulation: PolicyContext {
         case .scaleIn(let victim, let freeness, let threshold):
             note(.scaleIn(freeness: freeness, threshold: threshold, instance: victim))
             execute(.drain(instance: victim))
+        case .setLocalPolicy(let policy):
+            guard policy != localPolicy else { return }
+            switchLocalPolicy(to: policy)
+            if let id = LocalPolicyID(policy.id) { note(.localPolicySwitched(id)) }
         }
     }
 }

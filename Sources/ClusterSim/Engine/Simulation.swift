@@ -102,6 +102,8 @@ public struct Simulation: Sendable {
                 tenant: Int16(tenant), model: spec.model, process: spec.arrival, input: spec.input, output: spec.output,
                 sharedPrefix: spec.sharedPrefix, seed: scenario.seed, index: index)
             stream.pendingBase = stream.drawGap()
+            stream.windowStart = Time.seconds(spec.startSeconds)
+            stream.windowEnd = spec.endSeconds.map(Time.seconds) ?? .max
             streams.append(stream)
             scheduleArrival(Int32(index))
         }
@@ -405,20 +407,15 @@ public struct Simulation: Sendable {
                 note(.commandIgnored(command, reason: .unknownPolicy))
                 return
             }
-            globalPolicy = p
+            switchGlobalPolicy(to: p)
             note(.globalPolicySwitched(id))
-            restartPolicyTicks()
         case .setLocalPolicy(let id):
             guard let p = try? LocalPolicy(id: id, params: scenario.policy.params) else {
                 note(.commandIgnored(command, reason: .unknownPolicy))
                 return
             }
-            localPolicy = p
+            switchLocalPolicy(to: p)
             note(.localPolicySwitched(id))
-            for i in instances.indices {
-                instances[i].mayHavePartialPrefills = true
-                kick(Int32(i))
-            }
         case .fail(let i):
             guard pool.isLive(i) else {
                 note(.commandIgnored(command, reason: .instanceNotLive))
@@ -451,6 +448,22 @@ public struct Simulation: Sendable {
             let idle = pool.drain(Int32(i))
             note(.instanceDraining(i))
             if idle { retire(Int32(i)) }
+        }
+    }
+
+    /// Puts global policy `p` in force now: its periodic work starts afresh (a live switch, and
+    /// what-if forks).
+    mutating func switchGlobalPolicy(to p: GlobalPolicy) {
+        globalPolicy = p
+        restartPolicyTicks()
+    }
+
+    /// Puts local policy `p` in force now: every instance forms its next batch under it.
+    mutating func switchLocalPolicy(to p: LocalPolicy) {
+        localPolicy = p
+        for i in instances.indices {
+            instances[i].mayHavePartialPrefills = true
+            kick(Int32(i))
         }
     }
 

@@ -51,6 +51,24 @@ public struct Histogram: Sendable, Hashable {
         max = Swift.max(max, other.max)
     }
 
+    /// The samples recorded since `earlier`, an older copy of this histogram: bucket counts and
+    /// sum exactly; min and max are the bounds of the lowest and highest bucket left.
+    public func since(_ earlier: Histogram) -> Histogram {
+        var d = Histogram()
+        guard count > earlier.count else { return d }
+        for i in counts.indices {
+            let c = counts[i] - earlier.counts[i]
+            guard c > 0 else { continue }
+            d.counts[i] = c
+            let (low, width) = Histogram.range(i)
+            if d.min == .max { d.min = low }
+            d.max = low + width - 1
+        }
+        d.count = count - earlier.count
+        d.sum = sum - earlier.sum
+        return d
+    }
+
     public var mean: Double { count > 0 ? sum / Double(count) : 0 }
 
     /// The value at quantile `q` (0...1): the middle of the bucket holding the rank-⌈q·n⌉ sample,

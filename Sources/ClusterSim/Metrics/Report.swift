@@ -216,6 +216,8 @@ public struct Report: Sendable, Hashable, Codable {
     public var tardiness: Tardiness
     /// Only for scenarios with agentic workflows.
     public var workflows: Workflows?
+    /// Only when the global policy is `auto`: its timeline and regret.
+    public var auto: AutoSummary?
     /// Wall-clock seconds of the run: the only field that differs between two runs of the same inputs.
     public var wallSeconds: Double?
 
@@ -286,6 +288,7 @@ public struct Report: Sendable, Hashable, Codable {
                 arrived: pm.workflowsArrived, completed: pm.workflowsCompleted, failed: pm.workflowsFailed,
                 met: pm.workflowsMet, sloAttainment: pm.workflowAttainment, e2e: Latency(pm.workflowE2E))
             : nil
+        auto = sim.globalPolicy.autoSummary
         self.wallSeconds = wallSeconds
     }
 
@@ -391,6 +394,12 @@ public struct Report: Sendable, Hashable, Codable {
             lines.append(
                 "workflows \(w.completed) done, SLO \(Report.number(w.sloAttainment * 100, 1))%, E2E p50 \(Report.number(w.e2e.p50 / 1000, 1)) s  p99 \(Report.number(w.e2e.p99 / 1000, 1)) s"
             )
+        }
+        if let a = auto {
+            lines.append(
+                "auto: \(a.decisions) decisions, \(max(0, a.timeline.count - 1)) switches, regret \(Report.number(a.regret, 3)) vs \(a.bestFixed?.name ?? "–") (surrogate losses)"
+            )
+            lines.append("  " + a.timelineText)
         }
         return lines.joined(separator: "\n") + "\n"
     }

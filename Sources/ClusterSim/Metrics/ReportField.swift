@@ -220,6 +220,16 @@ extension Report {
         fields += latency(
             "workflows.e2e_ms", { $0.workflows?.e2e },
             compare: ["p99": compare("workflow E2E p99 s", .lower, 1, unit: .seconds)])
+        // Only when the global policy is `auto`: what it chose when, and its regret (AutoSummary).
+        fields += [
+            F("auto.decisions") { $0.auto.map { i($0.decisions) } },
+            F("auto.switches") { $0.auto.map { i(Int64(max(0, $0.timeline.count - 1))) } },
+            F("auto.timeline") { $0.auto.map { .string($0.timelineText) } },
+            F("auto.surrogate_loss") { $0.auto.map { n($0.incurred, 4) } },
+            F("auto.best_fixed") { $0.auto?.bestFixed.map { .string($0.name) } },
+            F("auto.best_fixed_loss") { $0.auto?.bestFixed.map { n($0.loss, 4) } },
+            F("auto.regret") { $0.auto.map { n($0.regret, 4) } },
+        ]
         fields.append(F("wall_s") { $0.wallSeconds.map { n($0) } })
         return fields
     }()

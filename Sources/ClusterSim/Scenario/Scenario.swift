@@ -125,6 +125,10 @@ public struct StreamSpec: Sendable, Hashable {
     public var sharedPrefix: SharedPrefixSpec?
     /// Each arrival is an agentic workflow of LLM calls (nil: each arrival is one request).
     public var workflow: WorkflowSpec? = nil
+    /// The stream sends requests only from `startSeconds` and before `endSeconds` (nil: until
+    /// arrivals end): a phase of the run. Its process runs all along, so the window changes no draw.
+    public var startSeconds: Double = 0
+    public var endSeconds: Double? = nil
 
     public init(
         tenant: String, model: String? = nil, arrival: ArrivalProcess, input: LengthDistribution,

@@ -358,7 +358,7 @@ public enum ScenarioParser {
         let keys =
             isTrace
             ? ["tenant", "model", "trace", "shared_prefix"]
-            : ["tenant", "model", "arrival", "input_tokens", "output_tokens", "shared_prefix"]
+            : ["tenant", "model", "arrival", "input_tokens", "output_tokens", "shared_prefix", "start_s", "end_s"]
         let m = try v.mapping(allowed: keys)
         let tenantValue = try m.required("tenant")
         let tenant = try tenantValue.string(oneOf: tenants.map(\.name))
@@ -390,8 +390,19 @@ public enum ScenarioParser {
         let arrival = try arrivalProcess(try m.required("arrival"))
         let input = try lengths(try m.required("input_tokens"))
         let output = try lengths(try m.required("output_tokens"))
-        return StreamSpec(
+        var spec = StreamSpec(
             tenant: tenant, model: model, arrival: arrival, input: input, output: output, sharedPrefix: shared)
+        spec.startSeconds = try m["start_s"]?.number("seconds from 0", in: 0...Limits.maxDurationSeconds) ?? 0
+        if let ev = m["end_s"] {
+            let end = try ev.number("seconds from 0", in: 0...Limits.maxDurationSeconds)
+            guard end > spec.startSeconds else {
+                throw ev.error(
+                    "expected seconds after start_s (\(Report.number(spec.startSeconds, -1))), got \(Report.number(end, -1))"
+                )
+            }
+            spec.endSeconds = end
+        }
+        return spec
     }
 
     static func arrivalProcess(_ v: YAMLValue) throws -> ArrivalProcess {

@@ -46,6 +46,9 @@ public struct ArrivalStream: Sendable {
     /// Increments whenever the pending arrival is rescheduled; older events are ignored.
     var generation: UInt32 = 0
     public private(set) var arrived: Int64 = 0
+    /// The stream sends requests from `windowStart` and before `windowEnd` (`start_s`, `end_s`).
+    var windowStart: SimTime = 0
+    var windowEnd: SimTime = .max
 
     public init(
         tenant: Int16, model: String?, process: ArrivalProcess, input: LengthDistribution, output: LengthDistribution,

@@ -86,5 +86,7 @@ public enum PanelRegistry {
         SpikeEditorOverlay.panel,
         EventLogOverlay.panel,
         SeekPromptOverlay.panel,
+        SortPickerOverlay.panel,
+        SetupOverlay.panel,
     ]
 }

@@ -211,13 +211,17 @@ import Testing
             let overlays: [UIState.Overlay]
             switch binding.scope {
             case .main: overlays = [.none]
-            case .anywhere: overlays = [.none, .help, .policyPicker, .spikeEditor, .eventLog, .seekPrompt]
+            case .anywhere:
+                overlays = [.none, .help, .policyPicker, .spikeEditor, .eventLog, .seekPrompt, .sortPicker, .setup]
             case .details: overlays = [.details]
             case .help: overlays = [.help]
             case .policyPicker: overlays = [.policyPicker]
             case .spikeEditor: overlays = [.spikeEditor]
             case .eventLog: overlays = [.eventLog]
             case .seekPrompt: overlays = [.seekPrompt]
+            case .filter: overlays = [.filter]
+            case .sortPicker: overlays = [.sortPicker]
+            case .setup: overlays = [.setup]
             }
             for overlay in overlays {
                 for key in binding.keys {

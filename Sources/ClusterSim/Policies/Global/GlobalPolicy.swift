@@ -11,6 +11,7 @@ public enum GlobalPolicy: Sendable, Hashable {
     case hexgen(HexGen)
     case prefixAffinity(PrefixAffinity)
     case cacheAware(CacheAware)
+    case auto(AutoGlobal)
 
     /// The registry: every global policy, in the order `clustertop policies` lists them and the
     /// dashboard cycles through them.
@@ -22,6 +23,7 @@ public enum GlobalPolicy: Sendable, Hashable {
         Registration(GlobalPolicy.hexgen),
         Registration(GlobalPolicy.prefixAffinity),
         Registration(GlobalPolicy.cacheAware),
+        Registration(GlobalPolicy.auto),
     ]
 
     /// The one switch over the cases: hands the policy to `visitor` as its own type, so every call
@@ -36,6 +38,7 @@ public enum GlobalPolicy: Sendable, Hashable {
         case .hexgen(let p): GlobalPolicy.visit(p, GlobalPolicy.hexgen, &visitor, &context, &self)
         case .prefixAffinity(let p): GlobalPolicy.visit(p, GlobalPolicy.prefixAffinity, &visitor, &context, &self)
         case .cacheAware(let p): GlobalPolicy.visit(p, GlobalPolicy.cacheAware, &visitor, &context, &self)
+        case .auto(let p): GlobalPolicy.visit(p, GlobalPolicy.auto, &visitor, &context, &self)
         }
     }
 }
@@ -118,6 +121,12 @@ extension GlobalPolicy {
     }
 
     public var declaration: PolicyDeclaration { read(DeclarationOf()) }
+
+    /// What an `auto` policy has done so far; nil for every other policy.
+    public var autoSummary: AutoSummary? {
+        if case .auto(let p) = self { return p.summary }
+        return nil
+    }
     public var id: String { declaration.id }
 
     /// The instance for request `r` of `model` (nil: any model), or nil when no instance accepts it.

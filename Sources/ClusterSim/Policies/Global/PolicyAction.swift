@@ -9,6 +9,9 @@ public enum PolicyAction: Sendable, Hashable {
     case scaleOut(count: Int, freeness: Double, threshold: Double)
     /// Drain `instance`: the cluster's freeness `freeness` is above `threshold`.
     case scaleIn(instance: Int, freeness: Double, threshold: Double)
+    /// Put local policy `policy` in force on every instance (an `auto` policy choosing local
+    /// policies online).
+    case setLocalPolicy(LocalPolicy)
 }
 
 /// What a global policy's periodic work sees of the cluster, and its one way to change it.
@@ -22,4 +25,17 @@ protocol PolicyContext {
     /// nil when none can be added.
     var addableInstanceBlocks: Int32? { get }
     mutating func perform(_ action: PolicyAction)
+    /// Per tenant, its TTFT objective in milliseconds.
+    var tenantTTFTObjectives: [Double] { get }
+    /// The figures of the next `horizon` under each of `candidates` (a global policy, and a local
+    /// one or nil to keep the one in force), run as fixed policies on forks of the cluster
+    /// (`WhatIf`); empty where the cluster cannot fork.
+    mutating func forecast(_ candidates: [(GlobalPolicy, LocalPolicy?)], horizon: SimTime) -> [HorizonFigures]
+}
+
+extension PolicyContext {
+    var tenantTTFTObjectives: [Double] { [] }
+    mutating func forecast(_ candidates: [(GlobalPolicy, LocalPolicy?)], horizon: SimTime) -> [HorizonFigures] {
+        []
+    }
 }

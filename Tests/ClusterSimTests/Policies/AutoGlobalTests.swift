@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+
+@testable import ClusterSim
+
+@Suite struct AutoGlobalTests {
+    func auto(_ values: [String: Double] = [:]) throws -> AutoGlobal {
+        try AutoGlobal(params: PolicyParams(values))
+    }
+
+    func tenant(_ slo: Double?, ttft: Double, arrived: Int64 = 10) -> HorizonFigures.Tenant {
+        HorizonFigures.Tenant(arrived: arrived, sloAttainment: slo, ttftP99Milliseconds: ttft)
+    }
+
+    func figures(_ tenants: [HorizonFigures.Tenant]) -> HorizonFigures {
+        HorizonFigures(
+            ttftP99Milliseconds: 0, tbtP99Milliseconds: 0, sloAttainment: nil, outputTokensPerSecond: 0,
+            preemptions: 0, tenants: tenants)
+    }
+
+    @Test func candidatesAreEveryFixedPolicyOrTheSelectedOnesOrTheAlphaGrid() throws {
+        #expect(try auto().names == GlobalPolicy.ids.filter { $0 != "auto" })
+        #expect(try auto(["auto_candidates": 0b1010]).names == ["least-outstanding", "llumnix"])
+        let grid = try auto(["auto_alpha_grid": 1])
+        #expect(grid.names.count == 6)
+        #expect(
+            grid.candidates.map { if case .hexgen(let h) = $0 { h.alpha } else { -1 } } == [0, 0.1, 0.2, 0.3, 0.4, 0.5])
+        #expect(throws: PolicyParamError.self) { try auto(["auto_candidates": 0b1000000]) }
+    }
+
+    @Test func localCandidatesPairEveryGlobalOneWithEachLocalPolicy() throws {
+        let a = try auto(["auto_candidates": 0b10, "auto_locals": 0b11])
+        #expect(a.names == ["least-outstanding / vllm-v0", "least-outstanding / sarathi"])
+        #expect(a.locals.map { $0?.id } == ["vllm-v0", "sarathi"])
+        #expect(try auto().locals.allSatisfy { $0 == nil })
+    }
+
+    @Test func aRunLearningTheLocalPolicySwitchesIt() throws {
+        var s = testScenario(count: 2, rate: 40, duration: 30, global: "auto", seed: 3)
+        s.policy.params.values = [
+            "auto_interval_s": 5, "auto_horizon_s": 3, "auto_candidates": 0b10, "auto_locals": 0b111,
+        ]
+        var sim = try Simulation(scenario: s)
+        sim.run(until: Time.seconds(1))
+        // The first decision put a candidate's local policy in force.
+        let first = try #require(sim.globalPolicy.autoSummary?.timeline.last?.policy)
+        #expect(first.hasSuffix(" / \(sim.localPolicy.id)"))
+        #expect(runChecked(&sim) == [])
+        let last = try #require(sim.globalPolicy.autoSummary?.timeline.last?.policy)
+        #expect(last == "least-outstanding / \(sim.localPolicy.id)")
+    }
+
+    @Test func itSwitchesToTheCandidateTheSurrogateFavoursAndAccountsRegret() throws {
+        var a = try auto(["auto_candidates": 0b11, "auto_memory": 1, "auto_rate": 4])
+        // Candidate 1 misses fewer SLOs for three decisions running.
+        for k in 0..<3 {
+            a.decide(
+                [figures([tenant(0.5, ttft: 500)]), figures([tenant(1, ttft: 400)])], now: Time.seconds(Double(k) * 20),
+                sloTTFT: [1000])
+        }
+        #expect(a.current == 1)
+        #expect(a.summary.timeline.map(\.policy) == ["round-robin", "least-outstanding"])
+        #expect(a.summary.decisions == 3)
+        // Both candidates' losses are kept; the chosen one was best every time: no regret.
+        let rr = 0.75 * 0.5 + 0.25 * 0.25, lo = 0.25 * 0.2
+        #expect(abs(a.summary.losses[0] - 3 * rr) < 1e-9 && abs(a.summary.losses[1] - 3 * lo) < 1e-9)
+        #expect(abs(a.summary.regret) < 1e-9)
+        #expect(a.summary.bestFixed?.name == "least-outstanding")
+    }
+
+    @Test func tenantsWeighByTheirShareOfArrivals() throws {
+        var a = try auto(["auto_candidates": 0b11, "auto_rate": 50])
+        // The busy tenant prefers candidate 1, the quiet one candidate 0.
+        let busyLikes1 = [
+            figures([tenant(0, ttft: 5000, arrived: 90), tenant(1, ttft: 10, arrived: 10)]),
+            figures([tenant(1, ttft: 10, arrived: 90), tenant(0, ttft: 5000, arrived: 10)]),
+        ]
+        a.decide(busyLikes1, now: 0, sloTTFT: [1000, 1000])
+        #expect(a.current == 1)
+    }
+
+    @Test func withEqualLossesItStaysPut() throws {
+        var a = try auto(["auto_candidates": 0b111])
+        for _ in 0..<4 { a.decide(Array(repeating: figures([tenant(1, ttft: 10)]), count: 3), now: 0, sloTTFT: [1000]) }
+        #expect(a.current == 0 && a.summary.timeline.count == 1)
+    }
+
+    @Test func aRunWithAutoDecidesSwitchesAndReportsIt() throws {
+        var s = testScenario(count: 3, rate: 40, duration: 30, global: "auto", seed: 2)
+        s.policy.params.values = ["auto_interval_s": 5, "auto_horizon_s": 3, "auto_candidates": 0b11]
+        var sim = try Simulation(scenario: s)
+        #expect(runChecked(&sim) == [])
+        let report = Report(sim)
+        let summary = try #require(report.auto)
+        #expect(report.policy.global == "auto")
+        #expect(summary.decisions >= 6)
+        #expect(summary.losses.count == 2)
+        #expect(report.json.value(at: "auto.regret") != nil)
+        #expect(report.tableText.contains("auto: \(summary.decisions) decisions"))
+        // Every other policy's report has no auto section.
+        #expect(Report(try Simulation(scenario: testScenario())).json.value(at: "auto") == nil)
+    }
+
+    @Test func aRecordedSessionWithAutoReplaysExactly() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("auto-\(UUID().uuidString).jsonl").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let text =
+            RecordingTests.scenarioText.replacingOccurrences(of: "duration_s: 40", with: "duration_s: 25")
+            + "\npolicy: {global: auto, params: {auto_interval_s: 4, auto_horizon_s: 2, auto_candidates: 19}}\n"
+        var session = Session(try Simulation(scenario: try ScenarioParser.parse(text, file: "rec.yaml")))
+        try session.startRecording(path: path, baseDirectory: "/", checkpointSeconds: 2)
+        session.advance(to: Time.seconds(7))
+        session.apply(.spike(factor: 2, durationSeconds: 5))
+        session.runToEnd()
+        let outcome = try Recording.load(path: path).replay()
+        #expect(outcome.divergence == nil)
+        #expect(outcome.report.auto == Report(session.sim).auto)
+        #expect(outcome.report.auto?.decisions ?? 0 > 3)
+    }
+}

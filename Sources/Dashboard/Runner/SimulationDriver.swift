@@ -219,6 +219,7 @@ public struct SimulationDriver: Sendable {
                     readyInSeconds: inst.status == .starting ? Time.toSeconds(max(0, inst.readyAt - sim.now)) : 0,
                     preemptions: inst.preemptions))
             rows[i].kvTrend = window.kvTrend(instance: i)
+            if let tiers = inst.kv.tiers { rows[i].cpuTier = CPUTierRow(tiers) }
         }
         for m in sim.activeMigrations {
             if rows.indices.contains(Int(m.source)) { rows[Int(m.source)].migratingTo.append(m.destination) }
@@ -313,6 +314,7 @@ public struct SimulationDriver: Sendable {
             waiting: inst.waiting.count, running: inst.running.count, kvTotal: inst.kv.totalBlocks,
             kvUsed: inst.kv.usedBlocks,
             kvReserved: inst.kv.reservedBlocks, kvCached: inst.kv.cachedBlocks, preemptions: inst.preemptions)
+        if let tiers = inst.kv.tiers { row.cpuTier = CPUTierRow(tiers) }
         for m in session.sim.activeMigrations {
             if Int(m.source) == index { row.migratingTo.append(m.destination) }
             if Int(m.destination) == index { row.migratingFrom.append(m.source) }

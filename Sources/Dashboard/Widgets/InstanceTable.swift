@@ -311,6 +311,10 @@ public enum InstanceTableWidget {
         if !r.migratingFrom.isEmpty {
             badge("MIG" + glyphs.arrowLeft + migrationTargets(r.migratingFrom), .migration)
         }
+        // The CPU KV tier's occupancy (the KV column shows the GPU's), after what needs attention.
+        if let cpu = r.cpuTier, r.status != .failed && r.status != .retired {
+            badge("CPU " + String(Int((cpu.utilization * 100).rounded())) + "%", .dim)
+        }
     }
 
     static func migrationTargets(_ ids: [Int32]) -> String {

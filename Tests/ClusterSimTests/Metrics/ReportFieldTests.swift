@@ -28,8 +28,8 @@ import Testing
                         "outstanding_violations", "rejected", "ttft_p99_ms", "slo_ttft_ms", "slo_tpot_ms",
                     ].map { "slo.by_tenant.\(t).\($0)" }
                 }
-            } else if !f.key.hasPrefix("workflows"), !f.key.hasPrefix("auto.") {
-                // (Sections only some runs have: workflows, an auto policy.)
+            } else if !f.key.hasPrefix("workflows"), !f.key.hasPrefix("auto."), !f.key.hasPrefix("kv_tiers.") {
+                // (Sections only some runs have: workflows, an auto policy, KV tiers.)
                 expected.append(f.key)
             }
         }
@@ -45,7 +45,9 @@ import Testing
         }
         var firstKeys: [String] = []
         for f in Report.fields
-        where !firstKeys.contains(f.path[0]) && !f.key.hasPrefix("workflows") && !f.key.hasPrefix("auto.") {
+        where !firstKeys.contains(f.path[0]) && !f.key.hasPrefix("workflows") && !f.key.hasPrefix("auto.")
+            && !f.key.hasPrefix("kv_tiers.")
+        {
             firstKeys.append(f.path[0])
         }
         #expect(top.map(\.0) == firstKeys)

@@ -62,6 +62,8 @@ public struct Instance: Sendable {
     public var backlog: Double = 0
     /// High-priority requests here, waiting or running (Llumnix's priority headroom).
     public var highPriority: Int32 = 0
+    /// Tokens still to compute of the requests in `waiting` (Dynamo's pending prefill, `CacheAware`).
+    public var waitingTokens: Int64 = 0
     /// Running requests may have half-done prompts left by another local policy (set at a switch),
     /// which vLLM v0's batching, that never leaves one, must then finish.
     public var mayHavePartialPrefills = false
@@ -94,6 +96,11 @@ public struct Instance: Sendable {
             memoryUtilization: engine.gpuMemoryUtilization ?? KVCache.memoryUtilization,
             speculative: engine.speculative)
         self.kv = KVCache(totalBlocks: engine.kvBlocks.map { Int32($0) } ?? computed ?? 0)
+        if let cpu = engine.cpuKV {
+            kv.tiers = KVTiers(
+                cpu: cpu, blockBytes: Double(KVCache.blockTokens) * model.kvBytesPerToken, swap: engine.preemptionSwap,
+                links: tensorParallel)
+        }
         self.status = status
     }
 

@@ -82,14 +82,18 @@ struct InstancePool: Sendable {
         for id in orphans {
             requests[id].blocks = 0
             requests[id].computedTokens = 0
+            requests[id].swappedBlocks = 0
         }
         let used = instances[index].kv.usedBlocks
         instances[index].status = .failed
         instances[index].running.removeAll()
         instances[index].waiting.removeAll()
+        instances[index].waitingTokens = 0
         instances[index].batch.removeAll()
         instances[index].busy = false
+        let tiers = instances[index].kv.tiers
         instances[index].kv = KVCache(totalBlocks: instances[index].kv.totalBlocks)
+        instances[index].kv.tiers = tiers
         return (orphans, used, wasServing ? Int64(instances[index].kv.totalBlocks) : 0)
     }
 }

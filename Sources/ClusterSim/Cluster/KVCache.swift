@@ -18,6 +18,8 @@ public struct KVCache: Sendable, Hashable {
     public var cachedBlocks: Int32 = 0
     /// The prefix-cache entries (vLLM's automatic prefix caching), referenced or evictable.
     public internal(set) var prefix = PrefixCache()
+    /// The tiers below GPU memory (CPU memory, swap), when the instance has them.
+    public internal(set) var tiers: KVTiers? = nil
 
     public init(totalBlocks: Int32) { self.totalBlocks = totalBlocks }
 

@@ -64,6 +64,9 @@ public struct Request: Sendable {
     public var prefixBlocks: Int32 = 0
     public var prefixEntry: Int32 = -1
     public var prefixSealed = false
+    /// KV blocks swapped out to its instance's CPU tier by a swap preemption (`KVTiers`), to be
+    /// copied back at re-admission; its `computedTokens` are kept meanwhile.
+    public var swappedBlocks: Int32 = 0
 
     /// Tokens the request holds: its prompt and what it has generated so far.
     public var heldTokens: Int32 { promptTokens + generatedTokens }

@@ -51,14 +51,37 @@ extension Simulation {
                         "request slot \(id) holds \(r.blocks) blocks for \(r.computedTokens) computed tokens")
                 }
             }
+            var pending: Int64 = 0
+            var swapped: Int32 = 0
             for id in inst.waiting {
                 place(id, 2 * Int64(inst.id) + 1)
                 held += requests[id].blocks
+                pending += Int64(requests[id].pendingTokens)
+                swapped += requests[id].swappedBlocks
                 if requests[id].prefixBlocks != 0 { problems.append("waiting request slot \(id) holds prefix blocks") }
                 if requests[id].migration != .none { problems.append("waiting request slot \(id) is migrating") }
                 if requests[id].phase != .waiting {
                     problems.append("request slot \(id) in waiting has phase \(requests[id].phase)")
                 }
+            }
+            // KV tiers: swap space is exactly what the swapped-out requests hold; nothing overflows.
+            if let tiers = kv.tiers, inst.status != .failed {
+                if tiers.cpu.swapBlocks != swapped {
+                    problems.append(
+                        "instance \(inst.id): \(tiers.cpu.swapBlocks) swap blocks but requests hold \(swapped)")
+                }
+                if tiers.cpu.usedBlocks > tiers.cpu.capacityBlocks {
+                    problems.append(
+                        "instance \(inst.id): CPU tier holds \(tiers.cpu.usedBlocks) of \(tiers.cpu.capacityBlocks) blocks"
+                    )
+                }
+            } else if swapped != 0 && inst.status != .failed {
+                problems.append("instance \(inst.id): requests hold \(swapped) swap blocks without a CPU tier")
+            }
+            if pending != inst.waitingTokens {
+                problems.append(
+                    "instance \(inst.id): waiting requests have \(pending) tokens to compute, counted \(inst.waitingTokens)"
+                )
             }
             if held + kv.prefix.referenced + kv.reservedBlocks != kv.usedBlocks && inst.status != .failed {
                 problems.append(

@@ -66,6 +66,8 @@ public struct Simulation: Sendable {
     public internal(set) var workflows = WorkflowBook()
     public internal(set) var policyMetrics = PolicyMetrics()
     var policyRuntime = PolicyRuntime()
+    /// The shared KV pool below the instances' CPU tiers (`kv_remote`), if any (Simulation+KVTiers.swift).
+    public internal(set) var kvPool: KVTier?
     /// When set, every completed request's TTFT and E2E, in completion order (`AccuracyReplay`
     /// compares them with measured ones); nil keeps nothing per request.
     public var completionLog: [CompletionRecord]? {
@@ -101,6 +103,7 @@ public struct Simulation: Sendable {
             }
         }
         setUpDisaggregation()
+        kvPool = Simulation.makeKVPool(scenario)
         for (index, spec) in scenario.workload.enumerated() {
             guard let tenant = scenario.tenants.firstIndex(where: { $0.name == spec.tenant }) else {
                 throw SimulationError.unknownTenant(spec.tenant)
@@ -208,16 +211,18 @@ public struct Simulation: Sendable {
         let usedBefore = instances[index].kv.usedBlocks
         let preemptionsBefore = instances[index].preemptions
         var shape = localPolicy.formBatch(
-            &pool.instances[index], &requests, now: now, hasher: PrefixHasher(streams: streams))
+            &pool.instances[index], &requests, now: now, hasher: PrefixHasher(streams: streams, pool: kvPool))
         if instances[index].speculation != nil { proposeDrafts(on: index, shape: &shape) }
         noteKV(change: instances[index].kv.usedBlocks - usedBefore)
         if timeline != nil && instances[index].preemptions != preemptionsBefore { timelinePreemptions(on: i) }
+        let copySeconds = instances[index].kv.tiers != nil ? settleTiers(index) : 0
         guard !instances[index].batch.isEmpty else { return }
         let timing = instances[index].iterationTiming
         var duration = timing.duration(shape)
         if let speculation = instances[index].speculation {
             duration += Time.seconds(speculation.proposerSeconds(shape))
         }
+        if copySeconds > 0 { duration += max(1, SimTime((copySeconds * 1e6).rounded())) }
         instances[index].busy = true
         instances[index].iterationStart = now
         instances[index].iterationEnd = now + duration
@@ -360,6 +365,7 @@ public struct Simulation: Sendable {
         case .waiting:
             requests[id].phase = .waiting
             instances[index].waiting.append(id)
+            instances[index].waitingTokens += Int64(requests[id].pendingTokens)
             noteDispatched(id, on: i)
             if timeline != nil { timelineQueued(id, on: i) }
         case .running:

@@ -162,6 +162,10 @@ public struct EngineSettings: Sendable, Hashable {
     public var calibration: EngineCalibration = .none
     /// `speculative_config`: speculative decoding (Speculative.swift); nil: none.
     public var speculative: SpeculativeConfig? = nil
+    /// `cpu_kv`: a CPU tier below GPU memory for evicted and swapped KV (`KVTiers`); nil: none.
+    public var cpuKV: KVTierSpec? = nil
+    /// `preemption_mode: swap`: preemption copies KV to the CPU tier instead of recomputing it.
+    public var preemptionSwap = false
 
     public init() {}
 }

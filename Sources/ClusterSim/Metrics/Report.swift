@@ -164,6 +164,20 @@ public struct Report: Sendable, Hashable, Codable {
         public var queryTokens: Int64
     }
 
+    /// What went through the KV tiers below GPU memory (`KVTiers`); only when some instance has one.
+    public struct KVTiersSummary: Sendable, Hashable, Codable {
+        /// Share of prompt tokens looked up that lower tiers served (part of `prefixCache.hitRate`).
+        public var lowerHitRate: Double
+        public var cpuHitTokens: Int64
+        public var poolHitTokens: Int64
+        public var offloadedBlocks: Int64
+        public var swapOuts: Int64
+        public var swapFallbacks: Int64
+        /// GB copied between GPUs and lower tiers (loads and swaps), and the seconds of copying.
+        public var transferredGB: Double
+        public var transferSeconds: Double
+    }
+
     public struct Tardiness: Sendable, Hashable, Codable {
         public var totalSeconds: Double
         public var meanSeconds: Double
@@ -220,6 +234,7 @@ public struct Report: Sendable, Hashable, Codable {
     public var migrations: Migrations
     public var kv: KV
     public var prefixCache: PrefixCache
+    public var kvTiers: KVTiersSummary?
     public var tardiness: Tardiness
     /// Only for scenarios with agentic workflows.
     public var workflows: Workflows?
@@ -289,6 +304,7 @@ public struct Report: Sendable, Hashable, Codable {
         kv = KV(meanUtilization: m.kvMeanUtilization, peakUtilization: m.kvPeakUtilization)
         prefixCache = PrefixCache(
             hitRate: queried > 0 ? Double(hits) / Double(queried) : 0, hitTokens: hits, queryTokens: queried)
+        kvTiers = Report.kvTiers(sim, queried: queried)
         tardiness = Tardiness(
             totalSeconds: Double(pm.tardiness) / 1e6,
             meanSeconds: pm.deadlined > 0 ? Double(pm.tardiness) / 1e6 / Double(pm.deadlined) : 0, late: pm.late)
@@ -302,6 +318,21 @@ public struct Report: Sendable, Hashable, Codable {
         auto = sim.globalPolicy.autoSummary
         disaggregation = sim.transfers.used ? Disaggregation(sim.transfers) : nil
         self.wallSeconds = wallSeconds
+    }
+
+    static func kvTiers(_ sim: Simulation, queried: Int64) -> KVTiersSummary? {
+        let tiers = sim.instances.compactMap(\.kv.tiers)
+        guard !tiers.isEmpty else { return nil }
+        let cpu = tiers.reduce(Int64(0)) { $0 + $1.cpuHitTokens }
+        let pool = tiers.reduce(Int64(0)) { $0 + $1.poolHitTokens }
+        return KVTiersSummary(
+            lowerHitRate: queried > 0 ? Double(cpu + pool) / Double(queried) : 0, cpuHitTokens: cpu,
+            poolHitTokens: pool,
+            offloadedBlocks: tiers.reduce(Int64(0)) { $0 + $1.cpu.offloadedBlocks },
+            swapOuts: tiers.reduce(Int64(0)) { $0 + $1.swapOuts },
+            swapFallbacks: tiers.reduce(Int64(0)) { $0 + $1.swapFallbacks },
+            transferredGB: tiers.reduce(0.0) { $0 + $1.transferredBytes } / 1e9,
+            transferSeconds: tiers.reduce(0.0) { $0 + $1.transferSeconds })
     }
 
     /// Adds the `wall_s` field (the only one that differs between two runs of the same inputs).

@@ -196,6 +196,16 @@ extension Report {
             },
             F("prefix_cache.hit_tokens") { i($0.prefixCache.hitTokens) },
             F("prefix_cache.query_tokens") { i($0.prefixCache.queryTokens) },
+            F("kv_tiers.lower_hit_rate", compare: compare("lower-tier hit %", .higher, 1, unit: .percent)) {
+                $0.kvTiers.map { n($0.lowerHitRate, 4) }
+            },
+            F("kv_tiers.cpu_hit_tokens") { $0.kvTiers.map { i($0.cpuHitTokens) } },
+            F("kv_tiers.pool_hit_tokens") { $0.kvTiers.map { i($0.poolHitTokens) } },
+            F("kv_tiers.offloaded_blocks") { $0.kvTiers.map { i($0.offloadedBlocks) } },
+            F("kv_tiers.swap_outs") { $0.kvTiers.map { i($0.swapOuts) } },
+            F("kv_tiers.swap_fallbacks") { $0.kvTiers.map { i($0.swapFallbacks) } },
+            F("kv_tiers.transferred_gb") { $0.kvTiers.map { n($0.transferredGB, 2) } },
+            F("kv_tiers.transfer_s") { $0.kvTiers.map { n($0.transferSeconds) } },
             F("tardiness.total_s", compare: compare("tardiness s", .lower, 1)) { n($0.tardiness.totalSeconds) },
             F("tardiness.mean_s") { n($0.tardiness.meanSeconds, 4) },
             F("tardiness.late") { i($0.tardiness.late) },

@@ -25,6 +25,9 @@ public struct Scenario: Sendable {
     /// Models and GPUs the scenario defines (`models:`, `gpus:`), beside the built-in catalogs.
     public var models: [ModelSpec] = []
     public var gpus: [GPUSpec] = []
+    /// A KV pool shared by every instance below their CPU tiers (`kv_remote`: SSD or remote memory,
+    /// as Mooncake's store); nil: none.
+    public var kvRemote: KVTierSpec? = nil
 
     /// What the scenario's instances and `add` commands can name.
     public var hardware: Hardware { Hardware(models: models, gpus: gpus) }

@@ -91,10 +91,12 @@ extension ScenarioParser {
         guard let value else { return settings }
         let m = try value.mapping(allowed: [
             "kv_blocks", "max_model_len", "gpu_memory_utilization", "block_size", "calibration", "speculative_config",
+            "cpu_kv", "preemption_mode",
         ])
         if let v = m["speculative_config"] {
             settings.speculative = try speculativeConfig(v, target: model, hardware: hardware)
         }
+        try kvTierSettings(m, into: &settings)
         if let v = m["kv_blocks"] {
             settings.kvBlocks = try v.integer("a whole number of KV blocks", in: 1...Int(Int32.max / 2))
         }

@@ -97,7 +97,7 @@ public enum ScenarioParser {
 
     static let topKeys = [
         "name", "description", "seed", "duration_s", "models", "gpus", "cluster", "link", "policy", "tenants",
-        "workload", "events",
+        "workload", "events", "kv_remote",
     ]
 
     /// The scenario of `root`, or nil with every independent problem in `problems`: each top-level
@@ -245,6 +245,7 @@ public enum ScenarioParser {
             }
         }
         let link = attempt { try linkSpec(top["link"]) }
+        let kvRemote = attempt { try kvRemoteSpec(top["kv_remote"], cluster: clusterComplete ? cluster : nil) }
 
         guard !failed, let name, let description, let seed, let duration, let policy, let link, let models, let gpus
         else { return nil }
@@ -254,6 +255,7 @@ public enum ScenarioParser {
         scenario.calibrations = calibrations
         scenario.models = models
         scenario.gpus = gpus
+        if let kvRemote { scenario.kvRemote = kvRemote }
         if let problem = budgetProblem(scenario) {
             _ = attempt { throw try top.required("duration_s").error(problem) }
             return nil

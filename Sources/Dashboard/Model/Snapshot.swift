@@ -220,6 +220,41 @@ public struct InstanceRow: Sendable, Equatable {
 
     /// KV occupancy 0...1.
     public var kvUtilization: Double { kvTotal > 0 ? Double(kvUsed) / Double(kvTotal) : 0 }
+    /// The CPU KV tier under the GPU's, when the instance has one.
+    public var cpuTier: CPUTierRow? = nil
+}
+
+/// An instance's CPU KV tier (`KVTiers`): blocks held for prefixes and for swapped-out requests.
+public struct CPUTierRow: Sendable, Equatable {
+    public var total: Int32
+    public var prefixBlocks: Int32
+    public var swapBlocks: Int32
+    /// Prefix blocks read back to serve hits, and blocks written on eviction, since the start.
+    public var loadedBlocks: Int64
+    public var offloadedBlocks: Int64
+    public var swapOuts: Int64
+
+    public init(
+        total: Int32, prefixBlocks: Int32 = 0, swapBlocks: Int32 = 0, loadedBlocks: Int64 = 0,
+        offloadedBlocks: Int64 = 0, swapOuts: Int64 = 0
+    ) {
+        self.total = total
+        self.prefixBlocks = prefixBlocks
+        self.swapBlocks = swapBlocks
+        self.loadedBlocks = loadedBlocks
+        self.offloadedBlocks = offloadedBlocks
+        self.swapOuts = swapOuts
+    }
+
+    /// The tier of `tiers`.
+    public init(_ tiers: KVTiers) {
+        self.init(
+            total: tiers.cpu.capacityBlocks, prefixBlocks: tiers.cpu.blocks.count, swapBlocks: tiers.cpu.swapBlocks,
+            loadedBlocks: tiers.cpu.loadedBlocks, offloadedBlocks: tiers.cpu.offloadedBlocks, swapOuts: tiers.swapOuts)
+    }
+
+    /// Occupancy 0...1.
+    public var utilization: Double { total > 0 ? Double(prefixBlocks + swapBlocks) / Double(total) : 0 }
 }
 
 /// One tenant's SLO accounting.

@@ -221,6 +221,7 @@ public struct SimulationDriver: Sendable {
             rows[i].kvTrend = window.kvTrend(instance: i)
             rows[i].role = inst.role
             rows[i].switchingTo = inst.switchingTo
+            if let tiers = inst.kv.tiers { rows[i].cpuTier = CPUTierRow(tiers) }
         }
         for m in sim.activeMigrations
         where rows.indices.contains(Int(m.source)) && rows.indices.contains(Int(m.destination)) {
@@ -332,6 +333,7 @@ public struct SimulationDriver: Sendable {
             kvReserved: inst.kv.reservedBlocks, kvCached: inst.kv.cachedBlocks, preemptions: inst.preemptions)
         row.role = inst.role
         row.switchingTo = inst.switchingTo
+        if let tiers = inst.kv.tiers { row.cpuTier = CPUTierRow(tiers) }
         for m in session.sim.activeMigrations where m.handoff {
             if Int(m.source) == index { row.sendingKVTo.append(m.destination) }
             if Int(m.destination) == index { row.receivingKVFrom.append(m.source) }

@@ -332,6 +332,10 @@ public enum InstanceTableWidget {
         if !r.receivingKVFrom.isEmpty {
             badge("KV" + glyphs.arrowLeft + migrationTargets(r.receivingKVFrom), .migration)
         }
+        // The CPU KV tier's occupancy (the KV column shows the GPU's), after what needs attention.
+        if let cpu = r.cpuTier, r.status != .failed && r.status != .retired {
+            badge("CPU " + String(Int((cpu.utilization * 100).rounded())) + "%", .dim)
+        }
     }
 
     static func migrationTargets(_ ids: [Int32]) -> String {

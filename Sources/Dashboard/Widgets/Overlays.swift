@@ -123,6 +123,16 @@ public enum DetailOverlay {
             ("\(r.kvReserved)", CellStyle(.kvReserved)),
             (", cached ", label), ("\(r.kvCached)", CellStyle(.kvCached)), (", free ", label), ("\(free)", .normal),
         ])
+        if let cpu = r.cpuTier {
+            line([
+                ("CPU tier ", label),
+                ("\(cpu.prefixBlocks + cpu.swapBlocks)/\(cpu.total)", CellStyle(.normal, [.bold])),
+                (" blocks ", label), (Format.percent(cpu.utilization), .normal), (": prefixes ", label),
+                ("\(cpu.prefixBlocks)", CellStyle(.kvCached)), (", swapped ", label), ("\(cpu.swapBlocks)", .normal),
+                ("  loaded ", label), (Format.count(cpu.loadedBlocks), .normal), ("  offloaded ", label),
+                (Format.count(cpu.offloadedBlocks), .normal), ("  swap-outs ", label), ("\(cpu.swapOuts)", .normal),
+            ])
+        }
         line([
             ("iterations ", label), (Format.count(d.iterations), .normal), ("  tokens ", label),
             (Format.count(d.tokensGenerated), .normal),

@@ -5,6 +5,12 @@ import Testing
 
 /// The report's one list of fields drives JSON, CSV and `compare`.
 @Suite struct ReportFieldTests {
+    /// Sections only some runs have (and this test's plain run has none of): workflows, an auto
+    /// policy, prefill/decode pools, speculative decoding, KV tiers.
+    static func inSomeRunsOnly(_ f: ReportField) -> Bool {
+        ["workflows", "auto.", "disaggregation.", "spec_decode.", "kv_tiers."].contains { f.key.hasPrefix($0) }
+    }
+
     func report(tenants: [String] = ["t"]) throws -> Report {
         var s = testScenario(duration: 5)
         s.tenants = tenants.map { TenantSpec(name: $0, slo: SLO(ttftMs: 1000, tpotMs: 100)) }
@@ -28,11 +34,7 @@ import Testing
                         "outstanding_violations", "rejected", "ttft_p99_ms", "slo_ttft_ms", "slo_tpot_ms",
                     ].map { "slo.by_tenant.\(t).\($0)" }
                 }
-            } else if !f.key.hasPrefix("workflows"), !f.key.hasPrefix("auto."), !f.key.hasPrefix("disaggregation"),
-                !f.key.hasPrefix("spec_decode.")
-            {
-                // (Sections only some runs have: workflows, an auto policy, prefill/decode pools,
-                // speculative decoding.)
+            } else if !Self.inSomeRunsOnly(f) {
                 expected.append(f.key)
             }
         }
@@ -47,11 +49,7 @@ import Testing
             return
         }
         var firstKeys: [String] = []
-        // Workflow, auto and disaggregation figures show only where the run has them.
-        for f in Report.fields
-        where !firstKeys.contains(f.path[0]) && !f.key.hasPrefix("workflows") && !f.key.hasPrefix("auto.")
-            && !f.key.hasPrefix("disaggregation") && !f.key.hasPrefix("spec_decode.")
-        {
+        for f in Report.fields where !firstKeys.contains(f.path[0]) && !Self.inSomeRunsOnly(f) {
             firstKeys.append(f.path[0])
         }
         #expect(top.map(\.0) == firstKeys)

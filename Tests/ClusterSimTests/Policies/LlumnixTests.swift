@@ -52,6 +52,7 @@ import Testing
         let id = sim.requests.insert(r)
         sim.metrics.arrived += 1
         sim.instances[0].waiting.append(id)
+        sim.instances[0].waitingTokens += 4000
         sim.requests[id].instance = 0
         sim.kick(0)
         // Run until it decodes, then migrate it by hand.
@@ -90,6 +91,7 @@ import Testing
         let id = sim.requests.insert(r)
         sim.metrics.arrived += 1
         sim.instances[0].waiting.append(id)
+        sim.instances[0].waitingTokens += 4000
         sim.requests[id].instance = 0
         sim.kick(0)
         while !sim.requests[id].isDecoding { sim.step() }

@@ -11,6 +11,7 @@ public enum GlobalPolicy: Sendable, Hashable {
     case hexgen(HexGen)
     case prefixAffinity(PrefixAffinity)
     case auto(AutoGlobal)
+    case cacheAware(CacheAware)
 
     /// The registry: every global policy, in the order `clustertop policies` lists them and the
     /// dashboard cycles through them.
@@ -22,6 +23,7 @@ public enum GlobalPolicy: Sendable, Hashable {
         Registration(GlobalPolicy.hexgen),
         Registration(GlobalPolicy.prefixAffinity),
         Registration(GlobalPolicy.auto),
+        Registration(GlobalPolicy.cacheAware),
     ]
 
     /// The one switch over the cases: hands the policy to `visitor` as its own type, so every call
@@ -36,6 +38,7 @@ public enum GlobalPolicy: Sendable, Hashable {
         case .hexgen(let p): GlobalPolicy.visit(p, GlobalPolicy.hexgen, &visitor, &context, &self)
         case .prefixAffinity(let p): GlobalPolicy.visit(p, GlobalPolicy.prefixAffinity, &visitor, &context, &self)
         case .auto(let p): GlobalPolicy.visit(p, GlobalPolicy.auto, &visitor, &context, &self)
+        case .cacheAware(let p): GlobalPolicy.visit(p, GlobalPolicy.cacheAware, &visitor, &context, &self)
         }
     }
 }

@@ -143,6 +143,8 @@ extension Instance {
     mutating func admitWaiting(at position: Int, blocks n: Int32, _ requests: inout RequestTable, now: SimTime) -> Int32
     {
         let id = position == 0 ? waiting.removeFirst() : waiting.remove(at: position)
+        waitingTokens -= Int64(requests[id].pendingTokens)
+        if requests[id].swappedBlocks > 0 { swapIn(id, &requests) }
         grant(n, to: id, &requests)
         requests[id].phase = .running
         requests[id].admittedAt = now
@@ -157,12 +159,15 @@ extension Instance {
     /// the front of `waiting`. A migration of the victim aborts. Returns the victim.
     mutating func preemptYoungest(_ requests: inout RequestTable) -> Int32 {
         let victim = running.removeLast()
+        // With a swapping CPU tier the victim's KV is copied out and its progress kept (`KVTiers`).
+        let swapped = kv.tiers != nil && swapOut(victim, &requests)
         releaseBlocks(of: victim, &requests)
-        requests[victim].computedTokens = 0
+        if !swapped { requests[victim].computedTokens = 0 }
         requests[victim].phase = .waiting
         requests[victim].preemptions += 1
         requests[victim].migration = .none
         waiting.prepend(victim)
+        waitingTokens += Int64(requests[victim].pendingTokens)
         preemptions += 1
         return victim
     }

@@ -103,9 +103,9 @@ public struct PrefixCache: Sendable, Hashable {
         return freed
     }
 
-    /// Evicts the least recently released evictable entry; false when there is none.
-    mutating func evictOldest() -> Bool {
-        guard head >= 0 else { return false }
+    /// Evicts the least recently released evictable entry; returns its hash, nil when there is none.
+    mutating func evictOldest() -> UInt64? {
+        guard head >= 0 else { return nil }
         let e = head
         unlink(e)
         let i = Int(e)
@@ -113,7 +113,7 @@ public struct PrefixCache: Sendable, Hashable {
         entries[i].refs = -1
         spare.append(e)
         evictable -= 1
-        return true
+        return entries[i].hash
     }
 
     mutating func unlink(_ e: Int32) {
@@ -175,8 +175,13 @@ public struct PrefixCache: Sendable, Hashable {
 /// prefix-aware routing); the streams are needed for trace prefixes.
 public struct PrefixHasher: Sendable {
     var streams: [ArrivalStream]
+    /// The cluster's shared KV pool below the CPU tiers, if any (`KVTiers`).
+    var pool: KVTier?
 
-    public init(streams: [ArrivalStream]) { self.streams = streams }
+    public init(streams: [ArrivalStream], pool: KVTier? = nil) {
+        self.streams = streams
+        self.pool = pool
+    }
 
     /// For requests without trace prefixes (tests).
     public static let synthetic = PrefixHasher(streams: [])
@@ -193,12 +198,14 @@ public struct PrefixHasher: Sendable {
 }
 
 extension KVCache {
-    /// Evicts up to `n` cached prefix blocks, least recently released first.
+    /// Evicts up to `n` cached prefix blocks, least recently released first; with a CPU tier they
+    /// are offloaded to it rather than dropped (`KVTiers`).
     mutating func evictCached(_ n: Int32) {
         var left = n
-        while left > 0 && prefix.evictOldest() {
+        while left > 0, let hash = prefix.evictOldest() {
             cachedBlocks -= 1
             left -= 1
+            tiers?.offload(hash)
         }
     }
 

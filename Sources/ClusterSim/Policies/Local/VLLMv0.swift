@@ -70,6 +70,8 @@ public struct VLLMv0: BatchingMechanics {
                 break
             }
             let id = inst.admitWaiting(at: position, blocks: need, &requests, now: now)
+            // A request swapped back in mid-decode decodes with the others (vLLM v0's swapped queue).
+            if r.isDecoding { continue }
             inst.schedule(id, tokens: r.pendingTokens, &requests, now: now, shape: &shape)
             batchedTokens += r.pendingTokens
         }

@@ -93,15 +93,25 @@ public struct VLLMv1: BatchingMechanics {
             let position = inst.nextWaiting(queue, requests, now: now)
             let id = inst.waiting[position]
             let r = requests[id]
+            // A request swapped out keeps its progress; any other looks its prefix up in GPU
+            // memory, then in the lower KV tiers (`KVTiers`).
+            let swapped = r.swappedBlocks > 0
             let hits =
-                prefixCaching ? inst.prefixHits(id, requests, hasher: hasher) : (blocks: 0, evictable: 0, last: -1)
-            let computed = hits.blocks * KVCache.blockTokens
+                prefixCaching && !swapped
+                ? inst.prefixHits(id, requests, hasher: hasher) : (blocks: 0, evictable: 0, last: -1)
+            let lower =
+                prefixCaching && !swapped && inst.kv.tiers != nil
+                ? inst.lowerTierHits(id, after: hits.blocks, requests, hasher: hasher) : (cpu: 0, pool: 0)
+            let computed =
+                swapped ? r.computedTokens : (hits.blocks + lower.cpu + lower.pool) * KVCache.blockTokens
             let tokens = min(r.heldTokens - computed, budget)
             let need = KVCache.blocksFor(tokens: computed + tokens) - hits.blocks
             if need + hits.evictable > inst.kv.freeBlocks { break }
             _ = inst.admitWaiting(at: position, blocks: 0, &requests, now: now)
             inst.takePrefixHits(id, count: hits.blocks, &requests, hasher: hasher)
             inst.grant(need, to: id, &requests)
+            inst.loadLowerTierHits(
+                id, after: hits.blocks, cpu: lower.cpu, pool: lower.pool, &requests, hasher: hasher)
             if prefixCaching {
                 inst.registerPrefixBlocks(id, upTo: computed + tokens, &requests, hasher: hasher)
             }

@@ -13,6 +13,12 @@ public enum Command: Sendable, Hashable {
     case add(gpu: String, model: String, tensorParallel: Int)
     /// The instance takes no new requests and retires once empty.
     case drain(instance: Int)
+    /// A line for the event log that changes nothing in the cluster: why the commands around it
+    /// were sent (a what-if choice and what it projected), so a replay shows it too.
+    case note(String)
+
+    /// The longest text a note keeps (in characters).
+    public static let maxNoteLength = 200
 
     /// A short description for event logs.
     public var summary: String {
@@ -23,6 +29,7 @@ public enum Command: Sendable, Hashable {
         case .fail(let i): "instance \(i) failed"
         case .add(let gpu, let model, let tp): "instance added (\(gpu), \(model), tp \(tp))"
         case .drain(let i): "instance \(i) draining"
+        case .note(let text): text
         }
     }
 }
@@ -45,6 +52,10 @@ extension Command {
             }
         case .setGlobalPolicy, .setLocalPolicy:
             break  // a policy id is checked where it is parsed
+        case .note(let text):
+            if text.count > Command.maxNoteLength {
+                return ("text", "expected at most \(Command.maxNoteLength) characters, got \(text.count)")
+            }
         case .fail(let i), .drain(let i):
             if i < 0 || i > 2 * Limits.maxInstances {
                 return ("instance", "expected an instance number from 0 to \(2 * Limits.maxInstances), got \(i)")

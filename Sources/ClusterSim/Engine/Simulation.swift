@@ -442,6 +442,8 @@ public struct Simulation: Sendable {
             let idle = pool.drain(Int32(i))
             note(.instanceDraining(i))
             if idle { retire(Int32(i)) }
+        case .note(let text):
+            note(.noted(text))
         }
     }
 

@@ -21,6 +21,8 @@ public enum SimulationEvent: Sendable, Hashable, CustomStringConvertible {
     case recordingStopped(path: String)
     /// The recording stopped by itself: a write failed.
     case recordingFailed(OutputError)
+    /// A `Command.note`'s text.
+    case noted(String)
 
     /// Why a command was ignored.
     public enum IgnoredReason: Sendable, Hashable {
@@ -57,6 +59,7 @@ public enum SimulationEvent: Sendable, Hashable, CustomStringConvertible {
         case .recordingStarted(let path): "recording to \(path)"
         case .recordingStopped(let path): "recording stopped (\(path))"
         case .recordingFailed(let failure): "recording stopped: \(failure)"
+        case .noted(let text): text
         }
     }
 
@@ -70,7 +73,7 @@ public enum SimulationEvent: Sendable, Hashable, CustomStringConvertible {
             case .fail(let i): "no live instance \(i) to fail"
             case .drain(let i): "no active instance \(i) to drain"
             case .add(let gpu, let model, let tp): "cannot add \(model) on \(gpu) tp \(tp)"
-            case .spike: command.summary
+            case .spike, .note: command.summary
             }
         return what + "; ignored"
     }

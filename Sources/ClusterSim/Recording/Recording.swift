@@ -81,6 +81,7 @@ extension Command {
         case .fail(let i): ["type": "fail", "instance": i]
         case .add(let gpu, let model, let tp): ["type": "add", "gpu": gpu, "model": model, "tp": tp]
         case .drain(let i): ["type": "drain", "instance": i]
+        case .note(let text): ["type": "note", "text": text]
         }
     }
 
@@ -107,6 +108,9 @@ extension Command {
                 return nil
             }
             self = .add(gpu: g, model: m, tensorParallel: tp)
+        case "note":
+            guard let text = o["text"] as? String else { return nil }
+            self = .note(text)
         default:
             return nil
         }

@@ -10,6 +10,7 @@ public enum Action: Sendable, Hashable {
     case close, help, redraw, quit
     case openEventLog
     case seekBackward, seekForward, previousEvent, nextEvent, stepBack, editSeekTime
+    case openWhatIf, horizonLonger, horizonShorter
 }
 
 /// Where a binding applies: the main screen (and the details panel over it), or one overlay.
@@ -24,6 +25,7 @@ public enum Scope: Sendable, Hashable {
     case spikeEditor
     case eventLog
     case seekPrompt
+    case whatIf
 }
 
 /// The sessions a binding works in: a live simulation, or the replay of a recording (where the
@@ -89,6 +91,9 @@ public enum KeyTable {
             ["l"], .nextLocalPolicy, .main, "Policies", "next local policy (batching)", hint: "local", modes: .liveOnly),
         .init(["L"], .previousLocalPolicy, .main, "Policies", "previous local policy", modes: .liveOnly),
         .init(["p"], .pickPolicy, .main, "Policies", "pick a policy from a list", modes: .liveOnly),
+        .init(
+            ["w"], .openWhatIf, .main, "Policies", "what-if: fork now, run each policy ahead, compare", hint: "what-if",
+            modes: .liveOnly),
         // Load and instances
         .init(
             ["s"], .fireSpike, .main, "Load and instances", "fire a load spike (as set)", hint: "spike",
@@ -144,6 +149,15 @@ public enum KeyTable {
         .init([.up, "k"], .selectPrevious, .policyPicker, "Policy picker", "previous policy", modes: .liveOnly),
         .init([.down, "j", .tab], .selectNext, .policyPicker, "Policy picker", "next policy", modes: .liveOnly),
         .init([.enter], .confirm, .policyPicker, "Policy picker", "switch to the selected policy", modes: .liveOnly),
+        // What-if panel
+        .init([.up, "k"], .selectPrevious, .whatIf, "What-if panel", "previous candidate", modes: .liveOnly),
+        .init([.down, "j", .tab], .selectNext, .whatIf, "What-if panel", "next candidate", modes: .liveOnly),
+        .init(
+            [.enter], .confirm, .whatIf, "What-if panel", "switch the live cluster to the candidate", modes: .liveOnly),
+        .init(["]", "+"], .horizonLonger, .whatIf, "What-if panel", "longer horizon (forks again)", modes: .liveOnly),
+        .init(
+            ["[", "-"], .horizonShorter, .whatIf, "What-if panel", "shorter horizon (forks again)", modes: .liveOnly),
+        .init(["w"], .openWhatIf, .whatIf, "What-if panel", "fork again from now", modes: .liveOnly),
         // Spike editor
         .init([.right, "]"], .spikeStronger, .spikeEditor, "Spike editor", "stronger", modes: .liveOnly),
         .init([.left, "["], .spikeWeaker, .spikeEditor, "Spike editor", "weaker", modes: .liveOnly),
@@ -172,6 +186,7 @@ public enum KeyTable {
         case .spikeEditor: [.spikeEditor, .anywhere]
         case .eventLog: [.eventLog, .anywhere]
         case .seekPrompt: [.seekPrompt, .anywhere]
+        case .whatIf: [.whatIf, .anywhere]
         }
     }
 

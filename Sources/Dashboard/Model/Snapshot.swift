@@ -38,6 +38,8 @@ public struct DashboardSnapshot: Sendable, Equatable {
     public var finished: Bool
     /// A replay's length: the recording's last instant (nil: live, or not known until it drains).
     public var replayLength: SimTime?
+    /// The what-if comparison the panel shows, while it is open.
+    public var whatIf: WhatIfStatus? = nil
 
     public init(
         scenario: String, now: SimTime = 0, scenarioDurationSeconds: Double = 0, clock: RunClock = RunClock(),
@@ -315,12 +317,14 @@ extension LogLine.Kind {
         case .instanceStarting, .instanceReady, .instanceDraining, .instanceRetired, .scaleOut, .scaleIn:
             self = .scaling
         case .recordingStarted, .recordingStopped, .recordingFailed: self = .recording
+        case .noted: self = .policy
         case .commandIgnored(let command, _):
             switch command {
             case .spike: self = .spike
             case .setGlobalPolicy, .setLocalPolicy: self = .policy
             case .fail: self = .failure
             case .add, .drain: self = .scaling
+            case .note: self = .info
             }
         }
     }

@@ -86,5 +86,6 @@ public enum PanelRegistry {
         SpikeEditorOverlay.panel,
         EventLogOverlay.panel,
         SeekPromptOverlay.panel,
+        WhatIfOverlay.panel,
     ]
 }

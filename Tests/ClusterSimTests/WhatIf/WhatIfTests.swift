@@ -81,6 +81,27 @@ import Testing
         #expect(run.isDone && !run.isCancelled)
     }
 
+    @Test func workersOfOnesOwnRunEachCandidateOnceInCandidateOrder() throws {
+        let whatIf = WhatIf(base: try base(), candidates: candidates, horizonSeconds: 4)
+        let sequential = try whatIf.runAll()
+        // One worker, as the dashboard has on two cores: the same results as all at once.
+        #expect(WhatIfRun(whatIf).wait(workers: 1) == sequential)
+        // Three threads of one's own, pulling candidates until none is left.
+        let run = WhatIfRun(whatIf)
+        let group = DispatchGroup()
+        for _ in 0..<3 {
+            Thread {
+                group.enter()
+                run.work()
+                group.leave()
+            }.start()
+        }
+        while !run.isDone { usleep(1000) }
+        group.wait()
+        #expect(run.results.map { $0! } == sequential)
+        #expect(run.progress == [1, 1, 1, 1])
+    }
+
     @Test func aCancelledRunStopsAndGivesNothing() throws {
         let run = WhatIfRun(WhatIf(base: try base(), candidates: candidates, horizonSeconds: 60))
         run.cancel()

@@ -2,7 +2,7 @@ import ClusterSim
 import Foundation
 
 // Speed and memory benchmarks of the simulator, kept out of `swift test`.
-// Run in release: swift run -c release clustertop-bench [core|all] [--requests N]
+// Run in release: swift run -c release clustertop-bench [core|cost-model|scale] [--requests N]
 // Figures and how to read them: BENCHMARKS.md.
 
 func peakRSSMegabytes() -> Double {
@@ -75,16 +75,34 @@ if let i = arguments.firstIndex(of: "--requests"), i + 1 < arguments.count, let 
     requests = n
     arguments.removeSubrange(i...(i + 1))
 }
-var global: GlobalPolicyID = "least-outstanding"
+// One policy, or a comma-separated list (scale runs each; the others take the first).
+var globals: [GlobalPolicyID] = []
 if let i = arguments.firstIndex(of: "--global"), i + 1 < arguments.count {
     do {
-        global = try GlobalPolicyID(parsing: arguments[i + 1])
+        globals = try arguments[i + 1].split(separator: ",").map { try GlobalPolicyID(parsing: String($0)) }
     } catch {
         print("--global: \(error)")
         exit(2)
     }
     arguments.removeSubrange(i...(i + 1))
 }
+let global = globals.first ?? "least-outstanding"
+var sizes = [64, 256, 1024, 4096]
+if let i = arguments.firstIndex(of: "--instances"), i + 1 < arguments.count {
+    let list = arguments[i + 1].split(separator: ",").compactMap { Int($0) }
+    guard !list.isEmpty, list.count == arguments[i + 1].split(separator: ",").count, list.allSatisfy({ $0 > 0 }) else {
+        print("--instances: expected a comma-separated list of positive counts, got \"\(arguments[i + 1])\"")
+        exit(2)
+    }
+    sizes = list
+    arguments.removeSubrange(i...(i + 1))
+}
+var seconds = 60.0
+if let i = arguments.firstIndex(of: "--seconds"), i + 1 < arguments.count, let s = Double(arguments[i + 1]), s > 0 {
+    seconds = s
+    arguments.removeSubrange(i...(i + 1))
+}
+let requestsGiven = CommandLine.arguments.contains("--requests")
 var params: [String: Double] = [:]
 while let i = arguments.firstIndex(of: "--param"), i + 1 < arguments.count {
     let pair = arguments[i + 1].split(separator: "=")
@@ -100,10 +118,20 @@ do {
         try whatIfBenchmark(at: 30)
         try whatIfBenchmark(at: 120)
     case "auto": try autoBenchmark()
+    case "scale":
+        if requestsGiven {
+            try longScaleRun(requests: requests, instances: sizes.last!, global: global, params: params)
+        } else {
+            try scaleBenchmark(
+                sizes: sizes, globals: globals.isEmpty ? GlobalPolicyID.all : globals, seconds: seconds, params: params)
+        }
     default:
         print(
-            "usage: clustertop-bench [core|cost-model|whatif|auto] [--requests N] [--global ID] [--param NAME=VALUE]..."
-        )
+            """
+            usage: clustertop-bench [core|cost-model|whatif|auto|scale] [--requests N] [--global ID[,ID...]] [--param NAME=VALUE]...
+                   clustertop-bench scale [--instances 64,256,1024,4096] [--seconds S] [--global ID,...]
+                   clustertop-bench scale --requests N [--instances COUNT]   (one long run, memory over time)
+            """)
         exit(2)
     }
 } catch {

@@ -35,9 +35,22 @@ func percentile(_ xs: [Double], _ q: Double) -> Double {
     return s[min(s.count - 1, Int(Double(s.count - 1) * q))]
 }
 
+/// The instance table sorted by queue, largest first, grouped by GPU type: the most work a
+/// frame's table does (a sort and a grouping of every instance).
+let sortedTable: TableState = {
+    var table = TableState()
+    table.sort = .queue
+    table.descending = true
+    table.grouping = .gpu
+    return table
+}()
+
 /// Builds and diffs frames of `name` at the given sizes, cycling through snapshots 50 ms apart
 /// (what consecutive frames at 20 fps and 1x look like, plus a focus move every tenth frame).
-func frameBenchmark(_ name: String, sizes: [(Int, Int)]) throws {
+/// `table`: the instance table's sort, filter and grouping (the default: id order).
+func frameBenchmark(_ name: String, sizes: [(Int, Int)], table: TableState = TableState(), label: String = "")
+    throws
+{
     var driver = SimulationDriver(simulation: try Simulation(scenario: try scenario(name)))
     driver.advance(to: Time.seconds(70))
     var snapshots: [DashboardSnapshot] = []
@@ -53,6 +66,7 @@ func frameBenchmark(_ name: String, sizes: [(Int, Int)]) throws {
     )
     for (w, h) in sizes {
         var state = UIState(globalPolicies: GlobalPolicyID.all, localPolicies: LocalPolicyID.all)
+        state.table = table
         var previous: ScreenBuffer? = nil
         var buffer = ScreenBuffer(width: w, height: h)
         var times: [Double] = []
@@ -71,7 +85,7 @@ func frameBenchmark(_ name: String, sizes: [(Int, Int)]) throws {
         }
         let mean = times.reduce(0, +) / Double(times.count)
         print(
-            "  frame \(w)x\(h): build+diff mean \(Format.fixed(mean, 3)) ms, p50 \(Format.fixed(percentile(times, 0.5), 3)) ms, p99 \(Format.fixed(percentile(times, 0.99), 3)) ms; \(cells / times.count) changed cells a frame (of \(w * h))"
+            "  frame \(w)x\(h)\(label): build+diff mean \(Format.fixed(mean, 3)) ms, p50 \(Format.fixed(percentile(times, 0.5), 3)) ms, p99 \(Format.fixed(percentile(times, 0.99), 3)) ms; \(cells / times.count) changed cells a frame (of \(w * h))"
         )
     }
 }
@@ -214,6 +228,8 @@ do {
     switch mode {
     case "frame":
         try frameBenchmark("large-64", sizes: [(200, 60), (120, 40), (80, 24)])
+        try frameBenchmark(
+            "large-64", sizes: [(200, 60)], table: sortedTable, label: " sorted by queue, grouped by GPU")
         try frameBenchmark("default", sizes: [(200, 60), (80, 24)])
     case "cpu":
         try cpuBenchmark("default", seconds: 10)
@@ -230,6 +246,8 @@ do {
             height: 60)
     default:
         try frameBenchmark("large-64", sizes: [(200, 60), (120, 40), (80, 24)])
+        try frameBenchmark(
+            "large-64", sizes: [(200, 60)], table: sortedTable, label: " sorted by queue, grouped by GPU")
         try frameBenchmark("default", sizes: [(200, 60), (80, 24)])
         try cpuBenchmark("default", seconds: 10)
         try cpuBenchmark("large-64", seconds: 10)

@@ -57,4 +57,31 @@ static inline int ncw_locale_is_utf8(void) {
            (codeset[2] == 'F' || codeset[2] == 'f') && codeset[3] == '-' && codeset[4] == '8';
 }
 
+// The mouse events the dashboard asks for: left-button presses and clicks, and the wheel
+// (buttons 4 and 5 pressed, as xterm and tmux report it).
+static inline mmask_t ncw_mouse_events(void) {
+    mmask_t mask = BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED;
+#ifdef BUTTON5_PRESSED
+    mask |= BUTTON5_PRESSED;
+#endif
+    return mask;
+}
+
+static inline int ncw_key_mouse(void) { return KEY_MOUSE; }
+
+// Reads the pending mouse event (after KEY_MOUSE): 1 a left click, 2 the wheel up, 3 the wheel
+// down, 0 anything else; *x and *y get its cell.
+static inline int ncw_mouse_event(int *x, int *y) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return 0;
+    *x = event.x;
+    *y = event.y;
+    if (event.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) return 1;
+    if (event.bstate & BUTTON4_PRESSED) return 2;
+#ifdef BUTTON5_PRESSED
+    if (event.bstate & BUTTON5_PRESSED) return 3;
+#endif
+    return 0;
+}
+
 #endif

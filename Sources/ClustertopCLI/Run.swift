@@ -21,6 +21,22 @@ struct Run: ParsableCommand {
             --plot FILE.svg also draws the run over simulated time: arrivals per second, queued \
             requests, KV cache use and cumulative SLO attainment (docs/capacity.md); the report \
             is the same with or without it.
+
+            --metrics-addr serves the cluster to Prometheus while it runs, per instance under \
+            vLLM's metric names (docs/metrics.md); --speed X then paces the run at X simulated \
+            seconds per wall second so scrapes see the series evolve. After the report it keeps \
+            serving the final values until interrupted (Ctrl-C).
+
+            --timeline writes the run as a Chrome trace (JSON) that Perfetto (ui.perfetto.dev) and \
+            chrome://tracing open: a track per instance with its iterations, and the lifecycle of \
+            the first --timeline-requests requests, with arrows where a request moves between \
+            instances.
+
+            Examples:
+              clustertop run Scenarios/spike-recovery.yaml --format json
+              clustertop run default --metrics-addr 127.0.0.1:9400 --speed 10
+              clustertop run default --timeline run.json --timeline-requests 200
+              clustertop run default --plot run.svg
             """)
 
     @OptionGroup var options: ScenarioOptions<PolicyChoice>
@@ -37,6 +53,26 @@ struct Run: ParsableCommand {
     var record: String?
 
     @OptionGroup var plotOption: PlotOption
+
+    @OptionGroup var metrics: MetricsOption
+
+    @Option(
+        help: ArgumentHelp(
+            "With --metrics-addr: simulated seconds per wall second, 0.1 to 1000 (default: as fast as possible).",
+            valueName: "X"))
+    var speed: SpeedArgument?
+
+    @Option(
+        help: ArgumentHelp(
+            "Write the run's timeline to FILE (Chrome trace JSON, for Perfetto or chrome://tracing).",
+            valueName: "FILE.json"))
+    var timeline: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Requests the timeline traces: the first N by arrival (1 to 100000); iterations are kept while any is in the cluster.",
+            valueName: "N"))
+    var timelineRequests = 200
 
     func run() throws {
         var scenario = try options.load()
@@ -55,16 +91,43 @@ struct Run: ParsableCommand {
             }
         }
         let plotFile = try plotOption.open()
+        if speed != nil && metrics.metricsAddr == nil {
+            throw CommandError("--speed: paces a run only with --metrics-addr (a headless run goes as fast as it can)")
+        }
+        guard (1...100_000).contains(timelineRequests) else {
+            throw CommandError("--timeline-requests: expected 1 to 100000, got \(timelineRequests)")
+        }
+        var timelineFile: OutputFile?
+        if let timeline {
+            do {
+                timelineFile = try OutputFile(path: timeline)
+            } catch {
+                throw CommandError("--timeline: \(error)")
+            }
+            session.sim.timeline = TimelineRecorder(limit: timelineRequests)
+        }
+        let server = try metrics.startServer()
         var series = TimeSeries()
         let started = Date()
         let progress = Progress(enabled: !quiet && Console.isTerminal(2), total: scenario.durationSeconds)
-        if plotFile != nil { series.sample(session.sim) }
-        let step = plotFile == nil ? Time.seconds(10) : TimeSeries.step(durationSeconds: scenario.durationSeconds)
-        session.runToEnd(step: step) {
-            progress.update($0)
-            if plotFile != nil { series.sample($0) }
+        func observe(_ sim: Simulation) {
+            progress.update(sim)
+            server?.publish(sim)
+            if plotFile != nil { series.sample(sim) }
         }
+        if plotFile != nil { series.sample(session.sim) }
+        if server != nil, let speed, speed.value.isFinite { pace(&session, speed: speed.value, update: observe) }
+        let step = plotFile == nil ? Time.seconds(10) : TimeSeries.step(durationSeconds: scenario.durationSeconds)
+        session.runToEnd(step: step, progress: observe)
         progress.finish()
+        server?.publish(session.sim, force: true)
+        if let timelineFile, let recorded = session.sim.timeline {
+            do {
+                try timelineFile.write(recorded.json())
+            } catch {
+                throw CommandError("--timeline: \(error)")
+            }
+        }
         let report = Report(session.sim, wallSeconds: Date().timeIntervalSince(started))
         try printReport(report, format: format)
         if let plotFile {
@@ -73,6 +136,22 @@ struct Run: ParsableCommand {
                 Plots.timeSeries(scenario: scenario, report: report, label: label, series: series), to: plotFile)
         }
         if let failure = session.recordingFailure { throw failure }
+        if let server {
+            Console.note("run finished; serving its final values at \(server.url) until interrupted (Ctrl-C)")
+            while true { pause() }
+        }
+    }
+
+    /// Runs `session` with simulated time following wall time times `speed`, calling `update`
+    /// about ten times a wall second, until nothing is left to happen.
+    func pace(_ session: inout Session, speed: Double, update: (Simulation) -> Void) {
+        let start = DispatchTime.now().uptimeNanoseconds
+        while !session.sim.isFinished {
+            let elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            session.advance(to: Time.seconds(elapsed * speed))
+            update(session.sim)
+            usleep(100_000)
+        }
     }
 }
 

@@ -26,7 +26,7 @@ struct SpeedArgument: ExpressibleByArgument {
 struct DashboardOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Simulated seconds per wall second, 0.1 to 1000, or \"max\" (as fast as possible); default 1, or a replay's recorded speed.",
+            "Simulated seconds per wall second, 0.1 to 1000, or \"max\" (as fast as possible); default 1, the settings file's, or a replay's recorded speed.",
             valueName: "speed"))
     var speed: SpeedArgument?
 
@@ -41,6 +41,17 @@ struct DashboardOptions: ParsableArguments {
 
     @Flag(help: "ASCII characters only (also when the locale is not UTF-8).")
     var ascii = false
+
+    @Option(
+        help: ArgumentHelp(
+            "The settings file to read at start and save from the setup screen (F2).", valueName: "FILE"))
+    var config: String = DashboardOptions.defaultConfig
+
+    /// Shown as --config's default; stands for `DashboardConfig.path` (else ~/.config/...).
+    static let defaultConfig = "$XDG_CONFIG_HOME/clustertop/config.yaml"
+
+    @Flag(name: .customLong("no-mouse"), help: "Leave the mouse to the terminal (no clicks or wheel in the table).")
+    var noMouse = false
 
     func validate() throws {
         guard (1...60).contains(fps) else { throw ValidationError("--fps: expected 1 to 60, got \(fps)") }
@@ -63,10 +74,23 @@ struct Watch: ParsableCommand {
             Needs a terminal; for a headless run use `clustertop run`. --dump-frame prints one frame \
             as text without a terminal.
 
+            The instance table sorts with < and > (or F6, or a click on a column head; I inverts), \
+            filters with / (words such as h100, model:llama, state:drain, !gpu:a100; Esc clears) and \
+            groups by GPU type or model with t. F2 opens the setup screen, which saves speed, colours, \
+            mouse, columns, sort and grouping to $XDG_CONFIG_HOME/clustertop/config.yaml (else \
+            ~/.config/clustertop/config.yaml); that file is read at start, and command-line options \
+            override it. A file that does not parse stops the start with its line and column.
+
+            --metrics-addr serves the live cluster to Prometheus at http://HOST:PORT/metrics, per \
+            instance under vLLM's metric names, so a Grafana dashboard built for vLLM shows it \
+            (docs/metrics.md, docs/grafana/clustertop-vllm.json).
+
             Examples:
               clustertop                                  the default scenario, live
               clustertop watch Scenarios/spike-recovery.yaml --speed 10 --record session.jsonl
               clustertop watch default --dump-frame 130 --size 120x40
+              clustertop watch large-64 --config ./team-settings.yaml
+              clustertop watch default --metrics-addr 127.0.0.1:9400
             """)
 
     @OptionGroup var options: ScenarioOptions<PolicyChoice>
@@ -75,6 +99,8 @@ struct Watch: ParsableCommand {
     var record: String?
 
     @OptionGroup var display: DashboardOptions
+
+    @OptionGroup var metrics: MetricsOption
 
     @Flag(help: "Stop arrivals at the scenario's duration_s instead of running on.")
     var scenarioDuration = false
@@ -109,6 +135,7 @@ struct Watch: ParsableCommand {
         }
         var driver = SimulationDriver(simulation: simulation)
         driver.scenarioBaseDirectory = scenarioBaseDirectory(scenario)
+        let settings = try DashboardSettings(options: display)
 
         if let dumpFrame {
             let parts = size.lowercased().split(separator: "x").compactMap { Int($0) }
@@ -117,11 +144,14 @@ struct Watch: ParsableCommand {
             }
             driver.advance(to: Time.seconds(dumpFrame))
             let glyphs: Glyphs = display.ascii ? .ascii : .unicode
-            let frame = DashboardApp.frame(driver, width: parts[0], height: parts[1], glyphs: glyphs)
+            var state = UIState()
+            settings.apply(to: &state)
+            let frame = DashboardApp.frame(driver, width: parts[0], height: parts[1], glyphs: glyphs, state: state)
             try Console.out(frame.text + "\n")
             return
         }
         try requireTerminal(suggestion: "clustertop run \(options.scenario ?? "default")")
+        let server = try metrics.startServer()
         if let record {
             do {
                 try driver.startRecording(path: record, speed: display.speed?.value ?? 1)
@@ -129,7 +159,9 @@ struct Watch: ParsableCommand {
                 throw CommandError("--record: \(error)")
             }
         }
-        try runDashboard(driver, options: display)
+        var observer: (@Sendable (Simulation, Bool) -> Void)?
+        if let server { observer = { sim, standingStill in server.publish(sim, force: standingStill) } }
+        try runDashboard(driver, options: display, settings: settings, observer: observer)
     }
 }
 
@@ -149,9 +181,13 @@ func requireTerminal(suggestion: String) throws {
 /// Opens the dashboard on `driver` and runs it until the user quits; the terminal is restored on
 /// every way out (see `NcursesBackend`). Left on a signal, it exits with 128 + its number (130
 /// for Ctrl-C, 143 for SIGTERM, 129 for a hang-up), as a shell reports a command a signal killed.
-func runDashboard(_ driver: SimulationDriver, options: DashboardOptions, defaultSpeed: Double = 1) throws {
-    let noColor = options.noColor || !(ProcessInfo.processInfo.environment["NO_COLOR"] ?? "").isEmpty
-    let speed = options.speed?.value ?? defaultSpeed
+func runDashboard(
+    _ driver: SimulationDriver, options: DashboardOptions, settings: DashboardSettings,
+    observer: (@Sendable (Simulation, Bool) -> Void)? = nil
+) throws {
+    let config = settings.config
+    let noColor = config.colors == .off
+    let speed = config.speed
     let paused = options.paused
     let fps = Double(options.fps)
     let ascii = options.ascii
@@ -159,17 +195,21 @@ func runDashboard(_ driver: SimulationDriver, options: DashboardOptions, default
     let outcome: Result<(farewell: [String], signal: Int32?), TerminalError> = MainActor.assumeIsolated {
         let backend: NcursesBackend
         do {
-            backend = try NcursesBackend(options: .init(forceASCII: ascii, noColor: noColor))
+            backend = try NcursesBackend(
+                options: .init(
+                    forceASCII: ascii, noColor: noColor, basicColors: config.colors == .basic, mouse: config.mouse))
         } catch let error as TerminalError {
             return .failure(error)
         } catch {
             return .failure(.cannotOpen("\(error)"))
         }
-        let runner = SimulationRunner(driver: driver, speed: speed, paused: paused, framesPerSecond: fps)
-        let state = UIState(
+        let runner = SimulationRunner(
+            driver: driver, speed: speed, paused: paused, framesPerSecond: fps, observer: observer)
+        var state = UIState(
             paused: paused, speed: speed, globalPolicy: scenario.policy.global.rawValue,
             localPolicy: scenario.policy.local.rawValue, globalPolicies: GlobalPolicyID.all,
             localPolicies: LocalPolicyID.all)
+        settings.apply(to: &state)
         let app = DashboardApp(
             runner: runner, backend: backend, glyphs: backend.glyphs, state: state, framesPerSecond: fps)
         let farewell = app.run()
@@ -192,6 +232,7 @@ func watchRecording(_ recording: Recording, global: GlobalPolicyID?, local: Loca
     throws
 {
     try requireTerminal(suggestion: "clustertop replay FILE --headless")
+    var settings = try DashboardSettings(options: options)
     var scenario: Scenario
     do {
         scenario = try recording.scenario()
@@ -226,5 +267,7 @@ func watchRecording(_ recording: Recording, global: GlobalPolicyID?, local: Loca
     driver.note(
         "replaying a recording: \(commands.count) commands, at its recorded speed \(Format.speed(speed))",
         kind: .recording)
-    try runDashboard(driver, options: options, defaultSpeed: speed)
+    // The recorded speed goes before the settings file's; --speed before both.
+    if options.speed == nil { settings.config.speed = speed }
+    try runDashboard(driver, options: options, settings: settings)
 }

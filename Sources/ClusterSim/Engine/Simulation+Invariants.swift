@@ -119,6 +119,8 @@ extension Simulation {
         if accounted != metrics.arrived {
             problems.append("\(metrics.arrived) arrived but \(accounted) are completed, rejected or in flight")
         }
+        // Dispatch's load index: every load that changed was touched.
+        problems += loadIndex.staleKeys(instances: instances, requests: requests)
         return problems
     }
 }

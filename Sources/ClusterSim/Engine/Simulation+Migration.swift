@@ -66,6 +66,7 @@ extension Simulation {
             abortMigration(k, reason: "destination full")
             return
         }
+        loadIndex.touch(Int32(destination))
         instances[destination].kv.allocate(blocks)
         instances[destination].kv.reservedBlocks += blocks
         noteKV(change: blocks)
@@ -149,6 +150,8 @@ extension Simulation {
         let blocks = requests[id].blocks
         m.blocksCopied += m.inStage
         // The reserved blocks become the request's; it cannot have grown while stopped.
+        loadIndex.touch(Int32(destination))
+        loadIndex.touch(Int32(source))
         instances[destination].kv.reservedBlocks -= m.reserved
         if blocks != m.reserved {
             let extra = blocks - m.reserved
@@ -185,6 +188,7 @@ extension Simulation {
         let m = activeMigrations[k]
         let destination = Int(m.destination)
         if m.reserved > 0 {
+            loadIndex.touch(Int32(destination))
             instances[destination].kv.reservedBlocks -= m.reserved
             instances[destination].kv.release(m.reserved)
             noteKV(change: -m.reserved)
@@ -209,6 +213,11 @@ extension Simulation {
         var m = activeMigrations.remove(at: k)
         m.outcome = outcome
         m.ended = now
+        if timeline != nil {
+            timelineMigration(
+                serial: m.request, from: m.source, to: m.destination, started: m.started,
+                outcome: outcome == .committed ? "committed" : "aborted")
+        }
         m.abortReason = reason
         if m.stoppedAt >= 0 { m.downtime = now - m.stoppedAt }
         if outcome == .committed { policyMetrics.migrationDowntime.record(m.downtime) }

@@ -138,6 +138,7 @@ extension Simulation {
     /// Starts the current global policy's chain of ticks (ending any older chain).
     mutating func restartPolicyTicks() {
         policyRuntime.tickGeneration &+= 1
+        loadIndex.reset()
         globalPolicy.start(at: now)
         guard let period = globalPolicy.tickPeriod else { return }
         queue.push(at: now + period, .tick, target: PolicyRuntime.policyTick, generation: policyRuntime.tickGeneration)

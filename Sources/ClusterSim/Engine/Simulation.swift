@@ -32,6 +32,8 @@ public struct Simulation: Sendable {
         _modify { yield &pool.instances }
     }
     var pool = InstancePool()
+    /// The instances' loads in the orders dispatch asks for (`LoadIndex`), touched wherever a load changes.
+    var loadIndex = LoadIndex()
     public internal(set) var requests = RequestTable()
     public internal(set) var streams: [ArrivalStream] = []
     public internal(set) var globalPolicy: GlobalPolicy
@@ -68,6 +70,11 @@ public struct Simulation: Sendable {
         _read { yield recorder.completionLog }
         _modify { yield &recorder.completionLog }
     }
+    /// When set, the first requests' lifecycles and the iterations around them, for Perfetto
+    /// (`TimelineRecorder`); nil records nothing.
+    public var timeline: TimelineRecorder?
+    /// Per instance, in id order: the counters and histograms vLLM exports per engine.
+    public var engineMetrics: [EngineMetrics] { recorder.engines }
 
     /// Log entries kept (the dashboard's full-screen log scrolls through them).
     public static let logCapacity = 1000
@@ -176,12 +183,14 @@ public struct Simulation: Sendable {
             id: Int32(instances.count), gpu: gpu, model: model, tensorParallel: tensorParallel, status: status,
             engine: engine, scenario: scenario)
         let (id, serving) = pool.add(instance)
+        recorder.addEngine()
         if serving > 0 { noteCapacity(change: serving) }
         return id
     }
 
     /// Asks instance `i` to form a batch at the current instant, once every event of the instant is in.
     mutating func kick(_ i: Int32) {
+        loadIndex.touch(i)
         if instances[Int(i)].kickPending || instances[Int(i)].busy { return }
         instances[Int(i)].kickPending = true
         queue.push(at: now, .schedule, target: i)
@@ -189,13 +198,16 @@ public struct Simulation: Sendable {
 
     mutating func startIteration(_ i: Int32) {
         let index = Int(i)
+        loadIndex.touch(i)
         instances[index].kickPending = false
         let status = instances[index].status
         guard status == .active || status == .draining, !instances[index].busy else { return }
         let usedBefore = instances[index].kv.usedBlocks
+        let preemptionsBefore = instances[index].preemptions
         let shape = localPolicy.formBatch(
             &pool.instances[index], &requests, now: now, hasher: PrefixHasher(streams: streams))
         noteKV(change: instances[index].kv.usedBlocks - usedBefore)
+        if timeline != nil && instances[index].preemptions != preemptionsBefore { timelinePreemptions(on: i) }
         guard !instances[index].batch.isEmpty else { return }
         let timing = instances[index].iterationTiming
         let duration = timing.duration(shape)
@@ -209,6 +221,8 @@ public struct Simulation: Sendable {
     mutating func endIteration(_ i: Int32) {
         let index = Int(i)
         guard instances[index].status != .failed, instances[index].busy else { return }
+        loadIndex.touch(i)
+        if timeline != nil { timelineIteration(i) }
         let usedBefore = instances[index].kv.usedBlocks
         var finished = finishedScratch
         finished.removeAll(keepingCapacity: true)
@@ -223,9 +237,11 @@ public struct Simulation: Sendable {
             tokens += 1
             if r.firstToken < 0 {
                 requests[id].firstToken = now
-                recorder.firstToken(ttft: now - r.arrival, queueing: r.firstScheduled - r.arrival, tenant: r.tenant)
+                recorder.firstToken(
+                    ttft: now - r.arrival, queueing: r.firstScheduled - r.arrival, tenant: r.tenant,
+                    promptTokens: r.promptTokens, instance: index)
             } else {
-                recorder.nextToken(gap: now - r.lastToken)
+                recorder.nextToken(gap: now - r.lastToken, instance: index)
             }
             requests[id].lastToken = now
             if r.generatedTokens + 1 >= r.outputTokens {
@@ -256,6 +272,7 @@ public struct Simulation: Sendable {
 
     /// Records a finished request and frees its slot.
     mutating func complete(_ id: Int32) {
+        if timeline != nil { timelineLeaves(id, rejected: false) }
         recorder.completed(id, requests[id], now: now, requests: requests)
         noteCompletion(id)
         requests.remove(id)
@@ -280,7 +297,7 @@ public struct Simulation: Sendable {
         guard
             let chosen = globalPolicy.dispatch(
                 requests[id], model: model, instances: instances, requests: requests,
-                hasher: PrefixHasher(streams: streams))
+                hasher: PrefixHasher(streams: streams), index: &loadIndex)
         else {
             requests[id].phase = .unassigned
             requests[id].instance = -1
@@ -318,12 +335,14 @@ public struct Simulation: Sendable {
     /// its place by arrival there, so it is not the first preemption victim for having moved.
     mutating func land(_ id: Int32, on i: Int32, _ placement: Placement) {
         let index = Int(i)
+        loadIndex.touch(i)
         requests[id].instance = i
         switch placement {
         case .waiting:
             requests[id].phase = .waiting
             instances[index].waiting.append(id)
             noteDispatched(id, on: i)
+            if timeline != nil { timelineQueued(id, on: i) }
         case .running:
             requests[id].admittedAt = now
             let arrival = requests[id].arrival
@@ -337,6 +356,7 @@ public struct Simulation: Sendable {
     }
 
     mutating func reject(_ id: Int32) {
+        if timeline != nil { timelineLeaves(id, rejected: true) }
         recorder.rejected(requests[id], now: now, requests: requests)
         noteRejection(id)
         requests.remove(id)
@@ -369,6 +389,8 @@ public struct Simulation: Sendable {
     // MARK: - Controls
 
     mutating func handleControl(_ index: Int) {
+        // Lifecycle changes touch any instance; they are rare.
+        loadIndex.touchAll()
         switch controls[index] {
         case .command(let command):
             execute(command)
@@ -385,6 +407,7 @@ public struct Simulation: Sendable {
     }
 
     mutating func execute(_ command: Command) {
+        loadIndex.touchAll()
         if let (key, message) = command.problem(hardware: scenario.hardware) {
             note(.commandIgnored(command, reason: .outOfBounds(key: key, message: message)))
             return
@@ -484,6 +507,7 @@ public struct Simulation: Sendable {
 
     /// A drained instance leaves the cluster's capacity.
     mutating func retire(_ i: Int32) {
+        loadIndex.touch(i)
         noteCapacity(change: -pool.retire(i))
         note(.instanceRetired(Int(i)))
     }

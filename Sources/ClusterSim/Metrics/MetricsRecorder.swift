@@ -13,6 +13,8 @@ struct MetricsRecorder: Sendable {
     private(set) var totalBlocks: Int64 = 0
     /// Per tenant: its TPOT objective in µs, as a `Double` (`tpot_ms` × 1000).
     let tpotLimits: [Double]
+    /// Per instance, in id order: what vLLM's Prometheus logger counts per engine.
+    private(set) var engines: [EngineMetrics] = []
 
     init(tenants: [TenantSpec]) {
         metrics = Metrics(tenants: tenants)
@@ -31,19 +33,26 @@ struct MetricsRecorder: Sendable {
         metrics.deadlines.pending[t].append(.init(id: id, serial: serial, deadline: now + metrics.deadlines.limits[t]))
     }
 
-    /// A request of `tenant` got its first token `ttft` µs after arrival, having first been
-    /// scheduled `queueing` µs after arrival.
+    /// An instance joined the cluster: its engine metrics start from zero.
+    mutating func addEngine() { engines.append(EngineMetrics()) }
+
+    /// A request of `tenant` with `promptTokens` got its first token on `instance`, `ttft` µs after
+    /// arrival, having first been scheduled `queueing` µs after arrival.
     @inline(__always)
-    mutating func firstToken(ttft: SimTime, queueing: SimTime, tenant: Int16) {
+    mutating func firstToken(ttft: SimTime, queueing: SimTime, tenant: Int16, promptTokens: Int32, instance: Int) {
         metrics.ttft.record(ttft)
         metrics.tenants[Int(tenant)].ttft.record(ttft)
         metrics.queue.record(queueing)
+        engines[instance].timeToFirstToken.record(ttft)
+        engines[instance].queueTime.record(queueing)
+        engines[instance].promptTokens += Int64(promptTokens)
     }
 
-    /// A request got a later token `gap` µs after its previous one.
+    /// A request on `instance` got a later token `gap` µs after its previous one.
     @inline(__always)
-    mutating func nextToken(gap: SimTime) {
+    mutating func nextToken(gap: SimTime, instance: Int) {
         metrics.tbt.record(gap)
+        engines[instance].interTokenLatency.record(gap)
     }
 
     /// An iteration sampled `count` output tokens.
@@ -63,6 +72,10 @@ struct MetricsRecorder: Sendable {
         let e2e = now - r.arrival
         let ttft = r.firstToken - r.arrival
         metrics.e2e.record(e2e)
+        if r.instance >= 0 && Int(r.instance) < engines.count {
+            engines[Int(r.instance)].e2eLatency.record(e2e)
+            engines[Int(r.instance)].completed += 1
+        }
         var tpotMet = true
         if r.outputTokens > 1 {
             let tpot = (e2e - ttft) / Int64(r.outputTokens - 1)

@@ -85,7 +85,19 @@ public final class DashboardApp {
             switch effect {
             case .send(let command): lastSent = runner.send(command)
             case .redraw: fullRedraw = true
+            case .saveConfig(let config): state.setup.message = DashboardApp.save(config, to: state.setup.path)
             }
+        }
+    }
+
+    /// Writes the setup screen's settings; says what happened, for the setup screen to show.
+    nonisolated static func save(_ config: DashboardConfig, to path: String?) -> String {
+        guard let path else { return "cannot save: neither XDG_CONFIG_HOME nor HOME is set" }
+        do {
+            try config.write(to: path)
+            return "saved to \(path)"
+        } catch {
+            return error.description
         }
     }
 

@@ -11,6 +11,8 @@ public enum Key: Sendable, Hashable {
     case resize
     /// Ctrl-C, SIGINT, SIGTERM or SIGHUP: leave now.
     case interrupt
+    /// A mouse click or wheel turn (see `MouseEvent`).
+    case mouse(MouseEvent)
 
     /// How the help screen and the hint bar write the key.
     public func label(_ glyphs: Glyphs) -> String {
@@ -33,6 +35,7 @@ public enum Key: Sendable, Hashable {
         case .backspace: return "Bksp"
         case .resize: return "resize"
         case .interrupt: return "^C"
+        case .mouse: return "mouse"
         }
     }
 }

@@ -10,6 +10,10 @@ public enum Action: Sendable, Hashable {
     case close, help, redraw, quit
     case openEventLog
     case seekBackward, seekForward, previousEvent, nextEvent, stepBack, editSeekTime
+    case sortNext, sortPrevious, invertSort, pickSort, editFilter, deleteBackward, cycleGrouping
+    case openSetup, setupDecrease, setupIncrease, saveSetup
+    /// What a mouse event does; the reducer hit-tests it (the binding only documents it).
+    case mouse
     case openWhatIf, horizonLonger, horizonShorter
 }
 
@@ -25,6 +29,7 @@ public enum Scope: Sendable, Hashable {
     case spikeEditor
     case eventLog
     case seekPrompt
+    case filter, sortPicker, setup
     case whatIf
 }
 
@@ -145,6 +150,35 @@ public enum KeyTable {
         .init([.home], .focusFirst, .main, "Navigation", "first instance"),
         .init([.end], .focusLast, .main, "Navigation", "last instance"),
         .init([.enter], .openDetails, .main, "Navigation", "details: queue, requests, KV blocks", hint: "details"),
+        // Instance table (htop's keys)
+        .init([">"], .sortNext, .main, "Instance table", "sort by the next column", hint: "sort", hintKeys: "</>"),
+        .init(["<"], .sortPrevious, .main, "Instance table", "sort by the previous column"),
+        .init(["I"], .invertSort, .main, "Instance table", "invert the sort order"),
+        .init([.function(6)], .pickSort, .main, "Instance table", "sort by a column picked from a list"),
+        .init(
+            ["/"], .editFilter, .main, "Instance table", "filter rows: h100 model:llama state:drain !id:3",
+            hint: "filter"),
+        .init(["t"], .cycleGrouping, .main, "Instance table", "group by: none, GPU type, model", hint: "group"),
+        .init(
+            [.function(2), "C"], .openSetup, .main, "Instance table", "setup: speed, colours, columns, sort (saved)",
+            hint: "setup"),
+        .init(
+            [.mouse(.click(x: 0, y: 0))], .mouse, .main, "Instance table",
+            "click a row to focus, a head to sort; wheel scrolls"),
+        // Filter prompt
+        .init([.enter], .confirm, .filter, "Filter prompt", "keep the filter"),
+        .init([.escape], .close, .filter, "Filter prompt", "cancel (back to the previous filter)"),
+        .init([.backspace], .deleteBackward, .filter, "Filter prompt", "delete a character (^U: all)"),
+        // Sort picker
+        .init([.up, "k"], .selectPrevious, .sortPicker, "Sort picker", "previous column"),
+        .init([.down, "j", .tab], .selectNext, .sortPicker, "Sort picker", "next column"),
+        .init([.enter], .confirm, .sortPicker, "Sort picker", "sort by it (again: invert)"),
+        // Setup
+        .init([.up, "k"], .selectPrevious, .setup, "Setup", "previous setting"),
+        .init([.down, "j", .tab], .selectNext, .setup, "Setup", "next setting"),
+        .init([.left, "-"], .setupDecrease, .setup, "Setup", "previous value"),
+        .init([.right, "+", " "], .setupIncrease, .setup, "Setup", "next value (space: show or hide a column)"),
+        .init(["w", .enter], .saveSetup, .setup, "Setup", "write the settings file"),
         // Policy picker
         .init([.up, "k"], .selectPrevious, .policyPicker, "Policy picker", "previous policy", modes: .liveOnly),
         .init([.down, "j", .tab], .selectNext, .policyPicker, "Policy picker", "next policy", modes: .liveOnly),
@@ -170,7 +204,7 @@ public enum KeyTable {
         // Details panel
         .init([.enter], .close, .details, "Details panel", "close the details"),
         // Everywhere
-        .init([.escape], .close, .anywhere, "Screen", "close the panel"),
+        .init([.escape], .close, .anywhere, "Screen", "close the panel, else clear the filter", hint: "clear filter"),
         .init(["?", .function(1)], .help, .anywhere, "Screen", "this help", hint: "help"),
         .init([.control("l")], .redraw, .anywhere, "Screen", "redraw the whole screen"),
         .init(["q", .function(10), .interrupt], .quit, .anywhere, "Screen", "quit (also Ctrl-C)", hint: "quit"),
@@ -186,6 +220,9 @@ public enum KeyTable {
         case .spikeEditor: [.spikeEditor, .anywhere]
         case .eventLog: [.eventLog, .anywhere]
         case .seekPrompt: [.seekPrompt, .anywhere]
+        case .filter: [.filter, .anywhere]
+        case .sortPicker: [.sortPicker, .anywhere]
+        case .setup: [.setup, .anywhere]
         case .whatIf: [.whatIf, .anywhere]
         }
     }
@@ -220,8 +257,14 @@ public enum KeyTable {
         }
     }
 
-    /// Hints the bar always shows, however narrow: how to get help and how to leave.
-    public static let essentialHints: Set<Action> = [.help, .quit]
+    /// Whether the hint of `action` applies now: Esc's only while a filter is on (it clears it).
+    public static func hintApplies(_ action: Action, _ state: UIState) -> Bool {
+        action != .close || !state.table.filter.isEmpty
+    }
+
+    /// Hints the bar always shows, however narrow: how to get help and how to leave, and how to
+    /// clear a filter while one hides rows.
+    public static let essentialHints: Set<Action> = [.help, .quit, .close]
 
     /// Help-screen sections in table order: title, then (keys, description) rows.
     public static func helpSections(

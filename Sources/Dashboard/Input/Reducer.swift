@@ -7,13 +7,15 @@ public struct UIState: Sendable, Equatable {
     public enum Overlay: Sendable, Equatable {
         case none, help, details, policyPicker, spikeEditor
         case eventLog, seekPrompt
+        /// The `/` filter prompt (on the hint bar), the sort picker (F6), the setup screen (F2).
+        case filter, sortPicker, setup
         case whatIf
     }
 
     public var overlay: Overlay = .none
-    /// Index of the focused instance row.
+    /// Display row of the focused instance (in the table's order, filtered).
     public var focus = 0
-    /// First instance row shown.
+    /// First table line shown (group heads count as lines).
     public var scroll = 0
     /// Instance rows the table showed in the last frame (for paging and keeping the focus visible).
     public var tableRows = 10
@@ -43,6 +45,10 @@ public struct UIState: Sendable, Equatable {
     public var logRows = 10
     /// The time typed after `T`, in seconds or m:ss.
     public var seekText = ""
+    /// The instance table's sort, filter, grouping and columns, and the lines they give.
+    public var table = TableState()
+    /// The setup screen's selection, colours and what its last save said.
+    public var setup = SetupState()
     /// Simulated seconds the what-if forks run ahead, and the candidate selected in its panel.
     public var whatIfHorizon = WhatIf.defaultHorizonSeconds
     public var whatIfSelection = 0
@@ -84,10 +90,12 @@ public struct UIState: Sendable, Equatable {
     }
 }
 
-/// What the loop must do after a key: send a command to the simulation thread, or repaint fully.
+/// What the loop must do after a key: send a command to the simulation thread, repaint fully,
+/// or write the settings file (the setup screen's save).
 public enum Effect: Sendable, Equatable {
     case send(RunnerCommand)
     case redraw
+    case saveConfig(DashboardConfig)
 }
 
 /// Key handling as a pure function of (state, key, latest snapshot) in the shape of TCA's
@@ -98,6 +106,7 @@ public enum Reducer {
     public static func handle(_ key: Key, state: inout UIState, snapshot: DashboardSnapshot?) -> [Effect] {
         if key == .resize { return [.redraw] }
         state.flash = nil
+        if let effects = input(key, state: &state, snapshot: snapshot) { return effects }
         if state.overlay == .seekPrompt {
             // Typing the time: digits, '.' and ':' go into the text; Backspace takes one back.
             if case .character(let c) = key, "0123456789.:".unicodeScalars.contains(c) {
@@ -121,6 +130,7 @@ public enum Reducer {
     }
 
     public static func reduce(_ action: Action, state: inout UIState, snapshot: DashboardSnapshot?) -> [Effect] {
+        if let effects = reduceTable(action, state: &state, snapshot: snapshot) { return effects }
         switch action {
         case .nextGlobalPolicy, .previousGlobalPolicy:
             guard
@@ -228,9 +238,9 @@ public enum Reducer {
         case .focusFirst: return moveFocus(&state, to: 0)
         case .focusLast: return moveFocus(&state, to: state.instanceCount - 1)
         case .openDetails:
-            guard state.instanceCount > 0 else { return [] }
+            guard let instance = state.focusedInstance else { return [] }
             state.overlay = .details
-            return [.send(.showDetails(instance: state.focus))]
+            return [.send(.showDetails(instance: instance))]
         case .close:
             return leave(&state, for: .none)
         case .help:
@@ -270,6 +280,10 @@ public enum Reducer {
             return [.redraw]
         case .quit:
             state.quit = true
+            return []
+        case .sortNext, .sortPrevious, .invertSort, .pickSort, .editFilter, .deleteBackward,
+            .cycleGrouping, .openSetup, .setupDecrease, .setupIncrease, .saveSetup, .mouse:
+            // Reduced by `reduceTable` above.
             return []
         }
     }
@@ -313,7 +327,14 @@ public enum Reducer {
     /// Takes what the snapshot knows better than the UI. Settings with commands still in flight
     /// (`pending`) keep the UI's value, so a quick second key press cycles from the first one's result.
     public static func sync(_ state: inout UIState, with snapshot: DashboardSnapshot, pending: Bool) {
-        state.instanceCount = snapshot.instances.count
+        // The focus stays on the same instance when the order changes (snapshot indices last),
+        // except on the first row, which it keeps: a table sorted by load keeps showing its top.
+        // With the details open it always stays on their instance.
+        let keepsTop = state.focus == 0 && state.overlay != .details && state.table.order.count > 1
+        let focused = keepsTop ? nil : state.focusedInstance
+        state.table.rebuild(snapshot.instances)
+        state.instanceCount = state.table.order.count
+        if let focused, let row = state.table.order.firstIndex(of: focused) { state.focus = row }
         state.isReplay = snapshot.isReplay
         state.globalPolicies = snapshot.globalPolicies
         state.localPolicies = snapshot.localPolicies
@@ -333,6 +354,14 @@ public enum Reducer {
     /// Takes what the last frame's layout says: how many instance rows the table shows (keeping
     /// the focus visible) and how far the help scrolls.
     public static func layout(_ state: inout UIState, _ layout: DashboardView.Layout) {
+        // Clicks reach the table only where no open panel covers it.
+        state.table.rect = layout[InstanceTableWidget.id].flatMap { table in
+            let covered = PanelRegistry.all.contains { panel in
+                guard case .overlay = panel.placement, let r = layout[panel.id] else { return false }
+                return r.y < table.maxY && table.y < r.maxY
+            }
+            return covered ? nil : table
+        }
         if layout.tableRows > 0 {
             state.tableRows = layout.tableRows
             clampFocus(&state)
@@ -350,22 +379,28 @@ public enum Reducer {
 
     static func clampFocus(_ state: inout UIState) {
         state.focus = max(0, min(state.focus, state.instanceCount - 1))
-        if state.focus < state.scroll { state.scroll = state.focus }
-        if state.focus >= state.scroll + state.tableRows { state.scroll = state.focus - state.tableRows + 1 }
-        state.scroll = max(0, min(state.scroll, state.instanceCount - state.tableRows))
+        let line = state.table.line(ofRow: state.focus)
+        // The head of the focused row's group stays in sight with it.
+        let top = state.table.lines.indices.contains(line - 1) && state.table.lines[line - 1].isGroup ? line - 1 : line
+        if top < state.scroll { state.scroll = top }
+        if line >= state.scroll + state.tableRows { state.scroll = line - state.tableRows + 1 }
+        let lines = state.table.total == 0 && state.table.lines.isEmpty ? state.instanceCount : state.table.lines.count
+        state.scroll = max(0, min(state.scroll, lines - state.tableRows))
     }
 
     static func moveFocus(_ state: inout UIState, to index: Int) -> [Effect] {
         let before = state.focus
         state.focus = index
         clampFocus(&state)
-        if state.overlay == .details && state.focus != before { return [.send(.showDetails(instance: state.focus))] }
+        if state.overlay == .details && state.focus != before, let instance = state.focusedInstance {
+            return [.send(.showDetails(instance: instance))]
+        }
         return []
     }
 
     static func focused(_ state: UIState, _ snapshot: DashboardSnapshot?) -> InstanceRow? {
-        guard let snapshot, snapshot.instances.indices.contains(state.focus) else { return nil }
-        return snapshot.instances[state.focus]
+        guard let snapshot, let i = state.focusedInstance, snapshot.instances.indices.contains(i) else { return nil }
+        return snapshot.instances[i]
     }
 
     /// The id after (or before) `current` in `ids`, wrapping around.

@@ -71,14 +71,19 @@ public final class SimulationRunner: Sendable {
     let farewell = Mutex<[String]>([])
     /// The wall clock pacing counts in: monotonic nanoseconds.
     let wallClock: @Sendable () -> UInt64
+    /// Called on the simulation thread with the simulation at every publication, and whether it
+    /// is about to stand still (paused or finished): how the metrics endpoint follows the run.
+    let observer: (@Sendable (Simulation, _ standingStill: Bool) -> Void)?
 
     /// `wallClock` is the monotonic clock pacing, compute budgets and the speed meter read, in
-    /// nanoseconds; tests pass one they advance by hand.
+    /// nanoseconds; tests pass one they advance by hand. `observer` sees each published state.
     public init(
         driver: SimulationDriver, speed: Double = 1, paused: Bool = false, framesPerSecond: Double = 20,
-        wallClock: @escaping @Sendable () -> UInt64 = SimulationRunner.uptimeNanoseconds
+        wallClock: @escaping @Sendable () -> UInt64 = SimulationRunner.uptimeNanoseconds,
+        observer: (@Sendable (Simulation, _ standingStill: Bool) -> Void)? = nil
     ) {
         initial = Mutex(driver)
+        self.observer = observer
         self.framesPerSecond = max(1, framesPerSecond)
         self.startSpeed = speed
         self.startPaused = paused
@@ -210,8 +215,10 @@ struct Loop {
         anchorSim = driver.now
     }
 
-    /// Publishes the snapshot of now, with the what-if comparison's progress.
+    /// Hands the observer, then the UI, the current state (so a snapshot the UI sees was observed),
+    /// with the what-if comparison's progress.
     mutating func publish() {
+        runner.observer?(driver.simulation, paused || driver.isFinished)
         var snapshot = driver.snapshot(clock: clock, detail: detail, appliedSequence: applied)
         if let w = whatIf {
             whatIfPublishedDone = w.run.isDone

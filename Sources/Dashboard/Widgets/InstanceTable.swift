@@ -26,15 +26,46 @@ public enum InstanceTableWidget {
         var state: Int
         /// The KV trend column (0: not shown; it is shown on wide screens only).
         var trend = 0
+        /// The optional columns shown, in order (after the id and the GPU).
+        var order: [TableColumn] = TableColumn.optional
+
+        func width(_ column: TableColumn) -> Int {
+            switch column {
+            case .id: id
+            case .gpu: gpu
+            case .model: model
+            case .queue: queueBar + 1 + queueCount
+            case .run: run
+            case .kv: kvBar + 1 + kvPercent
+            case .tokens: tokens
+            case .trend: trend
+            case .state: state
+            }
+        }
+
+        /// Each shown column's head: where it starts and how wide it is.
+        func heads(x x0: Int) -> [(column: TableColumn, x: Int, width: Int)] {
+            var x = x0 + 1
+            var heads: [(column: TableColumn, x: Int, width: Int)] = []
+            for column in [TableColumn.id, .gpu] + order where width(column) > 0 {
+                heads.append((column, x, width(column)))
+                x += width(column) + 1
+            }
+            return heads
+        }
     }
 
     static func gpuLabel(_ row: InstanceRow) -> String {
         row.tensorParallel > 1 ? "\(row.tensorParallel)x\(row.gpu)" : row.gpu
     }
 
-    /// `stateWidth`: the state column's width at least (room for the scroll position).
-    static func columns(_ rows: [InstanceRow], width: Int, stateWidth: Int = 9) -> Columns {
-        var idWidth = 2, gpuWidth = 3, modelWidth = 5
+    /// `stateWidth`: the state column's width at least (room for the scroll position); `shown`:
+    /// the optional columns to draw, in order; `marked`: the column whose head carries the sort mark.
+    static func columns(
+        _ rows: [InstanceRow], width: Int, stateWidth: Int = 9, shown: [TableColumn] = TableColumn.optional,
+        marked: TableColumn? = nil
+    ) -> Columns {
+        var idWidth = marked == .id ? 3 : 2, gpuWidth = marked == .gpu ? 4 : 3, modelWidth = marked == .model ? 6 : 5
         for r in rows {
             idWidth = max(idWidth, String(r.id).count)
             gpuWidth = max(gpuWidth, Format.width(gpuLabel(r)))
@@ -42,19 +73,57 @@ public enum InstanceTableWidget {
         }
         gpuWidth = min(gpuWidth, 12)
         modelWidth = min(modelWidth, 14)
+        // The model goes first when the table is narrow; the KV trend shows on wide screens only.
+        let order = shown.filter { ($0 != .model || width >= 72) && ($0 != .trend || width >= 160) }
         var c = Columns(
-            id: idWidth, gpu: gpuWidth, model: width >= 72 ? modelWidth : 0, queueBar: 0, kvBar: 0,
-            state: max(9, stateWidth))
-        // marker, id, gpu, model, queue bar, count, run, kv bar, percent, tokens, state, with spaces between
-        let fixed =
-            1 + c.id + 1 + c.gpu + 1 + (c.model > 0 ? c.model + 1 : 0) + 1 + c.queueCount + 1 + c.run + 1 + 1
-            + c.kvPercent + 1 + c.tokens + 1 + c.state
+            id: idWidth, gpu: gpuWidth, model: order.contains(.model) ? modelWidth : 0, queueBar: 0, kvBar: 0,
+            state: max(9, stateWidth), order: order)
+        // The state column also carries the badges; hidden, it holds only the scroll position.
+        if !order.contains(.state) {
+            c.state = stateWidth
+            if stateWidth > 0 { c.order.append(.state) }
+        }
+        // The bars take the room the fixed columns leave, the queue a third of it at most.
+        // The marker and every column with the space after it, less the last space: bars at 0.
+        let fixed = c.heads(x: 0).reduce(0) { $0 + $1.width + 1 }
         // Wide screens add a KV trend column: a sparkline of each instance's recent KV occupancy.
-        if width >= 160 { c.trend = min(MetricsWindow.trendPoints, (width - fixed - 60) / 2) }
+        if order.contains(.trend) { c.trend = max(0, min(MetricsWindow.trendPoints, (width - fixed - 60) / 2)) }
         let flexible = max(0, width - fixed - (c.trend > 0 ? c.trend + 1 : 0))
-        c.queueBar = max(3, min(40, flexible / 3))
-        c.kvBar = max(4, flexible - c.queueBar)
+        switch (order.contains(.queue), order.contains(.kv)) {
+        case (true, true):
+            c.queueBar = max(3, min(40, flexible / 3))
+            c.kvBar = max(4, flexible - c.queueBar)
+        case (true, false): c.queueBar = max(3, flexible)
+        case (false, true): c.kvBar = max(4, flexible)
+        case (false, false): break
+        }
         return c
+    }
+
+    /// The columns of the table in `rect` for `s` and `state`, and the text in the state
+    /// column's head when it is not "STATE" (the scroll position, the filter).
+    static func layout(_ s: DashboardSnapshot, _ state: UIState, in rect: Rect) -> (Columns, String?, start: Int) {
+        let lines = state.table.displayLines(s.instances.count)
+        let visible = max(0, rect.height - 1)
+        let start = max(0, min(state.scroll, lines.count - visible))
+        var position: String?
+        if let summary = state.table.summary {
+            position = summary
+        } else if lines.count > visible && visible > 0 {
+            position = "rows \(start + 1)-\(min(lines.count, start + visible)) of \(lines.count)"
+        }
+        let c = columns(
+            s.instances, width: rect.width,
+            stateWidth: position.map { Format.width($0) + (state.table.marked == .state ? 1 : 0) } ?? 0,
+            shown: state.table.columns,
+            marked: state.table.marked)
+        return (c, position, start)
+    }
+
+    /// The column whose head is at column `x` of the table in `rect`, if any.
+    public static func column(atX x: Int, _ s: DashboardSnapshot, _ state: UIState, in rect: Rect) -> TableColumn? {
+        let (c, _, _) = layout(s, state, in: rect)
+        return c.heads(x: rect.x).first { x >= $0.x && x <= $0.x + $0.width }?.column
     }
 
     /// Draws the table; returns the number of instance rows it shows.
@@ -64,64 +133,79 @@ public enum InstanceTableWidget {
     ) -> Int {
         guard rect.height >= 1 else { return 0 }
         let rows = s.instances
+        let lines = state.table.displayLines(rows.count)
         let visible = rect.height - 1
-        let start = max(0, min(state.scroll, rows.count - visible))
-        // When the table scrolls, the state column's header says which rows are shown, in full.
-        let position =
-            rows.count > visible && visible > 0
-            ? "rows \(start + 1)-\(min(rows.count, start + visible)) of \(rows.count)" : nil
-        let c = columns(rows, width: rect.width, stateWidth: position.map(Format.width) ?? 0)
+        let (c, position, start) = layout(s, state, in: rect)
         let label = CellStyle(.label)
 
-        // Column header, with the KV legend and the scroll position when they fit.
-        var x = rect.x + 1
+        // Column heads, the sorted one marked with its direction (not the natural id order), with
+        // the KV legend and the scroll position (or the filter) when they fit.
         let y0 = rect.y
-        func header(_ text: String, _ width: Int, right: Bool = false) {
+        let mark = state.table.descending ? glyphs.arrowDown : glyphs.arrowUp
+        for head in c.heads(x: rect.x) {
+            var title = head.column == .trend ? "KV -\(c.trend)s..now" : head.column.title
+            if head.column == .state, let position { title = position }
+            let sorted = head.column == state.table.marked
+            if sorted { title += mark }
+            let right = head.column == .id || head.column == .run || head.column == .tokens
             let t =
                 right
-                ? Format.padLeft(text, width, ellipsis: glyphs.ellipsis)
-                : Format.padRight(text, width, ellipsis: glyphs.ellipsis)
-            buffer.put(t, x: x, y: y0, label, clip: rect)
-            x += width + 1
-        }
-        header("ID", c.id, right: true)
-        header("GPU", c.gpu)
-        if c.model > 0 { header("MODEL", c.model) }
-        header("QUEUE", c.queueBar + 1 + c.queueCount)
-        header("RUN", c.run, right: true)
-        let kvX = x
-        header("KV CACHE", c.kvBar + 1 + c.kvPercent)
-        let legend: [(String, CellStyle)] = [
-            (String(glyphs.kvUsed), CellStyle(.kvUsed)), ("used ", label),
-            (String(glyphs.kvReserved), CellStyle(.kvReserved)), ("mig ", label),
-            (String(glyphs.kvCached), CellStyle(.kvCached)), ("cache ", label),
-            (String(glyphs.kvFree), CellStyle(.kvFree)), ("free", label),
-        ]
-        let legendWidth = legend.reduce(0) { $0 + Format.width($1.0) }
-        if c.kvBar + 1 + c.kvPercent - 9 >= legendWidth {
-            var lx = kvX + 9
-            for (text, style) in legend { lx += buffer.put(text, x: lx, y: y0, style, clip: rect) }
-        }
-        header("TOK/S", c.tokens, right: true)
-        if c.trend > 0 { header("KV -\(c.trend)s..now", c.trend) }
-        if let position {
-            header(position, c.state)
-            buffer.restyle(Rect(x: x - c.state - 1, y: y0, width: c.state, height: 1), CellStyle(.title))
-        } else {
-            header("STATE", c.state)
+                ? Format.padLeft(title, head.width, ellipsis: glyphs.ellipsis)
+                : Format.padRight(title, head.width, ellipsis: glyphs.ellipsis)
+            let style = head.column == .state && position != nil ? CellStyle(.title) : label
+            buffer.put(t, x: head.x, y: y0, sorted ? CellStyle(style.role, [.bold, .underline]) : style, clip: rect)
+            guard head.column == .kv else { continue }
+            let legend: [(String, CellStyle)] = [
+                (String(glyphs.kvUsed), CellStyle(.kvUsed)), ("used ", label),
+                (String(glyphs.kvReserved), CellStyle(.kvReserved)), ("mig ", label),
+                (String(glyphs.kvCached), CellStyle(.kvCached)), ("cache ", label),
+                (String(glyphs.kvFree), CellStyle(.kvFree)), ("free", label),
+            ]
+            let legendWidth = legend.reduce(0) { $0 + Format.width($1.0) }
+            let legendX = Format.width(title) + 1
+            if head.width - legendX >= legendWidth {
+                var lx = head.x + legendX
+                for (text, style) in legend { lx += buffer.put(text, x: lx, y: y0, style, clip: rect) }
+            }
         }
 
         guard visible > 0 else { return 0 }
         var maxWaiting = 8
         for r in rows { maxWaiting = max(maxWaiting, r.waiting) }
+        let focusedIndex = state.focusedInstance
         var shown = 0
-        for i in start..<min(rows.count, start + visible) {
-            drawRow(
-                rows[i], focused: i == state.focus, c: c, maxWaiting: maxWaiting, x: rect.x, y: rect.y + 1 + shown,
-                clip: rect, glyphs: glyphs, into: &buffer)
+        for line in lines[min(start, lines.count)..<min(lines.count, start + visible)] {
+            let y = rect.y + 1 + shown
+            switch line {
+            case .row(let i):
+                drawRow(
+                    rows[i], focused: i == focusedIndex, c: c, maxWaiting: maxWaiting, x: rect.x, y: y, clip: rect,
+                    glyphs: glyphs, into: &buffer)
+            case .group(let g):
+                drawGroup(g, grouping: state.table.grouping, x: rect.x, y: y, clip: rect, glyphs: glyphs, into: &buffer)
+            }
             shown += 1
         }
+        if lines.isEmpty && !rows.isEmpty {
+            buffer.put(
+                "no instance matches /\(state.table.filter) (Esc clears the filter)", x: rect.x + 2, y: rect.y + 1,
+                CellStyle(.dim), clip: rect)
+        }
         return visible
+    }
+
+    /// A group's head: its key, how many instances, and their load.
+    static func drawGroup(
+        _ g: GroupSummary, grouping: TableGrouping, x: Int, y: Int, clip: Rect, glyphs: Glyphs,
+        into buffer: inout ScreenBuffer
+    ) {
+        let what = grouping == .gpu ? "GPU" : "model"
+        let text =
+            "\(what) \(g.key.isEmpty ? "-" : g.key)  \(g.instances) instance\(g.instances == 1 ? "" : "s")"
+            + "  queue \(Format.count(Int64(g.waiting)))  run \(g.running)"
+            + "  KV \(Int((g.kvUtilization * 100).rounded()))%  \(Format.compact(g.tokensPerSecond)) tok/s"
+        buffer.fill(Rect(x: x, y: y, width: clip.maxX - x, height: 1), " ", CellStyle(.title))
+        buffer.put(text, x: x + 1, y: y, CellStyle(.title), clip: clip)
     }
 
     static func drawRow(
@@ -131,29 +215,57 @@ public enum InstanceTableWidget {
         let gone = r.status == .failed || r.status == .retired
         let text = CellStyle(gone ? .dim : .normal)
         let ident = focused ? CellStyle(.focus) : text
-        var x = x0
-        buffer.put(focused ? glyphs.focusMarker : " ", x: x, y: y, CellStyle(.focus, focused ? [] : []), clip: clip)
-        if !focused { buffer.put(" ", x: x, y: y, text, clip: clip) }
-        x += 1
-        let idText =
-            Format.padLeft(String(r.id), c.id, ellipsis: glyphs.ellipsis) + " "
-            + Format.padRight(gpuLabel(r), c.gpu, ellipsis: glyphs.ellipsis) + " "
-            + (c.model > 0 ? Format.padRight(r.model, c.model, ellipsis: glyphs.ellipsis) + " " : "")
-        x += buffer.put(idText, x: x, y: y, ident, clip: clip)
+        buffer.put(focused ? glyphs.focusMarker : " ", x: x0, y: y, focused ? CellStyle(.focus) : text, clip: clip)
+        let heads = c.heads(x: x0)
+        for (n, head) in heads.enumerated() {
+            let x = head.x
+            switch head.column {
+            // The naming columns, and the space after each, carry the focus.
+            case .id:
+                buffer.put(
+                    Format.padLeft(String(r.id), c.id, ellipsis: glyphs.ellipsis) + " ", x: x, y: y, ident, clip: clip)
+            case .gpu:
+                buffer.put(
+                    Format.padRight(gpuLabel(r), c.gpu, ellipsis: glyphs.ellipsis) + " ", x: x, y: y, ident, clip: clip)
+            case .model:
+                buffer.put(
+                    Format.padRight(r.model, c.model, ellipsis: glyphs.ellipsis) + " ", x: x, y: y, ident, clip: clip)
+            case .queue:
+                // A bar scaled to the longest queue in the cluster, then the count.
+                Draw.bar(
+                    Double(r.waiting) / Double(maxWaiting), x: x, y: y, width: c.queueBar, glyphs: glyphs,
+                    style: CellStyle(.queue), track: glyphs.queueEmpty, trackStyle: CellStyle(.kvFree), into: &buffer)
+                buffer.put(
+                    Format.padLeft(Format.count(Int64(r.waiting)), c.queueCount + 1, ellipsis: glyphs.ellipsis),
+                    x: x + c.queueBar, y: y, r.waiting > 0 ? CellStyle(.queue) : text, clip: clip)
+            case .run:
+                buffer.put(
+                    Format.padLeft(String(r.running), c.run, ellipsis: glyphs.ellipsis), x: x, y: y, text, clip: clip)
+            case .kv:
+                drawKV(r, gone: gone, c: c, x: x, y: y, clip: clip, glyphs: glyphs, into: &buffer)
+            case .tokens:
+                buffer.put(
+                    Format.padLeft(gone ? "-" : Format.compact(r.tokensPerSecond), c.tokens, ellipsis: glyphs.ellipsis),
+                    x: x, y: y, text, clip: clip)
+            case .trend:
+                Draw.sparkline(
+                    r.kvTrend, low: 0, high: 1, x: x, y: y, width: c.trend, glyphs: glyphs,
+                    style: { CellStyle($0 >= 0.95 ? .critical : $0 >= 0.85 ? .warn : .spark) }, into: &buffer)
+            case .state:
+                // The last column runs to the edge.
+                let end = n == heads.count - 1 ? clip.maxX : x + head.width
+                drawBadges(
+                    r, x: x, y: y, clip: Rect(x: x, y: y, width: end - x, height: 1), glyphs: glyphs, into: &buffer)
+            }
+        }
+    }
 
-        // Waiting queue: a bar scaled to the longest queue in the cluster, then the count.
-        Draw.bar(
-            Double(r.waiting) / Double(maxWaiting), x: x, y: y, width: c.queueBar, glyphs: glyphs,
-            style: CellStyle(.queue), track: glyphs.queueEmpty, trackStyle: CellStyle(.kvFree), into: &buffer)
-        x += c.queueBar
-        buffer.put(
-            Format.padLeft(Format.count(Int64(r.waiting)), c.queueCount + 1, ellipsis: glyphs.ellipsis), x: x, y: y,
-            r.waiting > 0 ? CellStyle(.queue) : text, clip: clip)
-        x += c.queueCount + 2
-        buffer.put(Format.padLeft(String(r.running), c.run, ellipsis: glyphs.ellipsis), x: x, y: y, text, clip: clip)
-        x += c.run + 1
-
-        // KV cache: used (less what is reserved), reserved for an incoming migration, cached, free.
+    /// KV cache: used (less what is reserved), reserved for an incoming migration, cached, free;
+    /// then the percentage used.
+    static func drawKV(
+        _ r: InstanceRow, gone: Bool, c: Columns, x: Int, y: Int, clip: Rect, glyphs: Glyphs,
+        into buffer: inout ScreenBuffer
+    ) {
         let reserved = Double(max(0, min(r.kvReserved, r.kvUsed)))
         let usedOnly = Double(r.kvUsed) - reserved
         let cached = Double(max(0, min(r.kvCached, r.kvTotal - r.kvUsed)))
@@ -168,31 +280,22 @@ public enum InstanceTableWidget {
         } else {
             buffer.fill(Rect(x: x, y: y, width: c.kvBar, height: 1), glyphs.queueEmpty, CellStyle(.dim))
         }
-        x += c.kvBar
         let percent = Int((r.kvUtilization * 100).rounded())
         let kvRole: StyleRole = gone ? .dim : percent >= 95 ? .critical : percent >= 85 ? .warn : .normal
         buffer.put(
-            Format.padLeft(String(percent) + "%", c.kvPercent + 1, ellipsis: glyphs.ellipsis), x: x, y: y,
+            Format.padLeft(String(percent) + "%", c.kvPercent + 1, ellipsis: glyphs.ellipsis), x: x + c.kvBar, y: y,
             CellStyle(kvRole), clip: clip)
-        x += c.kvPercent + 2
-        buffer.put(
-            Format.padLeft(gone ? "-" : Format.compact(r.tokensPerSecond), c.tokens, ellipsis: glyphs.ellipsis), x: x,
-            y: y, text, clip: clip)
-        x += c.tokens + 1
-        if c.trend > 0 {
-            Draw.sparkline(
-                r.kvTrend, low: 0, high: 1, x: x, y: y, width: c.trend, glyphs: glyphs,
-                style: { CellStyle($0 >= 0.95 ? .critical : $0 >= 0.85 ? .warn : .spark) }, into: &buffer)
-            x += c.trend + 1
-        }
+    }
 
-        // Badges: status, then migrations with their direction.
-        let width = clip.maxX - x
+    /// Badges: status, then migrations with their direction, within `clip`.
+    static func drawBadges(
+        _ r: InstanceRow, x: Int, y: Int, clip: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer
+    ) {
         var bx = x
         func badge(_ t: String, _ role: StyleRole) {
             if bx > x { bx += buffer.put(" ", x: bx, y: y, clip: clip) }
             bx += buffer.put(
-                Format.fit(t, max(0, x + width - bx), ellipsis: glyphs.ellipsis), x: bx, y: y, CellStyle(role),
+                Format.fit(t, max(0, clip.maxX - bx), ellipsis: glyphs.ellipsis), x: bx, y: y, CellStyle(role),
                 clip: clip)
         }
         switch r.status {

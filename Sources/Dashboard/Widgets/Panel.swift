@@ -86,6 +86,8 @@ public enum PanelRegistry {
         SpikeEditorOverlay.panel,
         EventLogOverlay.panel,
         SeekPromptOverlay.panel,
+        SortPickerOverlay.panel,
+        SetupOverlay.panel,
         WhatIfOverlay.panel,
     ]
 }

@@ -290,6 +290,10 @@ public enum HintBarWidget {
 
     public static func draw(_ state: UIState, in rect: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer) {
         guard rect.height >= 1 else { return }
+        if state.overlay == .filter {
+            FilterPromptWidget.draw(state, in: rect, glyphs: glyphs, into: &buffer)
+            return
+        }
         let spike =
             "spike x" + Format.fixed(state.spikeFactor, state.spikeFactor == state.spikeFactor.rounded() ? 0 : 1) + " "
             + Format.fixed(state.spikeSeconds, 0) + "s [ ] { }"
@@ -302,7 +306,7 @@ public enum HintBarWidget {
         let spikeWidth = Format.width(spike)
         let right = rect.width >= 100 && !state.isReplay ? spikeWidth + 1 : 0
         // The essential hints keep their room; the others fill what is left, in table order.
-        let hints = KeyTable.hints(glyphs, replay: state.isReplay)
+        let hints = KeyTable.hints(glyphs, replay: state.isReplay).filter { KeyTable.hintApplies($0.action, state) }
         func width(_ h: (keys: String, label: String, action: Action)) -> Int {
             Format.width(h.keys) + 1 + Format.width(h.label) + 1
         }

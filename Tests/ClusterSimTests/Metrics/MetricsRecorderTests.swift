@@ -58,13 +58,17 @@ import Testing
 
     @Test func tokenTimesGoToTheirHistograms() {
         var recorder = MetricsRecorder(tenants: tenants)
-        recorder.firstToken(ttft: 300, queueing: 100, tenant: 0)
-        recorder.nextToken(gap: 20)
-        recorder.nextToken(gap: 30)
+        recorder.addEngine()
+        recorder.firstToken(ttft: 300, queueing: 100, tenant: 0, promptTokens: 7, instance: 0)
+        recorder.nextToken(gap: 20, instance: 0)
+        recorder.nextToken(gap: 30, instance: 0)
         recorder.sampled(3)
         let m = recorder.metrics
         #expect(m.ttft.count == 1 && m.tenants[0].ttft.count == 1 && m.queue.count == 1)
         #expect(m.tbt.count == 2 && m.outputTokens == 3)
+        let engine = recorder.engines[0]
+        #expect(engine.promptTokens == 7 && engine.timeToFirstToken.count == 1 && engine.queueTime.count == 1)
+        #expect(engine.interTokenLatency.count == 2 && engine.interTokenLatency.sum == 50)
     }
 
     @Test func kvIntegralsWeighBlockCountsByTime() {

@@ -211,13 +211,19 @@ import Testing
             let overlays: [UIState.Overlay]
             switch binding.scope {
             case .main: overlays = [.none]
-            case .anywhere: overlays = [.none, .help, .policyPicker, .spikeEditor, .eventLog, .seekPrompt, .whatIf]
+            case .anywhere:
+                overlays = [
+                    .none, .help, .policyPicker, .spikeEditor, .eventLog, .seekPrompt, .sortPicker, .setup, .whatIf,
+                ]
             case .details: overlays = [.details]
             case .help: overlays = [.help]
             case .policyPicker: overlays = [.policyPicker]
             case .spikeEditor: overlays = [.spikeEditor]
             case .eventLog: overlays = [.eventLog]
             case .seekPrompt: overlays = [.seekPrompt]
+            case .filter: overlays = [.filter]
+            case .sortPicker: overlays = [.sortPicker]
+            case .setup: overlays = [.setup]
             case .whatIf: overlays = [.whatIf]
             }
             for overlay in overlays {

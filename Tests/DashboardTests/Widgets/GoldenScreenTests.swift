@@ -96,7 +96,9 @@ import Testing
 
     @Test func everyWidthAndHeightDrawsWithoutTrouble() {
         let s = Fixtures.snapshot(instances: 70, detail: true)
-        for overlay: UIState.Overlay in [.none, .help, .details, .policyPicker, .spikeEditor] {
+        for overlay: UIState.Overlay in [
+            .none, .help, .details, .policyPicker, .spikeEditor, .filter, .sortPicker, .setup,
+        ] {
             for width in stride(from: 1, through: 240, by: 7) {
                 for height in [1, 2, 5, 17, 18, 19, 24, 33, 60, 80] {
                     let frame = Fixtures.render(

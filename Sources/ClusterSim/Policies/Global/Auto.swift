@@ -149,10 +149,13 @@ public struct AutoGlobal: GlobalPolicyRules {
         nextDecision = now
     }
 
+    /// The policy in force dispatches; the index keeps every tree it has built up to date, so a
+    /// switch between candidates leaves none stale.
     mutating func dispatch(
-        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher
+        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher,
+        index: inout LoadIndex
     ) -> Int32? {
-        active[0].dispatch(r, model: model, instances: instances, requests: requests, hasher: hasher)
+        active[0].dispatch(r, model: model, instances: instances, requests: requests, hasher: hasher, index: &index)
     }
 
     mutating func tick<Cluster: PolicyContext>(_ cluster: inout Cluster) {

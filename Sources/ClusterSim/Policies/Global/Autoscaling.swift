@@ -90,11 +90,16 @@ public struct Autoscaling: Sendable, Hashable {
             return .scaleOut(count: count, freeness: freeness, threshold: scaleOutBelow)
         } else if freeness > scaleInAbove && active > minInstances && starting == 0 {
             // The active instance with the fewest requests, not in a migration (ties: the newest).
-            let migrations = cluster.activeMigrations
+            var migrating = [Bool](repeating: false, count: instances.count)
+            for m in cluster.activeMigrations {
+                migrating[Int(m.source)] = true
+                migrating[Int(m.destination)] = true
+            }
             var victim = -1
             for i in instances.indices.reversed() where instances[i].status == .active {
-                let migrating = migrations.contains { $0.source == Int32(i) || $0.destination == Int32(i) }
-                if !migrating && (victim < 0 || instances[i].outstanding < instances[victim].outstanding) { victim = i }
+                if !migrating[i] && (victim < 0 || instances[i].outstanding < instances[victim].outstanding) {
+                    victim = i
+                }
             }
             guard victim >= 0 else { return nil }
             return .scaleIn(instance: victim, freeness: freeness, threshold: scaleInAbove)

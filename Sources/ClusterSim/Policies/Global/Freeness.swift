@@ -51,10 +51,15 @@ public struct Freeness: Sendable, Hashable {
 
     /// The dispatch metric of instance `i` as request `r` sees it.
     func dispatchFreeness(_ instances: [Instance], _ i: Int, for r: Request, _ requests: RequestTable) -> Double {
+        dispatchFreeness(instances, i, high: r.priority == .high, requests)
+    }
+
+    /// The dispatch metric of instance `i` as a request of high priority (or not) sees it.
+    func dispatchFreeness(_ instances: [Instance], _ i: Int, high: Bool, _ requests: RequestTable) -> Double {
         let count = instances[i].running.count + instances[i].waiting.count
         var avail = available(instances, i)
         // High-priority requests gather where high-priority requests are; normal ones avoid them.
-        if (instances[i].highPriority > 0) != (r.priority == .high) { avail -= penalty(instances, i) }
+        if (instances[i].highPriority > 0) != high { avail -= penalty(instances, i) }
         if count == 0 { return 1e18 + avail }
         for id in instances[i].waiting { avail -= Freeness.demand(id, requests) }
         return avail / Double(count)
@@ -72,7 +77,15 @@ public struct Freeness: Sendable, Hashable {
         return avail / Double(count)
     }
 
-    /// The accepting instance with the largest dispatch freeness (ties: the lowest id).
+    /// The accepting instance with the largest dispatch freeness (ties: the lowest id), from the index.
+    func freestInstance(
+        for r: Request, model: String?, instances: [Instance], requests: RequestTable, index: inout LoadIndex
+    ) -> Int32? {
+        index.winner(
+            .freeness(model: model, high: r.priority == .high, load: self), instances: instances, requests: requests)
+    }
+
+    /// `freestInstance` by a plain scan (what the index is checked against).
     func freestInstance(for r: Request, model: String?, instances: [Instance], requests: RequestTable) -> Int32? {
         var best: Int32? = nil
         var bestF = -Double.infinity

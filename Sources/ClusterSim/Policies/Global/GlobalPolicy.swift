@@ -46,8 +46,10 @@ protocol GlobalPolicyRules: Sendable, Hashable {
     static var declaration: PolicyDeclaration { get }
     init(params: PolicyParams) throws
     /// The instance for request `r` of `model` (nil: any model), or nil when no instance accepts it.
+    /// `index` holds the instances' loads in order, up to date (the engine's `loadIndex`).
     mutating func dispatch(
-        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher
+        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher,
+        index: inout LoadIndex
     ) -> Int32?
     /// Period of the policy's periodic work (`tick`), or nil when it has none.
     var tickPeriod: SimTime? { get }
@@ -128,10 +130,20 @@ extension GlobalPolicy {
 
     /// The instance for request `r` of `model` (nil: any model), or nil when no instance accepts it.
     mutating func dispatch(
-        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher
+        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher,
+        index: inout LoadIndex
     ) -> Int32? {
         var visitor = Dispatch(r: r, model: model, instances: instances, requests: requests, hasher: hasher)
-        return visit(&visitor)
+        return visit(&visitor, &index)
+    }
+
+    /// `dispatch` with an index built for this one call (tests and one-off questions; the engine
+    /// keeps its index up to date between arrivals instead).
+    mutating func dispatch(
+        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher
+    ) -> Int32? {
+        var index = LoadIndex()
+        return dispatch(r, model: model, instances: instances, requests: requests, hasher: hasher, index: &index)
     }
 
     /// Period of the policy's periodic work (`tick` events), or nil when it has none.
@@ -180,8 +192,8 @@ extension GlobalPolicy {
         var instances: [Instance]
         var requests: RequestTable
         var hasher: PrefixHasher
-        func visit<P: GlobalPolicyRules>(_ policy: inout P, _ context: inout Void) -> Int32? {
-            policy.dispatch(r, model: model, instances: instances, requests: requests, hasher: hasher)
+        func visit<P: GlobalPolicyRules>(_ policy: inout P, _ context: inout LoadIndex) -> Int32? {
+            policy.dispatch(r, model: model, instances: instances, requests: requests, hasher: hasher, index: &context)
         }
     }
 }

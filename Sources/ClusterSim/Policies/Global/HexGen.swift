@@ -35,11 +35,46 @@ public struct HexGen: GlobalPolicyRules {
     }
 
     func dispatch(
-        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher
+        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher,
+        index: inout LoadIndex
     ) -> Int32? {
-        dispatch(r, model: model, instances: instances)
+        index.refresh(instances: instances, requests: requests)
+        // Instances with one cost model have one T_i: per cost class, the reference candidate is
+        // its lowest accepting instance and the best score is at its smallest backlog.
+        var classes: [(tree: ArgMinTree, t: Double)] = []
+        var ref: Int32 = -1
+        var tRef = Double.infinity
+        for c in index.costClasses.indices {
+            let tree = index.tree(.backlog(model: model, costClass: c), instances: instances, requests: requests)
+            guard let first = tree.firstPosition(where: { $0 < .infinity }) else { continue }
+            let t = instances[Int(first)].estimatedSeconds(prompt: r.promptTokens, output: r.predictedOutput)
+            classes.append((tree, t))
+            if t < tRef || (t == tRef && first < ref) {
+                ref = first
+                tRef = t
+            }
+        }
+        guard ref >= 0 else { return nil }
+        let wRef = instances[Int(ref)].backlog
+        if wRef <= 0 { return ref }
+        var best = ref
+        var bestScore = -Double.infinity
+        for (tree, t) in classes {
+            func score(_ backlog: Double) -> Double { alpha * tRef / t - (1 - alpha) * backlog / wRef }
+            guard let least = tree.winner else { continue }
+            let top = score(tree.keys[Int(least)])
+            // The score falls as the backlog grows, so the instances reaching `top` are those
+            // with the smallest backlogs: the first of them in id order is the scan's choice.
+            guard let first = tree.firstPosition(where: { $0 < .infinity && score($0) >= top }) else { continue }
+            if top > bestScore || (top == bestScore && first < best) {
+                best = first
+                bestScore = top
+            }
+        }
+        return best
     }
 
+    /// The plain scan `dispatch` answers with the index (what the index is checked against).
     func dispatch(_ r: Request, model: String?, instances: [Instance]) -> Int32? {
         var ref = -1
         var tRef = Double.infinity

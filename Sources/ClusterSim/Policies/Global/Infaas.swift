@@ -20,9 +20,10 @@ public struct Infaas: GlobalPolicyRules {
     }
 
     func dispatch(
-        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher
+        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher,
+        index: inout LoadIndex
     ) -> Int32? {
-        load.freestInstance(for: r, model: model, instances: instances, requests: requests)
+        load.freestInstance(for: r, model: model, instances: instances, requests: requests, index: &index)
     }
 
     var tickPeriod: SimTime? { scaling.enabled ? scaling.interval : nil }

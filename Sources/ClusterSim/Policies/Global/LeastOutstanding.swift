@@ -11,11 +11,13 @@ public struct LeastOutstanding: GlobalPolicyRules {
     init(params: PolicyParams) {}
 
     func dispatch(
-        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher
+        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher,
+        index: inout LoadIndex
     ) -> Int32? {
-        dispatch(model: model, instances: instances)
+        index.winner(.outstanding(model: model), instances: instances, requests: requests)
     }
 
+    /// The plain scan `dispatch` answers with the index (what the index is checked against).
     func dispatch(model: String?, instances: [Instance]) -> Int32? {
         var best: Int32? = nil
         var bestLoad = Int.max

@@ -60,9 +60,10 @@ public struct Llumnix: GlobalPolicyRules {
     }
 
     func dispatch(
-        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher
+        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher,
+        index: inout LoadIndex
     ) -> Int32? {
-        load.freestInstance(for: r, model: model, instances: instances, requests: requests)
+        load.freestInstance(for: r, model: model, instances: instances, requests: requests, index: &index)
     }
 
     var tickPeriod: SimTime? { pairingInterval }
@@ -110,16 +111,18 @@ public struct Llumnix: GlobalPolicyRules {
         if sources.isEmpty || destinations.isEmpty { return [] }
         sources.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
         destinations.sort { $0.0 > $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-        // Pair in order; a destination must serve the source's model.
+        // Pair in order; a destination must serve the source's model: the first one not taken,
+        // found from a cursor per model (everything before it is taken or serves another model),
+        // so pairing stays linear however many pairs there are.
         var taken = [Bool](repeating: false, count: destinations.count)
+        var cursors: [String: Int] = [:]
         var result: [(source: Int32, destination: Int32)] = []
         for (_, s) in sources {
             let model = instances[Int(s)].model.id
-            guard
-                let k = destinations.indices.first(where: {
-                    !taken[$0] && instances[Int(destinations[$0].1)].model.id == model
-                })
-            else { continue }
+            var k = cursors[model] ?? 0
+            while k < destinations.count && (taken[k] || instances[Int(destinations[k].1)].model.id != model) { k += 1 }
+            cursors[model] = k
+            guard k < destinations.count else { continue }
             taken[k] = true
             result.append((s, destinations[k].1))
         }

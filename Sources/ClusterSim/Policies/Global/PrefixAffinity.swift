@@ -33,11 +33,14 @@ public struct PrefixAffinity: GlobalPolicyRules {
     static let runLimit: Int32 = 256
 
     func dispatch(
-        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher
+        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher,
+        index: inout LoadIndex
     ) -> Int32? {
-        dispatch(r, model: model, instances: instances, hasher: hasher)
+        let least = index.winner(.outstanding(model: model), instances: instances, requests: requests)
+        return dispatch(r, model: model, instances: instances, hasher: hasher, least: least)
     }
 
+    /// `dispatch` with the least loaded instance found by a plain scan (what the index is checked against).
     func dispatch(_ r: Request, model: String?, instances: [Instance], hasher: PrefixHasher) -> Int32? {
         var least: Int32? = nil
         var leastLoad = Int.max
@@ -45,7 +48,14 @@ public struct PrefixAffinity: GlobalPolicyRules {
             least = Int32(i)
             leastLoad = instances[i].outstanding
         }
+        return dispatch(r, model: model, instances: instances, hasher: hasher, least: least)
+    }
+
+    /// The choice once the least loaded accepting instance `least` is known: a request sharing a
+    /// prefix looks at every instance within the slack (cached run, rendezvous home).
+    func dispatch(_ r: Request, model: String?, instances: [Instance], hasher: PrefixHasher, least: Int32?) -> Int32? {
         guard let least, let first = hasher.hash(r, block: 0) else { return least }
+        let leastLoad = instances[Int(least)].outstanding
         let limit = min(hasher.shareableBlocks(r), PrefixAffinity.runLimit)
         var best: Int32? = nil
         var bestRun: Int32 = 0

@@ -12,7 +12,8 @@ public struct RoundRobin: GlobalPolicyRules {
     init(params: PolicyParams) {}
 
     mutating func dispatch(
-        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher
+        _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher,
+        index: inout LoadIndex
     ) -> Int32? {
         dispatch(model: model, instances: instances)
     }

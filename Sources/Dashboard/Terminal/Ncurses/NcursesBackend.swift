@@ -13,9 +13,15 @@ public final class NcursesBackend: TerminalBackend {
     public struct Options: Sendable {
         public var forceASCII = false
         public var noColor = false
-        public init(forceASCII: Bool = false, noColor: Bool = false) {
+        /// At most the 8 basic colours, even where the terminal has 256.
+        public var basicColors = false
+        /// Report mouse clicks and the wheel (off: the terminal keeps its own selection).
+        public var mouse = true
+        public init(forceASCII: Bool = false, noColor: Bool = false, basicColors: Bool = false, mouse: Bool = true) {
             self.forceASCII = forceASCII
             self.noColor = noColor
+            self.basicColors = basicColors
+            self.mouse = mouse
         }
     }
 
@@ -69,9 +75,14 @@ public final class NcursesBackend: TerminalBackend {
         if !options.noColor && has_colors() {
             start_color()
             use_default_colors()
-            colorMode = ncw_colors() >= 256 ? .palette256 : .basic8
+            colorMode = ncw_colors() >= 256 && !options.basicColors ? .palette256 : .basic8
         } else {
             colorMode = .none
+        }
+        if options.mouse {
+            // Presses come at once rather than after a click interval; endwin turns reporting off.
+            mousemask(ncw_mouse_events(), nil)
+            mouseinterval(0)
         }
     }
 
@@ -186,6 +197,14 @@ public final class NcursesBackend: TerminalBackend {
         case 27: return .escape
         case 9: return .tab
         case 3: return .interrupt
+        case ncw_key_mouse():
+            var x: Int32 = 0, y: Int32 = 0
+            switch ncw_mouse_event(&x, &y) {
+            case 1: return .mouse(.click(x: Int(x), y: Int(y)))
+            case 2: return .mouse(.wheelUp(x: Int(x), y: Int(y)))
+            case 3: return .mouse(.wheelDown(x: Int(x), y: Int(y)))
+            default: return nil
+            }
         default: break
         }
         if c >= ncw_key_f(1) && c <= ncw_key_f(24) { return .function(Int(c - ncw_key_f(0))) }
@@ -199,6 +218,7 @@ public final class NcursesBackend: TerminalBackend {
         guard !closed else { return }
         closed = true
         TerminalGuard.cursesActive.store(false, ordering: .releasing)
+        mousemask(0, nil)
         endwin()
         delscreen(screen)
         TerminalGuard.restoreStderr()

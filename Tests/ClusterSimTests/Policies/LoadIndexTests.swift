@@ -1,0 +1,121 @@
+import Testing
+
+@testable import ClusterSim
+
+/// The load index against the plain scans it replaces, on random sequences of load changes.
+@Suite struct LoadIndexTests {
+    /// Instances of two GPU types and two models (so model filters and cost classes both matter).
+    func cluster(_ count: Int) -> [Instance] {
+        (0..<count).map { (i: Int) -> Instance in
+            let gpu: String = i % 3 == 0 ? "a100-80g" : "h100"
+            let model: String = i % 4 == 3 ? "qwen2.5-14b" : "llama3-8b"
+            return Instance(
+                id: Int32(i), gpu: GPUCatalog.spec(gpu)!, model: ModelCatalog.spec(model)!, tensorParallel: 1,
+                constants: .default, status: .active)
+        }
+    }
+
+    /// One random change to instance `i`'s load, as the engine makes them.
+    func change(
+        _ instances: inout [Instance], _ i: Int, _ requests: inout RequestTable, _ rng: inout RandomStream
+    ) {
+        switch rng.next() % 8 {
+        case 0, 1:
+            var r = Request(
+                serial: 0, arrival: 0, promptTokens: Int32(1 + rng.next() % 3000), outputTokens: 100, tenant: 0,
+                stream: 0, priority: rng.next() % 5 == 0 ? .high : .normal)
+            r.blocks = Int32(rng.next() % 3)
+            let id = requests.insert(r)
+            instances[i].waiting.append(id)
+            if r.priority == .high { instances[i].highPriority += 1 }
+        case 2:
+            if let id = instances[i].waiting.popFirst() { instances[i].running.append(id) }
+        case 3:
+            if let id = instances[i].running.popLast() {
+                if requests[id].priority == .high { instances[i].highPriority -= 1 }
+                requests.remove(id)
+            }
+        case 4:
+            let n = Int32(rng.next() % 50)
+            if instances[i].kv.freeBlocks >= n { instances[i].kv.allocate(n) }
+        case 5:
+            instances[i].kv.release(min(instances[i].kv.usedBlocks, Int32(rng.next() % 50)))
+        case 6:
+            // Equal backlogs are common (idle instances): ties must go to the lowest id.
+            instances[i].backlog = rng.next() % 3 == 0 ? 0 : Double(rng.next() % 20) * 0.5
+        default:
+            instances[i].status = rng.next() % 4 == 0 ? .draining : .active
+        }
+    }
+
+    @Test(arguments: [1, 7, 64, 150])
+    func indexedDispatchPicksWhatTheScanPicks(count: Int) throws {
+        var rng = RandomStream(seed: UInt64(count), label: "load-index")
+        var instances = cluster(count)
+        var requests = RequestTable()
+        var index = LoadIndex()
+        let freeness = try Freeness(params: PolicyParams())
+        let hexgen = try HexGen(params: PolicyParams())
+        let affinity = try PrefixAffinity(params: PolicyParams())
+        for step in 0..<500 {
+            // A few instances change between two dispatches, as between two arrivals.
+            for _ in 0..<(1 + Int(rng.next() % 3)) {
+                let i = Int(rng.next() % UInt64(count))
+                change(&instances, i, &requests, &rng)
+                index.touch(Int32(i))
+            }
+            var r = Request(
+                serial: Int64(step), arrival: 0, promptTokens: Int32(1 + rng.next() % 4000), outputTokens: 50,
+                tenant: 0, stream: 0, priority: rng.next() % 4 == 0 ? .high : .normal)
+            r.predictedOutput = Int32(1 + rng.next() % 500)
+            for model in [nil, "llama3-8b", "qwen2.5-14b"] as [String?] {
+                let outstanding = index.winner(.outstanding(model: model), instances: instances, requests: requests)
+                #expect(
+                    outstanding == LeastOutstanding(params: PolicyParams()).dispatch(model: model, instances: instances)
+                )
+                let freest = freeness.freestInstance(
+                    for: r, model: model, instances: instances, requests: requests, index: &index)
+                #expect(
+                    freest == freeness.freestInstance(for: r, model: model, instances: instances, requests: requests))
+                var hexgenIndexed = hexgen
+                let chosen = hexgenIndexed.dispatch(
+                    r, model: model, instances: instances, requests: requests, hasher: .synthetic, index: &index)
+                #expect(chosen == hexgen.dispatch(r, model: model, instances: instances))
+                var affinityIndexed = affinity
+                #expect(
+                    affinityIndexed.dispatch(
+                        r, model: model, instances: instances, requests: requests, hasher: .synthetic, index: &index)
+                        == affinity.dispatch(r, model: model, instances: instances, hasher: .synthetic))
+            }
+            #expect(index.staleKeys(instances: instances, requests: requests).isEmpty)
+        }
+    }
+
+    @Test func anUntouchedChangeIsReportedStale() {
+        var instances = cluster(4)
+        var index = LoadIndex()
+        let requests = RequestTable()
+        #expect(index.winner(.outstanding(model: nil), instances: instances, requests: requests) == 0)
+        instances[0].waiting.append(0)
+        #expect(index.staleKeys(instances: instances, requests: requests).count == 1)
+        index.touch(0)
+        #expect(index.staleKeys(instances: instances, requests: requests).isEmpty)
+        #expect(index.winner(.outstanding(model: nil), instances: instances, requests: requests) == 1)
+    }
+
+    @Test func theTreeKeepsTheLowestPositionOfTheSmallestKey() {
+        var rng = RandomStream(seed: 7, label: "tree")
+        var keys = (0..<37).map { _ in Double(rng.next() % 5) }
+        var tree = ArgMinTree(keys: keys)
+        for _ in 0..<500 {
+            let p = Int(rng.next() % 37)
+            keys[p] = rng.next() % 6 == 0 ? .infinity : Double(rng.next() % 5)
+            tree.update(p, key: keys[p])
+            let smallest = keys.min()!
+            let expected = smallest < .infinity ? Int32(keys.firstIndex(of: smallest)!) : nil
+            #expect(tree.winner == expected)
+            let threshold = Double(rng.next() % 5)
+            #expect(tree.firstPosition { $0 <= threshold } == keys.firstIndex { $0 <= threshold }.map(Int32.init))
+        }
+    }
+}

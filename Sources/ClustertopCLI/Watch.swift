@@ -75,7 +75,7 @@ struct Watch: ParsableCommand {
             as text without a terminal.
 
             The instance table sorts with < and > (or F6, or a click on a column head; I inverts), \
-            filters with / (words such as h100, model:llama, state:drain, !gpu:a100; Esc clears) and \
+            filters with / (words such as h100, model:llama, role:decode, state:drain, !gpu:a100; Esc clears) and \
             groups by GPU type or model with t. F2 opens the setup screen, which saves speed, colours, \
             mouse, columns, sort and grouping to $XDG_CONFIG_HOME/clustertop/config.yaml (else \
             ~/.config/clustertop/config.yaml); that file is read at start, and command-line options \

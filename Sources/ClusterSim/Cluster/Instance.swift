@@ -62,6 +62,14 @@ public struct Instance: Sendable {
     /// which vLLM v0's batching, that never leaves one, must then finish.
     public var mayHavePartialPrefills = false
 
+    // Disaggregated serving (Cluster/Disaggregation.swift).
+    /// What it serves; `switchingTo` is the role it takes once drained of its current work.
+    public internal(set) var role = InstanceRole.mixed
+    public internal(set) var switchingTo: InstanceRole? = nil
+    /// Takes new prompts from dispatch, and requests handed off after their prefill (kept with `role`).
+    public internal(set) var takesPrompts = true
+    public internal(set) var takesDecodes = true
+
     public init(
         id: Int32, gpu: GPUSpec, model: ModelSpec, tensorParallel: Int, constants: CostConstants,
         status: InstanceStatus,
@@ -101,7 +109,7 @@ public struct Instance: Sendable {
     public var outstanding: Int { waiting.count + running.count }
 
     /// Takes new requests.
-    public var accepting: Bool { status == .active }
+    public var accepting: Bool { status == .active && takesPrompts }
 }
 
 /// An instance's iteration time as a function of the batch shape: the cost model's folded terms

@@ -32,6 +32,10 @@ public struct MigrationInfo: Sendable, Hashable {
     public var outcome: Outcome
     /// Why it was aborted (empty otherwise).
     public var abortReason: String = ""
+    /// A prefilled request's KV cache on its way to a decode instance (disaggregated serving,
+    /// `Simulation+Transfers.swift`): one stop-and-copy stage that waits for the instances'
+    /// transfer ports, rather than a live migration.
+    public var handoff = false
 
     // Engine state (not shown): the event number of its stage ends, the request's slot, the blocks
     // reserved on the destination so far, blocks being copied in the current stage, when the
@@ -45,6 +49,8 @@ public struct MigrationInfo: Sendable, Hashable {
     // The policy's limits at the start (a policy switch does not change a migration in flight).
     var lastStageMax: Int32 = 4
     var maxStages: Int32 = 3
+    // A hand-off's prefill end (when its first token was computed).
+    var prefillEnd: SimTime = -1
 
     public init(request: Int64, source: Int32, destination: Int32, blocksTotal: Int32, started: SimTime) {
         self.request = request

@@ -13,6 +13,11 @@ public enum Command: Sendable, Hashable {
     case add(gpu: String, model: String, tensorParallel: Int)
     /// The instance takes no new requests and retires once empty.
     case drain(instance: Int)
+    /// The instance takes no new work, finishes what it holds, then serves as `role`
+    /// (disaggregated prefill/decode, Cluster/Disaggregation.swift).
+    case setRole(instance: Int, role: InstanceRole)
+    /// Switch how the decode instance of a prefilled request is chosen.
+    case setDecodeChoice(DecodeChoice)
     /// A line for the event log that changes nothing in the cluster: why the commands around it
     /// were sent (a what-if choice and what it projected), so a replay shows it too.
     case note(String)
@@ -29,6 +34,8 @@ public enum Command: Sendable, Hashable {
         case .fail(let i): "instance \(i) failed"
         case .add(let gpu, let model, let tp): "instance added (\(gpu), \(model), tp \(tp))"
         case .drain(let i): "instance \(i) draining"
+        case .setRole(let i, let role): "instance \(i) -> \(role.rawValue) pool after draining"
+        case .setDecodeChoice(let c): "decode choice -> \(c.rawValue)"
         case .note(let text): text
         }
     }
@@ -50,13 +57,13 @@ extension Command {
             {
                 return ("duration_s", m)
             }
-        case .setGlobalPolicy, .setLocalPolicy:
+        case .setGlobalPolicy, .setLocalPolicy, .setDecodeChoice:
             break  // a policy id is checked where it is parsed
         case .note(let text):
             if text.count > Command.maxNoteLength {
                 return ("text", "expected at most \(Command.maxNoteLength) characters, got \(text.count)")
             }
-        case .fail(let i), .drain(let i):
+        case .fail(let i), .drain(let i), .setRole(let i, _):
             if i < 0 || i > 2 * Limits.maxInstances {
                 return ("instance", "expected an instance number from 0 to \(2 * Limits.maxInstances), got \(i)")
             }

@@ -41,6 +41,7 @@ extension Simulation {
                     problems.append("request slot \(id) has \(r.prefixBlocks) prefix blocks of \(r.blocks)")
                 }
                 if r.migration != .none && !activeMigrations.contains(where: { $0.slot == id && $0.source == inst.id })
+                    && !transfers.pending.contains(where: { $0.slot == id && $0.source == inst.id })
                 {
                     problems.append("request slot \(id) is migrating with no migration from instance \(inst.id)")
                 }
@@ -99,9 +100,26 @@ extension Simulation {
             if r.serial == m.request && r.migration == .stopped && !m.lastStage {
                 problems.append("request slot \(m.slot) stopped before its migration's last stage")
             }
-            if activeMigrations.filter({ $0.source == m.source || $0.destination == m.source }).count > 1 {
+            // Live migrations go one at a time per instance; KV hand-offs queue at the instances' ports.
+            if !m.handoff
+                && activeMigrations.filter({ !$0.handoff && ($0.source == m.source || $0.destination == m.source) })
+                    .count > 1
+            {
                 problems.append("instance \(m.source) takes part in more than one migration")
             }
+        }
+        // Disaggregation: a request waits for a decode instance only while stopped on a prefill one.
+        for p in transfers.pending where requests[p.slot].serial == p.serial {
+            if requests[p.slot].migration == .stopped && instances[Int(p.source)].role != .prefill
+                && instances[Int(p.source)].switchingTo == nil
+            {
+                problems.append(
+                    "request slot \(p.slot) waits for a decode instance on non-prefill instance \(p.source)")
+            }
+        }
+        for (i, n) in transfers.incoming.enumerated()
+        where n != Int32(activeMigrations.filter { $0.handoff && Int($0.destination) == i }.count) {
+            problems.append("instance \(i): \(n) hand-offs counted incoming")
         }
         // Workflows: each live workflow's outstanding calls are live requests.
         var callsOut = [Int32](repeating: 0, count: workflows.table.slots.count)

@@ -24,9 +24,11 @@
 extension Simulation {
     static let recentMigrationCapacity = 50
 
-    /// Starts migrating decoding request `id` from `source` to `destination`.
+    /// Starts migrating decoding request `id` from `source` to `destination`; a `handoff` is a
+    /// disaggregated KV transfer (`Simulation+Transfers.swift`).
     mutating func startMigration(
-        _ id: Int32, from source: Int32, to destination: Int32, lastStageBlocks: Int32, maxStages: Int32
+        _ id: Int32, from source: Int32, to destination: Int32, lastStageBlocks: Int32, maxStages: Int32,
+        handoff: Bool = false, prefillEnd: SimTime = -1
     ) {
         let r = requests[id]
         var m = MigrationInfo(
@@ -37,6 +39,8 @@ extension Simulation {
         m.preemptionsAtStart = r.preemptions
         m.lastStageMax = lastStageBlocks
         m.maxStages = maxStages
+        m.handoff = handoff
+        m.prefillEnd = prefillEnd
         requests[id].migration = .copying
         activeMigrations.append(m)
         beginMigrationStage(activeMigrations.count - 1)
@@ -79,7 +83,8 @@ extension Simulation {
             requests[m.slot].migration = .stopped
         }
         activeMigrations[k] = m
-        queue.push(at: now + migrationStageTime(m, blocks: blocks), .tick, target: m.number)
+        let end = m.handoff ? reserveTransferPorts(m, blocks: blocks) : now + migrationStageTime(m, blocks: blocks)
+        queue.push(at: end, .tick, target: m.number)
     }
 
     /// Time to send `blocks` blocks of migration `m`'s request.
@@ -173,7 +178,7 @@ extension Simulation {
         requests[id].blocks = blocks
         requests[id].migration = .none
         land(id, on: Int32(destination), .running)
-        recorder.migrated()
+        if m.handoff { handoffLanded(m) } else { recorder.migrated() }
         activeMigrations[k] = m
         finishMigration(k, .committed, reason: "")
         if instances[source].status == .draining && instances[source].outstanding == 0 && !instances[source].busy {
@@ -181,6 +186,7 @@ extension Simulation {
         } else {
             kick(Int32(source))
         }
+        if m.handoff { finishRoleSwitchIfDrained(Int32(source)) }
     }
 
     /// Gives back the destination's reserved blocks; the request, if still on the source, goes on there.
@@ -198,7 +204,7 @@ extension Simulation {
             requests[m.slot].migration = .none
             if requests[m.slot].instance >= 0 { kick(requests[m.slot].instance) }
         }
-        policyMetrics.migrationsAborted += 1
+        if m.handoff { transfers.aborted += 1 } else { policyMetrics.migrationsAborted += 1 }
         finishMigration(k, .aborted, reason: reason)
     }
 
@@ -220,7 +226,12 @@ extension Simulation {
         }
         m.abortReason = reason
         if m.stoppedAt >= 0 { m.downtime = now - m.stoppedAt }
-        if outcome == .committed { policyMetrics.migrationDowntime.record(m.downtime) }
+        if m.handoff {
+            transfers.incoming[Int(m.destination)] -= 1
+            finishRoleSwitchIfDrained(m.destination)
+        } else if outcome == .committed {
+            policyMetrics.migrationDowntime.record(m.downtime)
+        }
         if recentMigrations.count >= Simulation.recentMigrationCapacity { recentMigrations.removeFirst() }
         recentMigrations.append(m)
     }

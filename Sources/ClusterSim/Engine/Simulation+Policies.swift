@@ -123,6 +123,7 @@ extension Simulation {
     /// Instance `i` is about to fail: its migrations abort and its bookkeeping empties.
     mutating func noteFailure(_ i: Int32) {
         abortMigrations(involving: i)
+        dropHandoffs(from: i)
         instances[Int(i)].backlog = 0
         instances[Int(i)].highPriority = 0
         // Its KV cache is lost, shared prefix blocks included.
@@ -184,6 +185,8 @@ extension Simulation: PolicyContext {
     mutating func perform(_ action: PolicyAction) {
         switch action {
         case .migrate(let id, let source, let destination, let lastStageBlocks, let maxStages):
+            // Between instances that decode (disaggregated serving: not into a prefill instance).
+            guard instances[Int(destination)].takesDecodes, instances[Int(source)].role != .prefill else { return }
             startMigration(id, from: source, to: destination, lastStageBlocks: lastStageBlocks, maxStages: maxStages)
         case .scaleOut(let count, let freeness, let threshold):
             guard let group = scenario.cluster.first else { return }

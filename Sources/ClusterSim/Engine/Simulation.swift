@@ -56,6 +56,8 @@ public struct Simulation: Sendable {
     /// Migrations in flight, and the most recent finished ones (newest last).
     public internal(set) var activeMigrations: [MigrationInfo] = []
     public internal(set) var recentMigrations = Deque<MigrationInfo>()
+    /// Disaggregated prefill/decode: roles' bookkeeping, ports, waiting hand-offs, figures.
+    public internal(set) var transfers = TransferBook()
     /// Commands applied from outside so far (not the scenario's own events), with the instant and
     /// the number of events handled when each was applied: what a recording stores.
     public private(set) var commandLog: [(time: SimTime, events: Int64, command: Command)] = []
@@ -98,6 +100,7 @@ public struct Simulation: Sendable {
                     engine: group.engine)
             }
         }
+        setUpDisaggregation()
         for (index, spec) in scenario.workload.enumerated() {
             guard let tenant = scenario.tenants.firstIndex(where: { $0.name == spec.tenant }) else {
                 throw SimulationError.unknownTenant(spec.tenant)
@@ -227,6 +230,7 @@ public struct Simulation: Sendable {
         var finished = finishedScratch
         finished.removeAll(keepingCapacity: true)
         var tokens: Int64 = 0
+        let prefillRole = instances[index].role == .prefill
         for entry in instances[index].batch {
             let id = entry.request
             requests[id].computedTokens += entry.tokens
@@ -235,6 +239,11 @@ public struct Simulation: Sendable {
             // The iteration sampled one output token for this request.
             requests[id].generatedTokens += 1
             tokens += 1
+            if prefillRole && r.generatedTokens + 1 < r.outputTokens {
+                // Its KV cache goes to a decode instance, and the token with it (Simulation+Transfers).
+                transfers.prefilled.append(id)
+                continue
+            }
             if r.firstToken < 0 {
                 requests[id].firstToken = now
                 recorder.firstToken(
@@ -263,11 +272,14 @@ public struct Simulation: Sendable {
         }
         finishedScratch = finished
         noteKV(change: instances[index].kv.usedBlocks - usedBefore)
+        if !transfers.prefilled.isEmpty { handOffPrefilled(from: i) }
+        if !transfers.pending.isEmpty && !finished.isEmpty { retryPendingHandoffs() }
         if instances[index].status == .draining && instances[index].outstanding == 0 {
             retire(i)
         } else {
             kick(i)
         }
+        if instances[index].switchingTo != nil { finishRoleSwitchIfDrained(i) }
     }
 
     /// Records a finished request and frees its slot.
@@ -403,6 +415,7 @@ public struct Simulation: Sendable {
             noteCapacity(change: serving)
             note(.instanceReady(Int(i)))
             redispatchUnassigned()
+            retryPendingHandoffs()
         }
     }
 
@@ -465,6 +478,15 @@ public struct Simulation: Sendable {
             let idle = pool.drain(Int32(i))
             note(.instanceDraining(i))
             if idle { retire(Int32(i)) }
+        case .setRole(let i, let role):
+            guard pool.isActive(i) else {
+                note(.commandIgnored(command, reason: .instanceNotActive))
+                return
+            }
+            beginRoleSwitch(Int32(i), to: role)
+        case .setDecodeChoice(let choice):
+            transfers.decodeChoice = choice
+            note(.decodeChoiceSwitched(choice))
         case .note(let text):
             note(.noted(text))
         }

@@ -11,6 +11,10 @@ public enum SimulationEvent: Sendable, Hashable, CustomStringConvertible {
     case instanceReady(Int)
     case instanceDraining(Int)
     case instanceRetired(Int)
+    /// The instance drains its work before it serves as `role`; `roleSwitched` follows.
+    case roleSwitching(Int, role: InstanceRole)
+    case roleSwitched(Int, role: InstanceRole)
+    case decodeChoiceSwitched(DecodeChoice)
     /// The autoscaler adds `count` instances (the free-capacity measure fell below its threshold).
     case scaleOut(freeness: Double, threshold: Double, count: Int)
     /// The autoscaler drains `instance` (the free-capacity measure rose above its threshold).
@@ -47,6 +51,9 @@ public enum SimulationEvent: Sendable, Hashable, CustomStringConvertible {
         case .instanceReady(let i): "instance \(i) ready"
         case .instanceDraining(let i): Command.drain(instance: i).summary
         case .instanceRetired(let i): "instance \(i) drained and retired"
+        case .roleSwitching(let i, let role): Command.setRole(instance: i, role: role).summary
+        case .roleSwitched(let i, let role): "instance \(i) now serves as \(role.rawValue)"
+        case .decodeChoiceSwitched(let c): Command.setDecodeChoice(c).summary
         case .scaleOut(let freeness, let threshold, let count):
             "autoscale: freeness \(Report.number(freeness, 1)) < \(Report.number(threshold, 0)), adding \(count)"
         case .scaleIn(let freeness, let threshold, let instance):
@@ -72,6 +79,8 @@ public enum SimulationEvent: Sendable, Hashable, CustomStringConvertible {
             case .setLocalPolicy(let id): "unknown local policy \(id)"
             case .fail(let i): "no live instance \(i) to fail"
             case .drain(let i): "no active instance \(i) to drain"
+            case .setRole(let i, _): "no active instance \(i) to move between pools"
+            case .setDecodeChoice(let c): "decode choice \(c.rawValue)"
             case .add(let gpu, let model, let tp): "cannot add \(model) on \(gpu) tp \(tp)"
             case .spike, .note: command.summary
             }

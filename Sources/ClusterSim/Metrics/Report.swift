@@ -203,6 +203,8 @@ public struct Report: Sendable, Hashable, Codable {
     public var workflows: Workflows?
     /// Only when the global policy is `auto`: its timeline and regret.
     public var auto: AutoSummary?
+    /// Only for runs where some instance had a prefill or decode role.
+    public var disaggregation: Disaggregation?
     /// Wall-clock seconds of the run: the only field that differs between two runs of the same inputs.
     public var wallSeconds: Double?
 
@@ -273,6 +275,7 @@ public struct Report: Sendable, Hashable, Codable {
                 met: pm.workflowsMet, sloAttainment: pm.workflowAttainment, e2e: Latency(pm.workflowE2E))
             : nil
         auto = sim.globalPolicy.autoSummary
+        disaggregation = sim.transfers.used ? Disaggregation(sim.transfers) : nil
         self.wallSeconds = wallSeconds
     }
 
@@ -359,6 +362,7 @@ public struct Report: Sendable, Hashable, Codable {
         lines.append(
             "prefix hit \(Report.number(prefixCache.hitRate * 100, 1))%  tardiness \(Report.number(tardiness.totalSeconds, 1)) s (\(tardiness.late) late)"
         )
+        if let d = disaggregation { lines += d.tableLines }
         if let w = workflows {
             lines.append(
                 "workflows \(w.completed) done, SLO \(Report.number(w.sloAttainment * 100, 1))%, E2E p50 \(Report.number(w.e2e.p50 / 1000, 1)) s  p99 \(Report.number(w.e2e.p99 / 1000, 1)) s"

@@ -207,6 +207,20 @@ extension Report {
                 $0.workflows.map { n($0.sloAttainment, 4) }
             },
         ]
+        fields += [
+            F("disaggregation.handoffs") { $0.disaggregation.map { i($0.handoffs) } },
+            F("disaggregation.aborted") { $0.disaggregation.map { i($0.aborted) } },
+            F("disaggregation.waited_for_room") { $0.disaggregation.map { i($0.waitedForRoom) } },
+            F("disaggregation.transfer_gb", compare: compare("KV sent GB", .none, 1)) {
+                $0.disaggregation.map { n($0.transferGigabytes) }
+            },
+            F("disaggregation.port_wait_p99_ms") { $0.disaggregation.map { n($0.portWaitP99Milliseconds) } },
+        ]
+        fields += latency("disaggregation.ttft_queue_ms", { $0.disaggregation?.ttftQueue })
+        fields += latency("disaggregation.ttft_prefill_ms", { $0.disaggregation?.ttftPrefill })
+        fields += latency(
+            "disaggregation.ttft_transfer_ms", { $0.disaggregation?.ttftTransfer },
+            compare: ["p99": compare("KV transfer p99 ms", .lower, 1)])
         fields += latency(
             "workflows.e2e_ms", { $0.workflows?.e2e },
             compare: ["p99": compare("workflow E2E p99 s", .lower, 1, unit: .seconds)])

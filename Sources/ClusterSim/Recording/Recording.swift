@@ -81,6 +81,8 @@ extension Command {
         case .fail(let i): ["type": "fail", "instance": i]
         case .add(let gpu, let model, let tp): ["type": "add", "gpu": gpu, "model": model, "tp": tp]
         case .drain(let i): ["type": "drain", "instance": i]
+        case .setRole(let i, let role): ["type": "role", "instance": i, "role": role.rawValue]
+        case .setDecodeChoice(let c): ["type": "decode_choice", "id": c.rawValue]
         case .note(let text): ["type": "note", "text": text]
         }
     }
@@ -103,6 +105,14 @@ extension Command {
         case "drain":
             guard let i = o["instance"] as? Int else { return nil }
             self = .drain(instance: i)
+        case "role":
+            guard let i = o["instance"] as? Int, let name = o["role"] as? String,
+                let role = InstanceRole(rawValue: name)
+            else { return nil }
+            self = .setRole(instance: i, role: role)
+        case "decode_choice":
+            guard let name = o["id"] as? String, let c = DecodeChoice(rawValue: name) else { return nil }
+            self = .setDecodeChoice(c)
         case "add":
             guard let g = o["gpu"] as? String, let m = o["model"] as? String, let tp = o["tp"] as? Int else {
                 return nil

@@ -63,6 +63,8 @@ public struct InstanceGroup: Sendable, Hashable {
     public var tensorParallel: Int
     /// Engine arguments and host-time calibration of the group's instances.
     public var engine = EngineSettings()
+    /// What the group's instances serve (disaggregated prefill/decode); `mixed` does both.
+    public var role = InstanceRole.mixed
 
     public init(gpu: GPUSpec, model: ModelSpec, count: Int = 1, tensorParallel: Int = 1) {
         self.gpuSpec = gpu
@@ -79,6 +81,8 @@ public struct PolicySpec: Sendable, Hashable {
     public var global: GlobalPolicyID
     public var local: LocalPolicyID
     public var params: PolicyParams
+    /// How a prefilled request's decode instance is chosen (disaggregated serving).
+    public var decodeChoice = DecodeChoice.leastLoaded
 
     public init(
         global: GlobalPolicyID = .roundRobin, local: LocalPolicyID = .vllmV0, params: PolicyParams = PolicyParams()

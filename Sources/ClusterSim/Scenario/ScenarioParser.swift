@@ -264,7 +264,7 @@ public enum ScenarioParser {
     static func instanceGroup(
         _ v: YAMLValue, models: [ModelSpec] = [], gpus: [GPUSpec] = [], base: String = ""
     ) throws -> InstanceGroup {
-        let m = try v.mapping(allowed: ["gpu", "model", "count", "tp", "calibration", "engine"])
+        let m = try v.mapping(allowed: ["gpu", "model", "count", "tp", "calibration", "engine", "role"])
         let gpuValue = try m.required("gpu"), modelValue = try m.required("model")
         let hardware = Hardware(models: models, gpus: gpus)
         let gpu = try gpuValue.string(oneOf: hardware.gpuIDs)
@@ -281,6 +281,9 @@ public enum ScenarioParser {
         }
         var group = InstanceGroup(gpu: gpuSpec, model: modelSpec, count: count, tensorParallel: tp)
         group.engine = engine
+        if let r = m["role"] {
+            group.role = InstanceRole(rawValue: try r.string(oneOf: InstanceRole.allCases.map(\.rawValue))) ?? .mixed
+        }
         return group
     }
 
@@ -307,8 +310,9 @@ public enum ScenarioParser {
 
     static func policySpec(_ value: YAMLValue?) throws -> PolicySpec {
         guard let value else { return PolicySpec() }
-        let m = try value.mapping(allowed: ["global", "local", "params"])
+        let m = try value.mapping(allowed: ["global", "local", "params", "decode_choice"])
         var spec = PolicySpec()
+        if let d = m["decode_choice"] { spec.decodeChoice = try decodeChoice(d) }
         if let g = m["global"] { spec.global = try globalPolicyID(g) }
         if let l = m["local"] { spec.local = try localPolicyID(l) }
         if let p = m["params"] {
@@ -478,7 +482,7 @@ public enum ScenarioParser {
                         "the cluster would have \(count) instances at \(compact(events[k].atSeconds)) s; at most \(Limits.maxInstances) are supported"
                     )
                 }
-            case .fail(let i), .drain(let i):
+            case .fail(let i), .drain(let i), .setRole(let i, _):
                 if i >= count && !anyIndex {
                     return (
                         k,
@@ -529,7 +533,7 @@ public enum ScenarioParser {
     static func event(
         _ v: YAMLValue, duration: Double, models: [ModelSpec] = [], gpus: [GPUSpec] = [], base: String = ""
     ) throws -> TimedEvent {
-        let kinds = ["spike", "policy", "fail", "add", "drain"]
+        let kinds = ["spike", "policy", "fail", "add", "drain", "role", "decode_choice"]
         let m = try v.mapping(allowed: ["at_s"] + kinds)
         let at = try m.required("at_s").number(
             "a time in seconds before the end of arrivals (duration_s)", in: 0...duration)
@@ -564,9 +568,21 @@ public enum ScenarioParser {
             return TimedEvent(atSeconds: at, command: .fail(instance: try instanceIndex(body)))
         case "drain":
             return TimedEvent(atSeconds: at, command: .drain(instance: try instanceIndex(body)))
+        case "role":
+            let rm = try body.mapping(allowed: ["instance", "role"])
+            let i = try rm.required("instance").integer("an instance number", in: 0...Limits.maxInstances * 2)
+            let name = try rm.required("role").string(oneOf: InstanceRole.allCases.map(\.rawValue))
+            return TimedEvent(atSeconds: at, command: .setRole(instance: i, role: InstanceRole(rawValue: name)!))
+        case "decode_choice":
+            return TimedEvent(atSeconds: at, command: .setDecodeChoice(try decodeChoice(body)))
         default:
             let group = try instanceGroup(body, models: models, gpus: gpus, base: base)
             guard group.count == 1 else { throw body.error("add starts one instance; use several events for more") }
+            if group.role != .mixed {
+                let keys = ["gpu", "model", "count", "tp", "calibration", "engine", "role"]
+                throw (try body.mapping(allowed: keys)["role"] ?? body).error(
+                    "an added instance starts mixed; move it to a pool with a role event")
+            }
             return TimedEvent(
                 atSeconds: at, command: .add(gpu: group.gpu, model: group.model, tensorParallel: group.tensorParallel))
         }
@@ -578,5 +594,10 @@ public enum ScenarioParser {
             return try m.required("instance").integer("an instance number", in: 0...Limits.maxInstances * 2)
         }
         return try v.integer("an instance number", in: 0...Limits.maxInstances * 2)
+    }
+
+    /// A decode choice: one of `DecodeChoice.ids`.
+    static func decodeChoice(_ v: YAMLValue) throws -> DecodeChoice {
+        DecodeChoice(rawValue: try v.string(oneOf: DecodeChoice.ids))!
     }
 }

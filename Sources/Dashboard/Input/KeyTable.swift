@@ -2,7 +2,7 @@
 public enum Action: Sendable, Hashable {
     case nextGlobalPolicy, previousGlobalPolicy, nextLocalPolicy, previousLocalPolicy, pickPolicy
     case fireSpike, editSpike, spikeStronger, spikeWeaker, spikeLonger, spikeShorter
-    case failInstance, addInstance, drainInstance
+    case failInstance, addInstance, drainInstance, moveInstancePool, nextDecodeChoice
     case togglePause, step, faster, slower
     case toggleRecording
     case focusUp, focusDown, pageUp, pageDown, focusFirst, focusLast, openDetails
@@ -97,6 +97,9 @@ public enum KeyTable {
         .init(["L"], .previousLocalPolicy, .main, "Policies", "previous local policy", modes: .liveOnly),
         .init(["p"], .pickPolicy, .main, "Policies", "pick a policy from a list", modes: .liveOnly),
         .init(
+            ["D"], .nextDecodeChoice, .main, "Policies", "next decode-instance choice (disaggregated)",
+            modes: .liveOnly),
+        .init(
             ["w"], .openWhatIf, .main, "Policies", "what-if: fork now, run each policy ahead, compare", hint: "what-if",
             modes: .liveOnly),
         // Load and instances
@@ -116,6 +119,9 @@ public enum KeyTable {
         .init(
             ["d"], .drainInstance, .main, "Load and instances", "drain the focused instance", hint: "drain",
             modes: .liveOnly),
+        .init(
+            ["R"], .moveInstancePool, .main, "Load and instances",
+            "move the focused instance to the next pool, once drained", modes: .liveOnly),
         // Time
         .init([" "], .togglePause, .main, "Time", "pause or resume the simulation", hint: "pause"),
         .init(["."], .step, .main, "Time", "step 0.1 s (pauses first)"),

@@ -205,6 +205,18 @@ public enum Reducer {
         case .drainInstance:
             guard let row = focused(state, snapshot) else { return [] }
             return [.send(.simulation(.drain(instance: row.id)))]
+        case .moveInstancePool:
+            guard let row = focused(state, snapshot) else { return [] }
+            let roles = InstanceRole.allCases
+            let current = row.switchingTo ?? row.role
+            let next = roles[(roles.firstIndex(of: current)! + 1) % roles.count]
+            return [.send(.simulation(.setRole(instance: row.id, role: next)))]
+        case .nextDecodeChoice:
+            let choices = DecodeChoice.allCases
+            let current = snapshot?.decodeChoice ?? .leastLoaded
+            let next = choices[(choices.firstIndex(of: current)! + 1) % choices.count]
+            state.flash = "decode choice: " + next.rawValue
+            return [.send(.simulation(.setDecodeChoice(next)))]
         case .addInstance:
             guard let row = focused(state, snapshot) else { return [] }
             return [.send(.simulation(.add(gpu: row.gpu, model: row.model, tensorParallel: row.tensorParallel)))]

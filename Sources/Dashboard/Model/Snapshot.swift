@@ -38,6 +38,8 @@ public struct DashboardSnapshot: Sendable, Equatable {
     public var finished: Bool
     /// A replay's length: the recording's last instant (nil: live, or not known until it drains).
     public var replayLength: SimTime?
+    /// How decode instances are chosen, when the cluster serves disaggregated (nil: it does not).
+    public var decodeChoice: DecodeChoice? = nil
     /// The what-if comparison the panel shows, while it is open.
     public var whatIf: WhatIfStatus? = nil
 
@@ -186,6 +188,12 @@ public struct InstanceRow: Sendable, Equatable {
     /// Destinations of migrations leaving this instance, and sources of those arriving.
     public var migratingTo: [Int32]
     public var migratingFrom: [Int32]
+    /// Its pool (disaggregated serving), the pool it moves to once drained, and the instances
+    /// its prefilled requests' KV caches are being sent to, or received from.
+    public var role = InstanceRole.mixed
+    public var switchingTo: InstanceRole? = nil
+    public var sendingKVTo: [Int32] = []
+    public var receivingKVFrom: [Int32] = []
 
     public init(
         id: Int, gpu: String, model: String, tensorParallel: Int = 1, status: InstanceStatus = .active,
@@ -312,18 +320,19 @@ extension LogLine.Kind {
     public init(_ event: SimulationEvent) {
         switch event {
         case .spikeStarted, .spikeEnded: self = .spike
-        case .globalPolicySwitched, .localPolicySwitched: self = .policy
+        case .globalPolicySwitched, .localPolicySwitched, .decodeChoiceSwitched: self = .policy
         case .instanceFailed: self = .failure
-        case .instanceStarting, .instanceReady, .instanceDraining, .instanceRetired, .scaleOut, .scaleIn:
+        case .instanceStarting, .instanceReady, .instanceDraining, .instanceRetired, .scaleOut, .scaleIn,
+            .roleSwitching, .roleSwitched:
             self = .scaling
         case .recordingStarted, .recordingStopped, .recordingFailed: self = .recording
         case .noted: self = .policy
         case .commandIgnored(let command, _):
             switch command {
             case .spike: self = .spike
-            case .setGlobalPolicy, .setLocalPolicy: self = .policy
+            case .setGlobalPolicy, .setLocalPolicy, .setDecodeChoice: self = .policy
             case .fail: self = .failure
-            case .add, .drain: self = .scaling
+            case .add, .drain, .setRole: self = .scaling
             case .note: self = .info
             }
         }

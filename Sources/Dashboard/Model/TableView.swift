@@ -3,7 +3,7 @@ import ClusterSim
 /// A column of the instance table: what `<` `>`, the sort picker and a click on its head sort by,
 /// and what the `columns` setting shows or hides.
 public enum TableColumn: String, Sendable, CaseIterable, Hashable {
-    case id, gpu, model, queue, run, kv, tokens, trend, state
+    case id, gpu, model, role, queue, run, kv, tokens, trend, state
 
     /// The head the table writes for it.
     public var title: String {
@@ -11,6 +11,7 @@ public enum TableColumn: String, Sendable, CaseIterable, Hashable {
         case .id: "ID"
         case .gpu: "GPU"
         case .model: "MODEL"
+        case .role: "POOL"
         case .queue: "QUEUE"
         case .run: "RUN"
         case .kv: "KV CACHE"
@@ -26,6 +27,7 @@ public enum TableColumn: String, Sendable, CaseIterable, Hashable {
         case .id: "instance id"
         case .gpu: "GPU type"
         case .model: "model"
+        case .role: "pool (prefill, decode, mixed; when disaggregated)"
         case .queue: "waiting queue"
         case .run: "running batch"
         case .kv: "KV cache use"
@@ -38,7 +40,7 @@ public enum TableColumn: String, Sendable, CaseIterable, Hashable {
     /// Load columns sort largest first when chosen (as htop's CPU%); names sort A to Z.
     public var descendingFirst: Bool {
         switch self {
-        case .id, .gpu, .model: false
+        case .id, .gpu, .model, .role: false
         case .queue, .run, .kv, .tokens, .trend, .state: true
         }
     }
@@ -46,8 +48,9 @@ public enum TableColumn: String, Sendable, CaseIterable, Hashable {
     /// Columns the user may hide; the id and the GPU always show (they name the row).
     public static let optional: [TableColumn] = [.model, .queue, .run, .kv, .tokens, .trend, .state]
 
-    /// Columns a sort can use: all but the KV trend (a picture of the KV column's past).
-    public static let sortable = allCases.filter { $0 != .trend }
+    /// Columns a sort can use: all but the KV trend (a picture of the KV column's past) and the
+    /// pool (shown by itself, only when the cluster is disaggregated: filter with role: instead).
+    public static let sortable = allCases.filter { $0 != .trend && $0 != .role }
 }
 
 /// How the table groups its rows: not at all, by GPU type, or by model (`t` cycles them).
@@ -70,7 +73,7 @@ public enum TableGrouping: String, Sendable, CaseIterable, Hashable {
 /// Instances have no role yet (prefill/decode), so the fields are the ones rows carry.
 public struct TableFilter: Sendable, Equatable {
     public enum Field: String, Sendable, CaseIterable {
-        case gpu, model, state, id
+        case gpu, model, role, state, id
     }
 
     public struct Term: Sendable, Equatable {
@@ -106,6 +109,7 @@ public struct TableFilter: Sendable, Equatable {
         switch field {
         case .gpu: InstanceTableWidget.gpuLabel(row).lowercased()
         case .model: row.model.lowercased()
+        case .role: "\(row.role)" + (row.switchingTo.map { ">\($0)" } ?? "")
         case .state: Self.stateText(row)
         case .id: String(row.id)
         }
@@ -247,6 +251,7 @@ public struct TableState: Sendable, Equatable {
         case .id: return cmp(a.id, b.id)
         case .gpu: return cmp(InstanceTableWidget.gpuLabel(a), InstanceTableWidget.gpuLabel(b))
         case .model: return cmp(a.model, b.model)
+        case .role: return cmp(InstanceTableWidget.roleLabel(a), InstanceTableWidget.roleLabel(b))
         case .queue: return cmp(a.waiting, b.waiting)
         case .run: return cmp(a.running, b.running)
         case .kv: return cmp(a.kvUtilization, b.kvUtilization)

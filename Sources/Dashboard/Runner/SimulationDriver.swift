@@ -219,10 +219,18 @@ public struct SimulationDriver: Sendable {
                     readyInSeconds: inst.status == .starting ? Time.toSeconds(max(0, inst.readyAt - sim.now)) : 0,
                     preemptions: inst.preemptions))
             rows[i].kvTrend = window.kvTrend(instance: i)
+            rows[i].role = inst.role
+            rows[i].switchingTo = inst.switchingTo
         }
-        for m in sim.activeMigrations {
-            if rows.indices.contains(Int(m.source)) { rows[Int(m.source)].migratingTo.append(m.destination) }
-            if rows.indices.contains(Int(m.destination)) { rows[Int(m.destination)].migratingFrom.append(m.source) }
+        for m in sim.activeMigrations
+        where rows.indices.contains(Int(m.source)) && rows.indices.contains(Int(m.destination)) {
+            if m.handoff {
+                rows[Int(m.source)].sendingKVTo.append(m.destination)
+                rows[Int(m.destination)].receivingKVFrom.append(m.source)
+            } else {
+                rows[Int(m.source)].migratingTo.append(m.destination)
+                rows[Int(m.destination)].migratingFrom.append(m.source)
+            }
         }
         var tenants: [TenantRow] = []
         for (t, spec) in sim.scenario.tenants.enumerated() {
@@ -239,7 +247,7 @@ public struct SimulationDriver: Sendable {
         }
         let m = sim.metrics
         let serving = rows.filter { $0.status == .active || $0.status == .draining }
-        return DashboardSnapshot(
+        var snapshot = DashboardSnapshot(
             scenario: sim.scenario.name, now: sim.now, scenarioDurationSeconds: sim.scenario.durationSeconds,
             clock: clock,
             globalPolicy: sim.globalPolicy.id, localPolicy: sim.localPolicy.id, globalPolicies: GlobalPolicyID.all,
@@ -259,6 +267,8 @@ public struct SimulationDriver: Sendable {
             detail: detail.flatMap { instanceDetail($0) },
             recording: recording, appliedSequence: appliedSequence, isReplay: isReplay, finished: isFinished,
             replayLength: replayLength)
+        snapshot.decodeChoice = sim.transfers.used ? sim.transfers.decodeChoice : nil
+        return snapshot
     }
 
     /// The simulator's log and the runner's, merged by time (the simulator's first at equal times:
@@ -313,7 +323,13 @@ public struct SimulationDriver: Sendable {
             waiting: inst.waiting.count, running: inst.running.count, kvTotal: inst.kv.totalBlocks,
             kvUsed: inst.kv.usedBlocks,
             kvReserved: inst.kv.reservedBlocks, kvCached: inst.kv.cachedBlocks, preemptions: inst.preemptions)
-        for m in session.sim.activeMigrations {
+        row.role = inst.role
+        row.switchingTo = inst.switchingTo
+        for m in session.sim.activeMigrations where m.handoff {
+            if Int(m.source) == index { row.sendingKVTo.append(m.destination) }
+            if Int(m.destination) == index { row.receivingKVFrom.append(m.source) }
+        }
+        for m in session.sim.activeMigrations where !m.handoff {
             if Int(m.source) == index { row.migratingTo.append(m.destination) }
             if Int(m.destination) == index { row.migratingFrom.append(m.source) }
         }

@@ -39,6 +39,9 @@ public enum HeaderWidget {
             Draw.Field([("global ", bar), (s.globalPolicy, strong)], priority: 8),
             Draw.Field([("local ", bar), (s.localPolicy, strong)], priority: 8),
         ]
+        if let choice = s.decodeChoice {
+            fields.append(Draw.Field([("decode ", bar), (choice.rawValue, strong)], priority: 8))
+        }
         if case .on = s.recording {
             fields.append(Draw.Field([(glyphs.recording + " REC", CellStyle(.badgeFail))], priority: 7))
         }

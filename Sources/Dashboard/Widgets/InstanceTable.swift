@@ -26,6 +26,8 @@ public enum InstanceTableWidget {
         var state: Int
         /// The KV trend column (0: not shown; it is shown on wide screens only).
         var trend = 0
+        /// The pool column (0: not shown; shown when some instance has a prefill or decode role).
+        var role = 0
         /// The optional columns shown, in order (after the id and the GPU).
         var order: [TableColumn] = TableColumn.optional
 
@@ -34,6 +36,7 @@ public enum InstanceTableWidget {
             case .id: id
             case .gpu: gpu
             case .model: model
+            case .role: role
             case .queue: queueBar + 1 + queueCount
             case .run: run
             case .kv: kvBar + 1 + kvPercent
@@ -55,6 +58,11 @@ public enum InstanceTableWidget {
         }
     }
 
+    /// The pool column's text: the role's letter, and the one it moves to ("P>D").
+    static func roleLabel(_ row: InstanceRow) -> String {
+        row.role.letter + (row.switchingTo.map { ">" + $0.letter } ?? "")
+    }
+
     static func gpuLabel(_ row: InstanceRow) -> String {
         row.tensorParallel > 1 ? "\(row.tensorParallel)x\(row.gpu)" : row.gpu
     }
@@ -74,10 +82,15 @@ public enum InstanceTableWidget {
         gpuWidth = min(gpuWidth, 12)
         modelWidth = min(modelWidth, 14)
         // The model goes first when the table is narrow; the KV trend shows on wide screens only.
-        let order = shown.filter { ($0 != .model || width >= 72) && ($0 != .trend || width >= 160) }
+        var order = shown.filter { ($0 != .model || width >= 72) && ($0 != .trend || width >= 160) && $0 != .role }
+        // The pool shows by itself, after the model, when some instance has a prefill or decode role.
+        if rows.contains(where: { $0.role != .mixed || $0.switchingTo != nil }) {
+            order.insert(.role, at: order.firstIndex(of: .model).map { $0 + 1 } ?? 0)
+        }
         var c = Columns(
             id: idWidth, gpu: gpuWidth, model: order.contains(.model) ? modelWidth : 0, queueBar: 0, kvBar: 0,
             state: max(9, stateWidth), order: order)
+        if order.contains(.role) { c.role = 4 }
         // The state column also carries the badges; hidden, it holds only the scroll position.
         if !order.contains(.state) {
             c.state = stateWidth
@@ -230,6 +243,10 @@ public enum InstanceTableWidget {
             case .model:
                 buffer.put(
                     Format.padRight(r.model, c.model, ellipsis: glyphs.ellipsis) + " ", x: x, y: y, ident, clip: clip)
+            case .role:
+                buffer.put(
+                    Format.padRight(roleLabel(r), c.role, ellipsis: glyphs.ellipsis) + " ", x: x, y: y, ident,
+                    clip: clip)
             case .queue:
                 // A bar scaled to the longest queue in the cluster, then the count.
                 Draw.bar(
@@ -310,6 +327,10 @@ public enum InstanceTableWidget {
         }
         if !r.migratingFrom.isEmpty {
             badge("MIG" + glyphs.arrowLeft + migrationTargets(r.migratingFrom), .migration)
+        }
+        if !r.sendingKVTo.isEmpty { badge("KV" + glyphs.arrowRight + migrationTargets(r.sendingKVTo), .migration) }
+        if !r.receivingKVFrom.isEmpty {
+            badge("KV" + glyphs.arrowLeft + migrationTargets(r.receivingKVFrom), .migration)
         }
     }
 

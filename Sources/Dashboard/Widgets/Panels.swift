@@ -227,7 +227,7 @@ public enum MigrationPanelWidget {
                 f, x: x, y: y, width: barWidth, glyphs: glyphs, style: CellStyle(.migration), track: glyphs.kvFree,
                 trackStyle: CellStyle(.kvFree), into: &buffer)
             x += barWidth + 1
-            let stage = m.lastStage ? "stop-copy" : "stage \(m.stage)"
+            let stage = m.handoff ? "P/D hand-off" : m.lastStage ? "stop-copy" : "stage \(m.stage)"
             buffer.put("\(m.blocksCopied)/\(m.blocksTotal) blk \(stage)", x: x, y: y, .normal, clip: rect)
             y += 1
         }

@@ -28,8 +28,8 @@ import Testing
                         "outstanding_violations", "rejected", "ttft_p99_ms", "slo_ttft_ms", "slo_tpot_ms",
                     ].map { "slo.by_tenant.\(t).\($0)" }
                 }
-            } else if !f.key.hasPrefix("workflows"), !f.key.hasPrefix("auto.") {
-                // (Sections only some runs have: workflows, an auto policy.)
+            } else if !f.key.hasPrefix("workflows"), !f.key.hasPrefix("auto."), !f.key.hasPrefix("disaggregation") {
+                // (Sections only some runs have: workflows, an auto policy, prefill/decode pools.)
                 expected.append(f.key)
             }
         }
@@ -44,8 +44,11 @@ import Testing
             return
         }
         var firstKeys: [String] = []
+        // Workflow, auto and disaggregation figures show only where the run has them.
         for f in Report.fields
-        where !firstKeys.contains(f.path[0]) && !f.key.hasPrefix("workflows") && !f.key.hasPrefix("auto.") {
+        where !firstKeys.contains(f.path[0]) && !f.key.hasPrefix("workflows") && !f.key.hasPrefix("auto.")
+            && !f.key.hasPrefix("disaggregation")
+        {
             firstKeys.append(f.path[0])
         }
         #expect(top.map(\.0) == firstKeys)

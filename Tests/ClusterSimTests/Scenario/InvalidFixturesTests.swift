@@ -17,7 +17,7 @@ import Testing
         "duration-too-long":
             "duration-too-long.yaml:3:13: duration_s: expected a positive number of seconds above 0 to 604800, got 1e15",
         "event-two-kinds":
-            "event-two-kinds.yaml:15:5: events[0]: expected exactly one of spike, policy, fail, add, drain beside at_s, got spike and drain",
+            "event-two-kinds.yaml:15:5: events[0]: expected exactly one of spike, policy, fail, add, drain, role, decode_choice beside at_s, got spike and drain",
         "fail-unknown-instance":
             "fail-unknown-instance.yaml:15:5: events[0]: instance 7 does not exist at 10 s (instances 0 to 1)",
         "missing-trace-file":

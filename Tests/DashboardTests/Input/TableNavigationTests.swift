@@ -145,8 +145,11 @@ import Testing
         #expect(matching("id:1") == [1])
         #expect(matching("model:llama") == [0, 1, 2, 3, 4, 5, 6])
         #expect(matching("model:mistral").isEmpty)
+        // The pool (role) of each instance: every one is mixed here.
+        #expect(matching("role:mixed") == [0, 1, 2, 3, 4, 5, 6])
+        #expect(matching("role:prefill").isEmpty)
         // An unknown field is a plain word.
-        #expect(matching("role:x").isEmpty)
+        #expect(matching("pool:x").isEmpty)
     }
 
     @Test func groupingPutsAHeadOverEachGroupAndSortsInside() {

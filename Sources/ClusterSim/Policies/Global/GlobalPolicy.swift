@@ -210,6 +210,6 @@ extension Array where Element == Instance {
     /// the whole instance (a dozen reference counts), which dispatch would do for every instance of
     /// every request.
     @inline(__always) func accepts(_ i: Int, model: String?) -> Bool {
-        self[i].status == .active && (model == nil || self[i].model.id == model)
+        self[i].status == .active && self[i].takesPrompts && (model == nil || self[i].model.id == model)
     }
 }

@@ -18,6 +18,12 @@ public enum Command: Sendable, Hashable {
     case setRole(instance: Int, role: InstanceRole)
     /// Switch how the decode instance of a prefilled request is chosen.
     case setDecodeChoice(DecodeChoice)
+    /// A line for the event log that changes nothing in the cluster: why the commands around it
+    /// were sent (a what-if choice and what it projected), so a replay shows it too.
+    case note(String)
+
+    /// The longest text a note keeps (in characters).
+    public static let maxNoteLength = 200
 
     /// A short description for event logs.
     public var summary: String {
@@ -30,6 +36,7 @@ public enum Command: Sendable, Hashable {
         case .drain(let i): "instance \(i) draining"
         case .setRole(let i, let role): "instance \(i) -> \(role.rawValue) pool after draining"
         case .setDecodeChoice(let c): "decode choice -> \(c.rawValue)"
+        case .note(let text): text
         }
     }
 }
@@ -52,6 +59,10 @@ extension Command {
             }
         case .setGlobalPolicy, .setLocalPolicy, .setDecodeChoice:
             break  // a policy id is checked where it is parsed
+        case .note(let text):
+            if text.count > Command.maxNoteLength {
+                return ("text", "expected at most \(Command.maxNoteLength) characters, got \(text.count)")
+            }
         case .fail(let i), .drain(let i), .setRole(let i, _):
             if i < 0 || i > 2 * Limits.maxInstances {
                 return ("instance", "expected an instance number from 0 to \(2 * Limits.maxInstances), got \(i)")

@@ -500,6 +500,8 @@ public struct Simulation: Sendable {
         case .setDecodeChoice(let choice):
             transfers.decodeChoice = choice
             note(.decodeChoiceSwitched(choice))
+        case .note(let text):
+            note(.noted(text))
         }
     }
 

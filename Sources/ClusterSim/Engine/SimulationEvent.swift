@@ -25,6 +25,8 @@ public enum SimulationEvent: Sendable, Hashable, CustomStringConvertible {
     case recordingStopped(path: String)
     /// The recording stopped by itself: a write failed.
     case recordingFailed(OutputError)
+    /// A `Command.note`'s text.
+    case noted(String)
 
     /// Why a command was ignored.
     public enum IgnoredReason: Sendable, Hashable {
@@ -64,6 +66,7 @@ public enum SimulationEvent: Sendable, Hashable, CustomStringConvertible {
         case .recordingStarted(let path): "recording to \(path)"
         case .recordingStopped(let path): "recording stopped (\(path))"
         case .recordingFailed(let failure): "recording stopped: \(failure)"
+        case .noted(let text): text
         }
     }
 
@@ -79,7 +82,7 @@ public enum SimulationEvent: Sendable, Hashable, CustomStringConvertible {
             case .setRole(let i, _): "no active instance \(i) to move between pools"
             case .setDecodeChoice(let c): "decode choice \(c.rawValue)"
             case .add(let gpu, let model, let tp): "cannot add \(model) on \(gpu) tp \(tp)"
-            case .spike: command.summary
+            case .spike, .note: command.summary
             }
         return what + "; ignored"
     }

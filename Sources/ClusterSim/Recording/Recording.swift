@@ -83,6 +83,7 @@ extension Command {
         case .drain(let i): ["type": "drain", "instance": i]
         case .setRole(let i, let role): ["type": "role", "instance": i, "role": role.rawValue]
         case .setDecodeChoice(let c): ["type": "decode_choice", "id": c.rawValue]
+        case .note(let text): ["type": "note", "text": text]
         }
     }
 
@@ -117,6 +118,9 @@ extension Command {
                 return nil
             }
             self = .add(gpu: g, model: m, tensorParallel: tp)
+        case "note":
+            guard let text = o["text"] as? String else { return nil }
+            self = .note(text)
         default:
             return nil
         }

@@ -100,8 +100,12 @@ public struct WhatIf: Sendable {
         }
         guard let figures else { return nil }
         let c = candidates[i]
-        let current = c.global.rawValue == base.globalPolicy.id && c.local.rawValue == base.localPolicy.id
-        return Result(candidate: c, figures: figures, series: series, isCurrent: current)
+        return Result(candidate: c, figures: figures, series: series, isCurrent: WhatIf.isCurrent(c, in: base))
+    }
+
+    /// `candidate` is the pair in force in `sim`.
+    public static func isCurrent(_ candidate: Candidate, in sim: Simulation) -> Bool {
+        candidate.global.rawValue == sim.globalPolicy.id && candidate.local.rawValue == sim.localPolicy.id
     }
 
     /// Every candidate, one after another, best marked.

@@ -14,6 +14,7 @@ public enum Action: Sendable, Hashable {
     case openSetup, setupDecrease, setupIncrease, saveSetup
     /// What a mouse event does; the reducer hit-tests it (the binding only documents it).
     case mouse
+    case openWhatIf, horizonLonger, horizonShorter
 }
 
 /// Where a binding applies: the main screen (and the details panel over it), or one overlay.
@@ -29,6 +30,7 @@ public enum Scope: Sendable, Hashable {
     case eventLog
     case seekPrompt
     case filter, sortPicker, setup
+    case whatIf
 }
 
 /// The sessions a binding works in: a live simulation, or the replay of a recording (where the
@@ -96,6 +98,9 @@ public enum KeyTable {
         .init(["p"], .pickPolicy, .main, "Policies", "pick a policy from a list", modes: .liveOnly),
         .init(
             ["D"], .nextDecodeChoice, .main, "Policies", "next decode-instance choice (disaggregated)",
+            modes: .liveOnly),
+        .init(
+            ["w"], .openWhatIf, .main, "Policies", "what-if: fork now, run each policy ahead, compare", hint: "what-if",
             modes: .liveOnly),
         // Load and instances
         .init(
@@ -184,6 +189,15 @@ public enum KeyTable {
         .init([.up, "k"], .selectPrevious, .policyPicker, "Policy picker", "previous policy", modes: .liveOnly),
         .init([.down, "j", .tab], .selectNext, .policyPicker, "Policy picker", "next policy", modes: .liveOnly),
         .init([.enter], .confirm, .policyPicker, "Policy picker", "switch to the selected policy", modes: .liveOnly),
+        // What-if panel
+        .init([.up, "k"], .selectPrevious, .whatIf, "What-if panel", "previous candidate", modes: .liveOnly),
+        .init([.down, "j", .tab], .selectNext, .whatIf, "What-if panel", "next candidate", modes: .liveOnly),
+        .init(
+            [.enter], .confirm, .whatIf, "What-if panel", "switch the live cluster to the candidate", modes: .liveOnly),
+        .init(["]", "+"], .horizonLonger, .whatIf, "What-if panel", "longer horizon (forks again)", modes: .liveOnly),
+        .init(
+            ["[", "-"], .horizonShorter, .whatIf, "What-if panel", "shorter horizon (forks again)", modes: .liveOnly),
+        .init(["w"], .openWhatIf, .whatIf, "What-if panel", "fork again from now", modes: .liveOnly),
         // Spike editor
         .init([.right, "]"], .spikeStronger, .spikeEditor, "Spike editor", "stronger", modes: .liveOnly),
         .init([.left, "["], .spikeWeaker, .spikeEditor, "Spike editor", "weaker", modes: .liveOnly),
@@ -215,6 +229,7 @@ public enum KeyTable {
         case .filter: [.filter, .anywhere]
         case .sortPicker: [.sortPicker, .anywhere]
         case .setup: [.setup, .anywhere]
+        case .whatIf: [.whatIf, .anywhere]
         }
     }
 

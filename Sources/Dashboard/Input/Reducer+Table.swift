@@ -137,9 +137,7 @@ extension Reducer {
 
     /// Opens `overlay`, closing the details first (the runner stops sending them).
     static func open(_ overlay: UIState.Overlay, _ state: inout UIState) -> [Effect] {
-        let wasDetails = state.overlay == .details
-        state.overlay = overlay
-        return wasDetails ? [.send(.showDetails(instance: nil))] : []
+        leave(&state, for: overlay)
     }
 
     /// Rebuilds the table's lines from `snapshot` after a setting changed, the focus staying

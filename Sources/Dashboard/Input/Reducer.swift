@@ -9,6 +9,7 @@ public struct UIState: Sendable, Equatable {
         case eventLog, seekPrompt
         /// The `/` filter prompt (on the hint bar), the sort picker (F6), the setup screen (F2).
         case filter, sortPicker, setup
+        case whatIf
     }
 
     public var overlay: Overlay = .none
@@ -48,6 +49,9 @@ public struct UIState: Sendable, Equatable {
     public var table = TableState()
     /// The setup screen's selection, colours and what its last save said.
     public var setup = SetupState()
+    /// Simulated seconds the what-if forks run ahead, and the candidate selected in its panel.
+    public var whatIfHorizon = WhatIf.defaultHorizonSeconds
+    public var whatIfSelection = 0
 
     public init(
         paused: Bool = false, speed: Double = 1, globalPolicy: String = "", localPolicy: String = "",
@@ -67,6 +71,8 @@ public struct UIState: Sendable, Equatable {
     public static let stepSeconds = 0.1
     /// Simulated seconds `{` and `}` seek by.
     public static let seekSeconds = 10.0
+    /// The what-if horizons `[` and `]` step through, in simulated seconds.
+    public static let whatIfHorizons: [Double] = [10, 30, 60, 120, 300, 600]
 
     /// Seconds from what was typed after `T`: "75", "75.5", "1:15", "1:02:03"; nil when it is not a time.
     public static func seconds(typed text: String) -> Double? {
@@ -142,6 +148,12 @@ public enum Reducer {
             state.pickerSelection = state.globalPolicies.firstIndex { $0.rawValue == state.globalPolicy } ?? 0
             return []
         case .selectPrevious, .selectNext:
+            if state.overlay == .whatIf {
+                let n = snapshot?.whatIf?.rows.count ?? 0
+                guard n > 0 else { return [] }
+                state.whatIfSelection = (state.whatIfSelection + (action == .selectNext ? 1 : n - 1)) % n
+                return []
+            }
             if state.overlay == .eventLog { return scrollLog(&state, by: action == .selectPrevious ? 1 : -1) }
             if state.overlay == .help {
                 state.helpScroll = max(0, state.helpScroll + (action == .selectNext ? 1 : -1))
@@ -160,6 +172,7 @@ public enum Reducer {
                 state.overlay = .none
                 return [.send(.seek(.to(seconds: seconds)))]
             }
+            if state.overlay == .whatIf { return switchToWhatIf(&state, snapshot) }
             state.overlay = .none
             let g = state.globalPolicies.count
             if state.pickerSelection < g {
@@ -241,19 +254,24 @@ public enum Reducer {
             state.overlay = .details
             return [.send(.showDetails(instance: instance))]
         case .close:
-            let wasDetails = state.overlay == .details
-            state.overlay = .none
-            return wasDetails ? [.send(.showDetails(instance: nil))] : []
+            return leave(&state, for: .none)
         case .help:
-            let wasDetails = state.overlay == .details
-            state.overlay = state.overlay == .help ? .none : .help
+            let effects = leave(&state, for: state.overlay == .help ? .none : .help)
             state.helpScroll = 0
-            return wasDetails ? [.send(.showDetails(instance: nil))] : []
+            return effects
         case .openEventLog:
-            let wasDetails = state.overlay == .details
-            state.overlay = .eventLog
+            let effects = leave(&state, for: .eventLog)
             state.logScroll = 0
-            return wasDetails ? [.send(.showDetails(instance: nil))] : []
+            return effects
+        case .openWhatIf:
+            let effects = leave(&state, for: .whatIf)
+            state.whatIfSelection = 0
+            return effects + [.send(.startWhatIf(horizonSeconds: state.whatIfHorizon))]
+        case .horizonLonger, .horizonShorter:
+            let next = step(UIState.whatIfHorizons, from: state.whatIfHorizon, by: action == .horizonLonger ? 1 : -1)
+            guard next != state.whatIfHorizon else { return [] }
+            state.whatIfHorizon = next
+            return [.send(.startWhatIf(horizonSeconds: next))]
         case .seekBackward: return [.send(.seek(.by(seconds: -UIState.seekSeconds)))]
         case .seekForward: return [.send(.seek(.by(seconds: UIState.seekSeconds)))]
         case .previousEvent: return [.send(.seek(.previousCommand))]
@@ -282,6 +300,42 @@ public enum Reducer {
         }
     }
 
+    /// Opens `overlay` in place of the one open, with what closing that one takes: the details
+    /// stop being sent, the what-if forks are cancelled and dropped.
+    static func leave(_ state: inout UIState, for overlay: UIState.Overlay) -> [Effect] {
+        let was = state.overlay
+        state.overlay = overlay
+        switch was {
+        case .details: return [.send(.showDetails(instance: nil))]
+        case .whatIf where overlay != .whatIf: return [.send(.stopWhatIf)]
+        default: return []
+        }
+    }
+
+    /// Switches the live cluster to the what-if candidate selected, once its fork has finished:
+    /// the ordinary policy-switch commands (so a recording carries them), then a note saying where
+    /// the choice came from; the panel closes and its forks go.
+    static func switchToWhatIf(_ state: inout UIState, _ snapshot: DashboardSnapshot?) -> [Effect] {
+        guard let status = snapshot?.whatIf, status.rows.indices.contains(state.whatIfSelection) else { return [] }
+        let row = status.rows[state.whatIfSelection]
+        guard let note = status.switchNote(state.whatIfSelection) else {
+            state.flash =
+                "\(row.candidate.label): its fork is still running (\(Format.percent(row.progress, decimals: 0)))"
+            return []
+        }
+        var effects = leave(&state, for: .none)
+        if row.candidate.global.rawValue != state.globalPolicy {
+            state.globalPolicy = row.candidate.global.rawValue
+            effects.append(.send(.simulation(.setGlobalPolicy(row.candidate.global))))
+        }
+        if row.candidate.local.rawValue != state.localPolicy {
+            state.localPolicy = row.candidate.local.rawValue
+            effects.append(.send(.simulation(.setLocalPolicy(row.candidate.local))))
+        }
+        effects.append(.send(.simulation(.note(note))))
+        return effects
+    }
+
     /// Takes what the snapshot knows better than the UI. Settings with commands still in flight
     /// (`pending`) keep the UI's value, so a quick second key press cycles from the first one's result.
     public static func sync(_ state: inout UIState, with snapshot: DashboardSnapshot, pending: Bool) {
@@ -302,6 +356,9 @@ public enum Reducer {
             state.paused = snapshot.clock.paused
             state.speed = snapshot.clock.speed
             if case .on = snapshot.recording { state.recording = true } else { state.recording = false }
+        }
+        if let rows = snapshot.whatIf?.rows.count {
+            state.whatIfSelection = max(0, min(state.whatIfSelection, rows - 1))
         }
         clampFocus(&state)
     }

@@ -40,6 +40,8 @@ public struct DashboardSnapshot: Sendable, Equatable {
     public var replayLength: SimTime?
     /// How decode instances are chosen, when the cluster serves disaggregated (nil: it does not).
     public var decodeChoice: DecodeChoice? = nil
+    /// The what-if comparison the panel shows, while it is open.
+    public var whatIf: WhatIfStatus? = nil
 
     public init(
         scenario: String, now: SimTime = 0, scenarioDurationSeconds: Double = 0, clock: RunClock = RunClock(),
@@ -359,12 +361,14 @@ extension LogLine.Kind {
             .roleSwitching, .roleSwitched:
             self = .scaling
         case .recordingStarted, .recordingStopped, .recordingFailed: self = .recording
+        case .noted: self = .policy
         case .commandIgnored(let command, _):
             switch command {
             case .spike: self = .spike
             case .setGlobalPolicy, .setLocalPolicy, .setDecodeChoice: self = .policy
             case .fail: self = .failure
             case .add, .drain, .setRole: self = .scaling
+            case .note: self = .info
             }
         }
     }

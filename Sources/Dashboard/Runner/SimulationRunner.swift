@@ -18,6 +18,11 @@ public enum RunnerCommand: Sendable, Equatable {
     case stopRecording
     /// Move a replay to another instant (ignored when live).
     case seek(Seek)
+    /// Fork the live cluster once per candidate (`WhatIf.defaultCandidates`) and run the forks
+    /// `horizonSeconds` ahead on background threads, cancelling a comparison already running.
+    case startWhatIf(horizonSeconds: Double)
+    /// Cancel the comparison and drop its forks.
+    case stopWhatIf
 }
 
 /// Where a replay seeks to.
@@ -179,6 +184,10 @@ struct Loop {
     var meterWall: UInt64
     var meterSim: SimTime
     let period: UInt64
+    /// The what-if comparison the panel shows: its run, the instant it forked at, its threads.
+    var whatIf: (run: WhatIfRun, forkedAt: SimTime, current: WhatIf.Candidate?, workers: Int)?
+    /// The finished comparison has been published (nothing changes in it after that).
+    var whatIfPublishedDone = false
 
     init(runner: SimulationRunner, driver: SimulationDriver) {
         self.runner = runner
@@ -206,11 +215,20 @@ struct Loop {
         anchorSim = driver.now
     }
 
-    /// Hands the observer, then the UI, the current state (so a snapshot the UI sees was observed).
-    func publish() {
+    /// Hands the observer, then the UI, the current state (so a snapshot the UI sees was observed),
+    /// with the what-if comparison's progress.
+    mutating func publish() {
         runner.observer?(driver.simulation, paused || driver.isFinished)
-        runner.publish(driver.snapshot(clock: clock, detail: detail, appliedSequence: applied))
+        var snapshot = driver.snapshot(clock: clock, detail: detail, appliedSequence: applied)
+        if let w = whatIf {
+            whatIfPublishedDone = w.run.isDone
+            snapshot.whatIf = WhatIfStatus(w.run, forkedAt: w.forkedAt, current: w.current, workers: w.workers)
+        }
+        runner.publish(snapshot)
     }
+
+    /// A comparison is open whose last state has not been published yet.
+    var whatIfChanging: Bool { whatIf != nil && !whatIfPublishedDone }
 
     mutating func run() {
         publish()
@@ -219,6 +237,7 @@ struct Loop {
             let tickStart = wallNow()
             let (commands, stopping) = runner.takeCommands()
             if stopping {
+                whatIf?.run.cancel()
                 if let path = driver.stopRecording() {
                     runner.farewell.withLock {
                         $0.append("recording saved to \(path); replay it with `clustertop replay \(path)`")
@@ -264,11 +283,16 @@ struct Loop {
                 }
                 if !interrupted { measure() }
             }
-            if changed { publish() }
+            if changed || whatIfChanging { publish() }
             if runner.pending.load(ordering: .acquiring) { continue }
-            // Paused or finished, only a command changes anything: sleep until one comes.
+            // Paused or finished, only a command changes anything (or a what-if fork's progress,
+            // shown at the frame rate): sleep until one comes.
             if paused || driver.isFinished {
-                runner.wake.wait()
+                if whatIfChanging {
+                    _ = runner.wake.wait(timeout: .now() + .nanoseconds(Int(period)))
+                } else {
+                    runner.wake.wait()
+                }
                 continue
             }
             if !speed.isFinite { continue }
@@ -338,6 +362,23 @@ struct Loop {
             }
         case .stopRecording:
             driver.stopRecording()
+        case .startWhatIf(let horizon):
+            whatIf?.run.cancel()
+            let base = driver.simulation
+            let whatIf = WhatIf(base: base, candidates: WhatIf.defaultCandidates(for: base), horizonSeconds: horizon)
+            let run = WhatIfRun(whatIf)
+            let workers = WhatIfWorkers.count(candidates: whatIf.candidates.count)
+            WhatIfWorkers.start(run, workers: workers)
+            let current = whatIf.candidates.first { WhatIf.isCurrent($0, in: base) }
+            self.whatIf = (run, base.now, current, workers)
+            whatIfPublishedDone = false
+            driver.note(
+                "what-if: \(whatIf.candidates.count) forks from \(Time.clock(base.now)), "
+                    + "\(Format.fixed(horizon, 0)) s ahead on \(workers) thread\(workers == 1 ? "" : "s")")
+        case .stopWhatIf:
+            // The forks stop at their next slice and free their memory; the base goes with the run.
+            whatIf?.run.cancel()
+            whatIf = nil
         case .seek(let seek):
             guard driver.isReplay else { return }
             guard let target = driver.target(of: seek) else {

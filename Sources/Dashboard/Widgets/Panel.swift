@@ -88,5 +88,6 @@ public enum PanelRegistry {
         SeekPromptOverlay.panel,
         SortPickerOverlay.panel,
         SetupOverlay.panel,
+        WhatIfOverlay.panel,
     ]
 }

@@ -9,7 +9,8 @@ import Testing
     }
 
     func tenant(_ slo: Double?, ttft: Double, arrived: Int64 = 10) -> HorizonFigures.Tenant {
-        HorizonFigures.Tenant(arrived: arrived, sloAttainment: slo, ttftP99Milliseconds: ttft)
+        HorizonFigures.Tenant(
+            arrived: arrived, sloAttainment: slo, ttftP99Milliseconds: ttft, ttftP99WithWaitingMilliseconds: ttft)
     }
 
     func figures(_ tenants: [HorizonFigures.Tenant]) -> HorizonFigures {
@@ -59,10 +60,11 @@ import Testing
                 sloTTFT: [1000])
         }
         #expect(a.current == 1)
-        #expect(a.summary.timeline.map(\.policy) == ["round-robin", "least-outstanding"])
+        // (The first decision, at 0 s, replaced the span that began then.)
+        #expect(a.summary.timeline.map(\.policy) == ["least-outstanding"])
         #expect(a.summary.decisions == 3)
         // Both candidates' losses are kept; the chosen one was best every time: no regret.
-        let rr = 0.75 * 0.5 + 0.25 * 0.25, lo = 0.25 * 0.2
+        let rr = 0.75 * 0.5 + 0.25 * (500.0 / 1500), lo = 0.25 * (400.0 / 1400)
         #expect(abs(a.summary.losses[0] - 3 * rr) < 1e-9 && abs(a.summary.losses[1] - 3 * lo) < 1e-9)
         #expect(abs(a.summary.regret) < 1e-9)
         #expect(a.summary.bestFixed?.name == "least-outstanding")
@@ -77,6 +79,26 @@ import Testing
         ]
         a.decide(busyLikes1, now: 0, sloTTFT: [1000, 1000])
         #expect(a.current == 1)
+    }
+
+    @Test func theTailLossKeepsRisingPastTheObjectiveAndCountsTheWaiting() {
+        func loss(_ ttft: Double, waiting: Double? = nil) -> Double {
+            var t = tenant(1, ttft: ttft)
+            t.ttftP99WithWaitingMilliseconds = waiting ?? ttft
+            return AutoGlobal.loss(t, ttftObjective: 1000, tailWeight: 1)
+        }
+        #expect(loss(1000) == 0.5)
+        // Far past the objective, a longer tail is still a larger loss (no cap at twice it).
+        #expect(loss(4000) < loss(8000) && loss(8000) < 1)
+        // Requests left waiting at the horizon's end count against the candidate.
+        #expect(loss(500, waiting: 6000) == loss(6000))
+        #expect(AutoGlobal.loss(tenant(0.5, ttft: 0), ttftObjective: 1000, tailWeight: 0.25) == 0.375)
+    }
+
+    @Test func theFirstDecisionReplacesTheSpanItBeganAt() throws {
+        var a = try auto(["auto_candidates": 0b11])
+        a.decide([figures([tenant(0.5, ttft: 500)]), figures([tenant(1, ttft: 400)])], now: 0, sloTTFT: [1000])
+        #expect(a.summary.timeline == [AutoSummary.Span(startSeconds: 0, policy: "least-outstanding")])
     }
 
     @Test func withEqualLossesItStaysPut() throws {

@@ -62,6 +62,37 @@ import Testing
         #expect(outcome.summary.contains("final report match"))
     }
 
+    @Test func aNoteIsRecordedAndItsReplayLogsItAtItsInstant() throws {
+        let path = temporaryFile("note")
+        let scenario = try ScenarioParser.parse(Self.scenarioText, file: "rec.yaml")
+        var session = Session(try Simulation(scenario: scenario))
+        try session.startRecording(path: path, baseDirectory: "/", checkpointSeconds: 5)
+        session.advance(to: Time.seconds(12))
+        session.apply(.setGlobalPolicy("least-outstanding"))
+        session.apply(.note("what-if: switched to least-outstanding / vllm-v0"))
+        session.runToEnd()
+        let recording = try Recording.read(try Data(contentsOf: URL(fileURLWithPath: path)), file: path)
+        #expect(
+            recording.entries.compactMap(\.command).map(\.command).last
+                == .note("what-if: switched to least-outstanding / vllm-v0"))
+        let outcome = try recording.replay()
+        #expect(outcome.divergence == nil)
+        #expect(outcome.report.jsonText == Report(session.sim).jsonText)
+        let noted = outcome.simulation.log.filter {
+            $0.event == .noted("what-if: switched to least-outstanding / vllm-v0")
+        }
+        #expect(noted.map(\.time) == [Time.seconds(12)])
+        // A note changes nothing in the cluster: the run without it ends the same.
+        var plain = Session(try Simulation(scenario: scenario))
+        plain.advance(to: Time.seconds(12))
+        plain.apply(.setGlobalPolicy("least-outstanding"))
+        plain.runToEnd()
+        #expect(Report(plain.sim).jsonText == Report(session.sim).jsonText)
+        #expect(
+            Command.note(String(repeating: "x", count: 201)).problem()?.message
+                == "expected at most 200 characters, got 201")
+    }
+
     @Test func aRecordingStoppedMidSessionReplaysToThatInstant() throws {
         let path = temporaryFile("stopped")
         let recorded = try recordSession(path: path, complete: false)

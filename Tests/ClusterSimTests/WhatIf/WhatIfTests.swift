@@ -69,6 +69,26 @@ import Testing
         #expect(r.figures.ttftP99Milliseconds == Double(horizonTTFT.quantile(0.99)) / 1000)
     }
 
+    @Test func theTailWithTheWaitingCountsRequestsStillQueuedAtTheEnd() throws {
+        // Two instances at ten times what they serve: a queue builds that the horizon cannot clear.
+        var sim = try Simulation(scenario: testScenario(count: 2, rate: 300, duration: 30, seed: 4))
+        sim.run(until: Time.seconds(5))
+        let r = try WhatIf(base: sim, candidates: [candidates[0]], horizonSeconds: 5).runAll()[0]
+        var fork = sim
+        fork.run(until: Time.seconds(10))
+        var expected = fork.metrics.tenants[0].ttft.since(sim.metrics.tenants[0].ttft)
+        var queued = 0
+        for (id, q) in fork.requests.slots.enumerated() where fork.requests.isLive(Int32(id)) && q.firstToken < 0 {
+            expected.record(fork.now - q.arrival)
+            queued += 1
+        }
+        #expect(queued > 100)
+        let tenant = r.figures.tenants[0]
+        #expect(tenant.ttftP99WithWaitingMilliseconds == Double(expected.quantile(0.99)) / 1000)
+        // Many queued requests: the two tails differ (the queued ones count at their waits so far).
+        #expect(tenant.ttftP99WithWaitingMilliseconds != tenant.ttftP99Milliseconds)
+    }
+
     @Test func theParallelRunMatchesTheSequentialOneInCandidateOrder() throws {
         let whatIf = WhatIf(base: try base(), candidates: candidates, horizonSeconds: 5)
         let sequential = try whatIf.runAll()
@@ -79,6 +99,27 @@ import Testing
         #expect(parallel.filter(\.isBest).count == 1)
         #expect(run.progress == [1, 1, 1, 1])
         #expect(run.isDone && !run.isCancelled)
+    }
+
+    @Test func workersOfOnesOwnRunEachCandidateOnceInCandidateOrder() throws {
+        let whatIf = WhatIf(base: try base(), candidates: candidates, horizonSeconds: 4)
+        let sequential = try whatIf.runAll()
+        // One worker, as the dashboard has on two cores: the same results as all at once.
+        #expect(WhatIfRun(whatIf).wait(workers: 1) == sequential)
+        // Three threads of one's own, pulling candidates until none is left.
+        let run = WhatIfRun(whatIf)
+        let group = DispatchGroup()
+        for _ in 0..<3 {
+            Thread {
+                group.enter()
+                run.work()
+                group.leave()
+            }.start()
+        }
+        while !run.isDone { usleep(1000) }
+        group.wait()
+        #expect(run.results.map { $0! } == sequential)
+        #expect(run.progress == [1, 1, 1, 1])
     }
 
     @Test func aCancelledRunStopsAndGivesNothing() throws {

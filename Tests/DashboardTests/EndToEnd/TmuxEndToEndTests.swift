@@ -181,6 +181,38 @@ import Testing
         try checkRestored(t)
     }
 
+    /// The what-if panel: `w` forks the running cluster, the shortest horizon runs every fork to
+    /// 100% while the live view goes on, Enter on the second candidate (the next global policy)
+    /// switches the live cluster to it, and the log says where the switch came from.
+    @Test func whatIfForksRunToTheEndAndEnterSwitchesTheLiveCluster() throws {
+        let t = try prepare()
+        defer { t.kill() }
+        t.start(TmuxEndToEndTests.command("watch default --seed 1 --speed 5"), width: 100, height: 30)
+        _ = try t.wait(for: "global round-robin")
+        t.keys("w")
+        _ = try t.wait(for: "What-if from", timeout: 3)
+        t.keys("[", "[", "[")
+        let done = try t.wait(for: "next 10 s", timeout: 3)
+        #expect(done.contains("▸ =round-robin / vllm-v0"))
+        let finished = try t.wait("every fork at 100%", timeout: 60) { screen in
+            screen.contains("next 10 s")
+                && screen.split(separator: "\n").first { $0.contains("What-if") }?.contains("done") == true
+        }
+        let rows = finished.split(separator: "\n").filter {
+            $0.contains(" / ") && $0.contains("│") && !$0.contains("candidate (")
+        }
+        #expect(rows.count >= 8 && rows.allSatisfy { $0.contains("100%") }, "\(finished)")
+        // The live view kept running while the forks ran.
+        let clock = finished.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(!clock.contains("PAUSED"))
+        t.keys("j", "Enter")
+        let switched = try t.wait(for: "global least-outstanding", timeout: 5)
+        #expect(!switched.contains("What-if from"))
+        _ = try t.wait(for: "what-if: switched to least-outstanding", timeout: 5)
+        t.keys("q")
+        _ = try t.wait(for: "EXITED=0", timeout: 10)
+    }
+
     @Test func ctrlCAndSigtermRestoreTheTerminal() throws {
         let t = try prepare()
         defer { t.kill() }

@@ -212,7 +212,9 @@ import Testing
             switch binding.scope {
             case .main: overlays = [.none]
             case .anywhere:
-                overlays = [.none, .help, .policyPicker, .spikeEditor, .eventLog, .seekPrompt, .sortPicker, .setup]
+                overlays = [
+                    .none, .help, .policyPicker, .spikeEditor, .eventLog, .seekPrompt, .sortPicker, .setup, .whatIf,
+                ]
             case .details: overlays = [.details]
             case .help: overlays = [.help]
             case .policyPicker: overlays = [.policyPicker]
@@ -222,6 +224,7 @@ import Testing
             case .filter: overlays = [.filter]
             case .sortPicker: overlays = [.sortPicker]
             case .setup: overlays = [.setup]
+            case .whatIf: overlays = [.whatIf]
             }
             for overlay in overlays {
                 for key in binding.keys {
@@ -259,5 +262,59 @@ import Testing
         where binding.keys.contains(where: { if case .control = $0 { true } else { false } }) {
             #expect(binding.action == .redraw)
         }
+    }
+}
+
+/// The what-if panel's keys: fork, change the horizon (which forks again), choose, switch, close.
+@Suite struct WhatIfKeysTests {
+    @Test func wForksTheHorizonKeysForkAgainAndEscDropsTheForks() {
+        let snapshot = Fixtures.snapshot()
+        var state = Fixtures.state(for: snapshot)
+        func press(_ keys: [Key]) -> [Effect] { keys.flatMap { Reducer.handle($0, state: &state, snapshot: snapshot) } }
+        #expect(press(["w"]) == [.send(.startWhatIf(horizonSeconds: 60))])
+        #expect(state.overlay == .whatIf)
+        #expect(press(["]"]) == [.send(.startWhatIf(horizonSeconds: 120))])
+        #expect(press(["[", "[", "["]) == [60, 30, 10].map { .send(.startWhatIf(horizonSeconds: $0)) })
+        #expect(press(["["]).isEmpty)  // the shortest already
+        #expect(press([.escape]) == [.send(.stopWhatIf)])
+        #expect(state.overlay == .none)
+        // Opening the help from the panel closes it, and its forks go too.
+        _ = press(["w"])
+        #expect(press(["?"]) == [.send(.stopWhatIf)])
+        #expect(state.overlay == .help)
+    }
+
+    @Test func enterSwitchesToAFinishedCandidateWithANote() throws {
+        var snapshot = Fixtures.snapshot()
+        let status = try WhatIfOverlayTests.status(done: false)
+        snapshot.whatIf = status
+        var state = Fixtures.state(for: snapshot)
+        func press(_ keys: [Key]) -> [Effect] { keys.flatMap { Reducer.handle($0, state: &state, snapshot: snapshot) } }
+        _ = press(["w"])
+        // The third candidate's fork is still running: Enter only says so.
+        #expect(press(["j", "j", .enter]).isEmpty)
+        #expect(state.flash == "round-robin / sarathi: its fork is still running (42%)")
+        #expect(state.overlay == .whatIf)
+        // Down wraps to the first, up to the last; the first is a global policy not in force.
+        #expect(press(["j", "k", "j"]).isEmpty && state.whatIfSelection == 0)
+        #expect(state.globalPolicy != "round-robin" && state.localPolicy == "vllm-v0")
+        let note = try #require(status.switchNote(0))
+        #expect(note.hasPrefix("what-if: switched to round-robin / vllm-v0 (projected over 3 s from 00:05.0: SLO "))
+        #expect(
+            press([.enter]) == [
+                .send(.stopWhatIf), .send(.simulation(.setGlobalPolicy("round-robin"))),
+                .send(.simulation(.note(note))),
+            ])
+        #expect(state.overlay == .none && state.globalPolicy == "round-robin")
+    }
+
+    @Test func notOfferedInAReplay() {
+        var snapshot = Fixtures.snapshot()
+        snapshot.isReplay = true
+        var state = Fixtures.state(for: snapshot)
+        #expect(Reducer.handle("w", state: &state, snapshot: snapshot).isEmpty)
+        #expect(state.overlay == .none)
+        #expect(state.flash?.contains("not in a replay") == true)
+        #expect(!KeyTable.hints(.ascii, replay: true).contains { $0.action == .openWhatIf })
     }
 }

@@ -251,3 +251,38 @@ final class ManualClock: Sendable {
         #expect(all == 120 * 40)
     }
 }
+
+/// The what-if forks the runner starts on threads of their own while the live view goes on.
+@Suite(.serialized) struct RunnerWhatIfTests {
+    @Test func theForksOfTheLiveClusterMatchAComparisonRunAlone() throws {
+        let scenario = try defaultScenario()
+        let r = SimulationRunner(
+            driver: SimulationDriver(simulation: try Simulation(scenario: scenario)), speed: 1, paused: true)
+        r.start()
+        defer { r.stop() }
+        _ = try #require(r.waitForSnapshot(applying: r.send(.step(seconds: 5)), timeout: 30))
+        let started = try #require(r.waitForSnapshot(applying: r.send(.startWhatIf(horizonSeconds: 3)), timeout: 30))
+        #expect(started.whatIf?.forkedAt == Time.seconds(5))
+        // Paused, the panel's progress still comes through until every fork is done.
+        var done: WhatIfStatus?
+        for _ in 0..<6000 {
+            if let w = r.latest().snapshot?.whatIf, w.done {
+                done = w
+                break
+            }
+            usleep(10_000)
+        }
+        let status = try #require(done)
+        var base = try Simulation(scenario: scenario)
+        base.run(until: Time.seconds(5))
+        let alone = try WhatIf(base: base, candidates: WhatIf.defaultCandidates(for: base), horizonSeconds: 3).runAll()
+        #expect(status.rows.map(\.result) == alone.map { Optional($0) })
+        #expect(status.rows.allSatisfy { $0.progress == 1 })
+        #expect(status.workers == WhatIfWorkers.count(candidates: alone.count))
+        #expect(status.current == alone.first { $0.isCurrent }?.candidate)
+        // Closing the panel drops the comparison.
+        let closed = try #require(r.waitForSnapshot(applying: r.send(.stopWhatIf), timeout: 30))
+        #expect(closed.whatIf == nil)
+        #expect(closed.now == Time.seconds(5))
+    }
+}

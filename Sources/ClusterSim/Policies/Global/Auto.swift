@@ -11,8 +11,9 @@
 /// forks rather than a fixed data set.
 ///
 /// The rule, per tenant g and candidate c, at decision t: the surrogate measures the loss
-/// ℓ_t(g, c) = ¾·(1 − SLO attainment) + ¼·min(1, P99 TTFT / (2·ttft_ms)) in [0, 1] of the fork of
-/// c over the next `auto_horizon_s`; L_t(g, c) = γ·L_{t−1}(g, c) + ℓ_t(g, c) (γ = `auto_memory`);
+/// ℓ_t(g, c) = (1 − w)·(1 − SLO attainment) + w·T / (T + ttft_ms) in [0, 1] of the fork of c over
+/// the next `auto_horizon_s`, T being the P99 TTFT with the requests still waiting at the horizon's
+/// end counted at their waits (w = `auto_tail_weight`); L_t(g, c) = γ·L_{t−1}(g, c) + ℓ_t(g, c) (γ = `auto_memory`);
 /// p_t(g, c) ∝ exp(−η·L_t(g, c)) (η = `auto_rate`). The policy put in force is the argmax over c of
 /// Σ_g share(g)·p_t(g, c), share(g) being g's share of the arrivals over the horizon (ties keep the
 /// one in force). With γ = 1 each tenant's learner is optimistic Hedge (Rakhlin & Sridharan, COLT
@@ -35,7 +36,7 @@ public struct AutoGlobal: GlobalPolicyRules {
     public static let intervalParameter = PolicyParameter.number(
         "auto_interval_s", default: 20, in: 1...3600, help: "simulated seconds between decisions")
     public static let horizonParameter = PolicyParameter.number(
-        "auto_horizon_s", default: 10, in: 0.5...600, help: "simulated seconds each candidate's fork runs ahead")
+        "auto_horizon_s", default: 30, in: 0.5...600, help: "simulated seconds each candidate's fork runs ahead")
     public static let rateParameter = PolicyParameter.number(
         "auto_rate", default: 4, in: 0.01...1000, help: "learning rate eta of the exponential weights")
     public static let memoryParameter = PolicyParameter.number(
@@ -47,6 +48,9 @@ public struct AutoGlobal: GlobalPolicyRules {
         "auto_locals", default: 0, in: 0...4095,
         help: "bit i set: the i-th local policy of `clustertop policies` is tried with every global candidate",
         shown: "0 (keep)")
+    public static let tailWeightParameter = PolicyParameter.number(
+        "auto_tail_weight", default: 0.25, in: 0...1,
+        help: "weight of the tail TTFT in the loss (the rest: SLO misses)")
     public static let alphaGridParameter = PolicyParameter.integer(
         "auto_alpha_grid", default: 0, in: 0...1, help: "1: candidates are hexgen at alpha 0, 0.1, ..., 0.5")
     public static let declaration = PolicyDeclaration(
@@ -54,8 +58,8 @@ public struct AutoGlobal: GlobalPolicyRules {
         summary: "learns online which global policy to run: forks per candidate, exponential weights per tenant",
         source: "groupwise regret (Blum & Lykouris 2020) with a simulation surrogate (Meyer et al. 2023)",
         parameters: [
-            intervalParameter, horizonParameter, rateParameter, memoryParameter, candidatesParameter,
-            localsParameter, alphaGridParameter,
+            intervalParameter, horizonParameter, rateParameter, memoryParameter, tailWeightParameter,
+            candidatesParameter, localsParameter, alphaGridParameter,
         ])
 
     /// The candidates as fixed policies, and their names in the timeline.
@@ -70,6 +74,7 @@ public struct AutoGlobal: GlobalPolicyRules {
     let horizon: SimTime
     let rate: Double
     let memory: Double
+    let tailWeight: Double
     let period: SimTime
     var nextDecision: SimTime = 0
     var nextInnerTick: SimTime = .max
@@ -82,6 +87,7 @@ public struct AutoGlobal: GlobalPolicyRules {
         horizon = Time.seconds(try params.number(AutoGlobal.horizonParameter))
         rate = try params.number(AutoGlobal.rateParameter)
         memory = try params.number(AutoGlobal.memoryParameter)
+        tailWeight = try params.number(AutoGlobal.tailWeightParameter)
         if try params.integer(AutoGlobal.alphaGridParameter) == 1 {
             candidates = []
             names = []
@@ -180,7 +186,9 @@ public struct AutoGlobal: GlobalPolicyRules {
         var score = Array(repeating: 0.0, count: n)
         var roundLoss = Array(repeating: 0.0, count: n)
         for g in 0..<groups {
-            let losses = figures.map { AutoGlobal.loss($0.tenants[g], ttftObjective: sloTTFT[g]) }
+            let losses = figures.map {
+                AutoGlobal.loss($0.tenants[g], ttftObjective: sloTTFT[g], tailWeight: tailWeight)
+            }
             for c in 0..<n {
                 weighted[g][c] = memory * weighted[g][c] + losses[c]
                 roundLoss[c] += shares[g] * losses[c]
@@ -200,14 +208,21 @@ public struct AutoGlobal: GlobalPolicyRules {
         active = [candidates[chosen]]
         active[0].start(at: now)
         nextInnerTick = active[0].tickPeriod.map { now + $0 } ?? .max
-        summary.timeline.append(AutoSummary.Span(startSeconds: Time.toSeconds(now), policy: names[chosen]))
+        // A switch at the instant the span in force began (the first decision) replaces it.
+        let start = Time.toSeconds(now)
+        if summary.timeline.last?.startSeconds == start { summary.timeline.removeLast() }
+        summary.timeline.append(AutoSummary.Span(startSeconds: start, policy: names[chosen]))
     }
 
-    /// A tenant's loss over a fork's horizon, in [0, 1]: mostly SLO misses, partly tail TTFT.
-    static func loss(_ t: HorizonFigures.Tenant, ttftObjective ms: Double) -> Double {
+    /// A tenant's loss over a fork's horizon, in [0, 1): SLO misses, and with weight `tailWeight`
+    /// the tail TTFT, waits of requests still queued included (`HorizonBaseline`), as T / (T + o)
+    /// for the objective o: ½ at the objective, rising towards 1 without a cap, so a long tail
+    /// still tells candidates apart when every one misses.
+    static func loss(_ t: HorizonFigures.Tenant, ttftObjective ms: Double, tailWeight: Double) -> Double {
         let missed = 1 - (t.sloAttainment ?? 1)
-        let tail = ms > 0 ? min(1, t.ttftP99Milliseconds / (2 * ms)) : 0
-        return 0.75 * missed + 0.25 * tail
+        let p99 = t.ttftP99WithWaitingMilliseconds
+        let tail = ms > 0 && p99 > 0 ? p99 / (p99 + ms) : 0
+        return (1 - tailWeight) * missed + tailWeight * tail
     }
 }
 
@@ -238,8 +253,10 @@ public struct AutoSummary: Sendable, Hashable, Codable {
     /// Summed loss incurred minus that of the best single candidate in hindsight.
     public var regret: Double { incurred - (bestFixed?.loss ?? incurred) }
 
-    /// "0s llumnix; 40s infaas": when each candidate took over.
+    /// "0s round-robin; 0.1s llumnix; 40s infaas": when each candidate took over (tenths below 10 s,
+    /// where the first decision comes, at the first tick).
     public var timelineText: String {
-        timeline.map { "\(Report.number($0.startSeconds, 0))s \($0.policy)" }.joined(separator: "; ")
+        timeline.map { "\(Report.number($0.startSeconds, $0.startSeconds < 10 ? 1 : 0))s \($0.policy)" }
+            .joined(separator: "; ")
     }
 }

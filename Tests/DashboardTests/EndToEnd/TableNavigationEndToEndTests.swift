@@ -32,9 +32,17 @@ extension TmuxEndToEndTests {
             (TmuxEndToEndTests.number(after: "queued", in: $0) ?? 0) >= 500
         }
         t.keys("Space")
-        // Whole frames only: a capture taken mid-redraw under load can hold part of a table.
-        let paused = try t.wait("the paused table", timeout: 15) {
-            $0.contains("PAUSED") && TmuxEndToEndTests.tableRows($0).count == 64
+        // Whole frames only (a capture taken mid-redraw under load can hold part of a table), and
+        // a table that holds still: the header says PAUSED as soon as the key is read, and under
+        // load the simulation may take a frame or two more to stop.
+        var previous: [Double] = []
+        let paused = try t.wait("the paused table to hold still", timeout: 15) { screen in
+            let waiting = TmuxEndToEndTests.tableRows(screen).map(\.waiting)
+            defer {
+                previous = waiting
+                usleep(200_000)
+            }
+            return screen.contains("PAUSED") && waiting.count == 64 && waiting == previous
         }
         let rows = TmuxEndToEndTests.tableRows(paused)
         #expect(rows.count == 64, "\(paused)")

@@ -17,6 +17,7 @@ public struct Histogram: Sendable, Hashable {
 
     public init() { counts = [Int64](repeating: 0, count: Histogram.bucketCount) }
 
+    @inline(__always)
     static func bucket(_ v: Int64) -> Int {
         let u = UInt64(Swift.max(0, v))
         if u < UInt64(2 * subCount) { return Int(u) }
@@ -34,6 +35,8 @@ public struct Histogram: Sendable, Hashable {
         return ((Int64(subCount + sub)) << Int64(shift), Int64(1) << Int64(shift))
     }
 
+    // Called for every token: inlined into the engine's iteration loop (a call here cost ~8%).
+    @inline(__always)
     public mutating func record(_ v: Int64, times n: Int64 = 1) {
         counts[Histogram.bucket(v)] += n
         count += n

@@ -63,9 +63,12 @@ let package = Package(
             dependencies: ["ClusterSim", "Dashboard"],
             path: "Benchmarks/dashboard-bench"
         ),
-        .testTarget(name: "ClusterSimTests", dependencies: ["ClusterSim"], resources: [.copy("fixtures")]),
+        // Reads an SVG chart back into its series, for the tests of every target that draws one.
+        .target(name: "ChartReading", dependencies: ["ClusterSim"], path: "Tests/ChartReading"),
+        .testTarget(
+            name: "ClusterSimTests", dependencies: ["ClusterSim", "ChartReading"], resources: [.copy("fixtures")]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "ClusterSim"], exclude: ["Golden"]),
-        .testTarget(name: "ClustertopCLITests", dependencies: ["ClustertopCLI", "ClusterSim"]),
+        .testTarget(name: "ClustertopCLITests", dependencies: ["ClustertopCLI", "ClusterSim", "ChartReading"]),
     ]
 )
 

@@ -168,28 +168,6 @@ enum Plots {
             panels: latencyAgainstLoad(labels.map { ($0, runs[$0]!) }) + [costPanel])
     }
 
-    /// `capacity --plot` draws, for any set of runs at several loads (a sweep's).
-    static func latencyAgainstLoad(_ candidates: [(label: String, runs: [(rate: Double, report: Report)])])
-        -> [SVGChart.Panel]
-    {
-        let load = SVGChart.Axis("offered load (req/s)", scale: .log)
-        func panel(_ title: String, _ label: String, _ value: (Report) -> Double) -> SVGChart.Panel {
-            SVGChart.Panel(
-                title: title, x: load, y: .init(label, scale: .log),
-                series: candidates.map { c in
-                    .init(
-                        name: c.label,
-                        points: c.runs.sorted { $0.rate < $1.rate }.map { .init($0.rate, value($0.report)) },
-                        style: .lineMarkers)
-                })
-        }
-        return [
-            panel("P50 TTFT against load", "P50 TTFT (ms)") { $0.ttft.p50 },
-            panel("P99 TTFT against load", "P99 TTFT (ms)") { $0.ttft.p99 },
-            panel("P99 TBT against load", "P99 TBT (ms)") { $0.tbt.p99 },
-        ]
-    }
-
     /// `capacity --plot`: latency percentiles against the offered load for each candidate (the
     /// runs its search made), and each policy combination's GPUs against its goodput at capacity.
     static func capacity(_ frontier: CapacityFrontier, scenario: Scenario) -> SVGChart {

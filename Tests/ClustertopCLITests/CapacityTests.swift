@@ -1,3 +1,4 @@
+import ChartReading
 import ClusterSim
 import Foundation
 import Testing

@@ -76,7 +76,7 @@ extension Simulation {
                         since: now))
             } else {
                 requests[id].migration = .none
-                emitToken(id, at: now, prefilledOn: Int(i))
+                emitToken(id, at: now, on: Int(i))
             }
         }
     }
@@ -157,13 +157,15 @@ extension Simulation {
             transfers.prefill.record(m.prefillEnd - r.firstScheduled)
             transfers.transfer.record(now - m.prefillEnd)
         }
-        emitToken(id, at: now, prefilledOn: Int(m.source))
+        emitToken(id, at: now, on: Int(m.source))
     }
 
     /// The token request `id` sampled last reaches the client at `time`: its first (TTFT) or a
-    /// later one (a gap). The per-instance engine metrics count it on the instance that ran the
-    /// prefill (`instance`), as a prefill engine reports its prompt tokens and first tokens.
-    mutating func emitToken(_ id: Int32, at time: SimTime, prefilledOn instance: Int) {
+    /// later one (a gap). The per-instance engine metrics count it on `instance`, the one that
+    /// sampled it (for a hand-off's first token, the prefill instance, as a prefill engine
+    /// reports its prompt tokens and first tokens).
+    @inline(__always)
+    mutating func emitToken(_ id: Int32, at time: SimTime, on instance: Int) {
         let r = requests[id]
         if r.firstToken < 0 {
             requests[id].firstToken = time
@@ -199,7 +201,7 @@ extension Simulation {
                 transfers.pending.append(p)
             } else {
                 requests[p.slot].migration = .none
-                emitToken(p.slot, at: now, prefilledOn: Int(p.source))
+                emitToken(p.slot, at: now, on: Int(p.source))
                 kick(p.source)
             }
         }

@@ -256,15 +256,7 @@ public struct Simulation: Sendable {
                 transfers.prefilled.append(id)
                 continue
             }
-            if r.firstToken < 0 {
-                requests[id].firstToken = now
-                recorder.firstToken(
-                    ttft: now - r.arrival, queueing: r.firstScheduled - r.arrival, tenant: r.tenant,
-                    promptTokens: r.promptTokens, instance: index)
-            } else {
-                recorder.nextToken(gap: now - r.lastToken, instance: index)
-            }
-            requests[id].lastToken = now
+            emitToken(id, at: now, on: index)
             if r.generatedTokens + 1 + accepted >= r.outputTokens {
                 pool.instances[index].releaseBlocks(of: id, &requests)
                 finished.append(id)

@@ -7,33 +7,33 @@ import Foundation
 
 /// An SVG file written by `SVGChart`, read back with Foundation's XML parser: its texts, legend,
 /// and each panel's series as data values (the polyline points mapped back through the panel's
-/// axes). Tests/ClusterSimTests/Output/SVGReading.swift is the same reader for that target.
-final class SVGReading: NSObject, XMLParserDelegate {
-    struct Panel {
-        var title = ""
-        var xLabel = ""
-        var yLabel = ""
-        var xMap: SVGChart.AxisMap
-        var yMap: SVGChart.AxisMap
+/// axes). A target of its own so that every test target reads charts the same way.
+public final class SVGReading: NSObject, XMLParserDelegate {
+    public struct Panel {
+        public var title = ""
+        public var xLabel = ""
+        public var yLabel = ""
+        public var xMap: SVGChart.AxisMap
+        public var yMap: SVGChart.AxisMap
         /// Series name and its points in data units, in file order.
-        var series: [(name: String, points: [SVGChart.Point])] = []
+        public var series: [(name: String, points: [SVGChart.Point])] = []
     }
 
-    var title = ""
-    var legend: [String] = []
-    var panels: [Panel] = []
+    public var title = ""
+    public var legend: [String] = []
+    public var panels: [Panel] = []
     private var textClass: String?
     private var text = ""
 
     /// Reads `svg`; nil when it is not well-formed XML or lacks the panels' attributes.
-    static func read(_ svg: String) -> SVGReading? {
+    public static func read(_ svg: String) -> SVGReading? {
         let reading = SVGReading()
         let parser = XMLParser(data: Data(svg.utf8))
         parser.delegate = reading
         return parser.parse() ? reading : nil
     }
 
-    func parser(
+    public func parser(
         _ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?,
         attributes: [String: String] = [:]
     ) {
@@ -67,9 +67,11 @@ final class SVGReading: NSObject, XMLParserDelegate {
         }
     }
 
-    func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
+    public func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
 
-    func parser(_ parser: XMLParser, didEndElement element: String, namespaceURI: String?, qualifiedName: String?) {
+    public func parser(
+        _ parser: XMLParser, didEndElement element: String, namespaceURI: String?, qualifiedName: String?
+    ) {
         guard element == "text", let kind = textClass else { return }
         switch kind {
         case "title": title = text
@@ -85,10 +87,10 @@ final class SVGReading: NSObject, XMLParserDelegate {
 extension SVGReading.Panel {
     /// Whether a point read back is the data point drawn: the same place in the plot, to the
     /// 0.01 unit the file keeps coordinates to.
-    func agrees(_ read: SVGChart.Point, _ data: SVGChart.Point) -> Bool {
+    public func agrees(_ read: SVGChart.Point, _ data: SVGChart.Point) -> Bool {
         abs(xMap(read.x) - xMap(data.x)) <= 0.0051 && abs(yMap(read.y) - yMap(data.y)) <= 0.0051
     }
 
     /// The points of the series named `name`, nil when there is none.
-    func points(_ name: String) -> [SVGChart.Point]? { series.first { $0.name == name }?.points }
+    public func points(_ name: String) -> [SVGChart.Point]? { series.first { $0.name == name }?.points }
 }

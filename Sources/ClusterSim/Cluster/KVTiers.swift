@@ -19,18 +19,12 @@ public struct KVTierSpec: Sendable, Hashable {
 /// A set of block hashes kept in least-recently-used order with a capacity in blocks: the index
 /// of a lower KV tier. Insert, lookup and eviction are O(1).
 public struct BlockLRU: Sendable, Hashable {
-    struct Node: Sendable, Hashable {
-        var hash: UInt64
-        var prev: Int32
-        var next: Int32
-    }
-
     public private(set) var capacity: Int32
-    var nodes: [Node] = []
+    /// The hash held in each slot, and the slots in least-recently-used order.
+    var hashes: [UInt64] = []
+    var order = LRUList()
     var spare: [Int32] = []
     var index: [UInt64: Int32] = [:]
-    var head: Int32 = -1
-    var tail: Int32 = -1
     /// Blocks held.
     public var count: Int32 { Int32(index.count) }
 
@@ -43,40 +37,39 @@ public struct BlockLRU: Sendable, Hashable {
     @discardableResult
     public mutating func insert(_ hash: UInt64) -> UInt64? {
         if let e = index[hash] {
-            unlink(e)
-            append(e)
+            order.unlink(e)
+            order.append(e)
             return nil
         }
         guard capacity > 0 else { return hash }
         let evicted = count >= capacity ? evictOldest() : nil
-        let node = Node(hash: hash, prev: -1, next: -1)
         let e: Int32
         if let s = spare.popLast() {
             e = s
-            nodes[Int(s)] = node
+            hashes[Int(s)] = hash
         } else {
-            e = Int32(nodes.count)
-            nodes.append(node)
+            e = Int32(hashes.count)
+            hashes.append(hash)
         }
         index[hash] = e
-        append(e)
+        order.append(e)
         return evicted
     }
 
     /// Marks `hash` most recently used, if held.
     public mutating func touch(_ hash: UInt64) {
         guard let e = index[hash] else { return }
-        unlink(e)
-        append(e)
+        order.unlink(e)
+        order.append(e)
     }
 
     /// Removes the least recently used block; returns its hash.
     @discardableResult
     public mutating func evictOldest() -> UInt64? {
-        guard head >= 0 else { return nil }
-        let e = head
-        unlink(e)
-        let hash = nodes[Int(e)].hash
+        let e = order.head
+        guard e >= 0 else { return nil }
+        order.unlink(e)
+        let hash = hashes[Int(e)]
         index[hash] = nil
         spare.append(e)
         return hash
@@ -89,23 +82,6 @@ public struct BlockLRU: Sendable, Hashable {
         var evicted: Int32 = 0
         while count > capacity, evictOldest() != nil { evicted += 1 }
         return evicted
-    }
-
-    mutating func unlink(_ e: Int32) {
-        let i = Int(e)
-        let p = nodes[i].prev, n = nodes[i].next
-        if p >= 0 { nodes[Int(p)].next = n } else { head = n }
-        if n >= 0 { nodes[Int(n)].prev = p } else { tail = p }
-        nodes[i].prev = -1
-        nodes[i].next = -1
-    }
-
-    mutating func append(_ e: Int32) {
-        let i = Int(e)
-        nodes[i].prev = tail
-        nodes[i].next = -1
-        if tail >= 0 { nodes[Int(tail)].next = e } else { head = e }
-        tail = e
     }
 }
 

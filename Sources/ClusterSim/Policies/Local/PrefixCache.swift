@@ -24,17 +24,13 @@ public struct PrefixCache: Sendable, Hashable {
         var hash: UInt64
         var parent: Int32
         var refs: Int32
-        // Free-queue neighbours while nobody references the entry.
-        var prev: Int32
-        var next: Int32
     }
 
     var entries: [Entry] = []
     var spare: [Int32] = []
     var index: [UInt64: Int32] = [:]
     /// The free queue of evictable entries: evicted from the head, released to the tail.
-    var head: Int32 = -1
-    var tail: Int32 = -1
+    var freeQueue = LRUList()
     /// Entries some request references (each one physical block in `usedBlocks`).
     public private(set) var referenced: Int32 = 0
     /// Entries nobody references: free blocks that still hold their prefix (`cachedBlocks`).
@@ -59,7 +55,7 @@ public struct PrefixCache: Sendable, Hashable {
         entries[i].refs += 1
         references += 1
         guard entries[i].refs == 1 else { return false }
-        unlink(e)
+        freeQueue.unlink(e)
         evictable -= 1
         referenced += 1
         return true
@@ -69,7 +65,7 @@ public struct PrefixCache: Sendable, Hashable {
     /// entry already has that hash (the caller keeps its block as a plain one).
     mutating func register(_ hash: UInt64, parent: Int32) -> Int32? {
         if index[hash] != nil { return nil }
-        let entry = Entry(hash: hash, parent: parent, refs: 1, prev: -1, next: -1)
+        let entry = Entry(hash: hash, parent: parent, refs: 1)
         let e: Int32
         if let s = spare.popLast() {
             e = s
@@ -93,7 +89,7 @@ public struct PrefixCache: Sendable, Hashable {
             entries[i].refs -= 1
             references -= 1
             if entries[i].refs == 0 {
-                append(e)
+                freeQueue.append(e)
                 referenced -= 1
                 evictable += 1
                 freed += 1
@@ -105,32 +101,15 @@ public struct PrefixCache: Sendable, Hashable {
 
     /// Evicts the least recently released evictable entry; returns its hash, nil when there is none.
     mutating func evictOldest() -> UInt64? {
-        guard head >= 0 else { return nil }
-        let e = head
-        unlink(e)
+        let e = freeQueue.head
+        guard e >= 0 else { return nil }
+        freeQueue.unlink(e)
         let i = Int(e)
         if index[entries[i].hash] == e { index[entries[i].hash] = nil }
         entries[i].refs = -1
         spare.append(e)
         evictable -= 1
         return entries[i].hash
-    }
-
-    mutating func unlink(_ e: Int32) {
-        let i = Int(e)
-        let p = entries[i].prev, n = entries[i].next
-        if p >= 0 { entries[Int(p)].next = n } else { head = n }
-        if n >= 0 { entries[Int(n)].prev = p } else { tail = p }
-        entries[i].prev = -1
-        entries[i].next = -1
-    }
-
-    mutating func append(_ e: Int32) {
-        let i = Int(e)
-        entries[i].prev = tail
-        entries[i].next = -1
-        if tail >= 0 { entries[Int(tail)].next = e } else { head = e }
-        tail = e
     }
 
     /// Problems with the entries' bookkeeping (for `Simulation.invariantViolations`).
@@ -155,12 +134,10 @@ public struct PrefixCache: Sendable, Hashable {
             problems.append("prefix index maps a hash to entry \(e), which holds another")
         }
         var queued: Int32 = 0
-        entries.withUnsafeBufferPointer { all in
-            var e = head
-            while e >= 0 && queued <= free {
-                queued += 1
-                e = all[Int(e)].next
-            }
+        var e = freeQueue.head
+        while e >= 0 && queued <= free {
+            queued += 1
+            e = freeQueue.after(e)
         }
         if refs != references { problems.append("prefix references \(references) but entries count \(refs)") }
         if live != referenced { problems.append("prefix referenced entries \(referenced) but \(live) counted") }

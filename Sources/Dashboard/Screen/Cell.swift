@@ -78,6 +78,12 @@ public struct Rect: Sendable, Hashable {
         self.height = max(0, height)
     }
 
+    /// A box of `width` × `height`, each cut to this rectangle's, centred in it (an overlay's box).
+    public func centered(width: Int, height: Int) -> Rect {
+        let w = min(self.width, width), h = min(self.height, height)
+        return Rect(x: x + (self.width - w) / 2, y: y + (self.height - h) / 2, width: w, height: h)
+    }
+
     public var maxX: Int { x + width }
     public var maxY: Int { y + height }
     public var isEmpty: Bool { width <= 0 || height <= 0 }

@@ -52,9 +52,7 @@ public enum SeekPromptOverlay {
         _ s: DashboardSnapshot, _ state: UIState, in area: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer
     ) {
         let width = min(area.width, 50), height = min(area.height, 6)
-        let rect = Rect(
-            x: area.x + (area.width - width) / 2, y: area.y + max(0, (area.height - height) / 2), width: width,
-            height: height)
+        let rect = area.centered(width: width, height: height)
         Draw.box(rect, title: "Go to time", glyphs: glyphs, into: &buffer)
         let inner = rect.inset(1)
         let length = s.replayLength.map { " of " + TextFormat.fixed(Time.toSeconds($0), 1) + " s" } ?? ""

@@ -229,9 +229,7 @@ public enum PolicyPickerOverlay {
         let rows = state.globalPolicies.count + state.localPolicies.count + 5
         let names = state.globalPolicies.map(\.rawValue) + state.localPolicies.map(\.rawValue)
         let width = min(area.width, max(44, (names.map(\.count).max() ?? 10) + 16))
-        let rect = Rect(
-            x: area.x + (area.width - width) / 2, y: area.y + max(0, (area.height - rows) / 2), width: width,
-            height: min(area.height, rows))
+        let rect = area.centered(width: width, height: rows)
         Draw.box(rect, title: "Switch policy", glyphs: glyphs, into: &buffer)
         let inner = rect.inset(1)
         var y = inner.y
@@ -272,9 +270,7 @@ public enum SpikeEditorOverlay {
         _ s: DashboardSnapshot?, _ state: UIState, in area: Rect, glyphs: Glyphs, into buffer: inout ScreenBuffer
     ) {
         let width = min(area.width, 50), height = min(area.height, 8)
-        let rect = Rect(
-            x: area.x + (area.width - width) / 2, y: area.y + max(0, (area.height - height) / 2), width: width,
-            height: height)
+        let rect = area.centered(width: width, height: height)
         Draw.box(rect, title: "Load spike", glyphs: glyphs, into: &buffer)
         let inner = rect.inset(1)
         let factor = Format.fixed(state.spikeFactor, state.spikeFactor == state.spikeFactor.rounded() ? 0 : 1)

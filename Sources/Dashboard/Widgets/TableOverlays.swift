@@ -11,9 +11,7 @@ public enum SortPickerOverlay {
         let columns = TableColumn.sortable
         let rows = columns.count + 3
         let width = min(area.width, 48)
-        let rect = Rect(
-            x: area.x + (area.width - width) / 2, y: area.y + max(0, (area.height - rows) / 2), width: width,
-            height: min(area.height, rows))
+        let rect = area.centered(width: width, height: rows)
         Draw.box(rect, title: "Sort by", glyphs: glyphs, into: &buffer)
         let inner = rect.inset(1)
         for (i, column) in columns.enumerated() where inner.y + i < inner.maxY - 1 {
@@ -64,9 +62,7 @@ public enum SetupOverlay {
         let lines = SetupState.lines
         let rows = lines.count + 5
         let width = min(area.width, 64)
-        let rect = Rect(
-            x: area.x + (area.width - width) / 2, y: area.y + max(0, (area.height - rows) / 2), width: width,
-            height: min(area.height, rows))
+        let rect = area.centered(width: width, height: rows)
         Draw.box(rect, title: "Setup (Esc closes)", glyphs: glyphs, into: &buffer)
         let inner = rect.inset(1)
         let left = glyphs.isUnicode ? "◀" : "<", right = glyphs.isUnicode ? "▶" : ">"

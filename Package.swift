@@ -63,12 +63,14 @@ let package = Package(
             dependencies: ["ClusterSim", "Dashboard"],
             path: "Benchmarks/dashboard-bench"
         ),
-        // Reads an SVG chart back into its series, for the tests of every target that draws one.
-        .target(name: "ChartReading", dependencies: ["ClusterSim"], path: "Tests/ChartReading"),
+        // What several test targets share: reading an SVG chart back into its series, starting a
+        // child process with clean signals.
+        .target(name: "TestSupport", dependencies: ["ClusterSim"], path: "Tests/TestSupport"),
         .testTarget(
-            name: "ClusterSimTests", dependencies: ["ClusterSim", "ChartReading"], resources: [.copy("fixtures")]),
-        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "ClusterSim"], exclude: ["Golden"]),
-        .testTarget(name: "ClustertopCLITests", dependencies: ["ClustertopCLI", "ClusterSim", "ChartReading"]),
+            name: "ClusterSimTests", dependencies: ["ClusterSim", "TestSupport"], resources: [.copy("fixtures")]),
+        .testTarget(
+            name: "DashboardTests", dependencies: ["Dashboard", "ClusterSim", "TestSupport"], exclude: ["Golden"]),
+        .testTarget(name: "ClustertopCLITests", dependencies: ["ClustertopCLI", "ClusterSim", "TestSupport"]),
     ]
 )
 

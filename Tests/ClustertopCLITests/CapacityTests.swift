@@ -1,6 +1,6 @@
-import ChartReading
 import ClusterSim
 import Foundation
+import TestSupport
 import Testing
 
 @testable import ClustertopCLI

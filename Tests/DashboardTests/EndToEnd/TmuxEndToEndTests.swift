@@ -1,5 +1,6 @@
 import ClusterSim
 import Foundation
+import TestSupport
 import Testing
 
 /// The real binary under tmux, driven as a user would (send-keys, capture-pane): it starts the
@@ -86,27 +87,7 @@ import Testing
     /// Runs `path` with `arguments`, standard output to the file `stdout`, and waits for it.
     @discardableResult
     static func spawn(_ path: String, _ arguments: [String], stdout: String = "/dev/null") -> Int32 {
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
-        defer { for a in argv { free(a) } }
-        // The test runs on a pool thread that blocks most signals; the child (and the tmux server
-        // and panes it may start) must not inherit that.
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t(), all = sigset_t()
-        sigemptyset(&empty)
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &empty)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        var pid: pid_t = 0
-        guard posix_spawn(&pid, path, &actions, &attributes, argv, environ) == 0 else { return -1 }
+        guard let pid = try? spawnChild(path, arguments, stdout: stdout) else { return -1 }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
         return status

@@ -7,7 +7,7 @@ import Foundation
 
 /// An SVG file written by `SVGChart`, read back with Foundation's XML parser: its texts, legend,
 /// and each panel's series as data values (the polyline points mapped back through the panel's
-/// axes). A target of its own so that every test target reads charts the same way.
+/// axes), for every test target that draws charts.
 public final class SVGReading: NSObject, XMLParserDelegate {
     public struct Panel {
         public var title = ""

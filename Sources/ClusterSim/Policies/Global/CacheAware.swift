@@ -49,7 +49,6 @@ public struct CacheAware: GlobalPolicyRules {
     ) -> Int32? {
         let blocks = Double(KVCache.blocksFor(tokens: r.promptTokens))
         let limit = min(hasher.shareableBlocks(r), CacheAware.matchLimit)
-        let first = hasher.hash(r, block: 0)
         var best: Int32? = nil
         var bestCost = Double.infinity
         var bestLoad = Int.max
@@ -59,8 +58,7 @@ public struct CacheAware: GlobalPolicyRules {
             // No run can make this instance cheaper than the best so far: skip reading it.
             let floor = overlapWeight * max(0, blocks - Double(limit)) + active
             if floor > bestCost { continue }
-            var cached = 0.0
-            if let first, limit > 0 { cached = run(r, from: first, limit: limit, on: instances[i].kv, hasher: hasher) }
+            let cached = run(r, limit: limit, on: instances[i].kv, hasher: hasher)
             let cost = overlapWeight * max(0, blocks - cached) + active
             let load = instances[i].outstanding
             if cost < bestCost || (cost == bestCost && load < bestLoad) {
@@ -74,21 +72,10 @@ public struct CacheAware: GlobalPolicyRules {
 
     /// The weighted length of `r`'s run of leading blocks that `inst` holds: GPU blocks first, then
     /// blocks in its CPU tier, each of those counting `cpuHitWeight`.
-    func run(_ r: Request, from first: UInt64, limit: Int32, on kv: KVCache, hasher: PrefixHasher) -> Double {
-        var k: Int32 = 0
-        var hash = first
-        while kv.prefix.lookup(hash) != nil {
-            k += 1
-            guard k < limit, let next = hasher.hash(r, block: k) else { return Double(k) }
-            hash = next
-        }
-        guard let cpu = kv.tiers?.cpu.blocks, cpuHitWeight > 0 else { return Double(k) }
-        var lower: Int32 = 0
-        while cpu.contains(hash) {
-            lower += 1
-            guard k + lower < limit, let next = hasher.hash(r, block: k + lower) else { break }
-            hash = next
-        }
-        return Double(k) + cpuHitWeight * Double(lower)
+    func run(_ r: Request, limit: Int32, on kv: KVCache, hasher: PrefixHasher) -> Double {
+        let gpu = hasher.leadingRun(of: r, limit: limit) { kv.prefix.lookup($0) != nil }
+        guard let cpu = kv.tiers?.cpu.blocks, cpuHitWeight > 0 else { return Double(gpu) }
+        let lower = hasher.leadingRun(of: r, from: gpu, limit: limit) { cpu.contains($0) }
+        return Double(gpu) + cpuHitWeight * Double(lower)
     }
 }

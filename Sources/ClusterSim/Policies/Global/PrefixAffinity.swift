@@ -64,8 +64,7 @@ public struct PrefixAffinity: GlobalPolicyRules {
         for i in instances.indices
         where instances.accepts(i, model: model) && instances[i].outstanding <= leastLoad + slack {
             let inst = instances[i]
-            var run: Int32 = 0
-            while run < limit, let h = hasher.hash(r, block: run), inst.kv.prefix.lookup(h) != nil { run += 1 }
+            let run = hasher.leadingRun(of: r, limit: limit) { inst.kv.prefix.lookup($0) != nil }
             if run > bestRun || (run == bestRun && run > 0 && inst.outstanding < instances[Int(best!)].outstanding) {
                 best = Int32(i)
                 bestRun = run

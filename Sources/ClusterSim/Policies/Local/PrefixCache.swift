@@ -166,6 +166,14 @@ public struct PrefixHasher: Sendable {
     /// vLLM's chained hash of full block `k` of `r`'s prompt, or nil past its shareable prefix.
     func hash(_ r: Request, block k: Int32) -> UInt64? { Simulation.blockHash(r, block: k, streams: streams) }
 
+    /// How many of `r`'s blocks from block `start` on, below block `limit`, `held` holds in a row
+    /// (a cached run, as a router measures it on an instance).
+    func leadingRun(of r: Request, from start: Int32 = 0, limit: Int32, held: (UInt64) -> Bool) -> Int32 {
+        var k = start
+        while k < limit, let h = hash(r, block: k), held(h) { k += 1 }
+        return k - start
+    }
+
     /// Full blocks of `r`'s prompt that may be shared; a hit never covers the last prompt token
     /// (vLLM recomputes it to get logits).
     func shareableBlocks(_ r: Request) -> Int32 {

@@ -76,4 +76,49 @@ import Testing
             "\(aware.prefixCache.hitRate) vs \(spread.prefixCache.hitRate)")
         #expect(aware.ttft.mean < spread.ttft.mean)
     }
+
+    /// Runs `sim` (default parameters), and every `every` events dispatches up to three live requests both with a copy of
+    /// the engine's load index and by the plain scan; returns how many dispatches were compared and
+    /// how many of them had a shareable prefix.
+    func compareWithScan(_ sim: inout Simulation, every: Int) throws -> (compared: Int, prefixed: Int) {
+        let policy = try CacheAware()
+        let hasher = PrefixHasher(streams: sim.streams)
+        var compared = 0, prefixed = 0, events = 0
+        while sim.step() {
+            events += 1
+            guard events % every == 0 else { continue }
+            #expect(sim.loadIndex.staleKeys(instances: sim.instances, requests: sim.requests).isEmpty)
+            let live = sim.requests.slots.indices.filter { sim.requests.isLive(Int32($0)) }
+            for id in live.prefix(3) {
+                let r = sim.requests[Int32(id)]
+                let model = sim.streams[Int(r.stream)].model
+                var index = sim.loadIndex
+                let chosen = policy.dispatch(
+                    r, model: model, instances: sim.instances, requests: sim.requests, hasher: hasher, index: &index)
+                #expect(chosen == policy.dispatch(r, model: model, instances: sim.instances, hasher: hasher))
+                compared += 1
+                if hasher.shareableBlocks(r) > 0 { prefixed += 1 }
+            }
+        }
+        return (compared, prefixed)
+    }
+
+    /// The shipped Mooncake trace with a CPU tier (shared conversation prefixes), on 8 instances.
+    @Test func indexedDispatchMatchesTheScanOnTheMooncakeTrace() throws {
+        var s = try PolicyClaimTests.shipped("mooncake-tiers")
+        s.durationSeconds = 60
+        s.cluster[0].count = 8
+        s.policy.global = "cache-aware"
+        var sim = try Simulation(scenario: s)
+        let (compared, prefixed) = try compareWithScan(&sim, every: 50)
+        #expect(prefixed > 1000, "\(prefixed) of \(compared) dispatches compared had a prefix")
+    }
+
+    /// A chat workload without shared prefixes on 32 instances, busy enough that loads differ.
+    @Test func indexedDispatchMatchesTheScanWithoutPrefixes() throws {
+        var sim = try Simulation(
+            scenario: testScenario(count: 32, rate: 600, duration: 10, local: "vllm-v0", global: "cache-aware"))
+        let (compared, prefixed) = try compareWithScan(&sim, every: 50)
+        #expect(compared > 100 && prefixed == 0)
+    }
 }

@@ -77,18 +77,93 @@ import Testing
                     for: r, model: model, instances: instances, requests: requests, index: &index)
                 #expect(
                     freest == freeness.freestInstance(for: r, model: model, instances: instances, requests: requests))
-                var hexgenIndexed = hexgen
-                let chosen = hexgenIndexed.dispatch(
+                let chosen = hexgen.dispatch(
                     r, model: model, instances: instances, requests: requests, hasher: .synthetic, index: &index)
                 #expect(chosen == hexgen.dispatch(r, model: model, instances: instances))
-                var affinityIndexed = affinity
                 #expect(
-                    affinityIndexed.dispatch(
+                    affinity.dispatch(
                         r, model: model, instances: instances, requests: requests, hasher: .synthetic, index: &index)
                         == affinity.dispatch(r, model: model, instances: instances, hasher: .synthetic))
             }
             #expect(index.staleKeys(instances: instances, requests: requests).isEmpty)
         }
+    }
+
+    /// One random change to what instance `i` holds and queues that cache-aware reads beyond
+    /// `change`: waiting prompt tokens, a group prefix cached in GPU memory or in its CPU tier.
+    func changeCache(_ instances: inout [Instance], _ i: Int, _ rng: inout RandomStream) {
+        switch rng.next() % 4 {
+        case 0:
+            // Multiples of a block are common, so loads tie and outstanding counts decide.
+            instances[i].waitingTokens = Int64(rng.next() % 2 == 0 ? 16 * (rng.next() % 8) : rng.next() % 500)
+        case 1:
+            let r = prefixed(group: rng.next() % 4, tokens: 2048)
+            var parent: Int32 = -1
+            for k in 0..<Int32(rng.next() % 100) {
+                let h = Simulation.blockHash(r, block: k, streams: [])!
+                parent = instances[i].kv.prefix.register(h, parent: parent) ?? instances[i].kv.prefix.lookup(h)!
+            }
+        case 2:
+            guard instances[i].kv.tiers != nil else { return }
+            let r = prefixed(group: rng.next() % 4, tokens: 2048)
+            for k in 0..<Int32(rng.next() % 100) {
+                instances[i].kv.tiers!.offload(Simulation.blockHash(r, block: k, streams: [])!)
+            }
+        default:
+            instances[i].kv.prefix = PrefixCache()
+        }
+    }
+
+    /// A request whose first `tokens` tokens are group `group`'s system prompt.
+    func prefixed(group: UInt64, tokens: Int32) -> Request {
+        var r = Request(
+            serial: 0, arrival: 0, promptTokens: tokens + 100, outputTokens: 50, tenant: 0, stream: 0,
+            priority: .normal)
+        r.prefix = PrefixRef(kind: .group, source: Int32(group), tokens: tokens)
+        return r
+    }
+
+    @Test(arguments: [1, 7, 64, 150])
+    func indexedCacheAwarePicksWhatTheScanPicks(count: Int) throws {
+        var rng = RandomStream(seed: UInt64(count), label: "cache-aware-index")
+        var instances = cluster(count)
+        for i in instances.indices where i % 3 == 1 {
+            instances[i].kv.tiers = KVTiers(
+                cpu: KVTierSpec(capacityGB: 1, gigabitsPerSecond: 100), blockBytes: 2_097_152, swap: false)
+        }
+        var requests = RequestTable()
+        var index = LoadIndex()
+        let policies = try [
+            CacheAware(),
+            CacheAware(params: PolicyParams(["overlap_weight": 0])),
+            CacheAware(params: PolicyParams(["overlap_weight": 0.3, "cpu_hit_weight": 0])),
+            CacheAware(params: PolicyParams(["overlap_weight": 7, "cpu_hit_weight": 1])),
+        ]
+        var prefixedWins = 0
+        for _ in 0..<400 {
+            for _ in 0..<(1 + Int(rng.next() % 3)) {
+                let i = Int(rng.next() % UInt64(count))
+                change(&instances, i, &requests, &rng)
+                changeCache(&instances, i, &rng)
+                index.touch(Int32(i))
+            }
+            // Without a shared prefix, with a short one, and with one as long as the prompt.
+            var r = prefixed(group: rng.next() % 4, tokens: Int32(rng.next() % 3) * Int32(rng.next() % 1024))
+            if r.prefix.tokens == 0 { r.prefix = .none }
+            for model in [nil, "llama3-8b", "qwen2.5-14b"] as [String?] {
+                for policy in policies {
+                    let chosen = policy.dispatch(
+                        r, model: model, instances: instances, requests: requests, hasher: .synthetic, index: &index)
+                    let scanned = policy.dispatch(r, model: model, instances: instances, hasher: .synthetic)
+                    #expect(chosen == scanned, "\(policy) \(r.prefix) model \(model ?? "any")")
+                    let least = index.winner(.active(model: model), instances: instances, requests: requests)
+                    if chosen != least { prefixedWins += 1 }
+                }
+            }
+            #expect(index.staleKeys(instances: instances, requests: requests).isEmpty)
+        }
+        // The cached runs decided some dispatches, so the pruned scan was exercised.
+        if count > 1 { #expect(prefixedWins > 0) }
     }
 
     @Test func anUntouchedChangeIsReportedStale() {
@@ -116,6 +191,26 @@ import Testing
             #expect(tree.winner == expected)
             let threshold = Double(rng.next() % 5)
             #expect(tree.firstPosition { $0 <= threshold } == keys.firstIndex { $0 <= threshold }.map(Int32.init))
+            var visited: [Int] = []
+            tree.forEachPosition(keyAtMost: threshold) { visited.append($0) }
+            #expect(visited == keys.indices.filter { keys[$0] <= threshold })
+        }
+    }
+
+    @Test func equalKeysGoToTheSmallestTieThenTheLowestPosition() {
+        var rng = RandomStream(seed: 8, label: "tree-ties")
+        var keys = (0..<29).map { _ in Double(rng.next() % 3) }
+        var ties = (0..<29).map { _ in Int(rng.next() % 3) }
+        var tree = ArgMinTree(keys: keys, ties: ties)
+        for _ in 0..<500 {
+            let p = Int(rng.next() % 29)
+            keys[p] = rng.next() % 8 == 0 ? .infinity : Double(rng.next() % 3)
+            ties[p] = Int(rng.next() % 3)
+            tree.update(p, key: keys[p], tie: ties[p])
+            let best = keys.indices.filter { keys[$0] < .infinity }.min {
+                (keys[$0], ties[$0], $0) < (keys[$1], ties[$1], $1)
+            }
+            #expect(tree.winner == best.map(Int32.init))
         }
     }
 }

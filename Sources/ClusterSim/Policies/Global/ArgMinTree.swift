@@ -4,18 +4,23 @@
 /// `update` is O(log n) and `winner` O(1), where a scan for the same answer is O(n): dispatch asks
 /// for the least loaded instance at every arrival, while only the few instances an event touched
 /// change their load. Positions whose key is `+∞` are excluded (not accepting): `winner` is nil
-/// when every key is. Ties go to the lowest position, as a scan in id order keeping the first of
-/// the smallest keys does (`key < best`), so the index answers exactly what the scan answered.
+/// when every key is. Equal keys are ordered by a second key, `tie` (0 unless given), then by the
+/// lowest position, as a scan in id order keeping the first of the smallest pairs
+/// (`key < best || key == best && tie < bestTie`) does, so the index answers exactly what the scan
+/// answered.
 struct ArgMinTree: Sendable {
     /// The key at each position (`+∞`: excluded).
     private(set) var keys: [Double]
+    /// The second key at each position, compared only between equal keys.
+    private(set) var ties: [Int]
     /// Node `k`'s winning position (children `2k`, `2k + 1`; leaves from `capacity`); -1 for none.
     private var nodes: [Int32]
     private let capacity: Int
 
-    /// A tree over `keys.count` positions.
-    init(keys: [Double]) {
+    /// A tree over `keys.count` positions; `ties` (the same count) orders equal keys.
+    init(keys: [Double], ties: [Int]? = nil) {
         self.keys = keys
+        self.ties = ties ?? [Int](repeating: 0, count: keys.count)
         var capacity = 1
         while capacity < keys.count { capacity *= 2 }
         self.capacity = capacity
@@ -28,16 +33,18 @@ struct ArgMinTree: Sendable {
 
     var count: Int { keys.count }
 
-    /// The lowest position holding the smallest key, or nil when every key is `+∞`.
+    /// The lowest position holding the smallest key (and among those the smallest tie), or nil
+    /// when every key is `+∞`.
     var winner: Int32? {
         let w = nodes.count > 1 ? nodes[1] : -1
         return w >= 0 && keys[Int(w)] < .infinity ? w : nil
     }
 
-    /// Sets the key at `position`.
-    mutating func update(_ position: Int, key: Double) {
-        if keys[position] == key { return }
+    /// Sets the key and tie at `position`.
+    mutating func update(_ position: Int, key: Double, tie: Int = 0) {
+        if keys[position] == key && ties[position] == tie { return }
         keys[position] = key
+        ties[position] = tie
         var node = (capacity + position) / 2
         while node >= 1 {
             nodes[node] = better(nodes[2 * node], nodes[2 * node + 1])
@@ -58,11 +65,30 @@ struct ArgMinTree: Sendable {
         return Int32(node - capacity)
     }
 
+    /// Calls `body` with every position whose key is at most `bound`, in increasing position
+    /// order: O(m log n) for m such positions, skipping every subtree whose smallest key is above.
+    func forEachPosition(keyAtMost bound: Double, _ body: (Int) -> Void) {
+        guard nodes.count > 1 else { return }
+        visit(1, bound, body)
+    }
+
+    private func visit(_ node: Int, _ bound: Double, _ body: (Int) -> Void) {
+        let w = nodes[node]
+        guard w >= 0, keys[Int(w)] <= bound else { return }
+        if node >= capacity {
+            body(Int(w))
+            return
+        }
+        visit(2 * node, bound, body)
+        visit(2 * node + 1, bound, body)
+    }
+
     @inline(__always)
     private func better(_ a: Int32, _ b: Int32) -> Int32 {
         if a < 0 { return b }
         if b < 0 { return a }
         let ka = keys[Int(a)], kb = keys[Int(b)]
-        return kb < ka ? b : a
+        if kb != ka { return kb < ka ? b : a }
+        return ties[Int(b)] < ties[Int(a)] ? b : a
     }
 }

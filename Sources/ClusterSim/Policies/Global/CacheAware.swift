@@ -41,33 +41,95 @@ public struct CacheAware: GlobalPolicyRules {
     /// Leading blocks read per instance when measuring a cached run (32k tokens).
     static let matchLimit: Int32 = 2048
 
-    /// Scores every accepting instance (each holds its own prefix blocks, so there is no load
-    /// order to index); `index` is not used.
+    /// The winner without scoring every instance: the least active accepting instance (`LoadIndex`,
+    /// key `.active`), then, for a request with a shareable prefix, only the instances whose active
+    /// blocks leave them a chance against it. Same choice as the plain scan, ties included.
+    ///
+    /// A request without a shareable run (or with `overlap_weight` 0, or while no instance holds
+    /// any prefix block) costs the same prefill on every instance, so the least active wins, ties to fewer outstanding then the lower id:
+    /// exactly the index's order, in O(log n). Otherwise the least active instance's cost (its run
+    /// read) bounds the winner's, and an instance whose active blocks plus the prefill it would
+    /// need with the longest possible run exceed that bound cannot win: the scan reads only the
+    /// instances left, taken from the index in id order. That is still nearly every instance when
+    /// loads are close together and the prefix long: finding only the instances that hold a
+    /// request's first block would need a map from first blocks to their holders, kept by the
+    /// engine where prefix blocks are cached and evicted, which there is not.
     func dispatch(
         _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher,
         index: inout LoadIndex
     ) -> Int32? {
+        let tree = index.tree(.active(model: model), instances: instances, requests: requests)
+        guard let least = tree.winner else { return nil }
+        let limit = min(hasher.shareableBlocks(r), CacheAware.matchLimit)
+        if limit == 0 || overlapWeight == 0
+            || index.winner(.holdsPrefixBlocks, instances: instances, requests: requests) == nil
+        {
+            return least
+        }
+        let blocks = Double(KVCache.blocksFor(tokens: r.promptTokens))
+        let leastCached = run(r, limit: limit, on: instances[Int(least)].kv, hasher: hasher)
+        let leastCost = overlapWeight * max(0, blocks - leastCached) + active(instances, Int(least))
+        // A candidate's active blocks are at most the bound less the prefill it needs at best; one
+        // block of slack (16 sixteenths) covers the rounding of the floating-point costs.
+        let base = overlapWeight * max(0, blocks - Double(limit))
+        let bound = Double(KVCache.blockTokens) * (leastCost - base + 1)
+        var best = Best()
+        tree.forEachPosition(keyAtMost: bound) { i in
+            consider(i, r, blocks: blocks, limit: limit, instances: instances, hasher: hasher, best: &best)
+        }
+        return best.instance
+    }
+
+    /// Scores every accepting instance: what `dispatch` answers with the index (what the index is
+    /// checked against).
+    func dispatch(_ r: Request, model: String?, instances: [Instance], hasher: PrefixHasher) -> Int32? {
         let blocks = Double(KVCache.blocksFor(tokens: r.promptTokens))
         let limit = min(hasher.shareableBlocks(r), CacheAware.matchLimit)
-        var best: Int32? = nil
-        var bestCost = Double.infinity
-        var bestLoad = Int.max
+        var best = Best()
         for i in instances.indices where instances.accepts(i, model: model) {
-            let active =
-                Double(instances[i].kv.usedBlocks) + Double(instances[i].waitingTokens) / Double(KVCache.blockTokens)
-            // No run can make this instance cheaper than the best so far: skip reading it.
-            let floor = overlapWeight * max(0, blocks - Double(limit)) + active
-            if floor > bestCost { continue }
-            let cached = run(r, limit: limit, on: instances[i].kv, hasher: hasher)
-            let cost = overlapWeight * max(0, blocks - cached) + active
-            let load = instances[i].outstanding
-            if cost < bestCost || (cost == bestCost && load < bestLoad) {
-                best = Int32(i)
-                bestCost = cost
-                bestLoad = load
-            }
+            consider(i, r, blocks: blocks, limit: limit, instances: instances, hasher: hasher, best: &best)
         }
-        return best
+        return best.instance
+    }
+
+    /// The cheapest instance so far: lowest cost, then fewer outstanding, then the first considered.
+    struct Best {
+        var instance: Int32? = nil
+        var cost = Double.infinity
+        var load = Int.max
+    }
+
+    /// Scores instance `i` for `r` (of `blocks` prompt blocks, runs read up to `limit`) and keeps
+    /// it in `best` if it beats it; instances must come in increasing id order.
+    @inline(__always)
+    func consider(
+        _ i: Int, _ r: Request, blocks: Double, limit: Int32, instances: [Instance], hasher: PrefixHasher,
+        best: inout Best
+    ) {
+        let active = active(instances, i)
+        // No run can make this instance cheaper than the best so far: skip reading it.
+        let floor = overlapWeight * max(0, blocks - Double(limit)) + active
+        if floor > best.cost { return }
+        let cached = run(r, limit: limit, on: instances[i].kv, hasher: hasher)
+        let cost = overlapWeight * max(0, blocks - cached) + active
+        let load = instances[i].waiting.count + instances[i].running.count
+        if cost < best.cost || (cost == best.cost && load < best.load) {
+            best = Best(instance: Int32(i), cost: cost, load: load)
+        }
+    }
+
+    /// Instance `i`'s active blocks: blocks in use plus the prompt blocks its waiting requests
+    /// still need (fractional).
+    @inline(__always)
+    func active(_ instances: [Instance], _ i: Int) -> Double {
+        Double(instances[i].kv.usedBlocks) + Double(instances[i].waitingTokens) / Double(KVCache.blockTokens)
+    }
+
+    /// `active` in sixteenths of a block (blocks in use x 16 + waiting tokens), an integer and so
+    /// exact: it orders instances as `active` does, which is exact too (a multiple of 1/16 far
+    /// below 2^48), and as every cost of one request does (the same prefill plus `active`).
+    static func activeSixteenths(_ instances: [Instance], _ i: Int) -> Double {
+        Double(Int64(instances[i].kv.usedBlocks) * Int64(KVCache.blockTokens) + instances[i].waitingTokens)
     }
 
     /// The weighted length of `r`'s run of leading blocks that `inst` holds: GPU blocks first, then

@@ -6,7 +6,8 @@
 /// reserved or freed; `touchAll` for lifecycle commands). A query first recomputes the keys of
 /// the changed instances in every tree it holds, then answers from its tree, built on first use.
 /// Keys are computed by the same functions the plain scans use (`Freeness.dispatchFreeness`,
-/// `Instance.outstanding`), and ties go to the lowest id as in the scans, so an indexed policy
+/// `Instance.outstanding`, cache-aware's active blocks), and ties go as in the scans (to fewer
+/// outstanding requests where the scan says so, then to the lowest id), so an indexed policy
 /// picks exactly the instance its scan picks (`LoadIndexTests` checks this on random operations,
 /// `Simulation.invariantViolations` checks stored keys after every event in tests).
 ///
@@ -20,6 +21,12 @@ public struct LoadIndex: Sendable {
         case freeness(model: String?, high: Bool, load: Freeness)
         /// Smallest backlog among instances whose cost model is `costClass` (hexgen).
         case backlog(model: String?, costClass: Int)
+        /// Fewest active blocks (`CacheAware.activeSixteenths`), ties to fewer outstanding requests
+        /// (cache-aware).
+        case active(model: String?)
+        /// Instances holding any prefix block in GPU memory or their CPU tier, all keyed 0; none
+        /// means no cached run anywhere (cache-aware).
+        case holdsPrefixBlocks
     }
 
     /// The trees built so far and what each orders by (a few at most: a list beats hashing keys).
@@ -60,7 +67,7 @@ public struct LoadIndex: Sendable {
         allChanged = true
     }
 
-    /// The instance that wins on `key`, lowest id on ties; nil when none accepts.
+    /// The instance that wins on `key` (ties: `tie`, then the lowest id); nil when none accepts.
     mutating func winner(_ key: Key, instances: [Instance], requests: RequestTable) -> Int32? {
         tree(key, instances: instances, requests: requests).winner
     }
@@ -69,8 +76,7 @@ public struct LoadIndex: Sendable {
     mutating func tree(_ key: Key, instances: [Instance], requests: RequestTable) -> ArgMinTree {
         refresh(instances: instances, requests: requests)
         if let k = keys.firstIndex(of: key) { return trees[k] }
-        let tree = ArgMinTree(
-            keys: instances.indices.map { LoadIndex.key(key, instances, $0, requests, classes: costClassOf) })
+        let tree = LoadIndex.tree(key, instances, requests, classes: costClassOf)
         keys.append(key)
         trees.append(tree)
         return tree
@@ -86,7 +92,8 @@ public struct LoadIndex: Sendable {
         for i in changed {
             isChanged[Int(i)] = false
             for k in keys.indices {
-                trees[k].update(Int(i), key: LoadIndex.key(keys[k], instances, Int(i), requests, classes: costClassOf))
+                let key = LoadIndex.key(keys[k], instances, Int(i), requests, classes: costClassOf)
+                trees[k].update(Int(i), key: key, tie: LoadIndex.tie(keys[k], instances, Int(i)))
             }
         }
         changed.removeAll(keepingCapacity: true)
@@ -105,10 +112,16 @@ public struct LoadIndex: Sendable {
                 costClasses.append(cost)
             }
         }
-        for k in keys.indices {
-            trees[k] = ArgMinTree(
-                keys: instances.indices.map { LoadIndex.key(keys[k], instances, $0, requests, classes: costClassOf) })
-        }
+        for k in keys.indices { trees[k] = LoadIndex.tree(keys[k], instances, requests, classes: costClassOf) }
+    }
+
+    /// A tree over every instance for `key`.
+    private static func tree(_ key: Key, _ instances: [Instance], _ requests: RequestTable, classes: [Int32])
+        -> ArgMinTree
+    {
+        ArgMinTree(
+            keys: instances.indices.map { LoadIndex.key(key, instances, $0, requests, classes: classes) },
+            ties: instances.indices.map { LoadIndex.tie(key, instances, $0) })
     }
 
     /// Instance `i`'s key in the tree for `key` (`+∞`: excluded).
@@ -126,7 +139,20 @@ public struct LoadIndex: Sendable {
         case .backlog(let model, let costClass):
             guard instances.accepts(i, model: model), classes[i] == Int32(costClass) else { return .infinity }
             return instances[i].backlog
+        case .active(let model):
+            guard instances.accepts(i, model: model) else { return .infinity }
+            return CacheAware.activeSixteenths(instances, i)
+        case .holdsPrefixBlocks:
+            let empty = instances[i].kv.prefix.index.isEmpty && (instances[i].kv.tiers?.cpu.blocks.count ?? 0) == 0
+            return empty ? .infinity : 0
         }
+    }
+
+    /// What orders instance `i` among instances of equal key in the tree for `key` (0: nothing,
+    /// the lowest id wins).
+    static func tie(_ key: Key, _ instances: [Instance], _ i: Int) -> Int {
+        guard case .active = key else { return 0 }
+        return instances[i].waiting.count + instances[i].running.count
     }
 
     /// Trees whose stored keys differ from freshly computed ones, for instances not marked
@@ -137,8 +163,11 @@ public struct LoadIndex: Sendable {
         for (key, tree) in zip(keys, trees) {
             for i in instances.indices where !isChanged[i] {
                 let fresh = LoadIndex.key(key, instances, i, requests, classes: costClassOf)
-                if tree.keys[i] != fresh {
-                    problems.append("load index \(key): instance \(i) keyed \(tree.keys[i]), load is \(fresh)")
+                let tie = LoadIndex.tie(key, instances, i)
+                if tree.keys[i] != fresh || tree.ties[i] != tie {
+                    problems.append(
+                        "load index \(key): instance \(i) keyed \(tree.keys[i]) tie \(tree.ties[i]), load is \(fresh) tie \(tie)"
+                    )
                 }
             }
         }

@@ -6,13 +6,18 @@ import Foundation
 /// Each point runs the core benchmark's chat workload at 80% of the instances' capacity for the
 /// same simulated time, so every instance sees the same load whatever the cluster size and the
 /// request count grows with the instances. Cost is user CPU per simulated request (steadier than
-/// wall time on a shared machine); the ratio is against the first (smallest) size.
+/// wall time on a shared machine); the ratio is against the first (smallest) size. With
+/// `prefixGroups`, each prompt starts with one of that many 512-token system prompts and vLLM v1
+/// serves them with prefix caching (what cache-aware and prefix-affinity route by).
 /// Call `scaleBenchmark` from main.swift (`clustertop-bench scale`).
-func scaleBenchmark(sizes: [Int], globals: [GlobalPolicyID], seconds: Double, params: [String: Double]) throws {
-    let local: LocalPolicyID = .vllmV0
+func scaleBenchmark(
+    sizes: [Int], globals: [GlobalPolicyID], seconds: Double, params: [String: Double], prefixGroups: Int? = nil
+) throws {
+    let local: LocalPolicyID = prefixGroups == nil ? .vllmV0 : "vllm-v1"
     let capacity = try singleInstanceCapacity(local: local)
+    let prompts = prefixGroups.map { ", prompts from \($0) system prompts of 512 tokens" } ?? ""
     print(
-        "scale: llama3-8b on h100, \(local), \(Report.number(capacity, 2)) req/s per instance at capacity, load 80%, \(Report.number(seconds, 0)) s of arrivals per point"
+        "scale: llama3-8b on h100, \(local), \(Report.number(capacity, 2)) req/s per instance at capacity, load 80%, \(Report.number(seconds, 0)) s of arrivals per point\(prompts)"
     )
     print(
         "  \("global".fitted(to: 18)) \("instances".fitted(to: 9, alignRight: true)) \("requests".fitted(to: 10, alignRight: true)) \("user s".fitted(to: 8, alignRight: true)) \("req/s (CPU)".fitted(to: 12, alignRight: true)) \("ratio".fitted(to: 6, alignRight: true)) \("RSS MB".fitted(to: 7, alignRight: true))"
@@ -21,9 +26,12 @@ func scaleBenchmark(sizes: [Int], globals: [GlobalPolicyID], seconds: Double, pa
         var baseline: Double? = nil
         for instances in sizes {
             let rate = 0.8 * capacity * Double(instances)
-            var sim = try Simulation(
-                scenario: chatScenario(
-                    instances: instances, rate: rate, duration: seconds, local: local, global: global, params: params))
+            var scenario = chatScenario(
+                instances: instances, rate: rate, duration: seconds, local: local, global: global, params: params)
+            if let groups = prefixGroups {
+                scenario.workload[0].sharedPrefix = SharedPrefixSpec(groups: groups, tokens: 512)
+            }
+            var sim = try Simulation(scenario: scenario)
             let before = userCPUSeconds()
             sim.runToEnd()
             let cpu = userCPUSeconds() - before

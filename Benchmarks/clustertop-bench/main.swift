@@ -102,6 +102,15 @@ if let i = arguments.firstIndex(of: "--seconds"), i + 1 < arguments.count, let s
     seconds = s
     arguments.removeSubrange(i...(i + 1))
 }
+var prefixGroups: Int? = nil
+if let i = arguments.firstIndex(of: "--shared-prefix"), i + 1 < arguments.count {
+    guard let n = Int(arguments[i + 1]), n > 0 else {
+        print("--shared-prefix: expected a positive number of system prompts, got \"\(arguments[i + 1])\"")
+        exit(2)
+    }
+    prefixGroups = n
+    arguments.removeSubrange(i...(i + 1))
+}
 let requestsGiven = CommandLine.arguments.contains("--requests")
 var params: [String: Double] = [:]
 while let i = arguments.firstIndex(of: "--param"), i + 1 < arguments.count {
@@ -123,13 +132,14 @@ do {
             try longScaleRun(requests: requests, instances: sizes.last!, global: global, params: params)
         } else {
             try scaleBenchmark(
-                sizes: sizes, globals: globals.isEmpty ? GlobalPolicyID.all : globals, seconds: seconds, params: params)
+                sizes: sizes, globals: globals.isEmpty ? GlobalPolicyID.all : globals, seconds: seconds, params: params,
+                prefixGroups: prefixGroups)
         }
     default:
         print(
             """
             usage: clustertop-bench [core|cost-model|whatif|auto|scale] [--requests N] [--global ID[,ID...]] [--param NAME=VALUE]...
-                   clustertop-bench scale [--instances 64,256,1024,4096] [--seconds S] [--global ID,...]
+                   clustertop-bench scale [--instances 64,256,1024,4096] [--seconds S] [--global ID,...] [--shared-prefix GROUPS]
                    clustertop-bench scale --requests N [--instances COUNT]   (one long run, memory over time)
             """)
         exit(2)

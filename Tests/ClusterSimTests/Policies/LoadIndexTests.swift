@@ -191,9 +191,20 @@ import Testing
             #expect(tree.winner == expected)
             let threshold = Double(rng.next() % 5)
             #expect(tree.firstPosition { $0 <= threshold } == keys.firstIndex { $0 <= threshold }.map(Int32.init))
+            // In key order, every position not excluded, and no further than asked.
             var visited: [Int] = []
-            tree.forEachPosition(keyAtMost: threshold) { visited.append($0) }
-            #expect(visited == keys.indices.filter { keys[$0] <= threshold })
+            tree.forEachInKeyOrder {
+                visited.append($0)
+                return true
+            }
+            #expect(visited.map { keys[$0] } == keys.filter { $0 < .infinity }.sorted())
+            #expect(Set(visited) == Set(keys.indices.filter { keys[$0] < .infinity }))
+            var upTo: [Int] = []
+            tree.forEachInKeyOrder {
+                upTo.append($0)
+                return keys[$0] <= threshold
+            }
+            #expect(upTo.count == min(visited.count, keys.filter { $0 <= threshold }.count + 1))
         }
     }
 

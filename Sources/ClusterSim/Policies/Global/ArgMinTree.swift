@@ -1,3 +1,5 @@
+import HeapModule
+
 /// The position of the smallest key, ties to the lowest position, kept as keys change: a
 /// tournament tree (segment tree) over a fixed number of positions.
 ///
@@ -65,22 +67,30 @@ struct ArgMinTree: Sendable {
         return Int32(node - capacity)
     }
 
-    /// Calls `body` with every position whose key is at most `bound`, in increasing position
-    /// order: O(m log n) for m such positions, skipping every subtree whose smallest key is above.
-    func forEachPosition(keyAtMost bound: Double, _ body: (Int) -> Void) {
-        guard nodes.count > 1 else { return }
-        visit(1, bound, body)
+    /// Calls `body` with the positions in increasing key order (equal keys in no set order;
+    /// excluded positions never) until it returns false: a best-first walk down the tree, O(log n)
+    /// per position visited, so a caller that can stop early reads only the smallest few keys.
+    func forEachInKeyOrder(_ body: (Int) -> Bool) {
+        guard let top = winner else { return }
+        var frontier = Heap<Subtree>()
+        frontier.insert(Subtree(key: keys[Int(top)], node: 1))
+        while let next = frontier.popMin() {
+            if next.node >= capacity {
+                if !body(next.node - capacity) { return }
+                continue
+            }
+            for child in [2 * next.node, 2 * next.node + 1] {
+                let w = nodes[child]
+                if w >= 0 && keys[Int(w)] < .infinity { frontier.insert(Subtree(key: keys[Int(w)], node: child)) }
+            }
+        }
     }
 
-    private func visit(_ node: Int, _ bound: Double, _ body: (Int) -> Void) {
-        let w = nodes[node]
-        guard w >= 0, keys[Int(w)] <= bound else { return }
-        if node >= capacity {
-            body(Int(w))
-            return
-        }
-        visit(2 * node, bound, body)
-        visit(2 * node + 1, bound, body)
+    /// A subtree waiting in `forEachInKeyOrder`'s frontier, ordered by its smallest key.
+    private struct Subtree: Comparable {
+        var key: Double
+        var node: Int
+        static func < (a: Subtree, b: Subtree) -> Bool { a.key < b.key || (a.key == b.key && a.node < b.node) }
     }
 
     @inline(__always)

@@ -42,18 +42,18 @@ public struct CacheAware: GlobalPolicyRules {
     static let matchLimit: Int32 = 2048
 
     /// The winner without scoring every instance: the least active accepting instance (`LoadIndex`,
-    /// key `.active`), then, for a request with a shareable prefix, only the instances whose active
-    /// blocks leave them a chance against it. Same choice as the plain scan, ties included.
+    /// key `.active`), and for a request with a shareable prefix the instances in increasing order
+    /// of active blocks only while they can still beat the best so far. Same choice as the plain
+    /// scan, ties included.
     ///
     /// A request without a shareable run (or with `overlap_weight` 0, or while no instance holds
-    /// any prefix block) costs the same prefill on every instance, so the least active wins, ties to fewer outstanding then the lower id:
-    /// exactly the index's order, in O(log n). Otherwise the least active instance's cost (its run
-    /// read) bounds the winner's, and an instance whose active blocks plus the prefill it would
-    /// need with the longest possible run exceed that bound cannot win: the scan reads only the
-    /// instances left, taken from the index in id order. That is still nearly every instance when
-    /// loads are close together and the prefix long: finding only the instances that hold a
-    /// request's first block would need a map from first blocks to their holders, kept by the
-    /// engine where prefix blocks are cached and evicted, which there is not.
+    /// any prefix block) costs the same prefill on every instance, so the least active wins, ties
+    /// to fewer outstanding then the lower id: exactly the index's order, in O(log n). Otherwise
+    /// an instance costs at least its active blocks plus the prefill left after the longest
+    /// possible run, which grows with its active blocks: once that floor passes the best cost
+    /// found, no instance after it can win. So the instances read are those less loaded than the
+    /// best holder of the prefix, O(log n) each; when loads are close together and few instances
+    /// hold the prefix that can still be most of them.
     func dispatch(
         _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher,
         index: inout LoadIndex
@@ -67,14 +67,8 @@ public struct CacheAware: GlobalPolicyRules {
             return least
         }
         let blocks = Double(KVCache.blocksFor(tokens: r.promptTokens))
-        let leastCached = run(r, limit: limit, on: instances[Int(least)].kv, hasher: hasher)
-        let leastCost = overlapWeight * max(0, blocks - leastCached) + active(instances, Int(least))
-        // A candidate's active blocks are at most the bound less the prefill it needs at best; one
-        // block of slack (16 sixteenths) covers the rounding of the floating-point costs.
-        let base = overlapWeight * max(0, blocks - Double(limit))
-        let bound = Double(KVCache.blockTokens) * (leastCost - base + 1)
         var best = Best()
-        tree.forEachPosition(keyAtMost: bound) { i in
+        tree.forEachInKeyOrder { i in
             consider(i, r, blocks: blocks, limit: limit, instances: instances, hasher: hasher, best: &best)
         }
         return best.instance
@@ -92,7 +86,7 @@ public struct CacheAware: GlobalPolicyRules {
         return best.instance
     }
 
-    /// The cheapest instance so far: lowest cost, then fewer outstanding, then the first considered.
+    /// The cheapest instance so far: lowest cost, then fewer outstanding, then the lower id.
     struct Best {
         var instance: Int32? = nil
         var cost = Double.infinity
@@ -100,22 +94,27 @@ public struct CacheAware: GlobalPolicyRules {
     }
 
     /// Scores instance `i` for `r` (of `blocks` prompt blocks, runs read up to `limit`) and keeps
-    /// it in `best` if it beats it; instances must come in increasing id order.
+    /// it in `best` if it beats it; false when not even the longest run could make `i` as cheap
+    /// as the best (nor any instance with more active blocks).
     @inline(__always)
+    @discardableResult
     func consider(
         _ i: Int, _ r: Request, blocks: Double, limit: Int32, instances: [Instance], hasher: PrefixHasher,
         best: inout Best
-    ) {
+    ) -> Bool {
         let active = active(instances, i)
         // No run can make this instance cheaper than the best so far: skip reading it.
         let floor = overlapWeight * max(0, blocks - Double(limit)) + active
-        if floor > best.cost { return }
+        if floor > best.cost { return false }
         let cached = run(r, limit: limit, on: instances[i].kv, hasher: hasher)
         let cost = overlapWeight * max(0, blocks - cached) + active
         let load = instances[i].waiting.count + instances[i].running.count
-        if cost < best.cost || (cost == best.cost && load < best.load) {
+        if cost < best.cost
+            || (cost == best.cost && (load < best.load || (load == best.load && Int32(i) < best.instance!)))
+        {
             best = Best(instance: Int32(i), cost: cost, load: load)
         }
+        return true
     }
 
     /// Instance `i`'s active blocks: blocks in use plus the prompt blocks its waiting requests

@@ -191,20 +191,17 @@ import Testing
             #expect(tree.winner == expected)
             let threshold = Double(rng.next() % 5)
             #expect(tree.firstPosition { $0 <= threshold } == keys.firstIndex { $0 <= threshold }.map(Int32.init))
-            // In key order, every position not excluded, and no further than asked.
+            // Every position whose key passes, the smallest first, and none that fails.
             var visited: [Int] = []
-            tree.forEachInKeyOrder {
-                visited.append($0)
-                return true
-            }
-            #expect(visited.map { keys[$0] } == keys.filter { $0 < .infinity }.sorted())
-            #expect(Set(visited) == Set(keys.indices.filter { keys[$0] < .infinity }))
-            var upTo: [Int] = []
-            tree.forEachInKeyOrder {
-                upTo.append($0)
-                return keys[$0] <= threshold
-            }
-            #expect(upTo.count == min(visited.count, keys.filter { $0 <= threshold }.count + 1))
+            tree.forEachSmallestFirst(while: { $0 <= threshold }, do: { visited.append($0) })
+            #expect(Set(visited) == Set(keys.indices.filter { keys[$0] <= threshold }))
+            #expect(visited.count == Set(visited).count)
+            #expect(
+                visited.first.map(Int32.init) == (expected.map { keys[Int($0)] <= threshold } == true ? expected : nil))
+            // A bound that tightens as positions are seen: stops at the smallest key.
+            var seen: [Int] = []
+            tree.forEachSmallestFirst(while: { key in seen.isEmpty || key < keys[seen[0]] }, do: { seen.append($0) })
+            #expect(seen == (expected.map { [Int($0)] } ?? []))
         }
     }
 

@@ -1,5 +1,3 @@
-import HeapModule
-
 /// The position of the smallest key, ties to the lowest position, kept as keys change: a
 /// tournament tree (segment tree) over a fixed number of positions.
 ///
@@ -67,30 +65,26 @@ struct ArgMinTree: Sendable {
         return Int32(node - capacity)
     }
 
-    /// Calls `body` with the positions in increasing key order (equal keys in no set order;
-    /// excluded positions never) until it returns false: a best-first walk down the tree, O(log n)
-    /// per position visited, so a caller that can stop early reads only the smallest few keys.
-    func forEachInKeyOrder(_ body: (Int) -> Bool) {
-        guard let top = winner else { return }
-        var frontier = Heap<Subtree>()
-        frontier.insert(Subtree(key: keys[Int(top)], node: 1))
-        while let next = frontier.popMin() {
-            if next.node >= capacity {
-                if !body(next.node - capacity) { return }
-                continue
-            }
-            for child in [2 * next.node, 2 * next.node + 1] {
-                let w = nodes[child]
-                if w >= 0 && keys[Int(w)] < .infinity { frontier.insert(Subtree(key: keys[Int(w)], node: child)) }
-            }
-        }
+    /// Calls `body` with every position whose key passes `keep`, walking each node's child with
+    /// the smaller key first, so the smallest keys come early; a subtree is skipped when its
+    /// smallest key fails `keep`. `keep` must be monotone (when it holds for a key it holds for
+    /// every smaller key) and may tighten as `body` runs (a bound on what can still win).
+    func forEachSmallestFirst(while keep: (Double) -> Bool, do body: (Int) -> Void) {
+        guard nodes.count > 1 else { return }
+        visit(1, keep, body)
     }
 
-    /// A subtree waiting in `forEachInKeyOrder`'s frontier, ordered by its smallest key.
-    private struct Subtree: Comparable {
-        var key: Double
-        var node: Int
-        static func < (a: Subtree, b: Subtree) -> Bool { a.key < b.key || (a.key == b.key && a.node < b.node) }
+    private func visit(_ node: Int, _ keep: (Double) -> Bool, _ body: (Int) -> Void) {
+        let w = nodes[node]
+        guard w >= 0, keys[Int(w)] < .infinity, keep(keys[Int(w)]) else { return }
+        if node >= capacity {
+            body(Int(w))
+            return
+        }
+        // The child holding this node's winner has the smaller key.
+        let first = nodes[2 * node] == w ? 2 * node : 2 * node + 1
+        visit(first, keep, body)
+        visit(first ^ 1, keep, body)
     }
 
     @inline(__always)

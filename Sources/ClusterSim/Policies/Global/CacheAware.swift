@@ -42,18 +42,18 @@ public struct CacheAware: GlobalPolicyRules {
     static let matchLimit: Int32 = 2048
 
     /// The winner without scoring every instance: the least active accepting instance (`LoadIndex`,
-    /// key `.active`), and for a request with a shareable prefix the instances in increasing order
-    /// of active blocks only while they can still beat the best so far. Same choice as the plain
-    /// scan, ties included.
+    /// key `.active`), and for a request with a shareable prefix only the instances that can still
+    /// beat the best found so far. Same choice as the plain scan, ties included.
     ///
     /// A request without a shareable run (or with `overlap_weight` 0, or while no instance holds
     /// any prefix block) costs the same prefill on every instance, so the least active wins, ties
     /// to fewer outstanding then the lower id: exactly the index's order, in O(log n). Otherwise
-    /// an instance costs at least its active blocks plus the prefill left after the longest
-    /// possible run, which grows with its active blocks: once that floor passes the best cost
-    /// found, no instance after it can win. So the instances read are those less loaded than the
-    /// best holder of the prefix, O(log n) each; when loads are close together and few instances
-    /// hold the prefix that can still be most of them.
+    /// an instance costs at least its floor, its active blocks plus the prefill left after the
+    /// longest possible run, which grows with its active blocks: the walk goes down the index's
+    /// tree less loaded subtrees first and skips every subtree whose least loaded instance's
+    /// floor is above the best cost found. The instances read are then about those less loaded
+    /// than the best holder of the prefix; when loads are close together and few instances hold
+    /// the prefix, that can still be many of them.
     func dispatch(
         _ r: Request, model: String?, instances: [Instance], requests: RequestTable, hasher: PrefixHasher,
         index: inout LoadIndex
@@ -67,10 +67,13 @@ public struct CacheAware: GlobalPolicyRules {
             return least
         }
         let blocks = Double(KVCache.blocksFor(tokens: r.promptTokens))
+        // An instance's floor (its cost with the longest run) from its key, as `consider` computes
+        // it (the key is its active blocks x 16, exactly).
+        let base = overlapWeight * max(0, blocks - Double(limit))
         var best = Best()
-        tree.forEachInKeyOrder { i in
-            consider(i, r, blocks: blocks, limit: limit, instances: instances, hasher: hasher, best: &best)
-        }
+        tree.forEachSmallestFirst(
+            while: { base + $0 / Double(KVCache.blockTokens) <= best.cost },
+            do: { consider($0, r, blocks: blocks, limit: limit, instances: instances, hasher: hasher, best: &best) })
         return best.instance
     }
 
@@ -94,18 +97,16 @@ public struct CacheAware: GlobalPolicyRules {
     }
 
     /// Scores instance `i` for `r` (of `blocks` prompt blocks, runs read up to `limit`) and keeps
-    /// it in `best` if it beats it; false when not even the longest run could make `i` as cheap
-    /// as the best (nor any instance with more active blocks).
+    /// it in `best` if it beats it.
     @inline(__always)
-    @discardableResult
     func consider(
         _ i: Int, _ r: Request, blocks: Double, limit: Int32, instances: [Instance], hasher: PrefixHasher,
         best: inout Best
-    ) -> Bool {
+    ) {
         let active = active(instances, i)
         // No run can make this instance cheaper than the best so far: skip reading it.
         let floor = overlapWeight * max(0, blocks - Double(limit)) + active
-        if floor > best.cost { return false }
+        if floor > best.cost { return }
         let cached = run(r, limit: limit, on: instances[i].kv, hasher: hasher)
         let cost = overlapWeight * max(0, blocks - cached) + active
         let load = instances[i].waiting.count + instances[i].running.count
@@ -114,7 +115,6 @@ public struct CacheAware: GlobalPolicyRules {
         {
             best = Best(instance: Int32(i), cost: cost, load: load)
         }
-        return true
     }
 
     /// Instance `i`'s active blocks: blocks in use plus the prompt blocks its waiting requests

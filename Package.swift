@@ -19,11 +19,13 @@ let package = Package(
         .target(
             name: "ClusterSim",
             dependencies: [
+                "CPrefetch",
                 .product(name: "DequeModule", package: "swift-collections"),
-                .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
+        // One C inline function: a cache prefetch hint for the simulator's hot loop (Swift has none).
+        .target(name: "CPrefetch"),
         // ncurses (wide-character build) as a system library: a module map and a shim header, the only C.
         .systemLibrary(
             name: "CNcursesw",

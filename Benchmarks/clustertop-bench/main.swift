@@ -118,6 +118,18 @@ while let i = arguments.firstIndex(of: "--param"), i + 1 < arguments.count {
     if pair.count == 2, let v = Double(pair[1]) { params[String(pair[0])] = v }
     arguments.removeSubrange(i...(i + 1))
 }
+let usage = """
+    usage: clustertop-bench [core|cost-model|whatif|auto|scale] [--requests N] [--global ID[,ID...]] [--param NAME=VALUE]...
+           clustertop-bench scale [--instances 64,256,1024,4096] [--seconds S] [--global ID,...] [--shared-prefix GROUPS]
+           clustertop-bench scale --requests N [--instances COUNT]   (one long run, memory over time)
+    """
+// Anything left that is not the one benchmark name (`--help`, a misspelt option) gets the usage, not a run.
+if arguments.count > 1 || arguments.first?.hasPrefix("-") == true {
+    let help = arguments.contains("--help") || arguments.contains("-h")
+    if !help { print("unexpected arguments: \(arguments.joined(separator: " "))") }
+    print(usage)
+    exit(help ? 0 : 2)
+}
 let which = arguments.first ?? "core"
 do {
     switch which {
@@ -136,12 +148,7 @@ do {
                 prefixGroups: prefixGroups)
         }
     default:
-        print(
-            """
-            usage: clustertop-bench [core|cost-model|whatif|auto|scale] [--requests N] [--global ID[,ID...]] [--param NAME=VALUE]...
-                   clustertop-bench scale [--instances 64,256,1024,4096] [--seconds S] [--global ID,...] [--shared-prefix GROUPS]
-                   clustertop-bench scale --requests N [--instances COUNT]   (one long run, memory over time)
-            """)
+        print(usage)
         exit(2)
     }
 } catch {

@@ -27,30 +27,33 @@ public struct BatchEntry: Sendable {
 /// Queues follow vLLM (https://github.com/vllm-project/vllm): `waiting` is FIFO and preempted requests go back
 /// to its front; `running` is in admission order, so the most recently admitted request is last.
 public struct Instance: Sendable {
+    // Stored properties lie in memory in the order written: the ones every iteration reads and
+    // writes come first, so at thousands of instances an iteration touches a few cache lines of
+    // its instance rather than lines spread past the hardware and model description.
     public let id: Int32
-    public let gpu: GPUSpec
-    public let model: ModelSpec
-    public let tensorParallel: Int
-    public let cost: CostModel
     public var status: InstanceStatus
     public var readyAt: SimTime = 0
-    public var kv: KVCache
-    public var waiting = Deque<Int32>()
-    public var running: [Int32] = []
-    /// The batch of the iteration in flight (empty when idle).
-    public var batch: [BatchEntry] = []
     public var busy = false
     /// A `schedule` event is pending for this instance.
     public var kickPending = false
     public var iterationStart: SimTime = 0
     public var iterationEnd: SimTime = 0
-    public var lastShape = BatchShape()
+    public var waiting = Deque<Int32>()
+    public var running: [Int32] = []
+    /// The batch of the iteration in flight (empty when idle).
+    public var batch: [BatchEntry] = []
 
     // Counters for the dashboard and the report.
     public var iterations: Int64 = 0
     public var tokensGenerated: Int64 = 0
     public var preemptions: Int64 = 0
     public var busyTime: SimTime = 0
+    public var kv: KVCache
+    public var lastShape = BatchShape()
+    public let gpu: GPUSpec
+    public let model: ModelSpec
+    public let tensorParallel: Int
+    public let cost: CostModel
     /// Prompt tokens looked up in the prefix cache at admission, and those found (prefix caching).
     public var prefixQueryTokens: Int64 = 0
     public var prefixHitTokens: Int64 = 0

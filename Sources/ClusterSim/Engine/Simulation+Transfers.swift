@@ -166,14 +166,15 @@ extension Simulation {
     /// reports its prompt tokens and first tokens).
     @inline(__always)
     mutating func emitToken(_ id: Int32, at time: SimTime, on instance: Int) {
-        let r = requests[id]
-        if r.firstToken < 0 {
+        // Fields read one by one: a copy of the whole request would load its cold cache line too.
+        if requests[id].firstToken < 0 {
+            let r = requests[id]
             requests[id].firstToken = time
             recorder.firstToken(
                 ttft: time - r.arrival, queueing: r.firstScheduled - r.arrival, tenant: r.tenant,
                 promptTokens: r.promptTokens, instance: instance)
         } else {
-            recorder.nextToken(gap: time - r.lastToken, instance: instance)
+            recorder.nextToken(gap: time - requests[id].lastToken, instance: instance)
         }
         requests[id].lastToken = time
     }

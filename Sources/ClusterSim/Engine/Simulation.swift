@@ -148,6 +148,8 @@ public struct Simulation: Sendable {
         case .tick: handleTick(event.target, generation: event.generation)
         case .schedule: startIteration(event.target)
         }
+        // At thousands of instances the next one's state is out of the CPU's caches: start loading it.
+        if let next = queue.next, next.kind == .iterationEnd { pool.prefetch(next.target) }
         return true
     }
 
@@ -240,24 +242,34 @@ public struct Simulation: Sendable {
         finished.removeAll(keepingCapacity: true)
         var tokens: Int64 = 0
         let prefillRole = instances[index].role == .prefill
-        for entry in instances[index].batch {
+        // The batch is taken out of the instance while it is read (no copy, no reference counting
+        // per entry) and handed back emptied, its storage kept. Its requests are scattered over the
+        // table: their slots start loading a few entries ahead.
+        var batch: [BatchEntry] = []
+        swap(&batch, &pool.instances[index].batch)
+        let ahead = RequestTable.prefetchDistance
+        for k in 0..<min(ahead, batch.count) { requests.prefetch(batch[k].request) }
+        for k in batch.indices {
+            if k + ahead < batch.count { requests.prefetch(batch[k + ahead].request) }
+            let entry = batch[k]
             let id = entry.request
             requests[id].computedTokens += entry.tokens
-            let r = requests[id]
-            guard r.computedTokens == r.heldTokens else { continue }
+            // Fields read one by one: a copy of the whole request would load its cold cache line too.
+            guard requests[id].computedTokens == requests[id].heldTokens else { continue }
             // The iteration sampled one output token for this request, and kept the draft tokens
             // the target accepted (speculative decoding), whose KV it computed.
             let accepted = entry.drafts > 0 ? acceptedDrafts(entry, on: index) : 0
             requests[id].generatedTokens += 1 + accepted
             requests[id].computedTokens += accepted
             tokens += 1 + Int64(accepted)
-            if prefillRole && r.generatedTokens + 1 < r.outputTokens {
+            let generated = requests[id].generatedTokens
+            if prefillRole && generated - accepted < requests[id].outputTokens {
                 // Its KV cache goes to a decode instance, and the token with it (Simulation+Transfers).
                 transfers.prefilled.append(id)
                 continue
             }
             emitToken(id, at: now, on: index)
-            if r.generatedTokens + 1 + accepted >= r.outputTokens {
+            if generated >= requests[id].outputTokens {
                 pool.instances[index].releaseBlocks(of: id, &requests)
                 finished.append(id)
             }
@@ -266,7 +278,8 @@ public struct Simulation: Sendable {
         instances[index].tokensGenerated += tokens
         instances[index].iterations += 1
         instances[index].busyTime += now - instances[index].iterationStart
-        instances[index].batch.removeAll(keepingCapacity: true)
+        batch.removeAll(keepingCapacity: true)
+        swap(&batch, &pool.instances[index].batch)
         instances[index].busy = false
         if !finished.isEmpty {
             pool.instances[index].running.removeAll {

@@ -16,6 +16,29 @@ import Testing
         #expect(order == [3, 4, 6, 2, 5, 1])
     }
 
+    @Test func popsInKeyOrderWhateverTheInterleaving() {
+        var rng = RandomStream(seed: 11, label: "heap")
+        var q = EventQueue()
+        var pending: [Event] = []
+        var pushes = 0
+        for round in 0..<5_000 {
+            // Pushes and pops interleaved, with many equal times and ranks to break ties on.
+            if rng.next() % 3 != 0 || q.isEmpty {
+                let kind = EventKind(rawValue: UInt8(rng.next() % 5))!
+                q.push(at: SimTime(rng.next() % 50) + SimTime(round / 100), kind, target: Int32(round))
+                pending.append(q.events.first { $0.target == Int32(round) }!)
+                pushes += 1
+            } else {
+                let e = q.pop()!
+                #expect(e == pending.min()!)
+                pending.removeAll { $0.sequence == e.sequence }
+            }
+        }
+        var rest: [Event] = []
+        while let e = q.pop() { rest.append(e) }
+        #expect(rest == pending.sorted() && rest.count == pending.count && pushes > 2_500)
+    }
+
     @Test func randomStreamsAreIndependentAndReproducible() {
         var a = RandomStream(seed: 7, label: "arrivals", index: 0)
         var b = RandomStream(seed: 7, label: "arrivals", index: 0)

@@ -1,5 +1,3 @@
-import CPrefetch
-
 /// The cluster's instances and their lifecycle, as a value: added (serving at once, or starting),
 /// activated, drained, failed, retired. Each change says what it did to the blocks in service so
 /// the engine can account it; queues, events and dispatch stay with the engine.
@@ -9,16 +7,9 @@ import CPrefetch
 struct InstancePool: Sendable {
     var instances: [Instance] = []
 
-    /// Hints that instance `i` will be read soon (its first, busiest cache lines); a hint only.
+    /// Hints that instance `i` will be read soon (its per-iteration fields, which come first).
     @inline(__always)
-    func prefetch(_ i: Int32) {
-        instances.withUnsafeBufferPointer { base in
-            let raw = UnsafeRawPointer(base.baseAddress! + Int(i))
-            clustertop_prefetch(raw)
-            clustertop_prefetch(raw + 64)
-            clustertop_prefetch(raw + 128)
-        }
-    }
+    func prefetch(_ i: Int32) { instances.prefetch(Int(i), bytes: 192) }
 
     /// Builds an instance of `model` on `gpu` at `tensorParallel` with `scenario`'s calibration;
     /// `engine` nil takes the settings of a scenario group serving the same model on the same GPU.

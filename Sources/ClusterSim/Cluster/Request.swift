@@ -1,5 +1,3 @@
-import CPrefetch
-
 /// Where a request is in its life.
 public enum RequestPhase: UInt8, Sendable {
     /// In an instance's waiting queue (new, or preempted and waiting to be recomputed).
@@ -147,13 +145,7 @@ public struct RequestTable: Sendable {
     /// caller works on others. A hint only (nothing observable changes); at thousands of instances
     /// the table outgrows the CPU's caches and a batch's slots are scattered over it.
     @inline(__always)
-    func prefetch(_ id: Int32) {
-        slots.withUnsafeBufferPointer { base in
-            let raw = UnsafeRawPointer(base.baseAddress! + Int(id))
-            clustertop_prefetch(raw)
-            clustertop_prefetch(raw + 63)
-        }
-    }
+    func prefetch(_ id: Int32) { slots.prefetch(Int(id), bytes: 64) }
 
     public mutating func remove(_ id: Int32) {
         live[Int(id)] = false

@@ -97,11 +97,7 @@ struct Compare: ParsableCommand {
         let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
         guard parts.count == 2 else { throw CommandError("--param: expected NAME=V1,V2, got \"\(text)\"") }
         let name = parts[0]
-        guard PolicyRegistry.parameterNames.contains(name) else {
-            var message = "--param: unknown parameter \"\(name)\""
-            message += didYouMean(name, among: PolicyRegistry.parameterNames)
-            throw CommandError(message + " (clustertop policies lists them)")
-        }
+        try checkParameterName(name)
         let values = parts[1].split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
         let numbers = values.compactMap { Double($0) }
         guard !values.isEmpty, numbers.count == values.count else {

@@ -34,6 +34,7 @@ struct Run: ParsableCommand {
 
             Examples:
               clustertop run Scenarios/spike-recovery.yaml --format json
+              clustertop run default --local sarathi --param max_num_seqs=64 --param token_budget=1024
               clustertop run default --metrics-addr 127.0.0.1:9400 --speed 10
               clustertop run default --timeline run.json --timeline-requests 200
               clustertop run default --plot run.svg

@@ -47,9 +47,42 @@ struct PolicyChoice: PolicyOverrides {
         name: .customLong("local"), help: "Local policy id (overrides the scenario's).", transform: optionID("--local"))
     var localPolicy: LocalPolicyID?
 
+    @Option(
+        name: .customLong("param"),
+        help: ArgumentHelp(
+            "A policy parameter: NAME=VALUE, repeatable (overrides the scenario's; `clustertop policies` lists them).",
+            valueName: "NAME=VALUE"))
+    var params: [String] = []
+
     func apply(to scenario: inout Scenario) throws {
         if let globalPolicy { scenario.policy.global = globalPolicy }
         if let localPolicy { scenario.policy.local = localPolicy }
+        guard !params.isEmpty else { return }
+        for text in params {
+            let parts = text.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard parts.count == 2 else { throw CommandError("--param: expected NAME=VALUE, got \"\(text)\"") }
+            try checkParameterName(parts[0])
+            guard let value = Double(parts[1]), value.isFinite else {
+                throw CommandError("--param: expected a number after \(parts[0])=, got \"\(parts[1])\"")
+            }
+            scenario.policy.params.values[parts[0]] = value
+        }
+        // The policies check the values against their ranges.
+        do {
+            _ = try GlobalPolicy(id: scenario.policy.global, params: scenario.policy.params)
+            _ = try LocalPolicy(id: scenario.policy.local, params: scenario.policy.params)
+        } catch let e as PolicyParamError {
+            throw CommandError("--param: \(e.key): \(e.message)")
+        }
+    }
+}
+
+/// Throws a `CommandError` for `--param` when `name` is not a policy parameter.
+func checkParameterName(_ name: String) throws {
+    guard PolicyRegistry.parameterNames.contains(name) else {
+        throw CommandError(
+            "--param: unknown parameter \"\(name)\"" + didYouMean(name, among: PolicyRegistry.parameterNames)
+                + " (clustertop policies lists them)")
     }
 }
 

@@ -107,4 +107,20 @@ import Testing
         #expect(version.status == 0)
         #expect(version.output.hasSuffix("\n") && !version.output.isEmpty)
     }
+
+    @Test func badParametersAreLocatedErrors() {
+        let unknown = clustertop("run", "default", "--duration", "1", "--param", "max_num_seq=4")
+        #expect(unknown.status == 2)
+        #expect(
+            unknown.errors
+                == "error: --param: unknown parameter \"max_num_seq\"; did you mean \"max_num_seqs\"? (clustertop policies lists them)\n"
+        )
+        let range = clustertop("run", "default", "--duration", "1", "--param", "max_num_seqs=0")
+        #expect(range.status == 2)
+        #expect(range.errors.hasPrefix("error: --param: max_num_seqs: "), "\(range.errors)")
+        let shape = clustertop("run", "default", "--duration", "1", "--param", "max_num_seqs")
+        #expect(shape.errors == "error: --param: expected NAME=VALUE, got \"max_num_seqs\"\n")
+        let number = clustertop("run", "default", "--duration", "1", "--param", "max_num_seqs=many")
+        #expect(number.errors == "error: --param: expected a number after max_num_seqs=, got \"many\"\n")
+    }
 }

@@ -172,7 +172,7 @@ public final class RecordingWriter: @unchecked Sendable {
             "calibrations": calibrations,
             "scenario_source": s.source, "scenario_text": s.sourceText, "base_directory": baseDirectory,
             "seed": s.seed, "global": s.policy.global.rawValue, "local": s.policy.local.rawValue,
-            "duration_s": s.durationSeconds,
+            "duration_s": s.durationSeconds, "params": s.policy.params.values,
             "checkpoint_s": checkpointSeconds, "traces": traces,
         ]
         if let speed { header["speed"] = speed.isFinite ? speed as Any : "max" }
@@ -326,6 +326,20 @@ extension Recording {
                 scenario.policy.global = global
                 scenario.policy.local = local
                 scenario.durationSeconds = d
+                // The policy parameters in force (the scenario's, and any given on the command
+                // line); recordings made before they were written keep the scenario's.
+                if let params = object["params"] {
+                    guard let values = params as? [String: Any] else { throw bad("params: expected an object") }
+                    for (name, value) in values {
+                        guard PolicyRegistry.parameterNames.contains(name) else {
+                            throw bad("params: unknown parameter \"\(name)\"")
+                        }
+                        guard let v = (value as? NSNumber)?.doubleValue, v.isFinite else {
+                            throw bad("params.\(name): expected a number")
+                        }
+                        scenario.policy.params.values[name] = v
+                    }
+                }
                 scenario.calibrations.merge(calibrations) { _, recorded in recorded }
                 headerScenario = scenario
                 header = Header(

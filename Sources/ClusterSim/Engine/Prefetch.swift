@@ -7,7 +7,8 @@ extension Array {
     @inline(__always)
     func prefetch(_ index: Int, bytes: Int) {
         withUnsafeBufferPointer { base in
-            let element = UnsafeRawPointer(base.baseAddress! + index)
+            guard let start = base.baseAddress, base.indices.contains(index) else { return }
+            let element = UnsafeRawPointer(start + index)
             // Every line the bytes touch: one per 64 bytes, and the one holding the last byte.
             var offset = 0
             while offset < bytes {

@@ -1,0 +1,16 @@
+import Testing
+
+@testable import ClusterSim
+
+@Suite struct PrefetchTests {
+    @Test func aHintOutsideTheArrayIsIgnored() {
+        // A hint only: any index, even past the end or into an empty array, changes nothing.
+        let values = [1, 2, 3]
+        values.prefetch(0, bytes: 64)
+        values.prefetch(2, bytes: 192)
+        values.prefetch(3, bytes: 64)
+        values.prefetch(-1, bytes: 64)
+        [Int]().prefetch(0, bytes: 64)
+        #expect(values == [1, 2, 3])
+    }
+}

@@ -62,11 +62,11 @@ let package = Package(
         // Dashboard benchmarks: frame build + diff time, runner overhead at 1x.
         .executableTarget(
             name: "dashboard-bench",
-            dependencies: ["ClusterSim", "Dashboard"],
+            dependencies: ["ClusterSim", "Dashboard", "TestSupport"],
             path: "Benchmarks/dashboard-bench"
         ),
-        // What several test targets share: reading an SVG chart back into its series, starting a
-        // child process with clean signals.
+        // What several test targets (and the dashboard benchmark) share: reading an SVG chart back
+        // into its series, starting a child process with clean signals.
         .target(name: "TestSupport", dependencies: ["ClusterSim"], path: "Tests/TestSupport"),
         .testTarget(
             name: "ClusterSimTests", dependencies: ["ClusterSim", "TestSupport"], resources: [.copy("fixtures")]),

@@ -2,6 +2,7 @@ import ClusterSim
 import Dashboard
 import Dispatch
 import Foundation
+import TestSupport
 
 // Dashboard benchmarks, kept out of `swift test`. Run in release:
 //   swift run -c release dashboard-bench            frame build + diff, snapshot build, runner CPU
@@ -152,25 +153,7 @@ func keyLatencyBenchmark(_ name: String) throws {
 /// Foundation's Process, which can wait forever on a tmux client that starts a server.
 @discardableResult
 func spawn(_ path: String, _ arguments: [String], stdout: String = "/dev/null") -> Int32 {
-    var actions = posix_spawn_file_actions_t()
-    posix_spawn_file_actions_init(&actions)
-    defer { posix_spawn_file_actions_destroy(&actions) }
-    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-    posix_spawn_file_actions_addopen(&actions, 1, stdout, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-    var attributes = posix_spawnattr_t()
-    posix_spawnattr_init(&attributes)
-    defer { posix_spawnattr_destroy(&attributes) }
-    var empty = sigset_t(), all = sigset_t()
-    sigemptyset(&empty)
-    sigfillset(&all)
-    posix_spawnattr_setsigmask(&attributes, &empty)
-    posix_spawnattr_setsigdefault(&attributes, &all)
-    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-    let argv: [UnsafeMutablePointer<CChar>?] = ([path] + arguments).map { strdup($0) } + [nil]
-    defer { for a in argv { free(a) } }
-    var pid: pid_t = 0
-    guard posix_spawn(&pid, path, &actions, &attributes, argv, environ) == 0 else { return -1 }
+    guard let pid = try? spawnChild(path, arguments, stdout: stdout) else { return -1 }
     var status: Int32 = 0
     while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
     return status

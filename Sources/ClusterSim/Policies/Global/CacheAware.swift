@@ -109,7 +109,7 @@ public struct CacheAware: GlobalPolicyRules {
         if floor > best.cost { return }
         let cached = run(r, limit: limit, on: instances[i].kv, hasher: hasher)
         let cost = overlapWeight * max(0, blocks - cached) + active
-        let load = instances[i].waiting.count + instances[i].running.count
+        let load = instances[i].outstanding
         if cost < best.cost
             || (cost == best.cost && (load < best.load || (load == best.load && Int32(i) < best.instance!)))
         {

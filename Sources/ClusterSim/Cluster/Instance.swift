@@ -32,41 +32,9 @@ public struct Instance: Sendable {
     // its instance rather than lines spread past the hardware and model description.
     public let id: Int32
     public var status: InstanceStatus
-    public var readyAt: SimTime = 0
     public var busy = false
     /// A `schedule` event is pending for this instance.
     public var kickPending = false
-    public var iterationStart: SimTime = 0
-    public var iterationEnd: SimTime = 0
-    public var waiting = Deque<Int32>()
-    public var running: [Int32] = []
-    /// The batch of the iteration in flight (empty when idle).
-    public var batch: [BatchEntry] = []
-
-    // Counters for the dashboard and the report.
-    public var iterations: Int64 = 0
-    public var tokensGenerated: Int64 = 0
-    public var preemptions: Int64 = 0
-    public var busyTime: SimTime = 0
-    public var kv: KVCache
-    public var lastShape = BatchShape()
-    public let gpu: GPUSpec
-    public let model: ModelSpec
-    public let tensorParallel: Int
-    public let cost: CostModel
-    /// Prompt tokens looked up in the prefix cache at admission, and those found (prefix caching).
-    public var prefixQueryTokens: Int64 = 0
-    public var prefixHitTokens: Int64 = 0
-    /// Speculative decoding, when its group's engine has a `speculative_config` (Speculative.swift).
-    public var speculation: Speculation? = nil
-
-    // Global-policy bookkeeping, kept by the engine whatever the policy so a switch finds it true.
-    /// Estimated seconds of work of the requests dispatched here and not yet gone (HexGen's W_i).
-    public var backlog: Double = 0
-    /// High-priority requests here, waiting or running (Llumnix's priority headroom).
-    public var highPriority: Int32 = 0
-    /// Tokens still to compute of the requests in `waiting` (Dynamo's pending prefill, `CacheAware`).
-    public var waitingTokens: Int64 = 0
     /// Running requests may have half-done prompts left by another local policy (set at a switch),
     /// which vLLM v0's batching, that never leaves one, must then finish.
     public var mayHavePartialPrefills = false
@@ -79,6 +47,43 @@ public struct Instance: Sendable {
     public internal(set) var takesPrompts = true
     public internal(set) var takesDecodes = true
 
+    /// The longest context it serves: `model.maxContext`, kept here too since batching and
+    /// dispatch read it for every iteration and arrival, and `model` lies in the cold lines.
+    public let maxContext: Int32
+    public var readyAt: SimTime = 0
+    public var iterationStart: SimTime = 0
+    public var iterationEnd: SimTime = 0
+    public var waiting = Deque<Int32>()
+    public var running: [Int32] = []
+    /// The batch of the iteration in flight (empty when idle).
+    public var batch: [BatchEntry] = []
+
+    // Counters for the dashboard and the report.
+    public var iterations: Int64 = 0
+    public var tokensGenerated: Int64 = 0
+    public var preemptions: Int64 = 0
+    public var busyTime: SimTime = 0
+
+    // Global-policy bookkeeping, kept by the engine whatever the policy so a switch finds it true.
+    /// Estimated seconds of work of the requests dispatched here and not yet gone (HexGen's W_i).
+    public var backlog: Double = 0
+    /// Tokens still to compute of the requests in `waiting` (Dynamo's pending prefill, `CacheAware`).
+    public var waitingTokens: Int64 = 0
+    /// High-priority requests here, waiting or running (Llumnix's priority headroom).
+    public var highPriority: Int32 = 0
+
+    public var kv: KVCache
+    public var lastShape = BatchShape()
+    public let gpu: GPUSpec
+    public let model: ModelSpec
+    public let tensorParallel: Int
+    public let cost: CostModel
+    /// Prompt tokens looked up in the prefix cache at admission, and those found (prefix caching).
+    public var prefixQueryTokens: Int64 = 0
+    public var prefixHitTokens: Int64 = 0
+    /// Speculative decoding, when its group's engine has a `speculative_config` (Speculative.swift).
+    public var speculation: Speculation? = nil
+
     public init(
         id: Int32, gpu: GPUSpec, model: ModelSpec, tensorParallel: Int, constants: CostConstants,
         status: InstanceStatus,
@@ -89,6 +94,7 @@ public struct Instance: Sendable {
         var model = model
         if let length = engine.maxModelLen { model.maxContext = length }
         self.model = model
+        self.maxContext = Int32(model.maxContext)
         self.tensorParallel = tensorParallel
         self.engine = engine.calibration
         self.cost = CostModel(
@@ -129,7 +135,7 @@ public struct Instance: Sendable {
 
 /// An instance's iteration time as a function of the batch shape: the cost model's folded terms
 /// (the GPU's time) and the engine calibration (host time), plain numbers only.
-public struct IterationTiming: Sendable {
+public struct IterationTiming: Sendable, Hashable {
     let gpu: IterationTerms
     let host: EngineCalibration
 

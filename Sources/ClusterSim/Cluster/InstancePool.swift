@@ -7,9 +7,40 @@
 struct InstancePool: Sendable {
     var instances: [Instance] = []
 
+    /// What every iteration asks of an instance that never changes once it is added, kept apart
+    /// in a few bytes per instance: at thousands of instances an instance is out of the CPU's
+    /// caches between its iterations, and this table (and the few distinct timings) stays in.
+    struct Fixed: Sendable {
+        /// Its entry in `timings`.
+        var timing: Int32
+        /// It has speculative decoding (`Instance.speculation`).
+        var speculates: Bool
+        /// Its KV cache has tiers below GPU memory (`KVCache.tiers`).
+        var tiered: Bool
+    }
+    private(set) var fixed: [Fixed] = []
+    /// The distinct `Instance.iterationTiming`s: one per kind of instance in the cluster.
+    private(set) var timings: [IterationTiming] = []
+
+    /// How long an iteration of `shape` takes on instance `i` (`Instance.iterationDuration`).
+    @inline(__always)
+    func iterationDuration(_ i: Int, _ shape: BatchShape) -> SimTime {
+        timings[Int(fixed[i].timing)].duration(shape)
+    }
+
     /// Hints that instance `i` will be read soon (its per-iteration fields, which come first).
     @inline(__always)
-    func prefetch(_ i: Int32) { instances.prefetch(Int(i), bytes: 192) }
+    func prefetch(_ i: Int32) { instances.prefetch(Int(i), bytes: 256) }
+
+    /// Hints that instance `i`'s queues and batch will be read soon: their storage starts
+    /// loading. The instance should be in cache already (`prefetch`, an event or more earlier).
+    @inline(__always)
+    func prefetchQueues(_ i: Int32) {
+        for offset in Self.queueOffsets { instances.prefetchStorage(ofElement: Int(i), at: offset, bytes: 192) }
+    }
+    private static let queueOffsets = [\Instance.waiting, \Instance.running, \Instance.batch].map {
+        MemoryLayout<Instance>.offset(of: $0)!
+    }
 
     /// Builds an instance of `model` on `gpu` at `tensorParallel` with `scenario`'s calibration;
     /// `engine` nil takes the settings of a scenario group serving the same model on the same GPU.
@@ -51,6 +82,11 @@ struct InstancePool: Sendable {
     /// Adds `instance` (numbered next); returns its id and the blocks it puts in service now.
     mutating func add(_ instance: Instance) -> (id: Int32, servingBlocks: Int64) {
         instances.append(instance)
+        let timing = instance.iterationTiming
+        let entry = timings.firstIndex(of: timing) ?? timings.count
+        if entry == timings.count { timings.append(timing) }
+        fixed.append(
+            Fixed(timing: Int32(entry), speculates: instance.speculation != nil, tiered: instance.kv.tiers != nil))
         return (instance.id, instance.status == .active ? Int64(instance.kv.totalBlocks) : 0)
     }
 

@@ -17,13 +17,15 @@ public enum RequestPhase: UInt8, Sendable {
 /// all the same rule.
 public struct Request: Sendable {
     // Stored properties lie in memory in the order written: what every iteration reads and writes
-    // comes first, within 64 bytes, so a batch's pass over its scattered requests loads one or two
-    // cache lines of each (`RequestTable.prefetch`).
+    // comes first, so a batch's pass over its scattered requests loads one or two cache lines of
+    // each (`RequestTable.prefetch`). The end of an iteration reads the first 32 bytes only.
     public var computedTokens: Int32 = 0
     public var generatedTokens: Int32 = 0
     public var promptTokens: Int32
     /// The true output length (hidden from policies that do not predict it).
     public var outputTokens: Int32
+    public var lastToken: SimTime = -1
+    public var firstToken: SimTime = -1
     /// KV blocks this request holds on its instance.
     public var blocks: Int32 = 0
     public var phase: RequestPhase = .waiting
@@ -31,8 +33,6 @@ public struct Request: Sendable {
     public var migration: MigrationPhase = .none
     public var priority: Priority
     public var tenant: Int16
-    public var lastToken: SimTime = -1
-    public var firstToken: SimTime = -1
     /// First time it was handed tokens to compute, or -1.
     public var firstScheduled: SimTime = -1
     public var arrival: SimTime
@@ -139,7 +139,7 @@ public struct RequestTable: Sendable {
     }
 
     /// How many entries ahead a loop over scattered requests prefetches (enough to cover a miss).
-    static let prefetchDistance = 16
+    static let prefetchDistance = 32
 
     /// Hints that request `id` will be read soon: its slot's cache lines start loading while the
     /// caller works on others. A hint only (nothing observable changes); at thousands of instances

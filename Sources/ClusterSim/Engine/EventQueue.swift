@@ -56,6 +56,13 @@ public struct EventQueue: Sendable {
     /// The next event, left in the queue.
     public var next: Event? { events.first }
 
+    /// Calls `body` with each of the events among which the one after the next is: the children
+    /// of the earliest in the heap, in no particular order.
+    @inline(__always)
+    func forEachAfterNext(_ body: (Event) -> Void) {
+        for k in 1..<max(1, min(5, events.count)) { body(events[k]) }
+    }
+
     public mutating func push(at time: SimTime, _ kind: EventKind, target: Int32, generation: UInt32 = 0) {
         let event = Event(time: time, kind: kind, sequence: nextSequence, target: target, generation: generation)
         nextSequence &+= 1

@@ -18,4 +18,23 @@ extension Array {
             clustertop_prefetch(element + bytes - 1)
         }
     }
+
+    /// Hints that a collection stored `offset` bytes into element `index` (a field of the
+    /// element: an array or a deque, a single reference to its storage) will be read soon: the
+    /// first `bytes` bytes of its storage object start loading, its header (reference counts,
+    /// count) then its first elements. The reference is read as plain bits, without retaining
+    /// it (a retain writes to the storage: the very miss this avoids), so element `index` itself
+    /// should be in cache already (prefetched an event earlier).
+    @inline(__always)
+    func prefetchStorage(ofElement index: Int, at offset: Int, bytes: Int) {
+        withUnsafeBufferPointer { base in
+            guard let start = base.baseAddress, base.indices.contains(index) else { return }
+            let storage = UnsafeRawPointer(start + index).load(fromByteOffset: offset, as: UnsafeRawPointer.self)
+            var line = 0
+            while line < bytes {
+                clustertop_prefetch(storage + line)
+                line += 64
+            }
+        }
+    }
 }

@@ -102,7 +102,7 @@ extension Simulation {
                 let arrival = transferEnd(from: source, to: Int32(i), blocks: r.blocks)
                 var shape = instances[i].busy ? instances[i].lastShape : BatchShape()
                 shape.addDecode(context: Int(r.heldTokens))
-                score = Double(arrival - now) + Double(instances[i].iterationTiming.duration(shape))
+                score = Double(arrival - now) + Double(pool.iterationDuration(i, shape))
             }
             if score < bestScore {
                 best = Int32(i)
@@ -164,8 +164,16 @@ extension Simulation {
     /// later one (a gap). The per-instance engine metrics count it on `instance`, the one that
     /// sampled it (for a hand-off's first token, the prefill instance, as a prefill engine
     /// reports its prompt tokens and first tokens).
-    @inline(__always)
     mutating func emitToken(_ id: Int32, at time: SimTime, on instance: Int) {
+        var gaps = TokenGaps()
+        emitToken(id, at: time, on: instance, gaps: &gaps)
+        recorder.nextTokens(gaps, instance: instance)
+    }
+
+    /// `emitToken` for the tokens of one iteration on `instance`: a later token's gap joins
+    /// `gaps`, which the caller records when the iteration's tokens are all in.
+    @inline(__always)
+    mutating func emitToken(_ id: Int32, at time: SimTime, on instance: Int, gaps: inout TokenGaps) {
         // Fields read one by one: a copy of the whole request would load its cold cache line too.
         if requests[id].firstToken < 0 {
             let r = requests[id]
@@ -174,7 +182,12 @@ extension Simulation {
                 ttft: time - r.arrival, queueing: r.firstScheduled - r.arrival, tenant: r.tenant,
                 promptTokens: r.promptTokens, instance: instance)
         } else {
-            recorder.nextToken(gap: time - requests[id].lastToken, instance: instance)
+            let gap = time - requests[id].lastToken
+            if gap != gaps.gap {
+                recorder.nextTokens(gaps, instance: instance)
+                gaps = TokenGaps(gap: gap)
+            }
+            gaps.count += 1
         }
         requests[id].lastToken = time
     }

@@ -148,8 +148,18 @@ public struct Simulation: Sendable {
         case .tick: handleTick(event.target, generation: event.generation)
         case .schedule: startIteration(event.target)
         }
-        // At thousands of instances the next one's state is out of the CPU's caches: start loading it.
-        if let next = queue.next, next.kind == .iterationEnd { pool.prefetch(next.target) }
+        // At thousands of instances an instance's state is out of the CPU's caches between its
+        // iterations: start loading those of the iterations that end next, an event or more ahead.
+        queue.forEachAfterNext {
+            guard $0.kind == .iterationEnd else { return }
+            pool.prefetch($0.target)
+            recorder.prefetchEngine(Int($0.target))
+        }
+        if let next = queue.next, next.kind == .iterationEnd {
+            // Its instance started loading an event or more ago: what it points to can start too.
+            pool.prefetchQueues(next.target)
+            recorder.prefetchTokenGaps(Int(next.target))
+        }
         return true
     }
 
@@ -214,14 +224,15 @@ public struct Simulation: Sendable {
         let preemptionsBefore = instances[index].preemptions
         var shape = localPolicy.formBatch(
             &pool.instances[index], &requests, now: now, hasher: PrefixHasher(streams: streams, pool: kvPool))
-        if instances[index].speculation != nil { proposeDrafts(on: index, shape: &shape) }
+        // What never changes of the instance is read from the pool's table, not its cold lines.
+        let fixed = pool.fixed[index]
+        if fixed.speculates { proposeDrafts(on: index, shape: &shape) }
         noteKV(change: instances[index].kv.usedBlocks - usedBefore)
         if timeline != nil && instances[index].preemptions != preemptionsBefore { timelinePreemptions(on: i) }
-        let copySeconds = instances[index].kv.tiers != nil ? settleTiers(index) : 0
+        let copySeconds = fixed.tiered ? settleTiers(index) : 0
         guard !instances[index].batch.isEmpty else { return }
-        let timing = instances[index].iterationTiming
-        var duration = timing.duration(shape)
-        if let speculation = instances[index].speculation {
+        var duration = pool.iterationDuration(index, shape)
+        if fixed.speculates, let speculation = instances[index].speculation {
             duration += Time.seconds(speculation.proposerSeconds(shape))
         }
         if copySeconds > 0 { duration += max(1, SimTime((copySeconds * 1e6).rounded())) }
@@ -241,6 +252,7 @@ public struct Simulation: Sendable {
         var finished = finishedScratch
         finished.removeAll(keepingCapacity: true)
         var tokens: Int64 = 0
+        var gaps = TokenGaps()
         let prefillRole = instances[index].role == .prefill
         // The batch is taken out of the instance while it is read (no copy, no reference counting
         // per entry) and handed back emptied, its storage kept. Its requests are scattered over the
@@ -268,12 +280,13 @@ public struct Simulation: Sendable {
                 transfers.prefilled.append(id)
                 continue
             }
-            emitToken(id, at: now, on: index)
+            emitToken(id, at: now, on: index, gaps: &gaps)
             if generated >= requests[id].outputTokens {
                 pool.instances[index].releaseBlocks(of: id, &requests)
                 finished.append(id)
             }
         }
+        recorder.nextTokens(gaps, instance: index)
         recorder.sampled(tokens)
         instances[index].tokensGenerated += tokens
         instances[index].iterations += 1
@@ -337,7 +350,7 @@ public struct Simulation: Sendable {
         // A prompt as long as the model's context is refused (vLLM's max_model_len check); the
         // output is cut to the context that is left, as a max_tokens limit would. (Fields read in
         // place: a copy of the whole instance here costs a dozen reference counts per arrival.)
-        let context = Int32(instances[Int(chosen)].model.maxContext)
+        let context = instances[Int(chosen)].maxContext
         let output = min(r.outputTokens, context - r.promptTokens)
         let totalBlocks = instances[Int(chosen)].kv.totalBlocks
         if r.promptTokens >= context || KVCache.blocksFor(tokens: r.promptTokens + output) > totalBlocks * 99 / 100 {

@@ -18,13 +18,13 @@ public struct BucketHistogram: Sendable, Hashable {
     /// Values recorded.
     public var count: Int64 { counts.reduce(0, +) }
 
-    /// Records one value of `v` µs.
+    /// Records `n` values of `v` µs.
     @inline(__always)
-    public mutating func record(_ v: SimTime) {
+    public mutating func record(_ v: SimTime, times n: Int64 = 1) {
         var k = 0
         while k < bounds.count && v > bounds[k] { k += 1 }
-        counts[k] += 1
-        sum += v
+        counts[k] += n
+        sum += v * n
     }
 }
 
@@ -51,11 +51,17 @@ public struct EngineMetrics: Sendable, Hashable {
     public var promptTokens: Int64 = 0
     /// Requests that completed here.
     public var completed: Int64 = 0
-    public var timeToFirstToken = BucketHistogram(boundsSeconds: EngineMetrics.ttftBounds)
-    public var interTokenLatency = BucketHistogram(boundsSeconds: EngineMetrics.interTokenBounds)
-    public var e2eLatency = BucketHistogram(boundsSeconds: EngineMetrics.requestLatencyBounds)
+    public var timeToFirstToken = EngineMetrics.emptyTTFT
+    public var interTokenLatency = EngineMetrics.emptyInterToken
+    public var e2eLatency = EngineMetrics.emptyRequestLatency
     /// Time from arrival to first scheduled, recorded with the first token.
-    public var queueTime = BucketHistogram(boundsSeconds: EngineMetrics.requestLatencyBounds)
+    public var queueTime = EngineMetrics.emptyRequestLatency
+
+    // Every engine's histograms start as copies of these, so they share one array of bounds per
+    // kind (an array's copy shares its storage): at thousands of engines the bounds stay in cache.
+    private static let emptyTTFT = BucketHistogram(boundsSeconds: ttftBounds)
+    private static let emptyInterToken = BucketHistogram(boundsSeconds: interTokenBounds)
+    private static let emptyRequestLatency = BucketHistogram(boundsSeconds: requestLatencyBounds)
 
     public init() {}
 }

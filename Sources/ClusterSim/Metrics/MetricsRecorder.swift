@@ -48,11 +48,27 @@ struct MetricsRecorder: Sendable {
         engines[instance].promptTokens += Int64(promptTokens)
     }
 
-    /// A request on `instance` got a later token `gap` µs after its previous one.
+    /// Hints that `nextTokens` will be called soon for `instance`, in two steps an event or more
+    /// apart: its engine's metrics, then (once they are in) the histogram they point to.
     @inline(__always)
-    mutating func nextToken(gap: SimTime, instance: Int) {
-        metrics.tbt.record(gap)
-        engines[instance].interTokenLatency.record(gap)
+    func prefetchEngine(_ instance: Int) {
+        engines.prefetch(instance, bytes: MemoryLayout<EngineMetrics>.stride)
+    }
+    @inline(__always)
+    func prefetchTokenGaps(_ instance: Int) {
+        engines.prefetchStorage(ofElement: instance, at: Self.interTokenCounts, bytes: 192)
+    }
+    private static let interTokenCounts: Int = {
+        let histogram = MemoryLayout<EngineMetrics>.offset(of: \.interTokenLatency)!
+        return histogram + MemoryLayout<BucketHistogram>.offset(of: \.counts)!
+    }()
+
+    /// Requests on `instance` got `gaps.count` later tokens, each `gaps.gap` µs after its previous one.
+    @inline(__always)
+    mutating func nextTokens(_ gaps: TokenGaps, instance: Int) {
+        guard gaps.count > 0 else { return }
+        metrics.tbt.record(gaps.gap, times: gaps.count)
+        engines[instance].interTokenLatency.record(gaps.gap, times: gaps.count)
     }
 
     /// An iteration sampled `count` output tokens.
@@ -170,4 +186,11 @@ struct MetricsRecorder: Sendable {
         account.tpotViolations = stats.tpotViolations
         return account
     }
+}
+
+/// Later tokens with the same gap since each one's previous token, counted so the gap is
+/// recorded once for them all: in a batch most share one, the time since its previous iteration.
+struct TokenGaps {
+    var gap: SimTime = -1
+    var count: Int64 = 0
 }

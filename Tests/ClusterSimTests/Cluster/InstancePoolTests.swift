@@ -25,6 +25,30 @@ import Testing
         #expect(pool.liveCount == 2 && pool.isActive(1))
     }
 
+    @Test func eachInstancePredictsWithItsOwnKindsTiming() throws {
+        // Instances of one kind share a timing entry; another GPU or parallelism gets its own,
+        // and every instance's prediction through the pool is its own.
+        var pool = InstancePool()
+        let llama = ModelCatalog.spec("llama3-8b")!
+        for (id, gpu, tp) in [(0, "h100", 1), (1, "a100-80g", 1), (2, "h100", 1), (3, "h100", 2)]
+            as [(Int32, String, Int)]
+        {
+            _ = pool.add(
+                try InstancePool.make(
+                    id: id, gpu: GPUCatalog.spec(gpu)!, model: llama, tensorParallel: tp, status: .active, engine: nil,
+                    scenario: scenario))
+        }
+        #expect(pool.timings.count == 3)
+        #expect(pool.fixed.map(\.timing) == [0, 1, 0, 2])
+        var shape = BatchShape()
+        shape.addPrefill(tokens: 900, cached: 0)
+        shape.addDecode(context: 1500)
+        for i in pool.instances.indices {
+            #expect(pool.iterationDuration(i, shape) == pool.instances[i].iterationDuration(shape))
+            #expect(!pool.fixed[i].speculates && !pool.fixed[i].tiered)
+        }
+    }
+
     @Test func drainingThenRetiringTakesTheBlocksOut() throws {
         var pool = InstancePool()
         _ = pool.add(try make(0, .active))

@@ -60,15 +60,16 @@ import Testing
         var recorder = MetricsRecorder(tenants: tenants)
         recorder.addEngine()
         recorder.firstToken(ttft: 300, queueing: 100, tenant: 0, promptTokens: 7, instance: 0)
-        recorder.nextToken(gap: 20, instance: 0)
-        recorder.nextToken(gap: 30, instance: 0)
-        recorder.sampled(3)
+        recorder.nextTokens(TokenGaps(gap: 20, count: 1), instance: 0)
+        recorder.nextTokens(TokenGaps(gap: 30, count: 3), instance: 0)
+        recorder.nextTokens(TokenGaps(gap: 40, count: 0), instance: 0)
+        recorder.sampled(5)
         let m = recorder.metrics
         #expect(m.ttft.count == 1 && m.tenants[0].ttft.count == 1 && m.queue.count == 1)
-        #expect(m.tbt.count == 2 && m.outputTokens == 3)
+        #expect(m.tbt.count == 4 && m.tbt.sum == 110 && m.tbt.max == 30 && m.outputTokens == 5)
         let engine = recorder.engines[0]
         #expect(engine.promptTokens == 7 && engine.timeToFirstToken.count == 1 && engine.queueTime.count == 1)
-        #expect(engine.interTokenLatency.count == 2 && engine.interTokenLatency.sum == 50)
+        #expect(engine.interTokenLatency.count == 4 && engine.interTokenLatency.sum == 110)
     }
 
     @Test func kvIntegralsWeighBlockCountsByTime() {

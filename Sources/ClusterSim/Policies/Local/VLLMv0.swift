@@ -49,7 +49,7 @@ public struct VLLMv0: BatchingMechanics {
     func formBatch(_ inst: inout Instance, _ requests: inout RequestTable, now: SimTime) -> BatchShape {
         var shape = BatchShape()
         let watermarkBlocks = Int32((watermark * Double(inst.kv.totalBlocks)).rounded(.down))
-        let tokenBudget = maxBatchedTokens > 0 ? maxBatchedTokens : Int32(max(inst.model.maxContext, 2048))
+        let tokenBudget = maxBatchedTokens > 0 ? maxBatchedTokens : max(inst.maxContext, 2048)
         // Prompts left half done by another policy (after a switch) finish first; none under v0 alone.
         var batchedTokens: Int32 = 0
         if inst.mayHavePartialPrefills {

@@ -28,15 +28,27 @@ struct InstancePool: Sendable {
         timings[Int(fixed[i].timing)].duration(shape)
     }
 
-    /// Hints that instance `i` will be read soon (its per-iteration fields, which come first).
+    /// Hints that instance `i`'s first `bytes` bytes will be read soon (its per-iteration fields
+    /// come first, and its queues first of all).
     @inline(__always)
-    func prefetch(_ i: Int32) { instances.prefetch(Int(i), bytes: 256) }
+    func prefetch(_ i: Int32, bytes: Int) { instances.prefetch(Int(i), bytes: bytes) }
 
     /// Hints that instance `i`'s queues and batch will be read soon: their storage starts
     /// loading. The instance should be in cache already (`prefetch`, an event or more earlier).
     @inline(__always)
     func prefetchQueues(_ i: Int32) {
         for offset in Self.queueOffsets { instances.prefetchStorage(ofElement: Int(i), at: offset, bytes: 192) }
+    }
+    /// Hints that the requests in instance `i`'s batch will be read soon: the first few start
+    /// loading. The batch should be in cache already (`prefetchQueues`, an event or more earlier).
+    @inline(__always)
+    func prefetchRequests(ofBatch i: Int32, _ requests: RequestTable) {
+        instances.withUnsafeBufferPointer { all in
+            guard all.indices.contains(Int(i)) else { return }
+            all[Int(i)].batch.withUnsafeBufferPointer { batch in
+                for k in 0..<min(RequestTable.prefetchDistance, batch.count) { requests.prefetch(batch[k].request) }
+            }
+        }
     }
     private static let queueOffsets = [\Instance.waiting, \Instance.running, \Instance.batch].map {
         MemoryLayout<Instance>.offset(of: $0)!

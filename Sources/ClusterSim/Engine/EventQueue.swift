@@ -56,11 +56,15 @@ public struct EventQueue: Sendable {
     /// The next event, left in the queue.
     public var next: Event? { events.first }
 
-    /// Calls `body` with each of the events among which the one after the next is: the children
-    /// of the earliest in the heap, in no particular order.
+    /// Calls `body` with each event `depth` levels below the earliest in the heap, in no
+    /// particular order: events due soon, the sooner the shallower (the one after the next is
+    /// among the earliest's children, at depth 1).
     @inline(__always)
-    func forEachAfterNext(_ body: (Event) -> Void) {
-        for k in 1..<max(1, min(5, events.count)) { body(events[k]) }
+    func forEach(atDepth depth: Int, _ body: (Event) -> Void) {
+        // Depth d of a 4-ary heap holds slots (4^d - 1) / 3 ..< (4^(d+1) - 1) / 3.
+        let first = ((1 << (2 * depth)) - 1) / 3
+        let end = min(((1 << (2 * depth + 2)) - 1) / 3, events.count)
+        for k in first..<max(first, end) { body(events[k]) }
     }
 
     public mutating func push(at time: SimTime, _ kind: EventKind, target: Int32, generation: UInt32 = 0) {

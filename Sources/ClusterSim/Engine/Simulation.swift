@@ -149,15 +149,18 @@ public struct Simulation: Sendable {
         case .schedule: startIteration(event.target)
         }
         // At thousands of instances an instance's state is out of the CPU's caches between its
-        // iterations: start loading those of the iterations that end next, an event or more ahead.
-        queue.forEachAfterNext {
+        // iterations. The iterations that end soon load in stages, each reading what the one
+        // before loaded: the instance's first line (deep in the event heap, due later), then the
+        // rest of it and the queues it points to, then (next) the requests in its batch.
+        queue.forEach(atDepth: 2) { if $0.kind == .iterationEnd { pool.prefetch($0.target, bytes: 64) } }
+        queue.forEach(atDepth: 1) {
             guard $0.kind == .iterationEnd else { return }
-            pool.prefetch($0.target)
+            pool.prefetch($0.target, bytes: 256)
+            pool.prefetchQueues($0.target)
             recorder.prefetchEngine(Int($0.target))
         }
         if let next = queue.next, next.kind == .iterationEnd {
-            // Its instance started loading an event or more ago: what it points to can start too.
-            pool.prefetchQueues(next.target)
+            pool.prefetchRequests(ofBatch: next.target, requests)
             recorder.prefetchTokenGaps(Int(next.target))
         }
         return true

@@ -16,6 +16,34 @@ import Testing
         #expect(order == [3, 4, 6, 2, 5, 1])
     }
 
+    @Test func theLevelsBelowTheEarliestHoldEveryEventOnceTheOneAfterNextAtDepthOne() {
+        var rng = RandomStream(seed: 5, label: "depth")
+        for count in [0, 1, 2, 5, 6, 21, 22, 60] {
+            var q = EventQueue()
+            for k in 0..<count { q.push(at: SimTime(rng.next() % 1_000), .iterationEnd, target: Int32(k)) }
+            var seen: [[Int32]] = []
+            for depth in 0...3 {
+                var level: [Int32] = []
+                q.forEach(atDepth: depth) { level.append($0.target) }
+                seen.append(level)
+            }
+            // Levels of 1, 4, 16, 64 slots, filled in order: together every event exactly once.
+            #expect(
+                seen.map(\.count)
+                    == [1, 4, 16, 64].enumerated().map { depth, size in
+                        max(0, min(size, count - [0, 1, 5, 21][depth]))
+                    })
+            #expect(seen.flatMap { $0 }.sorted() == (0..<Int32(count)).map { $0 })
+            if count >= 2 {
+                _ = q.pop()
+                let afterNext = q.events.count > 1 ? q.events.dropFirst().min { $0 < $1 }!.target : nil
+                var children: [Int32] = []
+                q.forEach(atDepth: 1) { children.append($0.target) }
+                if let afterNext { #expect(children.contains(afterNext)) }
+            }
+        }
+    }
+
     @Test func popsInKeyOrderWhateverTheInterleaving() {
         var rng = RandomStream(seed: 11, label: "heap")
         var q = EventQueue()

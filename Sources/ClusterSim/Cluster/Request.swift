@@ -17,8 +17,8 @@ public enum RequestPhase: UInt8, Sendable {
 /// all the same rule.
 public struct Request: Sendable {
     // Stored properties lie in memory in the order written: what every iteration reads and writes
-    // comes first, so a batch's pass over its scattered requests loads one or two cache lines of
-    // each (`RequestTable.prefetch`). The end of an iteration reads the first 32 bytes only.
+    // comes first, within 64 bytes, which `RequestSlots` keeps in one cache line, so a batch's
+    // pass over its scattered requests loads one line of each (`RequestTable.prefetch`).
     public var computedTokens: Int32 = 0
     public var generatedTokens: Int32 = 0
     public var promptTokens: Int32
@@ -109,7 +109,7 @@ public enum Priority: Int8, Sendable, CaseIterable {
 /// Requests in a dense array indexed by `Int32` slot, with recycled slots: no dictionary and no
 /// per-request allocation on the hot path; a finished request's slot is reused.
 public struct RequestTable: Sendable {
-    public private(set) var slots: [Request] = []
+    public private(set) var slots = RequestSlots()
     var freeSlots: [Int32] = []
     var live: [Bool] = []
 
@@ -141,11 +141,12 @@ public struct RequestTable: Sendable {
     /// How many entries ahead a loop over scattered requests prefetches (enough to cover a miss).
     static let prefetchDistance = 32
 
-    /// Hints that request `id` will be read soon: its slot's cache lines start loading while the
-    /// caller works on others. A hint only (nothing observable changes); at thousands of instances
-    /// the table outgrows the CPU's caches and a batch's slots are scattered over it.
+    /// Hints that request `id` will be read soon: the cache line of its per-iteration fields
+    /// starts loading while the caller works on others. A hint only (nothing observable changes);
+    /// at thousands of instances the table outgrows the CPU's caches and a batch's slots are
+    /// scattered over it.
     @inline(__always)
-    func prefetch(_ id: Int32) { slots.prefetch(Int(id), bytes: 64) }
+    func prefetch(_ id: Int32) { slots.prefetch(Int(id)) }
 
     public mutating func remove(_ id: Int32) {
         live[Int(id)] = false

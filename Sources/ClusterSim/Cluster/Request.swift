@@ -18,7 +18,8 @@ public enum RequestPhase: UInt8, Sendable {
 public struct Request: Sendable {
     // Stored properties lie in memory in the order written: what every iteration reads and writes
     // comes first, within 64 bytes, which `RequestSlots` keeps in one cache line, so a batch's
-    // pass over its scattered requests loads one line of each (`RequestTable.prefetch`).
+    // pass over its scattered requests loads one line of each (`RequestTable.prefetch`). The
+    // order also packs a request into 128 bytes: two lines.
     public var computedTokens: Int32 = 0
     public var generatedTokens: Int32 = 0
     public var promptTokens: Int32
@@ -32,18 +33,18 @@ public struct Request: Sendable {
     /// Live migration state.
     public var migration: MigrationPhase = .none
     public var priority: Priority
+    /// The workflow stage of the call (`Text2SQLStage` raw value).
+    public var stage: UInt8 = 0
     public var tenant: Int16
+    /// The workload stream it came from (it names the model the request needs).
+    public var stream: Int16
+    public var instance: Int32 = -1
     /// First time it was handed tokens to compute, or -1.
     public var firstScheduled: SimTime = -1
     public var arrival: SimTime
+
     /// Dense arrival index: the n-th request that arrived in the run.
     public var serial: Int64
-    /// The workload stream it came from (it names the model the request needs).
-    public var stream: Int16
-    /// The shareable prefix of its prompt (for prefix caching and prefix-aware routing).
-    public var prefix: PrefixRef = .none
-    public var instance: Int32 = -1
-    public var preemptions: Int32 = 0
     /// Position in its instance's admission order (larger = admitted later).
     public var admittedAt: SimTime = 0
 
@@ -58,18 +59,20 @@ public struct Request: Sendable {
     public var predictedOutput: Int32 = 1
     /// The agentic workflow it is a call of (a slot of `Simulation.workflows`), or -1.
     public var workflow: Int32 = -1
-    /// The workflow stage of the call (`Text2SQLStage` raw value).
-    public var stage: UInt8 = 0
     /// Estimated seconds of work it brought to its instance (HexGen's backlog W_i).
     public var workEstimate: Float = 0
+    /// KV blocks swapped out to its instance's CPU tier by a swap preemption (`KVTiers`), to be
+    /// copied back at re-admission; its `computedTokens` are kept meanwhile.
+    public var swappedBlocks: Int32 = 0
     /// Leading KV blocks that are shared prefix-cache entries (counted in `blocks` too), the
     /// entry of the last of them, and whether no more of its blocks may become entries.
     public var prefixBlocks: Int32 = 0
     public var prefixEntry: Int32 = -1
+    /// Times it was preempted.
+    public var preemptions: Int32 = 0
+    /// The shareable prefix of its prompt (for prefix caching and prefix-aware routing).
+    public var prefix: PrefixRef = .none
     public var prefixSealed = false
-    /// KV blocks swapped out to its instance's CPU tier by a swap preemption (`KVTiers`), to be
-    /// copied back at re-admission; its `computedTokens` are kept meanwhile.
-    public var swappedBlocks: Int32 = 0
 
     public init(
         serial: Int64, arrival: SimTime, promptTokens: Int32, outputTokens: Int32, tenant: Int16, stream: Int16,

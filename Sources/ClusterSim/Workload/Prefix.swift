@@ -6,11 +6,12 @@
 /// `Simulation.blockHash(of:block:)` turns this into vLLM's chained hash per full 16-token block.
 public struct PrefixRef: Sendable, Hashable {
     public enum Kind: UInt8, Sendable { case none, group, trace }
-    public var kind: Kind
     /// The group id, or the trace record index in the stream's trace.
     public var source: Int32
     /// Tokens at the start of the prompt that can be shared.
     public var tokens: Int32
+    // Last, so a field after a `PrefixRef` can take the bytes after it (9 bytes, not 12).
+    public var kind: Kind
 
     public static let none = PrefixRef(kind: .none, source: -1, tokens: 0)
 

@@ -38,9 +38,10 @@ import Testing
     }
 
     @Test func aRequestsPerIterationFieldsFitTheSlotsFirstLine() {
-        // Slots start on 64-byte boundaries, so the fields before `serial` share one line, and a
-        // request is plain data, which the storage copies as bytes.
+        // Slots start on 64-byte boundaries, so the fields before `serial` share one line; a
+        // request packs into two lines; and it is plain data, which the storage copies as bytes.
         #expect(RequestSlots.slotBytes % 64 == 0 && RequestSlots.slotBytes >= MemoryLayout<Request>.size)
+        #expect(RequestSlots.slotBytes == 128)
         #expect(MemoryLayout<Request>.offset(of: \.arrival)! + MemoryLayout<SimTime>.size <= 64)
         #expect(MemoryLayout<Request>.offset(of: \.firstScheduled)! < 64)
         #expect(_isPOD(Request.self))

@@ -50,8 +50,11 @@ extension TmuxEndToEndTests {
 
         // > three times: GPU, model, then the waiting queue, largest first.
         t.keys(">", ">", ">")
-        let sorted = try t.wait("the table sorted by queue", timeout: 15) {
-            $0.contains("QUEUE↓") && TmuxEndToEndTests.tableRows($0).count == 64
+        // The frame that shows it: a capture taken mid-redraw can hold the new header over rows
+        // not yet rewritten (a table that never sorts times out here, with the screen).
+        let sorted = try t.wait("the table sorted by queue", timeout: 15) { screen in
+            let waiting = TmuxEndToEndTests.tableRows(screen).map(\.waiting)
+            return screen.contains("QUEUE↓") && waiting.count == 64 && waiting == waiting.sorted(by: >)
         }
         let first = try #require(TmuxEndToEndTests.tableRows(sorted).first)
         #expect(first.id == most.id && first.waiting == most.waiting, "\(sorted)")

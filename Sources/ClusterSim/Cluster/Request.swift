@@ -109,8 +109,9 @@ public enum Priority: Int8, Sendable, CaseIterable {
     }
 }
 
-/// Requests in a dense array indexed by `Int32` slot, with recycled slots: no dictionary and no
-/// per-request allocation on the hot path; a finished request's slot is reused.
+/// Requests in dense, cache-line-aligned slots (`RequestSlots`) indexed by `Int32`, with recycled
+/// slots: no dictionary and no per-request allocation on the hot path; a finished request's slot
+/// is reused.
 public struct RequestTable: Sendable {
     public private(set) var slots = RequestSlots()
     var freeSlots: [Int32] = []

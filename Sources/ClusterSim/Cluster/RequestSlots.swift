@@ -1,5 +1,3 @@
-import CPrefetch
-
 /// The request table's storage: slots on 64-byte boundaries, `slotBytes` apart, so a request's
 /// first 64 bytes (the fields every iteration reads) fill exactly one cache line. A `[Request]`
 /// packs requests 144 bytes apart from wherever the allocator put the array, and three requests
@@ -63,7 +61,7 @@ public struct RequestSlots: RandomAccessCollection, @unchecked Sendable {
     @inline(__always)
     func prefetch(_ i: Int) {
         guard i >= 0 && i < endIndex else { return }
-        clustertop_prefetch(UnsafeRawPointer(slot(i)))
+        prefetchLines(UnsafeRawPointer(slot(i)), bytes: 64)
     }
 
     /// Moves the slots to memory of their own with room for `capacity`.

@@ -1,5 +1,17 @@
 import CPrefetch
 
+/// Hints that the `bytes` bytes from `address` will be read soon: every cache line they touch
+/// starts loading. A hint only (nothing observable changes, and no address can fault).
+@inline(__always)
+func prefetchLines(_ address: UnsafeRawPointer, bytes: Int) {
+    let end = UInt(bitPattern: address) &+ UInt(bytes)
+    var line = UInt(bitPattern: address) & ~63
+    while line < end {
+        clustertop_prefetch(UnsafeRawPointer(bitPattern: line))
+        line &+= 64
+    }
+}
+
 extension Array {
     /// Hints that the first `bytes` of element `index` will be read soon: their cache lines start
     /// loading while the caller works on other elements. A hint only (nothing observable changes);
@@ -8,14 +20,7 @@ extension Array {
     func prefetch(_ index: Int, bytes: Int) {
         withUnsafeBufferPointer { base in
             guard let start = base.baseAddress, base.indices.contains(index) else { return }
-            let element = UnsafeRawPointer(start + index)
-            // Every line the bytes touch: one per 64 bytes, and the one holding the last byte.
-            var offset = 0
-            while offset < bytes {
-                clustertop_prefetch(element + offset)
-                offset += 64
-            }
-            clustertop_prefetch(element + bytes - 1)
+            prefetchLines(UnsafeRawPointer(start + index), bytes: bytes)
         }
     }
 
@@ -30,11 +35,7 @@ extension Array {
         withUnsafeBufferPointer { base in
             guard let start = base.baseAddress, base.indices.contains(index) else { return }
             let storage = UnsafeRawPointer(start + index).load(fromByteOffset: offset, as: UnsafeRawPointer.self)
-            var line = 0
-            while line < bytes {
-                clustertop_prefetch(storage + line)
-                line += 64
-            }
+            prefetchLines(storage, bytes: bytes)
         }
     }
 }

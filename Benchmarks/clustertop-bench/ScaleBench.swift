@@ -6,54 +6,85 @@ import Foundation
 /// Each point runs the core benchmark's chat workload at 80% of the instances' capacity for the
 /// same simulated time, so every instance sees the same load whatever the cluster size and the
 /// request count grows with the instances. Cost is user CPU per simulated request (steadier than
-/// wall time on a shared machine); the ratio is against the first (smallest) size. With
-/// `prefixGroups`, each prompt starts with one of that many 512-token system prompts and vLLM v1
-/// serves them with prefix caching (what cache-aware and prefix-affinity route by).
-/// Call `scaleBenchmark` from main.swift (`clustertop-bench scale`).
+/// wall time on a shared machine); the ratio is against the first (smallest) size. On a shared
+/// virtual machine the speed of the whole machine drifts by a third over seconds, so the sizes are
+/// measured `rounds` times, interleaved (every size once per round), and each size reports its
+/// median round, with the spread of its rounds' rates. With `prefixGroups`, each prompt starts with
+/// one of that many 512-token system prompts and vLLM v1 serves them with prefix caching (what
+/// cache-aware and prefix-affinity route by). Call `scaleBenchmark` from main.swift
+/// (`clustertop-bench scale`).
 func scaleBenchmark(
-    sizes: [Int], globals: [GlobalPolicyID], seconds: Double, params: [String: Double], prefixGroups: Int? = nil
+    sizes: [Int], globals: [GlobalPolicyID], seconds: Double, params: [String: Double], prefixGroups: Int? = nil,
+    rounds: Int = 1
 ) throws {
     let local: LocalPolicyID = prefixGroups == nil ? .vllmV0 : "vllm-v1"
     let capacity = try singleInstanceCapacity(local: local)
     let prompts = prefixGroups.map { ", prompts from \($0) system prompts of 512 tokens" } ?? ""
     print(
-        "scale: llama3-8b on h100, \(local), \(Report.number(capacity, 2)) req/s per instance at capacity, load 80%, \(Report.number(seconds, 0)) s of arrivals per point\(prompts)"
+        "scale: llama3-8b on h100, \(local), \(Report.number(capacity, 2)) req/s per instance at capacity, load 80%, \(Report.number(seconds, 0)) s of arrivals per point\(prompts); median of \(rounds) interleaved rounds"
     )
     print(
-        "  \("global".fitted(to: 18)) \("instances".fitted(to: 9, alignRight: true)) \("requests".fitted(to: 10, alignRight: true)) \("user s".fitted(to: 8, alignRight: true)) \("req/s (CPU)".fitted(to: 12, alignRight: true)) \("ratio".fitted(to: 6, alignRight: true)) \("RSS MB".fitted(to: 7, alignRight: true))"
+        "  \("global".fitted(to: 18)) \("instances".fitted(to: 9, alignRight: true)) \("requests".fitted(to: 9, alignRight: true)) \("user s".fitted(to: 6, alignRight: true)) \("req/s (CPU)".fitted(to: 11, alignRight: true)) \("spread".fitted(to: 6, alignRight: true)) \("ratio".fitted(to: 5, alignRight: true)) \("RSS MB".fitted(to: 6, alignRight: true))"
     )
     for global in globals {
-        var baseline: Double? = nil
-        for instances in sizes {
-            let rate = 0.8 * capacity * Double(instances)
+        let starts = try sizes.map { instances in
             var scenario = chatScenario(
-                instances: instances, rate: rate, duration: seconds, local: local, global: global, params: params)
+                instances: instances, rate: 0.8 * capacity * Double(instances), duration: seconds, local: local,
+                global: global, params: params)
             if let groups = prefixGroups {
                 scenario.workload[0].sharedPrefix = SharedPrefixSpec(groups: groups, tokens: 512)
             }
-            let start = try Simulation(scenario: scenario)
-            // A small point runs a fraction of a second, a few clock ticks of user time: it is run
-            // again from the same start (a copy of the value) until it has taken a second or more.
-            var sim = start
-            var runs = 0
-            let before = userCPUSeconds()
-            repeat {
-                sim = start
-                sim.runToEnd()
-                runs += 1
-            } while userCPUSeconds() - before < 1
-            let cpu = (userCPUSeconds() - before) / Double(runs)
-            let requests = Double(sim.metrics.arrived)
-            let perRequest = cpu / max(1, requests)
-            let ratio = perRequest / (baseline ?? perRequest)
-            if baseline == nil { baseline = perRequest }
-            print(
-                "  \("\(global)".fitted(to: 18)) \(String(instances).fitted(to: 9, alignRight: true)) \(String(sim.metrics.arrived).fitted(to: 10, alignRight: true)) \(Report.number(cpu, 2).fitted(to: 8, alignRight: true)) \(Report.number(requests / max(cpu, 1e-9), 0).fitted(to: 12, alignRight: true)) \(Report.number(ratio, 2).fitted(to: 6, alignRight: true)) \(Report.number(currentRSSMegabytes(), 0).fitted(to: 7, alignRight: true))"
-            )
-            fflush(nil)
+            return try Simulation(scenario: scenario)
         }
+        // Per size, each round's CPU seconds per run; the requests of a run (the same every round).
+        var cpu = Array(repeating: [Double](), count: sizes.count)
+        var requests = Array(repeating: 0.0, count: sizes.count)
+        var rss = Array(repeating: 0.0, count: sizes.count)
+        // Progress on a terminal only (a round of the largest size takes a while), erased after.
+        let progress = isatty(2) == 1
+        for round in 1...rounds {
+            if progress {
+                FileHandle.standardError.write(Data("\r\u{1B}[K  \(global): round \(round) of \(rounds)".utf8))
+            }
+            for (k, start) in starts.enumerated() {
+                // A small point runs a fraction of a second, a few clock ticks of user time: it is
+                // run again from the same start (a copy of the value) until it has taken a second.
+                var sim = start
+                var runs = 0
+                let before = userCPUSeconds()
+                repeat {
+                    sim = start
+                    sim.runToEnd()
+                    runs += 1
+                } while userCPUSeconds() - before < 1
+                cpu[k].append((userCPUSeconds() - before) / Double(runs))
+                requests[k] = Double(sim.metrics.arrived)
+                rss[k] = max(rss[k], currentRSSMegabytes())
+            }
+        }
+        if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        let baseline = median(cpu[0]) / max(1, requests[0])
+        for (k, instances) in sizes.enumerated() {
+            let rates = cpu[k].map { requests[k] / max($0, 1e-9) }
+            let rate = requests[k] / max(median(cpu[k]), 1e-9)
+            // The spread: how far the slowest and fastest rounds' rates lie apart, as a share of the median.
+            let spread = ((rates.max() ?? rate) - (rates.min() ?? rate)) / rate
+            let ratio = median(cpu[k]) / max(1, requests[k]) / baseline
+            print(
+                "  \("\(global)".fitted(to: 18)) \(String(instances).fitted(to: 9, alignRight: true)) \(String(Int(requests[k])).fitted(to: 9, alignRight: true)) \(Report.number(median(cpu[k]), 2).fitted(to: 6, alignRight: true)) \(Report.number(rate, 0).fitted(to: 11, alignRight: true)) \((Report.number(spread * 100, 0) + "%").fitted(to: 6, alignRight: true)) \(Report.number(ratio, 2).fitted(to: 5, alignRight: true)) \(Report.number(rss[k], 0).fitted(to: 6, alignRight: true))"
+            )
+        }
+        fflush(nil)
     }
     print("  peak RSS of the process \(Report.number(peakRSSMegabytes(), 0)) MB")
+}
+
+/// The middle value of `values` (the mean of the middle two of an even count).
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    guard !sorted.isEmpty else { return 0 }
+    let mid = sorted.count / 2
+    return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
 /// One long run of `requests` arrivals on `instances` instances, printing the resident memory

@@ -111,6 +111,15 @@ if let i = arguments.firstIndex(of: "--shared-prefix"), i + 1 < arguments.count 
     prefixGroups = n
     arguments.removeSubrange(i...(i + 1))
 }
+var rounds = 3
+if let i = arguments.firstIndex(of: "--rounds"), i + 1 < arguments.count {
+    guard let n = Int(arguments[i + 1]), n > 0 else {
+        print("--rounds: expected a positive number of rounds, got \"\(arguments[i + 1])\"")
+        exit(2)
+    }
+    rounds = n
+    arguments.removeSubrange(i...(i + 1))
+}
 let requestsGiven = CommandLine.arguments.contains("--requests")
 var params: [String: Double] = [:]
 while let i = arguments.firstIndex(of: "--param"), i + 1 < arguments.count {
@@ -120,7 +129,7 @@ while let i = arguments.firstIndex(of: "--param"), i + 1 < arguments.count {
 }
 let usage = """
     usage: clustertop-bench [core|cost-model|whatif|auto|scale] [--requests N] [--global ID[,ID...]] [--param NAME=VALUE]...
-           clustertop-bench scale [--instances 64,256,1024,4096] [--seconds S] [--global ID,...] [--shared-prefix GROUPS]
+           clustertop-bench scale [--instances 64,256,1024,4096] [--seconds S] [--global ID,...] [--shared-prefix GROUPS] [--rounds K]
            clustertop-bench scale --requests N [--instances COUNT]   (one long run, memory over time)
     """
 // Anything left that is not the one benchmark name (`--help`, a misspelt option) gets the usage, not a run.
@@ -145,7 +154,7 @@ do {
         } else {
             try scaleBenchmark(
                 sizes: sizes, globals: globals.isEmpty ? GlobalPolicyID.all : globals, seconds: seconds, params: params,
-                prefixGroups: prefixGroups)
+                prefixGroups: prefixGroups, rounds: rounds)
         }
     default:
         print(usage)

@@ -21,6 +21,11 @@ struct InstancePool: Sendable {
     private(set) var fixed: [Fixed] = []
     /// The distinct `Instance.iterationTiming`s: one per kind of instance in the cluster.
     private(set) var timings: [IterationTiming] = []
+    /// Per instance, how far the event loop has prefetched what its iteration in flight will
+    /// read when it ends (0 nothing, 1 its first line, 2 the rest and its queues, 3 its batch's
+    /// requests): each stage is issued once per iteration, not again at every event.
+    /// (`Simulation.prefetchIterationEnd`; a hint only, like every prefetch.)
+    var prefetchStage: [UInt8] = []
 
     /// How long an iteration of `shape` takes on instance `i` (`Instance.iterationDuration`).
     @inline(__always)
@@ -94,6 +99,7 @@ struct InstancePool: Sendable {
     /// Adds `instance` (numbered next); returns its id and the blocks it puts in service now.
     mutating func add(_ instance: Instance) -> (id: Int32, servingBlocks: Int64) {
         instances.append(instance)
+        prefetchStage.append(0)
         let timing = instance.iterationTiming
         let entry = timings.firstIndex(of: timing) ?? timings.count
         if entry == timings.count { timings.append(timing) }

@@ -150,20 +150,35 @@ public struct Simulation: Sendable {
         }
         // At thousands of instances an instance's state is out of the CPU's caches between its
         // iterations. The iterations that end soon load in stages, each reading what the one
-        // before loaded: the instance's first line (deep in the event heap, due later), then the
-        // rest of it and the queues it points to, then (next) the requests in its batch.
-        queue.forEach(atDepth: 2) { if $0.kind == .iterationEnd { pool.prefetch($0.target, bytes: 64) } }
-        queue.forEach(atDepth: 1) {
-            guard $0.kind == .iterationEnd else { return }
-            pool.prefetch($0.target, bytes: 256)
-            pool.prefetchQueues($0.target)
-            recorder.prefetchEngine(Int($0.target))
-        }
-        if let next = queue.next, next.kind == .iterationEnd {
-            pool.prefetchRequests(ofBatch: next.target, requests)
-            recorder.prefetchTokenGaps(Int(next.target))
-        }
+        // before loaded, the deeper in the event heap (the later due) the earlier the stage: the
+        // instance's first line, then the rest of it and the queues it points to, then the
+        // requests in its batch. Each stage is taken once per iteration (`InstancePool.prefetchStage`).
+        queue.forEach(atDepth: 3) { if $0.kind == .iterationEnd { prefetchIterationEnd($0.target, through: 1) } }
+        queue.forEach(atDepth: 2) { if $0.kind == .iterationEnd { prefetchIterationEnd($0.target, through: 2) } }
+        queue.forEach(atDepth: 1) { if $0.kind == .iterationEnd { prefetchIterationEnd($0.target, through: 3) } }
+        if let next = queue.next, next.kind == .iterationEnd { prefetchIterationEnd(next.target, through: 3) }
         return true
+    }
+
+    /// Hints what the end of instance `i`'s iteration in flight will read, up to prefetch stage
+    /// `stage` (1: its first line; 2: the rest of its hot fields, its queues' storage and its
+    /// engine metrics; 3: its batch's requests and token histogram), skipping the stages it had.
+    @inline(__always)
+    mutating func prefetchIterationEnd(_ i: Int32, through stage: UInt8) {
+        guard pool.prefetchStage.indices.contains(Int(i)) else { return }
+        let had = pool.prefetchStage[Int(i)]
+        guard had < stage else { return }
+        pool.prefetchStage[Int(i)] = stage
+        if stage == 1 { pool.prefetch(i, bytes: 64) }
+        if had < 2 && stage >= 2 {
+            pool.prefetch(i, bytes: 256)
+            pool.prefetchQueues(i)
+            recorder.prefetchEngine(Int(i))
+        }
+        if stage == 3 {
+            pool.prefetchRequests(ofBatch: i, requests)
+            recorder.prefetchTokenGaps(Int(i))
+        }
     }
 
     /// Events handled since the start: with the clock, the exact point a command took effect at.
@@ -243,6 +258,7 @@ public struct Simulation: Sendable {
         instances[index].iterationStart = now
         instances[index].iterationEnd = now + duration
         instances[index].lastShape = shape
+        pool.prefetchStage[index] = 0
         queue.push(at: now + duration, .iterationEnd, target: i)
     }
 

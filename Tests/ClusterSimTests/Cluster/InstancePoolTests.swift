@@ -49,6 +49,31 @@ import Testing
         }
     }
 
+    @Test func eachPrefetchStageIsTakenOncePerIteration() throws {
+        // An instance starting an iteration starts its stages over: with enough instances its
+        // next iteration end lands deep in the event heap, below the stages, and climbs to 3.
+        var sim = try Simulation(scenario: testScenario(count: 64, rate: 600, duration: 1))
+        var before = sim.pool.prefetchStage
+        var restarts = 0
+        var highest: UInt8 = 0
+        while sim.step() {
+            for (i, stage) in sim.pool.prefetchStage.enumerated() {
+                if before[i] == 3 && stage < 3 { restarts += 1 }
+                highest = max(highest, stage)
+                before[i] = stage
+            }
+        }
+        #expect(highest == 3)
+        #expect(restarts > 100)
+        // A stage already taken is not taken again; an unknown instance is ignored.
+        sim.pool.prefetchStage[0] = 2
+        sim.prefetchIterationEnd(0, through: 1)
+        sim.prefetchIterationEnd(1_000, through: 3)
+        #expect(sim.pool.prefetchStage[0] == 2)
+        sim.prefetchIterationEnd(0, through: 3)
+        #expect(sim.pool.prefetchStage[0] == 3)
+    }
+
     @Test func drainingThenRetiringTakesTheBlocksOut() throws {
         var pool = InstancePool()
         _ = pool.add(try make(0, .active))

@@ -62,7 +62,11 @@ extension TmuxEndToEndTests {
 
         // / filter: only the a100 rows, and the head says how many of how many.
         t.keys("/", "a", "1", "0", "0", "Enter")
-        let filtered = try t.wait(for: "/a100 16 of 64", timeout: 15)
+        // As for the sort: the whole filtered frame, not a header drawn over old rows.
+        let filtered = try t.wait("the a100 rows alone", timeout: 15) { screen in
+            let rows = TmuxEndToEndTests.tableRows(screen)
+            return screen.contains("/a100 16 of 64") && rows.count == 16 && rows.allSatisfy { $0.gpu == "a100-80g" }
+        }
         let shown = TmuxEndToEndTests.tableRows(filtered)
         #expect(shown.count == 16 && shown.allSatisfy { $0.gpu == "a100-80g" }, "\(filtered)")
         #expect(filtered.contains("Esc clear filter"))
@@ -96,8 +100,10 @@ extension TmuxEndToEndTests {
         let u = try prepare()
         defer { u.kill() }
         u.start(command, width: 130, height: 80)
-        let again = try u.wait(for: "KV CACHE")
-        #expect(again.contains("TOK/S↓") && again.contains("GPU a100-80g  16 instances"), "\(again)")
+        let again = try u.wait("the saved sort and grouping") {
+            $0.contains("TOK/S↓") && $0.contains("GPU a100-80g  16 instances")
+        }
+        #expect(again.contains("KV CACHE"), "\(again)")
         u.keys("q")
         try checkRestored(u)
     }

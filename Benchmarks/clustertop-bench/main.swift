@@ -102,24 +102,19 @@ if let i = arguments.firstIndex(of: "--seconds"), i + 1 < arguments.count, let s
     seconds = s
     arguments.removeSubrange(i...(i + 1))
 }
-var prefixGroups: Int? = nil
-if let i = arguments.firstIndex(of: "--shared-prefix"), i + 1 < arguments.count {
+/// The positive count given after `option` (taken out of `arguments`), nil when absent; anything
+/// else after it is an error naming `what` it counts (exit 2).
+@MainActor func positiveCount(_ option: String, of what: String) -> Int? {
+    guard let i = arguments.firstIndex(of: option), i + 1 < arguments.count else { return nil }
     guard let n = Int(arguments[i + 1]), n > 0 else {
-        print("--shared-prefix: expected a positive number of system prompts, got \"\(arguments[i + 1])\"")
+        print("\(option): expected a positive number of \(what), got \"\(arguments[i + 1])\"")
         exit(2)
     }
-    prefixGroups = n
     arguments.removeSubrange(i...(i + 1))
+    return n
 }
-var rounds = 3
-if let i = arguments.firstIndex(of: "--rounds"), i + 1 < arguments.count {
-    guard let n = Int(arguments[i + 1]), n > 0 else {
-        print("--rounds: expected a positive number of rounds, got \"\(arguments[i + 1])\"")
-        exit(2)
-    }
-    rounds = n
-    arguments.removeSubrange(i...(i + 1))
-}
+let prefixGroups = positiveCount("--shared-prefix", of: "system prompts")
+let rounds = positiveCount("--rounds", of: "rounds") ?? 3
 let requestsGiven = CommandLine.arguments.contains("--requests")
 var params: [String: Double] = [:]
 while let i = arguments.firstIndex(of: "--param"), i + 1 < arguments.count {

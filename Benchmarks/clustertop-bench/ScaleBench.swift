@@ -15,7 +15,7 @@ import Foundation
 /// (`clustertop-bench scale`).
 func scaleBenchmark(
     sizes: [Int], globals: [GlobalPolicyID], seconds: Double, params: [String: Double], prefixGroups: Int? = nil,
-    rounds: Int = 1
+    rounds: Int
 ) throws {
     let local: LocalPolicyID = prefixGroups == nil ? .vllmV0 : "vllm-v1"
     let capacity = try singleInstanceCapacity(local: local)
@@ -63,6 +63,7 @@ func scaleBenchmark(
             }
         }
         if progress { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        let median = { (values: [Double]) in ErrorSummary.percentile(values.sorted(), 0.5) }
         let baseline = median(cpu[0]) / max(1, requests[0])
         for (k, instances) in sizes.enumerated() {
             let rates = cpu[k].map { requests[k] / max($0, 1e-9) }
@@ -77,14 +78,6 @@ func scaleBenchmark(
         fflush(nil)
     }
     print("  peak RSS of the process \(Report.number(peakRSSMegabytes(), 0)) MB")
-}
-
-/// The middle value of `values` (the mean of the middle two of an even count).
-func median(_ values: [Double]) -> Double {
-    let sorted = values.sorted()
-    guard !sorted.isEmpty else { return 0 }
-    let mid = sorted.count / 2
-    return sorted.count % 2 == 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
 }
 
 /// One long run of `requests` arrivals on `instances` instances, printing the resident memory

@@ -152,10 +152,13 @@ public struct Simulation: Sendable {
         // iterations. The iterations that end soon load in stages, each reading what the one
         // before loaded, the deeper in the event heap (the later due) the earlier the stage: the
         // instance's first line, then the rest of it and the queues it points to, then the
-        // requests in its batch. Each stage is taken once per iteration (`InstancePool.prefetchStage`).
-        queue.forEach(atDepth: 3) { if $0.kind == .iterationEnd { prefetchIterationEnd($0.target, through: 1) } }
-        queue.forEach(atDepth: 2) { if $0.kind == .iterationEnd { prefetchIterationEnd($0.target, through: 2) } }
-        queue.forEach(atDepth: 1) { if $0.kind == .iterationEnd { prefetchIterationEnd($0.target, through: 3) } }
+        // requests in its batch (stage 4 - depth, the last at depth 1 and at the next event).
+        // Each stage is taken once per iteration (`InstancePool.prefetchStage`).
+        for depth in (1...3).reversed() {
+            queue.forEach(atDepth: depth) {
+                if $0.kind == .iterationEnd { prefetchIterationEnd($0.target, through: UInt8(4 - depth)) }
+            }
+        }
         if let next = queue.next, next.kind == .iterationEnd { prefetchIterationEnd(next.target, through: 3) }
         return true
     }

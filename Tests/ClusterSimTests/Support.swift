@@ -40,7 +40,7 @@ func enqueue(_ inst: inout Instance, _ table: inout RequestTable, prompt: Int32,
 {
     let id = table.insert(
         Request(
-            serial: Int64(table.slots.count), arrival: arrival, promptTokens: prompt, outputTokens: output, tenant: 0,
+            serial: Int64(table.liveCount), arrival: arrival, promptTokens: prompt, outputTokens: output, tenant: 0,
             stream: 0, priority: .normal))
     inst.waiting.append(id)
     inst.waitingTokens += Int64(prompt)

@@ -131,15 +131,41 @@ public struct RequestTable: Sendable {
         _modify { yield &slots[Int(id)] }
     }
 
+    /// Stores `r` in the most recently freed slot; a full table doubles first (`addSlots`).
     public mutating func insert(_ r: Request) -> Int32 {
-        if let slot = freeSlots.popLast() {
-            slots[Int(slot)] = r
-            live[Int(slot)] = true
-            return slot
+        if freeSlots.isEmpty { addSlots() }
+        let slot = freeSlots.removeLast()
+        slots[Int(slot)] = r
+        live[Int(slot)] = true
+        return slot
+    }
+
+    /// Doubles the table (16 slots at first) and frees the new slots in bit-reversed order: the
+    /// k-th request stored after it goes to slot `start + reverse(k)`, not `start + k`.
+    ///
+    /// A least-outstanding router sends a request where the load just dropped, so at N instances
+    /// the slot an instance frees is the next one it fills, and each instance keeps the slots it
+    /// filled as the cluster warmed up: those of every N-th request. In order, at N a power of two,
+    /// those were slots N apart: a batch's requests in one set of every cache level (at 4,096
+    /// instances, 512 KB apart), whose prefetched lines evicted each other before they were read.
+    /// Bit-reversed, every N-th request of a run lands in one contiguous stretch of it.
+    private mutating func addSlots() {
+        let start = slots.count
+        let count = Swift.max(16, start)
+        let bits = count.trailingZeroBitCount
+        // A slot never used holds no request: serial and arrival -1, no tokens.
+        let vacant = Request(
+            serial: -1, arrival: -1, promptTokens: 0, outputTokens: 0, tenant: 0, stream: 0, priority: .normal)
+        for _ in 0..<count {
+            slots.append(vacant)
+            live.append(false)
         }
-        slots.append(r)
-        live.append(true)
-        return Int32(slots.count - 1)
+        // Pushed last-out first: the free list hands out its last entry.
+        for k in (0..<count).reversed() {
+            var reversed = 0
+            for b in 0..<bits where k & (1 << b) != 0 { reversed |= 1 << (bits - 1 - b) }
+            freeSlots.append(Int32(start + reversed))
+        }
     }
 
     /// How many entries ahead a loop over scattered requests prefetches (enough to cover a miss).

@@ -13,28 +13,44 @@ import Testing
 
     @Test func slotsKeepTheirRequestsThroughGrowthAndReuse() {
         var table = RequestTable()
-        for serial in 0..<1_000 { #expect(table.insert(request(Int64(serial))) == Int32(serial)) }
-        table.remove(10)
-        table.remove(500)
-        #expect(table.liveCount == 998 && !table.isLive(10))
+        let ids = (0..<1_000).map { table.insert(request(Int64($0))) }
+        // Growth doubles the table: 1,000 requests in 1,024 slots, each its own.
+        #expect(table.slots.count == 1_024 && Set(ids).count == 1_000 && ids.allSatisfy { (0..<1_024).contains($0) })
+        table.remove(ids[10])
+        table.remove(ids[500])
+        #expect(table.liveCount == 998 && !table.isLive(ids[10]))
         // The most recently freed slot is reused first.
-        #expect(table.insert(request(5_000)) == 500 && table.insert(request(5_001)) == 10)
-        table[999].generatedTokens += 3
-        #expect(table.slots.count == 1_000)
-        #expect(table[500].serial == 5_000 && table[10].serial == 5_001 && table[999].generatedTokens == 3)
-        #expect(table.slots.enumerated().allSatisfy { slot, r in [10, 500].contains(slot) || r.serial == Int64(slot) })
+        #expect(table.insert(request(5_000)) == ids[500] && table.insert(request(5_001)) == ids[10])
+        table[ids[999]].generatedTokens += 3
+        #expect(table[ids[500]].serial == 5_000 && table[ids[10]].serial == 5_001)
+        #expect(table[ids[999]].generatedTokens == 3 && table.liveCount == 1_000)
+        #expect(ids.enumerated().allSatisfy { n, id in [10, 500].contains(n) || table[id].serial == Int64(n) })
+    }
+
+    @Test func everyNthRequestLandsInOneStretch() {
+        // Least-outstanding fills an instance with every N-th request as a cluster of N warms up.
+        // Slots N apart would share one cache set (N a power of two); the slots of a run are
+        // handed out bit-reversed instead, and every N-th request of a run lands in one stretch.
+        var table = RequestTable()
+        let ids = (0..<65_536).map { table.insert(request(Int64($0))) }
+        #expect(Set(ids[32_768...]) == Set(32_768..<65_536))
+        for n in [64, 512, 4_096] {
+            let instance = stride(from: 32_768 + 7, to: 65_536, by: n).map { Int(ids[$0]) }
+            #expect(instance.count == 32_768 / n)
+            #expect(instance.max()! - instance.min()! + 1 == instance.count, "\(n) instances")
+        }
     }
 
     @Test func aCopyIsAValue() {
         // A what-if fork copies the cluster: writes on either side stay on that side.
         var live = RequestTable()
-        for serial in 0..<20 { _ = live.insert(request(Int64(serial))) }
+        let ids = (0..<20).map { live.insert(request(Int64($0))) }
         var fork = live
-        fork[3].computedTokens = 99
+        fork[ids[3]].computedTokens = 99
         _ = fork.insert(request(100))
-        live[4].blocks = 5
-        #expect(live[3].computedTokens == 0 && live.slots.count == 20 && live[4].blocks == 5)
-        #expect(fork[3].computedTokens == 99 && fork.slots.count == 21 && fork[4].blocks == 0)
+        live[ids[4]].blocks = 5
+        #expect(live[ids[3]].computedTokens == 0 && live.liveCount == 20 && live[ids[4]].blocks == 5)
+        #expect(fork[ids[3]].computedTokens == 99 && fork.liveCount == 21 && fork[ids[4]].blocks == 0)
     }
 
     @Test func aRequestsPerIterationFieldsFitTheSlotsFirstLine() {

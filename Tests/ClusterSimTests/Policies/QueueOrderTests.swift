@@ -34,10 +34,10 @@ import Testing
 
     @Test func srptTakesTheLeastWorkButAgingRescuesTheLongWait() {
         // A long request that arrived long ago, and a short one that just arrived.
-        let (inst, table, _) = queue([(0, 4000, 900, 0), (0, 100, 10, 300)])
+        let (inst, table, ids) = queue([(0, 4000, 900, 0), (0, 100, 10, 300)])
         #expect(inst.nextWaiting(OrderRule(order: .srpt, aging: 0), table, now: Time.seconds(300)) == 1)
         let rates = WorkRates(inst)
-        let gap = (rates.remaining(table[0]) - rates.remaining(table[1])) / 1e6
+        let gap = (rates.remaining(table[ids[0]]) - rates.remaining(table[ids[1]])) / 1e6
         // Aging w: the long one wins once w · 300 s exceeds its extra work.
         #expect(inst.nextWaiting(OrderRule(order: .srpt, aging: gap / 300 * 1.1), table, now: Time.seconds(300)) == 0)
         #expect(inst.nextWaiting(OrderRule(order: .srpt, aging: gap / 300 * 0.9), table, now: Time.seconds(300)) == 1)
@@ -45,9 +45,9 @@ import Testing
 
     @Test func urgencyTakesTheLeastSlack() {
         // Deadline 10 s with little work vs deadline 12 s with much more work: less slack.
-        let (inst, table, _) = queue([(10, 100, 10, 0), (12, 6000, 1500, 0)])
+        let (inst, table, ids) = queue([(10, 100, 10, 0), (12, 6000, 1500, 0)])
         let rates = WorkRates(inst)
-        #expect(rates.remaining(table[1]) > 2e6, "the long request needs more than the 2 s between deadlines")
+        #expect(rates.remaining(table[ids[1]]) > 2e6, "the long request needs more than the 2 s between deadlines")
         #expect(inst.nextWaiting(OrderRule(order: .urgency), table, now: 0) == 1)
         #expect(inst.nextWaiting(OrderRule(order: .edd), table, now: 0) == 0)
     }

@@ -131,7 +131,7 @@ public struct RequestTable: Sendable {
         _modify { yield &slots[Int(id)] }
     }
 
-    /// Stores `r` in the most recently freed slot; a full table doubles first (`addSlots`).
+    /// Stores `r` in the most recently freed slot; a full table grows first (`addSlots`).
     public mutating func insert(_ r: Request) -> Int32 {
         if freeSlots.isEmpty { addSlots() }
         let slot = freeSlots.removeLast()
@@ -140,18 +140,20 @@ public struct RequestTable: Sendable {
         return slot
     }
 
-    /// Doubles the table (16 slots at first) and frees the new slots in bit-reversed order: the
-    /// k-th request stored after it goes to slot `start + reverse(k)`, not `start + k`.
+    /// Grows the table by a run of slots (16 at first, then as many as it holds, at most
+    /// `largestRun`) and frees them in bit-reversed order: the k-th request stored after it goes
+    /// to slot `start + reverse(k)`, not `start + k`.
     ///
     /// A least-outstanding router sends a request where the load just dropped, so at N instances
     /// the slot an instance frees is the next one it fills, and each instance keeps the slots it
     /// filled as the cluster warmed up: those of every N-th request. In order, at N a power of two,
     /// those were slots N apart: a batch's requests in one set of every cache level (at 4,096
     /// instances, 512 KB apart), whose prefetched lines evicted each other before they were read.
-    /// Bit-reversed, every N-th request of a run lands in one contiguous stretch of it.
+    /// Bit-reversed, every N-th request of a run lands in one contiguous stretch of it. (Runs
+    /// stop doubling at `largestRun`, so the slots never used stay under 8 MB.)
     private mutating func addSlots() {
         let start = slots.count
-        let count = Swift.max(16, start)
+        let count = Swift.max(16, Swift.min(start, RequestTable.largestRun))
         let bits = count.trailingZeroBitCount
         // A slot never used holds no request: serial and arrival -1, no tokens.
         let vacant = Request(
@@ -167,6 +169,9 @@ public struct RequestTable: Sendable {
             freeSlots.append(Int32(start + reversed))
         }
     }
+
+    /// The most slots the table grows by at once (a power of two, as every run is).
+    static let largestRun = 1 << 16
 
     /// How many entries ahead a loop over scattered requests prefetches (enough to cover a miss).
     static let prefetchDistance = 32

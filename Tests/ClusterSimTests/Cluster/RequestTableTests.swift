@@ -31,13 +31,17 @@ import Testing
         // Least-outstanding fills an instance with every N-th request as a cluster of N warms up.
         // Slots N apart would share one cache set (N a power of two); the slots of a run are
         // handed out bit-reversed instead, and every N-th request of a run lands in one stretch.
+        // Runs double up to 65,536 slots: [32,768, 65,536), then [65,536, 131,072) and so on.
         var table = RequestTable()
-        let ids = (0..<65_536).map { table.insert(request(Int64($0))) }
-        #expect(Set(ids[32_768...]) == Set(32_768..<65_536))
-        for n in [64, 512, 4_096] {
-            let instance = stride(from: 32_768 + 7, to: 65_536, by: n).map { Int(ids[$0]) }
-            #expect(instance.count == 32_768 / n)
-            #expect(instance.max()! - instance.min()! + 1 == instance.count, "\(n) instances")
+        let ids = (0..<196_608).map { table.insert(request(Int64($0))) }
+        #expect(table.slots.count == 196_608)
+        for run in [32_768..<65_536, 65_536..<131_072, 131_072..<196_608] {
+            #expect(Set(ids[run]) == Set(run.map(Int32.init)))
+            for n in [64, 512, 4_096] {
+                let instance = stride(from: run.lowerBound + 7, to: run.upperBound, by: n).map { Int(ids[$0]) }
+                #expect(instance.count == run.count / n)
+                #expect(instance.max()! - instance.min()! + 1 == instance.count, "\(n) instances")
+            }
         }
     }
 

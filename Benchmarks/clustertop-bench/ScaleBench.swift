@@ -11,10 +11,9 @@ import Foundation
 /// measured `rounds` times, interleaved (every size once per round), and each size reports its
 /// median round, with the spread of its rounds' rates, and its fastest round: other tenants of
 /// the machine only ever add time, so the fastest round is the nearest to the code's own cost.
-/// With `prefixGroups`, each prompt starts with
-/// one of that many 512-token system prompts and vLLM v1 serves them with prefix caching (what
-/// cache-aware and prefix-affinity route by). Call `scaleBenchmark` from main.swift
-/// (`clustertop-bench scale`).
+/// With `prefixGroups`, each prompt starts with one of that many 512-token system prompts and
+/// vLLM v1 serves them with prefix caching (what cache-aware and prefix-affinity route by). Call
+/// `scaleBenchmark` from main.swift (`clustertop-bench scale`).
 func scaleBenchmark(
     sizes: [Int], globals: [GlobalPolicyID], seconds: Double, params: [String: Double], prefixGroups: Int? = nil,
     rounds: Int

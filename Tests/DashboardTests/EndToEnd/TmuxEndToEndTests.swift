@@ -130,14 +130,14 @@ import Testing
 
         // Switch the global policy: the header and the event log say so on the next frame.
         t.keys("g")
-        let switched = try t.wait(for: "global policy -> least-outstanding", timeout: 10)
+        let switched = try t.wait(for: "global policy -> least-outstanding")
         #expect(switched.contains("global least-outstanding"))
 
         // A strong spike: the queues grow.
         let before = try t.wait("the queue count") { TmuxEndToEndTests.number(after: "queued", in: $0) != nil }
         let queued0 = TmuxEndToEndTests.number(after: "queued", in: before) ?? 0
         t.keys("]", "]", "]", "]", "s")
-        _ = try t.wait(for: "SPIKE x10", timeout: 10)
+        _ = try t.wait(for: "SPIKE x10")
         let grown = try t.wait("the queues to grow", timeout: 15) {
             (TmuxEndToEndTests.number(after: "queued", in: $0) ?? 0) >= max(30, 3 * queued0 + 10)
         }
@@ -145,17 +145,17 @@ import Testing
 
         // Pause: the clock stops.
         t.keys("Space")
-        let paused = try t.wait(for: "PAUSED", timeout: 10)
+        let paused = try t.wait(for: "PAUSED")
         let clock = paused.split(separator: "\n").first.map(String.init) ?? ""
         Thread.sleep(forTimeInterval: 0.5)
         #expect(t.screen().split(separator: "\n").first.map(String.init) == clock)
 
         // Too small, then back.
         t.resize(50, 12)
-        let small = try t.wait(for: "Terminal too small", timeout: 10)
+        let small = try t.wait(for: "Terminal too small")
         #expect(small.contains("need at least"))
         t.resize(120, 40)
-        let back = try t.wait(for: "KV CACHE", timeout: 10)
+        let back = try t.wait(for: "KV CACHE")
         #expect(back.contains("PAUSED") && back.contains("global least-outstanding"))
 
         t.keys("q")
@@ -171,9 +171,9 @@ import Testing
         t.start(TmuxEndToEndTests.command("watch default --seed 1 --speed 5"), width: 100, height: 30)
         _ = try t.wait(for: "global round-robin")
         t.keys("w")
-        _ = try t.wait(for: "What-if from", timeout: 10)
+        _ = try t.wait(for: "What-if from")
         t.keys("[", "[", "[")
-        let done = try t.wait(for: "next 10 s", timeout: 10)
+        let done = try t.wait(for: "next 10 s")
         #expect(done.contains("▸ =round-robin / vllm-v0"))
         let finished = try t.wait("every fork at 100%", timeout: 60) { screen in
             screen.contains("next 10 s")
@@ -191,7 +191,7 @@ import Testing
         #expect(!switched.contains("What-if from"))
         _ = try t.wait(for: "what-if: switched to least-outstanding", timeout: 5)
         t.keys("q")
-        _ = try t.wait(for: "EXITED=0", timeout: 10)
+        _ = try t.wait(for: "EXITED=0")
     }
 
     @Test func ctrlCAndSigtermRestoreTheTerminal() throws {
@@ -292,27 +292,27 @@ import Testing
         #expect(!start.contains("g global") && !start.contains("s spike") && !start.contains("r rec"))
         // A key that would change the cluster only says so.
         t.keys("g")
-        _ = try t.wait(for: "not in a replay", timeout: 10)
+        _ = try t.wait(for: "not in a replay")
         // To the next recorded command (the spike at 3 s), then the one after (8 s), and back.
         t.keys("]")
-        _ = try t.wait(for: "t=3.0 s / 20.0 s", timeout: 10)
+        _ = try t.wait(for: "t=3.0 s / 20.0 s")
         t.keys("]")
-        let second = try t.wait(for: "t=8.0 s / 20.0 s", timeout: 10)
+        let second = try t.wait(for: "t=8.0 s / 20.0 s")
         #expect(second.contains("global round-robin"))
         t.keys("[")
-        let back = try t.wait(for: "t=3.0 s / 20.0 s", timeout: 10)
+        let back = try t.wait(for: "t=3.0 s / 20.0 s")
         #expect(back.contains("global least-outstanding") && back.contains("SPIKE x2"))
         // A typed time, then a step back.
         t.keys("T", "1", "2", ".", "5", "Enter")
-        _ = try t.wait(for: "t=12.5 s / 20.0 s", timeout: 10)
+        _ = try t.wait(for: "t=12.5 s / 20.0 s")
         t.keys("b")
-        _ = try t.wait(for: "t=12.4 s / 20.0 s", timeout: 10)
+        _ = try t.wait(for: "t=12.4 s / 20.0 s")
         // The full log, and out of it.
         t.keys("e")
-        let log = try t.wait(for: "Event log:", timeout: 10)
+        let log = try t.wait(for: "Event log:")
         #expect(log.contains("global policy -> round-robin") && log.contains("seek to 00:12.4"))
         t.keys("Escape")
-        _ = try t.wait("the log to close", timeout: 10) { !$0.contains("Event log:") }
+        _ = try t.wait("the log to close") { !$0.contains("Event log:") }
         // Forward past the end: it stops there, paused, and says so.
         t.keys("}")
         let end = try t.wait(for: "END OF RECORDING", timeout: 5)

@@ -12,16 +12,26 @@ struct Compare: ParsableCommand {
             with *. Runs go in parallel; progress goes to standard error when it is a terminal. \
             The output is identical for identical inputs.
 
+            --seeds runs every pair on each seed listed instead, and each figure is the mean over \
+            the seeds (the JSON keeps every seed's report). One seed's ranking can be luck: a \
+            loaded cluster amplifies small differences, so a policy detour of a few seconds early \
+            in a run can move its SLO attainment by a point (docs/policies.md, auto).
+
             Examples:
               clustertop compare Scenarios/llumnix-migration.yaml --global infaas,llumnix
               clustertop compare Scenarios/strict-tbt.yaml --local vllm-v0,sarathi --format json
               clustertop compare default --global round-robin,least-outstanding --local vllm-v0,sarathi+mdd
               clustertop compare default --local vllm-v0,sarathi --plot latency-cdf.svg
+              clustertop compare regime-changes --global hexgen,auto --seeds 21-40
             """)
 
     @OptionGroup var options: ScenarioOptions<PolicyLists>
 
     @OptionGroup var arrivals: DurationOption
+
+    @Option(
+        help: "Seeds to run every pair on, instead of one: ranges and lists such as 21-40 or 1,2,7; figures are means.")
+    var seeds: String?
 
     @Option(help: "A policy parameter and its values to sweep as well: NAME=V1,V2 (e.g. prefix_caching=0,1).")
     var param: String?
@@ -40,12 +50,18 @@ struct Compare: ParsableCommand {
         let localIDs = options.policies.localIDs(scenario)
         try arrivals.apply(to: &scenario)
         let sweep = try parseSweep(param)
+        if seeds != nil, options.seed != nil { throw CommandError("--seeds: give either --seed or --seeds") }
+        let seedList = try seeds.map(Compare.parseSeeds) ?? [scenario.seed]
+        if seedList.count > 1, plotOption.plot != nil {
+            throw CommandError("--plot: draws one seed's runs; give --seed instead of --seeds")
+        }
         var pairs: [(GlobalPolicyID, LocalPolicyID, Double?)] = []
         for g in globalIDs {
             for l in localIDs {
                 for v in sweep.map({ $0.values.map(Optional.some) }) ?? [nil] { pairs.append((g, l, v)) }
             }
         }
+        // One simulation per pair and seed, pair by pair.
         var sims: [Simulation] = []
         for (g, l, v) in pairs {
             var s = scenario
@@ -55,7 +71,10 @@ struct Compare: ParsableCommand {
             do {
                 _ = try GlobalPolicy(id: g, params: s.policy.params)
                 _ = try LocalPolicy(id: l, params: s.policy.params)
-                sims.append(try Simulation(scenario: s))
+                for seed in seedList {
+                    s.seed = seed
+                    sims.append(try Simulation(scenario: s))
+                }
             } catch let e as PolicyParamError {
                 throw CommandError("--param: \(e.key): \(e.message)")
             } catch {
@@ -64,20 +83,22 @@ struct Compare: ParsableCommand {
         }
         let plotFile = try plotOption.open()
         let results = Results(count: sims.count, showProgress: !quiet && Console.isTerminal(2))
-        let frozen = sims,
-            labels = pairs.map { "\($0.0) / \($0.1)" + ($0.2.map { " / \(sweep!.name)=\(compact($0))" } ?? "") }
+        let labels = pairs.map { "\($0.0) / \($0.1)" + ($0.2.map { " / \(sweep!.name)=\(compact($0))" } ?? "") }
+        let frozen = sims, n = seedList.count
+        let jobLabels = sims.indices.map { labels[$0 / n] + (n > 1 ? " (seed \(seedList[$0 % n]))" : "") }
         DispatchQueue.concurrentPerform(iterations: frozen.count) { i in
             var sim = frozen[i]
             sim.runToEnd()
-            results.set(i, Report(sim), label: labels[i], metrics: plotFile == nil ? nil : sim.metrics)
+            results.set(i, Report(sim), label: jobLabels[i], metrics: plotFile == nil ? nil : sim.metrics)
         }
         results.finish()
         let runs = pairs.indices.map { i in
             PolicyComparison.Run(
-                global: pairs[i].0.rawValue, local: pairs[i].1.rawValue, report: results.reports[i]!,
+                global: pairs[i].0.rawValue, local: pairs[i].1.rawValue,
+                reports: (0..<n).map { results.reports[i * n + $0]! },
                 parameter: pairs[i].2.map { "\(sweep!.name)=\(compact($0))" })
         }
-        let comparison = PolicyComparison(scenario: scenario.name, seed: scenario.seed, runs: runs)
+        let comparison = PolicyComparison(scenario: scenario.name, seeds: seedList, runs: runs)
         let text: String
         switch format {
         case .table: text = comparison.tableText
@@ -90,6 +111,34 @@ struct Compare: ParsableCommand {
             try PlotOption.write(Plots.latencyCDFs(scenario: scenario, runs: curves), to: plotFile)
         }
     }
+
+    /// `21-40`, `1,2,7` or a mix: the seeds in the order given, each once.
+    static func parseSeeds(_ text: String) throws -> [UInt64] {
+        func bad(_ why: String) -> CommandError {
+            CommandError("--seeds: \(why); expected seeds and ranges such as 21-40 or 1,2,7, got \"\(text)\"")
+        }
+        var seeds: [UInt64] = []
+        for item in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let ends = item.split(separator: "-", omittingEmptySubsequences: false).map {
+                UInt64($0.trimmingCharacters(in: .whitespaces))
+            }
+            guard ends.count <= 2, let first = ends.first ?? nil, let last = ends.last ?? nil else {
+                throw bad("\"\(item)\" is not a seed or a range")
+            }
+            guard first <= last else { throw bad("the range \(item) runs backwards") }
+            guard last - first < maxSeeds, seeds.count + Int(last - first) < maxSeeds else {
+                throw bad("at most \(maxSeeds) seeds")
+            }
+            for seed in first...last {
+                guard !seeds.contains(seed) else { throw bad("seed \(seed) is listed twice") }
+                seeds.append(seed)
+            }
+        }
+        return seeds
+    }
+
+    /// The most seeds `--seeds` takes (each pair runs once per seed).
+    static let maxSeeds: UInt64 = 1000
 
     /// `NAME=V1,V2`: a known parameter and its values.
     func parseSweep(_ text: String?) throws -> (name: String, values: [Double])? {

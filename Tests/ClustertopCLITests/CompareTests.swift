@@ -24,6 +24,63 @@ import Testing
         #expect(arrived[0] != nil && arrived[0] == arrived[1])
     }
 
+    /// `--seeds`: every pair runs once per seed, each run is the one `--seed` gives, and every
+    /// figure is the mean of the seeds' values.
+    @Test func seedsRunEveryPairOnEachSeedAndAverage() throws {
+        let common = [
+            "compare", "default", "--duration", "2", "--local", "vllm-v0,sarathi", "--format", "json", "--quiet",
+        ]
+        let outcome = clustertop(arguments: common + ["--seeds", "3,5-6"])
+        #expect(outcome.status == 0)
+        let comparison = try object(outcome.output)
+        #expect(comparison["seeds"] as? [Int] == [3, 5, 6])
+        #expect(comparison["seed"] == nil)
+        let runs = try #require(comparison["runs"] as? [[String: Any]])
+        for seed in [3, 5, 6] {
+            let single = try #require(
+                try object(clustertop(arguments: common + ["--seed", "\(seed)"]).output)["runs"] as? [[String: Any]])
+            for (run, alone) in zip(runs, single) {
+                let reports = try #require(run["reports"] as? [NSDictionary])
+                #expect(reports[[3, 5, 6].firstIndex(of: seed)!] == alone["report"] as? NSDictionary)
+            }
+        }
+        let rows = try #require(comparison["rows"] as? [[String: Any]])
+        let ttft = try #require(rows.first { $0["metric"] as? String == "ttft_ms.p99" })
+        let means = try #require(ttft["values"] as? [Double])
+        let perSeed = try #require(ttft["per_seed"] as? [[Double]])
+        #expect(perSeed.map(\.count) == [3, 3])
+        for (mean, values) in zip(means, perSeed) {
+            #expect(abs(mean - values.reduce(0, +) / 3) < 1e-3)
+        }
+        #expect(Set(perSeed[0]).count > 1, "the seeds differ, so the mean is not any one of them")
+
+        let table = clustertop(arguments: Array(common.dropLast(3)) + ["--quiet", "--seeds", "3,5-6"]).output
+        #expect(table.hasPrefix("compare default  seeds 3,5-6  (means over the 3 seeds; * = best)\n"))
+        #expect(table.split(separator: "\n").allSatisfy { $0.count <= 80 })
+    }
+
+    @Test(arguments: [
+        ("3-1", "the range 3-1 runs backwards"), ("1,1", "seed 1 is listed twice"),
+        ("1-x", "\"1-x\" is not a seed or a range"), ("", "\"\" is not a seed or a range"),
+        ("1-2-3", "\"1-2-3\" is not a seed or a range"), ("0-1000", "at most 1000 seeds"),
+    ])
+    func badSeedsAreBadInput(seeds: String, why: String) {
+        let outcome = clustertop("compare", "default", "--seeds", seeds)
+        #expect(outcome.status == 2)
+        #expect(
+            outcome.errors
+                == "error: --seeds: \(why); expected seeds and ranges such as 21-40 or 1,2,7, got \"\(seeds)\"\n")
+    }
+
+    @Test func seedsTakeNeitherSeedNorPlot() {
+        let both = clustertop("compare", "default", "--seeds", "1,2", "--seed", "3")
+        #expect(both.status == 2)
+        #expect(both.errors == "error: --seeds: give either --seed or --seeds\n")
+        let plot = clustertop("compare", "default", "--seeds", "1,2", "--plot", temporaryPath("seeds.svg"))
+        #expect(plot.status == 2)
+        #expect(plot.errors == "error: --plot: draws one seed's runs; give --seed instead of --seeds\n")
+    }
+
     /// The scenario options of `run` reach `compare` alike: one pair compared is the run.
     @Test func sharesTheScenarioOptionsOfRun() throws {
         let calibration = temporaryPath("h100.yaml")

@@ -17,26 +17,40 @@ public struct PolicyComparison: Sendable {
     public struct Run: Sendable {
         public var global: String
         public var local: String
-        public var report: Report
+        /// One report per seed of the comparison, in its order.
+        public var reports: [Report]
         /// The swept parameter's setting (`name=value`), if any.
         public var parameter: String?
         public var label: String { "\(global) / \(local)" + (parameter.map { " / \($0)" } ?? "") }
+        /// The report of the first (or only) seed.
+        public var report: Report { reports[0] }
 
         public init(global: String, local: String, report: Report, parameter: String? = nil) {
+            self.init(global: global, local: local, reports: [report], parameter: parameter)
+        }
+
+        public init(global: String, local: String, reports: [Report], parameter: String? = nil) {
+            precondition(!reports.isEmpty, "a run has a report per seed")
             self.global = global
             self.local = local
-            self.report = report
+            self.reports = reports
             self.parameter = parameter
         }
     }
 
     public var scenario: String
-    public var seed: UInt64
+    /// The seeds every run was run on; with more than one, each figure is the mean over them.
+    public var seeds: [UInt64]
     public var runs: [Run]
 
     public init(scenario: String, seed: UInt64, runs: [Run]) {
+        self.init(scenario: scenario, seeds: [seed], runs: runs)
+    }
+
+    public init(scenario: String, seeds: [UInt64], runs: [Run]) {
+        precondition(runs.allSatisfy { $0.reports.count == seeds.count }, "a run has a report per seed")
         self.scenario = scenario
-        self.seed = seed
+        self.seeds = seeds
         self.runs = runs
     }
 
@@ -50,19 +64,38 @@ public struct PolicyComparison: Sendable {
 
     /// Metrics present in the reports.
     public var presentMetrics: [Metric] {
-        let jsons = runs.map(\.report.json)
+        let jsons = runs.flatMap { $0.reports.map(\.json) }
         return PolicyComparison.metrics.filter { m in jsons.contains { $0.value(at: m.path) != nil } }
     }
 
-    /// A metric's value in display units (percent for rates, seconds for workflow latency).
-    public static func displayValue(_ m: Metric, _ report: Report) -> Double? {
-        report.double(m.path).map(m.unit.display)
+    /// Run `i`'s figure for `m`: its value, or with several seeds the mean over the seeds whose
+    /// reports have it (nil when none has).
+    public func value(_ m: Metric, _ i: Int) -> Double? {
+        let values = runs[i].reports.compactMap { $0.double(m.path) }
+        return values.isEmpty ? nil : values.reduce(0, +) / Double(values.count)
+    }
+
+    /// Run `i`'s figure for `m` in display units (percent for rates, seconds for workflow latency).
+    public func displayValue(_ m: Metric, _ i: Int) -> Double? { value(m, i).map(m.unit.display) }
+
+    /// "seed 7", or "seeds 21-40, 1,3" style ranges and the count when there are several.
+    var seedText: String {
+        guard seeds.count > 1 else { return "seed \(seeds[0])" }
+        var parts: [String] = []
+        var start = 0
+        while start < seeds.count {
+            var end = start
+            while end + 1 < seeds.count, seeds[end] < .max, seeds[end + 1] == seeds[end] + 1 { end += 1 }
+            parts.append(end > start ? "\(seeds[start])-\(seeds[end])" : "\(seeds[start])")
+            start = end + 1
+        }
+        return "seeds " + parts.joined(separator: ",")
     }
 
     /// Indices of the runs with the best value of `m` (none when all are equal or it has no direction).
     public func best(_ m: Metric) -> [Int] {
         guard m.better != .none else { return [] }
-        let values = runs.map { PolicyComparison.displayValue(m, $0.report) }
+        let values = runs.indices.map { displayValue(m, $0) }
         let present = values.compactMap { $0 }
         guard present.count > 1, let top = (m.better == .lower ? present.min() : present.max()) else { return [] }
         if present.allSatisfy({ Report.number($0, m.decimals) == Report.number(top, m.decimals) }) { return [] }
@@ -80,9 +113,11 @@ public struct PolicyComparison: Sendable {
     /// An 80-column table: a legend of the runs, then blocks of at most four runs side by side;
     /// the best value of each row is marked with `*`.
     public var tableText: String {
-        var lines = [
-            "compare \(scenario.escapingControlCharacters())  seed \(seed)  (same arrivals in every run; * = best)", "",
-        ]
+        let what =
+            seeds.count > 1
+            ? "(means over the \(seeds.count) seeds; * = best)"
+            : "(same arrivals in every run; * = best)"
+        var lines = ["compare \(scenario.escapingControlCharacters())  \(seedText)  \(what)", ""]
         for (i, run) in runs.enumerated() { lines.append("  \(PolicyComparison.column(i))  \(run.label)") }
         let metrics = presentMetrics
         let labelWidth = 20, cellWidth = 14, perBlock = 4
@@ -100,8 +135,7 @@ public struct PolicyComparison: Sendable {
                 let winners = best(m)
                 var row = pad(m.label, labelWidth, left: true)
                 for i in block {
-                    let text =
-                        PolicyComparison.displayValue(m, runs[i].report).map { Report.number($0, m.decimals) } ?? "-"
+                    let text = displayValue(m, i).map { Report.number($0, m.decimals) } ?? "-"
                     row += pad(text + (winners.contains(i) ? "*" : " "), cellWidth)
                 }
                 lines.append(row)
@@ -111,44 +145,53 @@ public struct PolicyComparison: Sendable {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// The runs' full reports, and per metric its values and the best runs.
+    /// The runs' full reports, and per metric its values and the best runs. With several seeds,
+    /// `seeds` lists them, each run holds its `reports` (one per seed), a row's `values` are the
+    /// means and its `per_seed` the values seed by seed, per run.
     public var json: JSONValue {
-        let metrics = presentMetrics
-        let rows: [JSONValue] = metrics.map { m in
-            .object([
-                ("metric", .string(m.path)), ("better", .string(m.better.rawValue)),
-                (
-                    "values",
-                    .array(runs.map { r in r.report.double(m.path).map { .number($0, decimals: 4) } ?? .string("") })
-                ),
-                ("best", .array(best(m).map { .string(runs[$0].label) })),
-            ])
+        let several = seeds.count > 1
+        func number(_ v: Double?) -> JSONValue { v.map { .number($0, decimals: 4) } ?? .string("") }
+        let rows: [JSONValue] = presentMetrics.map { m in
+            .object(
+                [
+                    ("metric", .string(m.path)), ("better", .string(m.better.rawValue)),
+                    ("values", .array(runs.indices.map { number(value(m, $0)) })),
+                    ("best", .array(best(m).map { .string(runs[$0].label) })),
+                ]
+                    + (several
+                        ? [("per_seed", .array(runs.map { r in .array(r.reports.map { number($0.double(m.path)) }) }))]
+                        : []))
         }
+        let seedField: (String, JSONValue) =
+            several
+            ? ("seeds", .array(seeds.map { .integer(Int64(bitPattern: $0)) }))
+            : ("seed", .integer(Int64(bitPattern: seeds[0])))
         return .object([
-            ("scenario", .string(scenario)), ("seed", .integer(Int64(bitPattern: seed))),
+            ("scenario", .string(scenario)), seedField,
             (
                 "runs",
                 .array(
                     runs.map { run in
                         .object(
                             [("global", .string(run.global)), ("local", .string(run.local))]
-                                + (run.parameter.map { [("parameter", JSONValue.string($0))] } ?? []) + [
-                                    ("report", run.report.json)
-                                ])
+                                + (run.parameter.map { [("parameter", JSONValue.string($0))] } ?? [])
+                                + [several ? ("reports", .array(run.reports.map(\.json))) : ("report", run.report.json)]
+                        )
                     })
             ),
             ("rows", .array(rows)),
         ])
     }
 
-    /// One row per metric, one column per run (by label), `*` after the best values.
+    /// One row per metric, one column per run (by label), `*` after the best values (means over
+    /// the seeds when there are several).
     public var csvText: String {
         let metrics = presentMetrics
         let rows = metrics.map { m -> [String] in
             let winners = best(m)
             return [m.path, m.better.rawValue]
                 + runs.indices.map { i in
-                    (runs[i].report.double(m.path).map { Report.number($0, 4) } ?? "")
+                    (value(m, i).map { Report.number($0, 4) } ?? "")
                         + (winners.contains(i) ? "*" : "")
                 }
         }

@@ -14,8 +14,8 @@ struct Compare: ParsableCommand {
 
             --seeds runs every pair on each seed listed instead, and each figure is the mean over \
             the seeds (the JSON keeps every seed's report). One seed's ranking can be luck: a \
-            loaded cluster amplifies small differences, so a policy detour of a few seconds early \
-            in a run can move its SLO attainment by a point (docs/policies.md, auto).
+            loaded cluster carries small differences forward, so a 10 s detour through another \
+            router earlier in the run can move a policy's P99 TTFT by 16% (docs/policies.md, auto).
 
             Examples:
               clustertop compare Scenarios/llumnix-migration.yaml --global infaas,llumnix

@@ -69,8 +69,7 @@ struct Compare: ParsableCommand {
             s.policy.local = l
             if let sweep, let v { s.policy.params.values[sweep.name] = v }
             do {
-                _ = try GlobalPolicy(id: g, params: s.policy.params)
-                _ = try LocalPolicy(id: l, params: s.policy.params)
+                _ = try PolicyRegistry.policies(global: g, local: l, params: s.policy.params)
                 for seed in seedList {
                     s.seed = seed
                     sims.append(try Simulation(scenario: s))

@@ -69,8 +69,8 @@ struct PolicyChoice: PolicyOverrides {
         }
         // The policies check the values against their ranges.
         do {
-            _ = try GlobalPolicy(id: scenario.policy.global, params: scenario.policy.params)
-            _ = try LocalPolicy(id: scenario.policy.local, params: scenario.policy.params)
+            _ = try PolicyRegistry.policies(
+                global: scenario.policy.global, local: scenario.policy.local, params: scenario.policy.params)
         } catch let e as PolicyParamError {
             throw CommandError("--param: \(e.key): \(e.message)")
         }

@@ -164,6 +164,15 @@ extension Simulation {
 
 // MARK: - Policy actions
 
+extension Simulation {
+    /// The global policy named in force ("auto" under the global `auto`), for reports and views.
+    public var globalPolicyName: String { globalPolicyID.rawValue }
+
+    /// The local policy in force by its canonical id (`mdd` for `vllm-v1+mdd`), or "auto" under
+    /// the local `auto`, whatever it has chosen.
+    public var localPolicyName: String { localPolicyID.isAuto ? localPolicyID.rawValue : localPolicy.id }
+}
+
 extension Simulation: PolicyContext {
     var addableInstanceBlocks: Int32? {
         guard let group = scenario.cluster.first else { return nil }

@@ -38,6 +38,11 @@ public struct Simulation: Sendable {
     public internal(set) var streams: [ArrivalStream] = []
     public internal(set) var globalPolicy: GlobalPolicy
     public private(set) var localPolicy: LocalPolicy
+    /// The policies the scenario or the last switch named: what reports and the dashboard show.
+    /// They differ from the policies' own ids under `auto`, which puts other policies in force
+    /// (`PolicyRegistry.policies`).
+    public private(set) var globalPolicyID: GlobalPolicyID
+    public private(set) var localPolicyID: LocalPolicyID
     /// Everything measured so far (kept by `recorder`).
     public internal(set) var metrics: Metrics {
         _read { yield recorder.metrics }
@@ -91,8 +96,9 @@ public struct Simulation: Sendable {
     public init(scenario: Scenario, durationSeconds: Double? = nil) throws {
         self.scenario = scenario
         let params = scenario.policy.params
-        globalPolicy = try GlobalPolicy(id: scenario.policy.global, params: params)
-        localPolicy = try LocalPolicy(id: scenario.policy.local, params: params)
+        (globalPolicy, localPolicy) = try PolicyRegistry.policies(
+            global: scenario.policy.global, local: scenario.policy.local, params: params)
+        (globalPolicyID, localPolicyID) = (scenario.policy.global, scenario.policy.local)
         recorder = MetricsRecorder(tenants: scenario.tenants)
         arrivalEnd = Time.seconds(durationSeconds ?? scenario.durationSeconds)
         for group in scenario.cluster {
@@ -486,18 +492,16 @@ public struct Simulation: Sendable {
             queue.push(at: now + Time.seconds(duration), .control, target: Int32(controls.count - 1))
             note(.spikeStarted(factor: factor, durationSeconds: duration))
         case .setGlobalPolicy(let id):
-            guard let p = try? GlobalPolicy(id: id, params: scenario.policy.params) else {
+            guard (try? switchPolicies(global: id, local: localPolicyID)) != nil else {
                 note(.commandIgnored(command, reason: .unknownPolicy))
                 return
             }
-            switchGlobalPolicy(to: p)
             note(.globalPolicySwitched(id))
         case .setLocalPolicy(let id):
-            guard let p = try? LocalPolicy(id: id, params: scenario.policy.params) else {
+            guard (try? switchPolicies(global: globalPolicyID, local: id)) != nil else {
                 note(.commandIgnored(command, reason: .unknownPolicy))
                 return
             }
-            switchLocalPolicy(to: p)
             note(.localPolicySwitched(id))
         case .fail(let i):
             guard pool.isLive(i) else {
@@ -543,6 +547,17 @@ public struct Simulation: Sendable {
         case .note(let text):
             note(.noted(text))
         }
+    }
+
+    /// Puts the pair `global`, `local` in force (a command, a what-if fork): the global policy is
+    /// rebuilt when its id changes or the local one turns `auto` or back (an `AutoGlobal` learns
+    /// the local policy), the local one when its id changes. Throws `PolicyParamError` when the
+    /// pair cannot be built with the scenario's parameters, and changes nothing then.
+    mutating func switchPolicies(global: GlobalPolicyID, local: LocalPolicyID) throws {
+        let built = try PolicyRegistry.policies(global: global, local: local, params: scenario.policy.params)
+        if global != globalPolicyID || local.isAuto != localPolicyID.isAuto { switchGlobalPolicy(to: built.global) }
+        if local != localPolicyID { switchLocalPolicy(to: built.local) }
+        (globalPolicyID, localPolicyID) = (global, local)
     }
 
     /// Puts global policy `p` in force now: its periodic work starts afresh (a live switch, and

@@ -191,7 +191,7 @@ public enum ClusterExposition {
             out.sample("clustertop:slo_attainment", [("tenant", tenant.name)], attainment)
         }
         out.family("clustertop:policy_info", .gauge, help: "The global and local policies in force (value 1).")
-        out.sample("clustertop:policy_info", [("global", sim.globalPolicy.id), ("local", sim.localPolicy.id)], 1)
+        out.sample("clustertop:policy_info", [("global", sim.globalPolicyName), ("local", sim.localPolicyName)], 1)
         out.family("clustertop:arrival_rate_multiplier", .gauge, help: "Product of the load spikes in force.")
         out.sample("clustertop:arrival_rate_multiplier", [], sim.rateMultiplier)
         out.family(

@@ -280,7 +280,7 @@ public struct Report: Sendable, Hashable, Codable {
         }
         scenario = sim.scenario.name
         seed = sim.scenario.seed
-        policy = Policy(global: sim.globalPolicy.id, local: sim.localPolicy.id)
+        policy = Policy(global: sim.globalPolicyName, local: sim.localPolicyName)
         instances = Int64(sim.instances.count)
         simulatedSeconds = simulated
         iterations = sim.instances.reduce(Int64(0)) { $0 + $1.iterations }

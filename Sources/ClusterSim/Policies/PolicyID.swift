@@ -63,6 +63,12 @@ public struct LocalPolicyID: PolicyID, ExpressibleByStringLiteral {
 
     /// The id named `text`, or nil when it names no local policy.
     public init?(_ text: String) {
+        if text == AutoGlobal.localDeclaration.id {
+            self.rawValue = text
+            self.mechanics = -1
+            self.order = .fcfs
+            return
+        }
         var base = text, order = QueueOrder.fcfs
         if let plus = text.firstIndex(of: "+") {
             base = String(text[..<plus])
@@ -87,17 +93,23 @@ public struct LocalPolicyID: PolicyID, ExpressibleByStringLiteral {
     }
 
     /// The local policies the dashboard cycles through: every mechanics, then every order on vLLM v1
-    /// (`LocalPolicy.ids`).
-    public static let all: [LocalPolicyID] = LocalPolicy.ids.compactMap(LocalPolicyID.init)
+    /// (`LocalPolicy.ids`), then `auto`.
+    public static let all: [LocalPolicyID] = LocalPolicy.ids.compactMap(LocalPolicyID.init) + [auto]
 
     /// The default local policy.
     public static let vllmV0: LocalPolicyID = all[0]
+
+    /// `auto`: not a batching policy but the choice among them, learned as the run goes
+    /// (`AutoGlobal`, built by `PolicyRegistry.policies`).
+    public static let auto = LocalPolicyID(AutoGlobal.localDeclaration.id)!
+
+    public var isAuto: Bool { mechanics < 0 }
 
     /// The id named `text`; throws "expected one of a, b, got "c"; did you mean "a"?" (the short
     /// ids listed) when it names no local policy.
     public init(parsing text: String) throws(UnknownID) {
         guard let id = LocalPolicyID(text) else {
-            throw UnknownID(unknownChoice(text, among: LocalPolicy.allIDs, shown: LocalPolicy.ids))
+            throw UnknownID(unknownChoice(text, among: LocalPolicy.allIDs, shown: LocalPolicyID.all.map(\.rawValue)))
         }
         self = id
     }

@@ -9,9 +9,10 @@ public enum PolicyRegistry {
     /// The global policies, in picker order.
     public static let global: [PolicyDeclaration] = GlobalPolicy.registered.map(\.declaration)
 
-    /// The local policies: every batching mechanics, then every queue order (on vLLM v1).
+    /// The local policies: every batching mechanics, then every queue order (on vLLM v1), then
+    /// `auto`.
     public static let local: [PolicyDeclaration] =
-        LocalPolicy.registered.map(\.declaration) + LocalPolicy.orderDeclarations
+        LocalPolicy.registered.map(\.declaration) + LocalPolicy.orderDeclarations + [AutoGlobal.localDeclaration]
 
     public static let all: [PolicyDeclaration] = global + local
 
@@ -32,8 +33,22 @@ public enum PolicyRegistry {
     /// Checks `params` against the declarations of the policies `spec` names and of the engine:
     /// throws `PolicyParamError` for the first value out of its declared range.
     public static func validate(_ spec: PolicySpec) throws {
-        _ = try GlobalPolicy(id: spec.global, params: spec.params)
-        _ = try LocalPolicy(id: spec.local, params: spec.params)
+        _ = try policies(global: spec.global, local: spec.local, params: spec.params)
         for p in engineParameters { _ = try spec.params.number(p) }
+    }
+
+    /// The policies that `global` and `local` put in force, built with `params`: the two
+    /// themselves, or, when either is `auto`, an `AutoGlobal` that learns that side (the global
+    /// policy among all, the local one among `auto_locals`; both when both are `auto`) with the
+    /// local policy of its first candidate. Throws `PolicyParamError` for a value out of range.
+    public static func policies(
+        global: GlobalPolicyID, local: LocalPolicyID, params: PolicyParams
+    ) throws -> (global: GlobalPolicy, local: LocalPolicy) {
+        let globalIsAuto = global.rawValue == AutoGlobal.declaration.id
+        guard globalIsAuto || local.isAuto else {
+            return (try GlobalPolicy(id: global, params: params), try LocalPolicy(id: local, params: params))
+        }
+        let auto = try AutoGlobal(params: params, global: globalIsAuto ? nil : global, learnsLocal: local.isAuto)
+        return (.auto(auto), try auto.locals[0] ?? LocalPolicy(id: local, params: params))
     }
 }

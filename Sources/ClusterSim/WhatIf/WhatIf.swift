@@ -66,8 +66,7 @@ public struct WhatIf: Sendable {
     /// The pair in force now, then every other global policy with the local one in force, then
     /// every batching mechanics with the global one in force: what to try when nobody said.
     public static func defaultCandidates(for sim: Simulation) -> [Candidate] {
-        let g = GlobalPolicyID(sim.globalPolicy.id) ?? .roundRobin
-        let l = LocalPolicyID(sim.localPolicy.id) ?? LocalPolicyID(LocalPolicy.baseIDs[0])!
+        let (g, l) = (sim.globalPolicyID, sim.localPolicyID)
         var out = [Candidate(global: g, local: l)]
         for other in GlobalPolicyID.all where other != g && other.rawValue != AutoGlobal.declaration.id {
             out.append(Candidate(global: other, local: l))
@@ -78,14 +77,12 @@ public struct WhatIf: Sendable {
         return out
     }
 
-    /// Candidate `i`'s fork: the base switched to its policies (built with the scenario's
-    /// parameters); a policy already in force is kept as it is.
+    /// Candidate `i`'s fork: the base switched to its policies as a command would switch them
+    /// (built with the scenario's parameters); a policy already in force is kept as it is.
     public func fork(_ i: Int) throws -> Simulation {
-        let c = candidates[i]
-        let params = base.scenario.policy.params
-        let global = c.global.rawValue == base.globalPolicy.id ? nil : try GlobalPolicy(id: c.global, params: params)
-        let local = c.local.rawValue == base.localPolicy.id ? nil : try LocalPolicy(id: c.local, params: params)
-        return base.fork(global: global, local: local)
+        var fork = base
+        try fork.switchPolicies(global: candidates[i].global, local: candidates[i].local)
+        return fork
     }
 
     /// Runs candidate `i`'s fork over the horizon; `progress` gets the share done after each
@@ -105,7 +102,7 @@ public struct WhatIf: Sendable {
 
     /// `candidate` is the pair in force in `sim`.
     public static func isCurrent(_ candidate: Candidate, in sim: Simulation) -> Bool {
-        candidate.global.rawValue == sim.globalPolicy.id && candidate.local.rawValue == sim.localPolicy.id
+        candidate.global == sim.globalPolicyID && candidate.local == sim.localPolicyID
     }
 
     /// Every candidate, one after another, best marked.

@@ -251,7 +251,7 @@ public struct SimulationDriver: Sendable {
         var snapshot = DashboardSnapshot(
             scenario: sim.scenario.name, now: sim.now, scenarioDurationSeconds: sim.scenario.durationSeconds,
             clock: clock,
-            globalPolicy: sim.globalPolicy.id, localPolicy: sim.localPolicy.id, globalPolicies: GlobalPolicyID.all,
+            globalPolicy: sim.globalPolicyName, localPolicy: sim.localPolicyName, globalPolicies: GlobalPolicyID.all,
             localPolicies: LocalPolicyID.all, rateMultiplier: sim.rateMultiplier,
             nominalArrivalRate: nominalRate * sim.rateMultiplier,
             recent: window.rates,

@@ -29,26 +29,77 @@ import Testing
         #expect(throws: PolicyParamError.self) { try auto(["auto_candidates": 0b1000000]) }
     }
 
+    /// The pair of policies `global` and `local` put in force with `values`.
+    func built(_ global: GlobalPolicyID, _ local: LocalPolicyID, _ values: [String: Double] = [:]) throws -> (
+        global: GlobalPolicy, local: LocalPolicy
+    ) {
+        try PolicyRegistry.policies(global: global, local: local, params: PolicyParams(values))
+    }
+
     @Test func localCandidatesPairEveryGlobalOneWithEachLocalPolicy() throws {
-        let a = try auto(["auto_candidates": 0b10, "auto_locals": 0b11])
+        // The global and the local auto: every selected global policy with each selected local one.
+        let both = try built("auto", .auto, ["auto_candidates": 0b10, "auto_locals": 0b11])
+        guard case .auto(let a) = both.global else { throw Failure("not auto") }
         #expect(a.names == ["least-outstanding / vllm-v0", "least-outstanding / sarathi"])
         #expect(a.locals.map { $0?.id } == ["vllm-v0", "sarathi"])
-        #expect(try auto().locals.allSatisfy { $0 == nil })
+        #expect(both.local.id == "vllm-v0")
+        // The local auto under a fixed global policy: the batching mechanics by default.
+        let local = try built("hexgen", .auto)
+        guard case .auto(let l) = local.global else { throw Failure("not auto") }
+        #expect(l.names == ["hexgen / vllm-v0", "hexgen / sarathi", "hexgen / vllm-v1"])
+        // The global auto alone keeps the local policy; auto_locals applies to the local auto only.
+        let global = try built("auto", "sarathi", ["auto_locals": 0b11])
+        guard case .auto(let g) = global.global else { throw Failure("not auto") }
+        #expect(g.locals.allSatisfy { $0 == nil } && global.local.id == "sarathi")
+        #expect(throws: PolicyParamError.self) { try built("hexgen", .auto, ["auto_locals": 0b10000000]) }
+        #expect(throws: PolicyParamError.self) { try LocalPolicy(id: .auto) }
+    }
+
+    struct Failure: Error {
+        let text: String
+        init(_ text: String) { self.text = text }
     }
 
     @Test func aRunLearningTheLocalPolicySwitchesIt() throws {
-        var s = testScenario(count: 2, rate: 40, duration: 30, global: "auto", seed: 3)
-        s.policy.params.values = [
-            "auto_interval_s": 5, "auto_horizon_s": 3, "auto_candidates": 0b10, "auto_locals": 0b111,
-        ]
+        // Long prompts, which vLLM v0 runs whole, stalling the decodes (TPOT misses).
+        var s = testScenario(
+            count: 2, rate: 40, duration: 30, local: .auto, global: "least-outstanding",
+            input: .lognormal(mean: 3000, sigma: 0.8, max: 4096), seed: 3)
+        s.policy.params.values = ["auto_interval_s": 5, "auto_horizon_s": 3]
         var sim = try Simulation(scenario: s)
         sim.run(until: Time.seconds(1))
         // The first decision put a candidate's local policy in force.
         let first = try #require(sim.globalPolicy.autoSummary?.timeline.last?.policy)
         #expect(first.hasSuffix(" / \(sim.localPolicy.id)"))
         #expect(runChecked(&sim) == [])
-        let last = try #require(sim.globalPolicy.autoSummary?.timeline.last?.policy)
-        #expect(last == "least-outstanding / \(sim.localPolicy.id)")
+        let summary = try #require(sim.globalPolicy.autoSummary)
+        #expect(summary.timeline.last?.policy == "least-outstanding / \(sim.localPolicy.id)")
+        #expect(summary.timeline.count > 1, "it tried more than one local policy: \(summary.timelineText)")
+        // The report names the policies the scenario named, not the candidate in force.
+        let report = Report(sim)
+        #expect((report.policy.global, report.policy.local) == ("least-outstanding", "auto"))
+    }
+
+    /// A command turns the local auto on and off, rebuilding the global policy around it.
+    @Test func aLiveSwitchTurnsTheLocalAutoOnAndOff() throws {
+        var s = testScenario(count: 2, rate: 40, duration: 30, global: "llumnix", seed: 3)
+        s.policy.params.values = ["auto_interval_s": 5, "auto_horizon_s": 3]
+        s.events = [
+            TimedEvent(atSeconds: 5, command: .setLocalPolicy(.auto)),
+            TimedEvent(atSeconds: 12, command: .setGlobalPolicy("hexgen")),
+            TimedEvent(atSeconds: 20, command: .setLocalPolicy("sarathi")),
+        ]
+        var sim = try Simulation(scenario: s)
+        sim.run(until: Time.seconds(6))
+        guard case .auto(let a) = sim.globalPolicy else { throw Failure("no auto at 6 s") }
+        #expect(a.names.allSatisfy { $0.hasPrefix("llumnix / ") })
+        #expect((sim.globalPolicyName, sim.localPolicyName) == ("llumnix", "auto"))
+        sim.run(until: Time.seconds(13))
+        guard case .auto(let b) = sim.globalPolicy else { throw Failure("no auto at 13 s") }
+        #expect(b.names.allSatisfy { $0.hasPrefix("hexgen / ") })
+        #expect(runChecked(&sim) == [])
+        guard case .hexgen = sim.globalPolicy else { throw Failure("not hexgen at the end") }
+        #expect((sim.globalPolicyName, sim.localPolicyName) == ("hexgen", "sarathi"))
     }
 
     @Test func itSwitchesToTheCandidateTheSurrogateFavoursAndAccountsRegret() throws {
@@ -133,10 +184,15 @@ import Testing
         try session.startRecording(path: path, baseDirectory: "/", checkpointSeconds: 2)
         session.advance(to: Time.seconds(7))
         session.apply(.spike(factor: 2, durationSeconds: 5))
+        // The local auto turned on live: the global learner is rebuilt around it.
+        session.advance(to: Time.seconds(12))
+        session.apply(.setLocalPolicy(.auto))
         session.runToEnd()
         let outcome = try Recording.load(path: path).replay()
         #expect(outcome.divergence == nil)
         #expect(outcome.report.auto == Report(session.sim).auto)
+        #expect(outcome.report.policy.local == "auto")
+        #expect(outcome.report.auto?.timelineText.contains(" / ") == true)
         #expect(outcome.report.auto?.decisions ?? 0 > 3)
     }
 }

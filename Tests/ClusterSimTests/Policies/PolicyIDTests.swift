@@ -5,7 +5,8 @@ import Testing
 @Suite struct PolicyIDTests {
     @Test func everyRegisteredIdParsesAndKeepsItsText() throws {
         #expect(GlobalPolicyID.all.map(\.rawValue) == GlobalPolicy.ids)
-        #expect(LocalPolicyID.all.map(\.rawValue) == LocalPolicy.ids)
+        #expect(LocalPolicyID.all.map(\.rawValue) == LocalPolicy.ids + ["auto"])
+        #expect(LocalPolicyID.all.filter(\.isAuto) == [.auto])
         for text in GlobalPolicy.ids {
             let id = try #require(GlobalPolicyID(text))
             #expect(id.description == text)
@@ -58,7 +59,7 @@ import Testing
             // The message lists the short ids, and suggests among them all.
             #expect(
                 error.message
-                    == "expected one of \(LocalPolicy.ids.joined(separator: ", ")), got \"sarathix\"; did you mean \"sarathi\"?"
+                    == "expected one of \(LocalPolicy.ids.joined(separator: ", ")), auto, got \"sarathix\"; did you mean \"sarathi\"?"
             )
         }
     }

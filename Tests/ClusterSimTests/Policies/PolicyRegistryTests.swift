@@ -6,12 +6,19 @@ import Testing
 /// The registry is the single source of policy ids and parameters, and global policies' periodic
 /// work reaches the engine only as `PolicyAction`s.
 @Suite struct PolicyRegistryTests {
-    /// A policy built from `params`, global or local.
-    static func build(_ d: PolicyDeclaration, _ params: [String: Double]) throws -> AnyHashable? {
+    /// A policy built from `params`, global or local (a local one with round-robin: the local
+    /// `auto` is built as the global policy that learns it), and the id it goes by.
+    static func build(_ d: PolicyDeclaration, _ params: [String: Double]) throws -> (AnyHashable, id: String)? {
         switch d.scope {
         case .global:
-            try GlobalPolicyID(d.id).map { AnyHashable(try GlobalPolicy(id: $0, params: PolicyParams(params))) }
-        case .local: try LocalPolicyID(d.id).map { AnyHashable(try LocalPolicy(id: $0, params: PolicyParams(params))) }
+            return try GlobalPolicyID(d.id).map {
+                let p = try GlobalPolicy(id: $0, params: PolicyParams(params))
+                return (AnyHashable(p), p.id)
+            }
+        case .local:
+            guard let id = LocalPolicyID(d.id) else { return nil }
+            let (g, l) = try PolicyRegistry.policies(global: .roundRobin, local: id, params: PolicyParams(params))
+            return (AnyHashable([AnyHashable(g), AnyHashable(l)]), id.isAuto ? id.rawValue : l.id)
         }
     }
 
@@ -21,12 +28,11 @@ import Testing
 
     @Test func theRegistryListsExactlyThePoliciesThatCanBeBuilt() throws {
         #expect(PolicyRegistry.global.map(\.id) == GlobalPolicy.ids)
-        #expect(PolicyRegistry.local.map(\.id) == LocalPolicy.ids)
-        #expect(Set(PolicyRegistry.all.map(\.id)).count == PolicyRegistry.all.count)
+        #expect(PolicyRegistry.local.map(\.id) == LocalPolicy.ids + ["auto"])
+        #expect(Set(PolicyRegistry.all.map { "\($0.scope) \($0.id)" }).count == PolicyRegistry.all.count)
         for d in PolicyRegistry.all {
             let built = try #require(try Self.build(d, [:]), "\(d.id)")
-            let id = (built.base as? GlobalPolicy)?.id ?? (built.base as? LocalPolicy)?.id
-            #expect(id == d.id)
+            #expect(built.id == d.id)
             #expect(!d.summary.isEmpty && !d.source.isEmpty)
         }
     }
@@ -35,16 +41,16 @@ import Testing
     /// declared parameter changes the policy it is declared for.
     @Test func everyDeclaredDefaultIsTheOneInForce() throws {
         for d in PolicyRegistry.all {
-            let omitted = try Self.build(d, [:])
+            let omitted = try Self.build(d, [:])?.0
             for p in d.parameters {
                 #expect(p.range.contains(p.defaultValue), "\(d.id).\(p.name)")
                 #expect(p.problem(p.defaultValue) == nil, "\(d.id).\(p.name)")
-                #expect(try Self.build(d, [p.name: p.defaultValue]) == omitted, "\(d.id).\(p.name)")
+                #expect(try Self.build(d, [p.name: p.defaultValue])?.0 == omitted, "\(d.id).\(p.name)")
                 if Self.isEngineParameter(p) { continue }
                 let other =
                     p.defaultValue < p.range.upperBound
                     ? min(p.range.upperBound, p.defaultValue + 1) : p.range.lowerBound
-                #expect(try Self.build(d, [p.name: other]) != omitted, "\(d.id).\(p.name) is declared but not read")
+                #expect(try Self.build(d, [p.name: other])?.0 != omitted, "\(d.id).\(p.name) is declared but not read")
             }
         }
     }

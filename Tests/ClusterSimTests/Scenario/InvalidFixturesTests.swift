@@ -48,7 +48,7 @@ import Testing
             "unknown-key.yaml:3:1: unknown key \"duraton_s\"; did you mean \"duration_s\"? (expected one of: name, description, seed, duration_s, models, gpus, cluster, link, policy, tenants, workload, events, kv_remote)",
         // The list of choices grows with the policies, so it is taken from the registry.
         "unknown-policy":
-            "unknown-policy.yaml:6:38: policy.local: expected one of \(LocalPolicy.ids.joined(separator: ", ")), got \"vllm-v9\"; did you mean \"vllm-v0\"?",
+            "unknown-policy.yaml:6:38: policy.local: expected one of \(LocalPolicy.ids.joined(separator: ", ")), auto, got \"vllm-v9\"; did you mean \"vllm-v0\"?",
         "unknown-tenant":
             "unknown-tenant.yaml:10:13: workload[0].tenant: expected one of chat, got \"chatt\"; did you mean \"chat\"?",
         "workload-rate-overflow":

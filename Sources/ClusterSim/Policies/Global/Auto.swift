@@ -27,11 +27,12 @@
 ///
 /// Forks run the candidates as fixed policies (they never recurse). Cost: N forks of
 /// `auto_horizon_s` every `auto_interval_s`, about N·horizon/interval times the run itself.
-/// `auto_locals` adds local policies: every global candidate is tried with each selected local
-/// policy, and a switch puts both in force (a `PolicyAction`), so `auto_candidates` naming one
-/// global policy with `auto_locals` learns the local policy alone. `auto_alpha_grid` = 1 tunes
-/// HexGen's α instead: the candidates are `hexgen` at α ∈ {0, 0.1, …,
-/// 0.5}, the grid the HexGen-Text2SQL paper searches by simulation.
+/// The local `auto` is the same learner over local policies: with local `auto`, every global
+/// candidate (the global policy in force, or all of them under the global `auto`) is tried with
+/// each local policy `auto_locals` selects, and a switch puts both in force (a `PolicyAction`).
+/// `auto_alpha_grid` = 1 tunes HexGen's α instead of choosing the global policy: the candidates
+/// are `hexgen` at α ∈ {0, 0.1, …, 0.5}, the grid the HexGen-Text2SQL paper searches by
+/// simulation.
 public struct AutoGlobal: GlobalPolicyRules {
     public static let intervalParameter = PolicyParameter.number(
         "auto_interval_s", default: 20, in: 1...3600, help: "simulated seconds between decisions")
@@ -45,9 +46,9 @@ public struct AutoGlobal: GlobalPolicyRules {
         "auto_candidates", default: 0, in: 0...1023,
         help: "bit i set: the i-th global policy of `clustertop policies` is a candidate", shown: "0 (all)")
     public static let localsParameter = PolicyParameter.integer(
-        "auto_locals", default: 0, in: 0...4095,
-        help: "bit i set: the i-th local policy of `clustertop policies` is tried with every global candidate",
-        shown: "0 (keep)")
+        "auto_locals", default: 0, in: 0...127,
+        help: "bit i set: the i-th local policy of `clustertop policies` is a candidate",
+        shown: "0 (vllm-v0, sarathi, vllm-v1)")
     public static let tailWeightParameter = PolicyParameter.number(
         "auto_tail_weight", default: 0.25, in: 0...1,
         help: "weight of the tail TTFT in the loss (the rest: SLO misses)")
@@ -59,8 +60,15 @@ public struct AutoGlobal: GlobalPolicyRules {
         source: "groupwise regret (Blum & Lykouris 2020) with a simulation surrogate (Meyer et al. 2023)",
         parameters: [
             intervalParameter, horizonParameter, rateParameter, memoryParameter, tailWeightParameter,
-            candidatesParameter, localsParameter, alphaGridParameter,
+            candidatesParameter, alphaGridParameter,
         ])
+    /// The local `auto`: the same learner choosing the local policy (`PolicyRegistry.policies`).
+    public static let localDeclaration = PolicyDeclaration(
+        id: "auto", scope: .local,
+        summary:
+            "learns online which local policy to run, with the global one in force (or the global auto): forks per candidate pair",
+        source: "as the global auto; its auto_* parameters apply",
+        parameters: [localsParameter])
 
     /// The candidates as fixed policies, and their names in the timeline.
     public private(set) var names: [String]
@@ -82,13 +90,23 @@ public struct AutoGlobal: GlobalPolicyRules {
     var weighted: [[Double]] = []
     public private(set) var summary = AutoSummary()
 
-    public init(params: PolicyParams) throws {
+    public init(params: PolicyParams) throws { try self.init(params: params, global: nil, learnsLocal: false) }
+
+    /// The learner over `global` alone, or over every global policy `auto_candidates` selects
+    /// (nil), each with every local policy `auto_locals` selects when `learnsLocal`.
+    public init(params: PolicyParams, global: GlobalPolicyID?, learnsLocal: Bool) throws {
         interval = Time.seconds(try params.number(AutoGlobal.intervalParameter))
         horizon = Time.seconds(try params.number(AutoGlobal.horizonParameter))
         rate = try params.number(AutoGlobal.rateParameter)
         memory = try params.number(AutoGlobal.memoryParameter)
         tailWeight = try params.number(AutoGlobal.tailWeightParameter)
-        if try params.integer(AutoGlobal.alphaGridParameter) == 1 {
+        if let global {
+            guard global.rawValue != AutoGlobal.declaration.id else {
+                throw PolicyParamError(key: "global", message: "auto cannot be its own candidate")
+            }
+            candidates = [try GlobalPolicy(id: global, params: params)]
+            names = [global.rawValue]
+        } else if try params.integer(AutoGlobal.alphaGridParameter) == 1 {
             candidates = []
             names = []
             for step in 0...5 {
@@ -111,9 +129,12 @@ public struct AutoGlobal: GlobalPolicyRules {
         }
         locals = Array(repeating: nil, count: candidates.count)
         // Local candidates: every global candidate with every selected local policy.
-        let localMask = try params.integer(AutoGlobal.localsParameter)
-        if localMask != 0 {
-            let ids = LocalPolicy.ids.enumerated().filter { localMask & (1 << $0.offset) != 0 }.map(\.element)
+        if learnsLocal {
+            let localMask = try params.integer(AutoGlobal.localsParameter)
+            let ids =
+                localMask == 0
+                ? LocalPolicy.baseIDs
+                : LocalPolicy.ids.enumerated().filter { localMask & (1 << $0.offset) != 0 }.map(\.element)
             guard !ids.isEmpty else {
                 throw PolicyParamError(key: AutoGlobal.localsParameter.name, message: "no local policy selected")
             }

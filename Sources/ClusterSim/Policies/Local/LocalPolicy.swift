@@ -80,17 +80,23 @@ extension LocalPolicy {
     /// The batching mechanics ids.
     public static let baseIDs = registered.map(\.declaration.id)
 
-    /// Every id a scenario or the command line may name: `ids` and each mechanics with each order.
+    /// Every id a scenario or the command line may name: `ids`, each mechanics with each order,
+    /// and `auto`.
     public static let allIDs: [String] = {
         var all = ids
         for base in baseIDs {
             for order in QueueOrder.allCases where order != .fcfs { all.append("\(base)+\(order.rawValue)") }
         }
-        return all
+        return all + [AutoGlobal.localDeclaration.id]
     }()
 
-    /// The policy `id` with `params`; throws for a parameter out of range.
+    /// The policy `id` with `params`; throws for a parameter out of range, and for `auto`, which
+    /// is a choice among local policies (`PolicyRegistry.policies` builds it).
     public init(id: LocalPolicyID, params: PolicyParams = PolicyParams()) throws {
+        guard !id.isAuto else {
+            throw PolicyParamError(
+                key: "local", message: "auto is built with its global policy (PolicyRegistry.policies)")
+        }
         let rule = id.order == .fcfs ? OrderRule.fcfs : try OrderRule(order: id.order, params: params)
         self = try LocalPolicy.registered[id.mechanics].make(params, rule)
     }

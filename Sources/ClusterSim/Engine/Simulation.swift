@@ -492,13 +492,13 @@ public struct Simulation: Sendable {
             queue.push(at: now + Time.seconds(duration), .control, target: Int32(controls.count - 1))
             note(.spikeStarted(factor: factor, durationSeconds: duration))
         case .setGlobalPolicy(let id):
-            guard (try? switchPolicies(global: id, local: localPolicyID)) != nil else {
+            guard (try? switchPolicies(global: id, local: localPolicyID, renewing: .global)) != nil else {
                 note(.commandIgnored(command, reason: .unknownPolicy))
                 return
             }
             note(.globalPolicySwitched(id))
         case .setLocalPolicy(let id):
-            guard (try? switchPolicies(global: globalPolicyID, local: id)) != nil else {
+            guard (try? switchPolicies(global: globalPolicyID, local: id, renewing: .local)) != nil else {
                 note(.commandIgnored(command, reason: .unknownPolicy))
                 return
             }
@@ -551,12 +551,17 @@ public struct Simulation: Sendable {
 
     /// Puts the pair `global`, `local` in force (a command, a what-if fork): the global policy is
     /// rebuilt when its id changes or the local one turns `auto` or back (an `AutoGlobal` learns
-    /// the local policy), the local one when its id changes. Throws `PolicyParamError` when the
-    /// pair cannot be built with the scenario's parameters, and changes nothing then.
-    mutating func switchPolicies(global: GlobalPolicyID, local: LocalPolicyID) throws {
+    /// the local policy), the local one when its id changes, and the side a command names
+    /// (`renewing`) in any case, as a switch starts a policy afresh. Throws `PolicyParamError`
+    /// when the pair cannot be built with the scenario's parameters, and changes nothing then.
+    mutating func switchPolicies(
+        global: GlobalPolicyID, local: LocalPolicyID, renewing renewed: PolicyDeclaration.Scope? = nil
+    ) throws {
         let built = try PolicyRegistry.policies(global: global, local: local, params: scenario.policy.params)
-        if global != globalPolicyID || local.isAuto != localPolicyID.isAuto { switchGlobalPolicy(to: built.global) }
-        if local != localPolicyID { switchLocalPolicy(to: built.local) }
+        if global != globalPolicyID || local.isAuto != localPolicyID.isAuto || renewed == .global {
+            switchGlobalPolicy(to: built.global)
+        }
+        if local != localPolicyID || renewed == .local { switchLocalPolicy(to: built.local) }
         (globalPolicyID, localPolicyID) = (global, local)
     }
 

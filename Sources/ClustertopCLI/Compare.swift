@@ -61,7 +61,8 @@ struct Compare: ParsableCommand {
                 for v in sweep.map({ $0.values.map(Optional.some) }) ?? [nil] { pairs.append((g, l, v)) }
             }
         }
-        // One simulation per pair and seed, pair by pair.
+        // One simulation per pair, checked here; the other seeds' are built as they run, so a
+        // thousand seeds never hold a thousand clusters at once.
         var sims: [Simulation] = []
         for (g, l, v) in pairs {
             var s = scenario
@@ -70,10 +71,7 @@ struct Compare: ParsableCommand {
             if let sweep, let v { s.policy.params.values[sweep.name] = v }
             do {
                 _ = try PolicyRegistry.policies(global: g, local: l, params: s.policy.params)
-                for seed in seedList {
-                    s.seed = seed
-                    sims.append(try Simulation(scenario: s))
-                }
+                sims.append(try Simulation(scenario: s))
             } catch let e as PolicyParamError {
                 throw CommandError("--param: \(e.key): \(e.message)")
             } catch {
@@ -81,16 +79,23 @@ struct Compare: ParsableCommand {
             }
         }
         let plotFile = try plotOption.open()
-        let results = Results(count: sims.count, showProgress: !quiet && Console.isTerminal(2))
+        let n = seedList.count, frozen = sims
+        let results = Results(count: sims.count * n, showProgress: !quiet && Console.isTerminal(2))
         let labels = pairs.map { "\($0.0) / \($0.1)" + ($0.2.map { " / \(sweep!.name)=\(compact($0))" } ?? "") }
-        let frozen = sims, n = seedList.count
-        let jobLabels = sims.indices.map { labels[$0 / n] + (n > 1 ? " (seed \(seedList[$0 % n]))" : "") }
-        DispatchQueue.concurrentPerform(iterations: frozen.count) { i in
-            var sim = frozen[i]
-            sim.runToEnd()
-            results.set(i, Report(sim), label: jobLabels[i], metrics: plotFile == nil ? nil : sim.metrics)
+        DispatchQueue.concurrentPerform(iterations: frozen.count * n) { i in
+            var s = frozen[i / n].scenario
+            s.seed = seedList[i % n]
+            let label = labels[i / n] + (n > 1 ? " (seed \(s.seed))" : "")
+            do {
+                var sim = s.seed == frozen[i / n].scenario.seed ? frozen[i / n] : try Simulation(scenario: s)
+                sim.runToEnd()
+                results.set(i, Report(sim), label: label, metrics: plotFile == nil ? nil : sim.metrics)
+            } catch {
+                results.fail("\(s.source) with \(label): \(error)")
+            }
         }
         results.finish()
+        if let failure = results.failure { throw CommandError(failure) }
         let runs = pairs.indices.map { i in
             PolicyComparison.Run(
                 global: pairs[i].0.rawValue, local: pairs[i].1.rawValue,
@@ -179,6 +184,15 @@ final class Results: @unchecked Sendable {
         if showProgress {
             Console.err("\r\u{1B}[Kfinished \(done) of \(reports.count): \(label)")
         }
+    }
+
+    /// The first run that could not be built (the others still run).
+    private(set) var failure: String?
+
+    func fail(_ message: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        if failure == nil { failure = message }
     }
 
     func finish() {

@@ -78,7 +78,7 @@ public struct PolicyComparison: Sendable {
     /// Run `i`'s figure for `m` in display units (percent for rates, seconds for workflow latency).
     public func displayValue(_ m: Metric, _ i: Int) -> Double? { value(m, i).map(m.unit.display) }
 
-    /// "seed 7", or "seeds 21-40, 1,3" style ranges and the count when there are several.
+    /// "seed 7", or with several "seeds 21-40,45": runs of consecutive seeds written as ranges.
     var seedText: String {
         guard seeds.count > 1 else { return "seed \(seeds[0])" }
         var parts: [String] = []

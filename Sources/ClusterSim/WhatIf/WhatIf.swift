@@ -77,8 +77,8 @@ public struct WhatIf: Sendable {
         return out
     }
 
-    /// Candidate `i`'s fork: the base switched to its policies as a command would switch them
-    /// (built with the scenario's parameters); a policy already in force is kept as it is.
+    /// Candidate `i`'s fork: the base switched to its policies (`Simulation.switchPolicies`, with
+    /// the scenario's parameters); a policy already in force is kept as it is.
     public func fork(_ i: Int) throws -> Simulation {
         var fork = base
         try fork.switchPolicies(global: candidates[i].global, local: candidates[i].local)

@@ -90,7 +90,6 @@ struct Capacity: ParsableCommand {
         }
         for (g, l) in pairs {
             do {
-                _ = try PolicyRegistry.policies(global: g, local: l, params: scenario.policy.params)
                 var s = scenario
                 (s.policy.global, s.policy.local) = (g, l)
                 // What could fail in a search's runs fails here, once: every run builds alike.

@@ -70,7 +70,6 @@ struct Compare: ParsableCommand {
             s.policy.local = l
             if let sweep, let v { s.policy.params.values[sweep.name] = v }
             do {
-                _ = try PolicyRegistry.policies(global: g, local: l, params: s.policy.params)
                 sims.append(try Simulation(scenario: s))
             } catch let e as PolicyParamError {
                 throw CommandError("--param: \(e.key): \(e.message)")

@@ -492,17 +492,19 @@ public struct Simulation: Sendable {
             queue.push(at: now + Time.seconds(duration), .control, target: Int32(controls.count - 1))
             note(.spikeStarted(factor: factor, durationSeconds: duration))
         case .setGlobalPolicy(let id):
-            guard (try? switchPolicies(global: id, local: localPolicyID, renewing: .global)) != nil else {
+            do {
+                try switchPolicies(global: id, local: localPolicyID, renewing: .global)
+                note(.globalPolicySwitched(id))
+            } catch {
                 note(.commandIgnored(command, reason: .unknownPolicy))
-                return
             }
-            note(.globalPolicySwitched(id))
         case .setLocalPolicy(let id):
-            guard (try? switchPolicies(global: globalPolicyID, local: id, renewing: .local)) != nil else {
+            do {
+                try switchPolicies(global: globalPolicyID, local: id, renewing: .local)
+                note(.localPolicySwitched(id))
+            } catch {
                 note(.commandIgnored(command, reason: .unknownPolicy))
-                return
             }
-            note(.localPolicySwitched(id))
         case .fail(let i):
             guard pool.isLive(i) else {
                 note(.commandIgnored(command, reason: .instanceNotLive))

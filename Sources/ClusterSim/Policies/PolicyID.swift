@@ -33,6 +33,9 @@ public struct GlobalPolicyID: PolicyID, ExpressibleByStringLiteral {
     /// The default global policy.
     public static let roundRobin: GlobalPolicyID = all[0]
 
+    /// `auto`, which runs the others in turn as it learns (`AutoGlobal`).
+    public var isAuto: Bool { rawValue == AutoGlobal.declaration.id }
+
     private init(index: Int) {
         self.rawValue = GlobalPolicy.ids[index]
         self.index = index

@@ -44,11 +44,10 @@ public enum PolicyRegistry {
     public static func policies(
         global: GlobalPolicyID, local: LocalPolicyID, params: PolicyParams
     ) throws -> (global: GlobalPolicy, local: LocalPolicy) {
-        let globalIsAuto = global.rawValue == AutoGlobal.declaration.id
-        guard globalIsAuto || local.isAuto else {
+        guard global.isAuto || local.isAuto else {
             return (try GlobalPolicy(id: global, params: params), try LocalPolicy(id: local, params: params))
         }
-        let auto = try AutoGlobal(params: params, global: globalIsAuto ? nil : global, learnsLocal: local.isAuto)
+        let auto = try AutoGlobal(params: params, global: global.isAuto ? nil : global, learnsLocal: local.isAuto)
         return (.auto(auto), try auto.locals[0] ?? LocalPolicy(id: local, params: params))
     }
 }

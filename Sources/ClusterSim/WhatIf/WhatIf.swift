@@ -68,7 +68,7 @@ public struct WhatIf: Sendable {
     public static func defaultCandidates(for sim: Simulation) -> [Candidate] {
         let (g, l) = (sim.globalPolicyID, sim.localPolicyID)
         var out = [Candidate(global: g, local: l)]
-        for other in GlobalPolicyID.all where other != g && other.rawValue != AutoGlobal.declaration.id {
+        for other in GlobalPolicyID.all where other != g && !other.isAuto {
             out.append(Candidate(global: other, local: l))
         }
         for base in LocalPolicy.baseIDs where base != l.rawValue {

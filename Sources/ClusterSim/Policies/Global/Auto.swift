@@ -101,7 +101,7 @@ public struct AutoGlobal: GlobalPolicyRules {
         memory = try params.number(AutoGlobal.memoryParameter)
         tailWeight = try params.number(AutoGlobal.tailWeightParameter)
         if let global {
-            guard global.rawValue != AutoGlobal.declaration.id else {
+            guard !global.isAuto else {
                 throw PolicyParamError(key: "global", message: "auto cannot be its own candidate")
             }
             candidates = [try GlobalPolicy(id: global, params: params)]
